@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test venv lint format typecheck messages bench clean-db
+
+run: $(STAMP)
+	$(PYTHON) scripts/dev.py run
+
+test: $(STAMP)
+	$(PYTHON) scripts/dev.py test $(PYTEST_ARGS)
+
+venv: $(STAMP)
+
+# Python 3.12 or newer: python3 if it is new enough (pyenv reads .python-version), else
+# python3.13 / python3.12 from the PATH.
+$(STAMP): requirements.txt requirements-dev.txt
+	@set -e; \
+	for candidate in python3 python3.13 python3.12; do \
+	  if command -v $$candidate >/dev/null 2>&1 && \
+	     $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    PY=$$candidate; break; fi; \
+	done; \
+	if [ -z "$$PY" ]; then echo "Python 3.12 or newer is needed (apt-get install python3)"; exit 1; fi; \
+	if [ ! -x $(PYTHON) ]; then $$PY -m venv $(VENV) || { echo "Install python3-venv (apt-get install python3-venv)"; exit 1; }; fi
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+# Refresh the message catalogues after changing user-facing strings, then translate
+# locale/es/LC_MESSAGES/django.po and run this again to compile it.
+messages: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=postgres://unused/unused \
+	  $(PYTHON) manage.py makemessages --locale es --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=postgres://unused/unused \
+	  $(PYTHON) manage.py compilemessages --locale es --ignore '.venv/*'
+
+bench: $(STAMP)
+	$(PYTHON) bench/run.py
+
+clean-db:
+	$(PYTHON) scripts/devdb.py stop || true
+	rm -rf var/postgres var/postgres-password

@@ -1,0 +1,82 @@
+"""Users, teams and roles.
+
+Roles live on Membership(user, team, role): worker and supervisor are per team. The data
+admin role is organisation-wide (a flag on the user) and sees anonymised figures only,
+never identifiable records, unless that user is also a member of a team.
+"""
+
+import uuid
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. `is_staff`/`is_superuser` make a system admin (Django admin)."""
+
+    is_data_admin = models.BooleanField(
+        _("data admin"),
+        default=False,
+        help_text=_("Organisation-wide: anonymised figures and exports, no identifiable records."),
+    )
+    teams = models.ManyToManyField(Team, through="Membership", related_name="users", blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def memberships_by_team(self) -> dict[uuid.UUID, str]:
+        """Team id -> role, loaded once per request (every scoped query reads it)."""
+        return dict(self.memberships.values_list("team_id", "role"))
+
+    @property
+    def team_ids(self) -> list[uuid.UUID]:
+        return list(self.memberships_by_team)
+
+    def supervised_team_ids(self) -> list[uuid.UUID]:
+        return [team for team, role in self.memberships_by_team.items() if role == Membership.Role.SUPERVISOR]
+
+    @property
+    def roles(self) -> set[str]:
+        roles = set(self.memberships_by_team.values())
+        if self.is_data_admin:
+            roles.add(DATA_ADMIN)
+        return roles
+
+
+DATA_ADMIN = "data_admin"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        WORKER = "worker", _("Outreach worker")
+        SUPERVISOR = "supervisor", _("Supervisor")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.WORKER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.team} ({self.role})"

@@ -1,0 +1,45 @@
+"""The append-only audit trail: who did or saw what, and when.
+
+Rows are written only by `audit.services.record`. A database trigger refuses UPDATE and
+DELETE (migration 0002), so not even the application's own database user can rewrite
+history. Rows carry ids, never names or note text. Foreign keys are kept as plain ids
+(no database constraint) so that deleting a user or erasing a person never has to touch
+this table.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        CLIENT_VIEWED = "client_viewed", _("Opened a person's record")
+        CLIENT_CREATED = "client_created", _("Registered a person")
+        ENCOUNTER_VIEWED = "encounter_viewed", _("Opened a contact")
+        ENCOUNTER_CREATED = "encounter_created", _("Logged a contact")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    client_id = models.UUIDField(_("person"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            # "Who opened this person's record" (supervisors, newest first).
+            models.Index(fields=["client_id", "-at"], name="audit_client_at_idx"),
+            # "What did this user do" (investigations, lockout checks).
+            models.Index(fields=["actor_id", "-at"], name="audit_actor_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,35 @@
+"""Sections of a person's page contributed by other apps.
+
+`clients` depends on none of `encounters`, `goals` or `outcomes` (DESIGN.md), yet the
+person's page shows their contacts, goals and check-ins. Each of those apps registers a
+section here from its AppConfig.ready(); the page renders them in order. A section's
+loader runs a fixed number of queries, so the page's count stays constant.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.models import User
+
+from .models import Client
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    key: str
+    order: int
+    template: str
+    load: Callable[[Client, User], dict[str, Any]]
+
+
+_sections: dict[str, PersonSection] = {}
+
+
+def register(section: PersonSection) -> None:
+    _sections[section.key] = section
+
+
+def sections_for(client: Client, user: User) -> list[tuple[PersonSection, dict[str, Any]]]:
+    ordered = sorted(_sections.values(), key=lambda section: section.order)
+    return [(section, section.load(client, user)) for section in ordered]

@@ -1,0 +1,48 @@
+"""Workflows on people's records; each writes its audit event."""
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from accounts.models import Team, User
+from audit.models import AuditEvent
+from audit.services import record
+
+from .models import Client, new_code
+
+CODE_ATTEMPTS = 5
+
+
+@transaction.atomic
+def register_client(
+    *,
+    request: HttpRequest,
+    registered_by: User,
+    home_team: Team,
+    preferred_name: str = "",
+    year_of_birth: int | None = None,
+    gender: str = "",
+    gender_self_described: str = "",
+) -> Client:
+    """Register a person. A code collision (rare: 1 in millions) just draws a new code."""
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                client = Client.objects.create(
+                    code=new_code(),
+                    preferred_name=preferred_name,
+                    home_team=home_team,
+                    year_of_birth=year_of_birth,
+                    gender=gender,
+                    gender_self_described=gender_self_described if gender == Client.Gender.SELF_DESCRIBED else "",
+                    created_by=registered_by,
+                )
+            break
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+    record(action=AuditEvent.Action.CLIENT_CREATED, request=request, target=client, client_id=client.pk)
+    return client
+
+
+def record_client_viewed(*, request: HttpRequest, client: Client) -> None:
+    record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=client, client_id=client.pk)

@@ -1,0 +1,54 @@
+"""A person's record: find, register, open.
+
+Search goes by POST so that a name typed into the box never lands in a URL (and so in an
+access log or the browser history).
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from core.types import AuthenticatedHttpRequest
+
+from .access import get_client_for_user
+from .forms import ClientRegistrationForm, SearchForm
+from .models import Client
+from .sections import sections_for
+from .services import record_client_viewed, register_client
+
+LIST_SIZE = 25
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Recent people first; a search (POST) narrows to matches by code or name."""
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    people = Client.objects.visible_to(request.user).for_list().recent_first()
+    searching = form.is_bound and form.is_valid() and bool(form.cleaned_data["q"].strip())
+    if searching:
+        people = people.matching(form.cleaned_data["q"])
+    context = {"form": form, "people": list(people[:LIST_SIZE]), "searching": searching}
+    template = "clients/client_list.html#rows" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ClientRegistrationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        details = {name: value for name, value in form.cleaned_data.items() if name != "agrees_to_record"}
+        client = register_client(request=request, registered_by=request.user, **details)
+        return redirect("clients:detail", code=client.code)
+    return render(request, "clients/client_register.html", {"form": form})
+
+
+@team_member
+@require_http_methods(["GET"])
+def client_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    record_client_viewed(request=request, client=client)
+    context = {"person": client, "sections": sections_for(client, request.user)}
+    return render(request, "clients/client_detail.html", context)

@@ -1,0 +1,161 @@
+"""Load demo data: two teams, their staff, sites, people and a year of contacts.
+
+Idempotent: running it again adds nothing. Refuses to run unless
+ALONGSIDE_ALLOW_DEMO_DATA is set, so demo sign-ins never reach a production database.
+"""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from clients.models import Client, new_code
+from encounters.models import Encounter, ServiceProvided, ServiceType, Site
+
+DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (demo only; load_demo refuses in production)
+TEAMS = {
+    "North team": [
+        ("Bus station", "Centre", "street"),
+        ("Drop-in, Mill Road", "North", "drop_in"),
+        ("Van stop, Park Lane", "North", "van"),
+    ],
+    "River team": [
+        ("Riverside path", "East", "street"),
+        ("Harbour drop-in", "East", "drop_in"),
+        ("Phone line", "All areas", "phone"),
+    ],
+}
+# (username, first name, team or None, role or None, data admin, system admin)
+STAFF = [
+    ("worker", "Alex", "North team", Membership.Role.WORKER, False, False),
+    ("supervisor", "Sam", "North team", Membership.Role.SUPERVISOR, False, False),
+    ("worker-river", "Rio", "River team", Membership.Role.WORKER, False, False),
+    ("supervisor-river", "Noor", "River team", Membership.Role.SUPERVISOR, False, False),
+    ("data-admin", "Dana", None, None, True, False),
+    ("admin", "Ade", None, None, False, True),
+]
+SIGN_INS = [
+    ("Outreach worker", "worker"),
+    ("Supervisor", "supervisor"),
+    ("Worker in another team", "worker-river"),
+    ("Data admin", "data-admin"),
+    ("System admin (Django admin at /admin/)", "admin"),
+]
+NAMES = [
+    "Ana",
+    "Ben",
+    "Cris",
+    "Dee",
+    "Eli",
+    "Fran",
+    "Gabi",
+    "Hana",
+    "Ivo",
+    "Jo",
+    "Kai",
+    "Lou",
+    "Max",
+    "Nico",
+    "Oli",
+    "Pat",
+    "Quin",
+    "Ray",
+    "Sol",
+    "Tam",
+    "Uma",
+    "Val",
+    "Wren",
+    "Xavi",
+    "Yas",
+    "Zoe",
+    "Mo",
+    "Lee",
+]
+PEOPLE_PER_TEAM = 30
+
+
+class Command(BaseCommand):
+    help = "Load demo data (only with ALONGSIDE_ALLOW_DEMO_DATA=1)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.ALLOW_DEMO_DATA:
+            raise CommandError("Demo data is off: set ALONGSIDE_ALLOW_DEMO_DATA=1 (never in production).")
+        with transaction.atomic():
+            teams = {name: Team.objects.get_or_create(name=name)[0] for name in TEAMS}
+            staff = self.load_staff(teams)
+            for name, team in teams.items():
+                sites = [
+                    Site.objects.get_or_create(team=team, name=site, defaults={"area": area, "kind": kind})[0]
+                    for site, area, kind in TEAMS[name]
+                ]
+                if not Client.objects.filter(home_team=team).exists():
+                    workers = [user for user in staff if team.pk in user.team_ids]
+                    self.load_people(team, sites, workers, random.Random(name))
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def load_staff(self, teams: dict[str, Team]) -> list[User]:
+        users = []
+        for username, first_name, team_name, role, is_data_admin, is_system_admin in STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first_name,
+                    "is_data_admin": is_data_admin,
+                    "is_staff": is_system_admin,
+                    "is_superuser": is_system_admin,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if team_name is not None and role is not None:
+                Membership.objects.get_or_create(user=user, team=teams[team_name], defaults={"role": role})
+            users.append(user)
+        return users
+
+    def load_people(self, team: Team, sites: list[Site], workers: list[User], rng: random.Random) -> None:
+        now = timezone.now()
+        services = list(ServiceType.objects.filter(is_active=True))
+        genders = [choice for choice, _label in Client.Gender.choices if choice != Client.Gender.SELF_DESCRIBED]
+        people = [
+            Client(
+                code=new_code(),
+                preferred_name=rng.choice([*NAMES, ""]) if rng.random() < 0.8 else "",
+                home_team=team,
+                year_of_birth=rng.randint(1955, 2005) if rng.random() < 0.8 else None,
+                gender=rng.choice([*genders, ""]),
+                created_at=now - timedelta(days=rng.randint(200, 400)),
+                created_by=workers[0],
+            )
+            for _ in range(PEOPLE_PER_TEAM)
+        ]
+        Client.objects.bulk_create(people)
+        encounters: list[Encounter] = []
+        given: list[ServiceProvided] = []
+        for person in [*people, *[None] * 10]:
+            for _ in range(rng.randint(1, 14)):
+                when = now - timedelta(days=rng.randint(0, 364), hours=rng.randint(0, 10), minutes=rng.randint(0, 59))
+                encounter = Encounter(
+                    client=person,
+                    head_count=1 if person else rng.randint(1, 4),
+                    happened_at=when,
+                    site=rng.choice(sites),
+                    kind=rng.choice(["street", "street", "drop_in", "van"]),
+                    worker=rng.choice(workers),
+                    team=team,
+                )
+                encounters.append(encounter)
+                for service_type in rng.sample(services, rng.randint(1, 4)):
+                    quantity = rng.randint(1, 20) if service_type.counts_quantity else 1
+                    given.append(ServiceProvided(encounter=encounter, service_type=service_type, quantity=quantity))
+        Encounter.objects.bulk_create(encounters)
+        ServiceProvided.objects.bulk_create(given)
+        for person in people:
+            seen = [encounter.happened_at for encounter in encounters if encounter.client is person]
+            person.last_seen_at = max(seen) if seen else None
+        Client.objects.bulk_update(people, ["last_seen_at"])

@@ -1,0 +1,96 @@
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from audit.models import AuditEvent
+from audit.services import record
+from clients.models import Client, normalise_code
+from core.types import AuthenticatedHttpRequest
+
+from .forms import ANONYMOUS, EncounterForm
+from .models import Encounter, ServiceType, Site
+from .services import log_encounter
+
+RECENT_PEOPLE = 8
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Log a contact: who, when, where, what was given. One submit.
+
+    A POST with `find` only searches for a person (htmx swaps the picker; without
+    JavaScript the whole page comes back with everything typed kept).
+    """
+    service_types = list(ServiceType.objects.filter(is_active=True))
+    finding = request.method == "POST" and "find" in request.POST
+    if request.method == "POST" and not finding:
+        form = EncounterForm(request.POST, user=request.user, service_types=service_types)
+        if form.is_valid():
+            encounter = _save(request, form)
+            return redirect("encounters:detail", encounter_id=encounter.pk)
+    elif finding:
+        form = EncounterForm(initial=request.POST.dict(), user=request.user, service_types=service_types)
+    else:
+        person = Client.objects.visible_to(request.user).filter(code=normalise_code(request.GET.get("person", "")))
+        initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=person.first())
+        form = EncounterForm(initial=initial, user=request.user, service_types=service_types)
+    query = request.POST.get("q", "").strip() if finding else ""
+    chosen_code = str(form["who"].value() or "")
+    context = {
+        "form": form,
+        "query": query,
+        "chosen_code": chosen_code,
+        "options": _picker_people(request, query=query, chosen_code=chosen_code),
+        "anonymous": ANONYMOUS,
+    }
+    template = "encounters/encounter_log.html#picker" if finding and request.htmx else "encounters/encounter_log.html"
+    return render(request, template, context)
+
+
+def _save(request: AuthenticatedHttpRequest, form: EncounterForm) -> Encounter:
+    data = form.cleaned_data
+    encounter, _created = log_encounter(
+        request=request,
+        encounter_id=data["id"],
+        worker=request.user,
+        team=data["team"],
+        client=data["who"],
+        head_count=data["head_count"],
+        happened_at=data["happened_at"],
+        site=data["site"],
+        kind=data["kind"],
+        services=form.services(),
+    )
+    return encounter
+
+
+def _last_site(request: AuthenticatedHttpRequest) -> Site | None:
+    """The site of the worker's latest contact: usually where they still are."""
+    last = Encounter.objects.filter(worker=request.user, site__is_active=True).select_related("site")
+    latest = last.order_by("-created_at").first()
+    return latest.site if latest else None
+
+
+def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code: str) -> list[Client]:
+    """Search matches (or the team's most recent people), with the chosen person first."""
+    people = Client.objects.visible_to(request.user).recent_first()
+    options = list((people.matching(query) if query else people)[:RECENT_PEOPLE])
+    if chosen_code and chosen_code not in {person.code for person in options}:
+        chosen = people.filter(code=normalise_code(chosen_code)).first()
+        if chosen is not None:
+            options.insert(0, chosen)
+    return options
+
+
+@team_member
+@require_http_methods(["GET"])
+def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
+    """The confirmation after saving, and the contact's own page."""
+    queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")
+    encounter = get_object_or_404(queryset, pk=encounter_id)
+    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id)
+    return render(request, "encounters/encounter_detail.html", {"encounter": encounter})

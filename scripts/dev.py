@@ -1,0 +1,138 @@
+"""`make run` and `make test`: set up the database, then serve the app or run the suite.
+
+When DATABASE_URL is unset, a private PostgreSQL is started (scripts/devdb.py) and
+stopped again on exit; when it is set, that server is used and left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEVDB = [PYTHON, str(ROOT / "scripts" / "devdb.py")]
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def database_url() -> tuple[str, bool]:
+    """(url, started_here): the configured server, or the private one started now."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        return configured, False
+    url = subprocess.run([*DEVDB, "start"], check=True, capture_output=True, text=True).stdout.strip()
+    return url, True
+
+
+def stop_database() -> None:
+    subprocess.run([*DEVDB, "stop"], check=False)
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env=env)
+
+
+def secret_key() -> str:
+    path = ROOT / "var" / "secret-key"
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def run() -> int:
+    url, started = database_url()
+    port = os.environ.get("PORT", "8000")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secret_key(),
+        # Served on plain http on this machine: no https-only cookies or redirects.
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "ALONGSIDE_ALLOW_DEMO_DATA": "1",
+    }
+    children: list[subprocess.Popen[bytes]] = []
+
+    def shut_down(signum: int | None = None, frame: FrameType | None = None) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if started:
+            stop_database()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, shut_down)
+    signal.signal(signal.SIGTERM, shut_down)
+    try:
+        manage("migrate", "--no-input", env=env)
+        manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
+        manage("load_demo", env=env)
+        children.append(subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env))
+        gunicorn = [
+            PYTHON, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
+        ]  # fmt: skip
+        children.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env))
+        time.sleep(1)
+        print_welcome(port)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        say("A server process stopped; shutting down.")
+    finally:
+        shut_down()
+    return 1
+
+
+def print_welcome(port: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    from demo.management.commands.load_demo import DEMO_PASSWORD, SIGN_INS
+
+    say("")
+    say(f"  Alongside is running: http://127.0.0.1:{port}/")
+    say(f"  Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for role, username in SIGN_INS:
+        say(f"    {role:<40} {username}")
+    say("  Press Ctrl+C to stop (the database stops too).")
+    say("")
+
+
+def test(pytest_args: list[str]) -> int:
+    url, started = database_url()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    try:
+        return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
+    finally:
+        if started:
+            stop_database()
+
+
+def main() -> int:
+    command = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(sys.argv[2:])
+    say(f"unknown command {command!r}: use run or test")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

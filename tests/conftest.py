@@ -1,0 +1,77 @@
+"""Fixtures named by role. `person` is a Client (pytest-django's `client` is the HTTP client)."""
+
+import pytest
+from django.test import Client as HttpClient
+
+from accounts.models import Membership, Team, User
+from clients.models import Client
+from encounters.models import Encounter, Site
+
+from .factories import ClientFactory, EncounterFactory, MembershipFactory, SiteFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team() -> Team:
+    return TeamFactory(name="North")
+
+
+@pytest.fixture
+def other_team() -> Team:
+    return TeamFactory(name="River")
+
+
+def member(team: Team, role: str, username: str) -> User:
+    return MembershipFactory(team=team, role=role, user__username=username).user
+
+
+@pytest.fixture
+def worker(team: Team) -> User:
+    return member(team, Membership.Role.WORKER, "worker")
+
+
+@pytest.fixture
+def supervisor(team: Team) -> User:
+    return member(team, Membership.Role.SUPERVISOR, "supervisor")
+
+
+@pytest.fixture
+def outsider(other_team: Team) -> User:
+    """A worker of another team: must never see this team's people."""
+    return member(other_team, Membership.Role.WORKER, "outsider")
+
+
+@pytest.fixture
+def data_admin() -> User:
+    return UserFactory(username="data-admin", is_data_admin=True)
+
+
+@pytest.fixture
+def system_admin() -> User:
+    return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def site(team: Team) -> Site:
+    return SiteFactory(team=team, name="Bus station")
+
+
+@pytest.fixture
+def person(team: Team) -> Client:
+    return ClientFactory(home_team=team, preferred_name="Robin")
+
+
+@pytest.fixture
+def encounter(person: Client, worker: User, site: Site) -> Encounter:
+    return EncounterFactory(client=person, team=person.home_team, worker=worker, site=site)
+
+
+@pytest.fixture
+def worker_client(client: HttpClient, worker: User) -> HttpClient:
+    client.force_login(worker)
+    return client
+
+
+@pytest.fixture
+def supervisor_client(client: HttpClient, supervisor: User) -> HttpClient:
+    client.force_login(supervisor)
+    return client

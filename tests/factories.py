@@ -1,0 +1,86 @@
+"""factory-boy factories, one per model."""
+
+import factory
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from clients.models import Client, new_code
+from encounters.models import Encounter, ServiceProvided, ServiceType, Site
+
+TEST_PASSWORD = "a-long-test-password-123"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    role = Membership.Role.WORKER
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    code = factory.LazyFunction(new_code)
+    preferred_name = factory.Faker("first_name")
+    home_team = factory.SubFactory(TeamFactory)
+    year_of_birth = 1985
+    gender = Client.Gender.WOMAN
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+    area = "Centre"
+
+
+class ServiceTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceType
+
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Service {n}")
+    category = ServiceType.Category.SUPPLIES
+    order = 500
+
+
+class EncounterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Encounter
+
+    client = factory.SubFactory(ClientFactory)
+    team = factory.LazyAttribute(lambda o: o.client.home_team if o.client else TeamFactory())
+    worker = factory.SubFactory(UserFactory)
+    site = factory.SubFactory(SiteFactory, team=factory.SelfAttribute("..team"))
+    happened_at = factory.LazyFunction(timezone.now)
+
+
+class ServiceProvidedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceProvided
+
+    encounter = factory.SubFactory(EncounterFactory)
+    service_type = factory.Iterator(ServiceType.objects.all)
+    quantity = 3

@@ -1,0 +1,152 @@
+"""Every URL x every role, with the exact status each must get.
+
+Roles: worker and supervisor of the team that owns the objects, a worker of another team
+(out of scope: 404 on objects), a data admin (no person-level pages: 403), a system admin
+(Django admin only), and anonymous (302 to sign in). `test_every_url_has_a_row` walks the
+URL resolver so a new URL without a row here fails the suite.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from encounters.models import Encounter
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["worker", "supervisor", "outsider", "data_admin", "system_admin", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    path: Callable[[dict[str, Any]], str]
+    expected: dict[str, int]
+    data: dict[str, str] | None = None
+
+
+def team_page(name: str, method: str = "get", **extra: Any) -> Row:
+    """A page for team members: other teams see their own version of it (200)."""
+    statuses = {"worker": 200, "supervisor": 200, "outsider": 200, "data_admin": 403, "system_admin": 403}
+    return Row(name, method, lambda objects: reverse(name), {**statuses, "anonymous": 302}, **extra)
+
+
+def scoped_object(name: str, path: Callable[[dict[str, Any]], str]) -> Row:
+    """One object of the team: other teams get 404, which confirms nothing."""
+    statuses = {"worker": 200, "supervisor": 200, "outsider": 404, "data_admin": 403, "system_admin": 403}
+    return Row(name, "get", path, {**statuses, "anonymous": 302})
+
+
+MATRIX = [
+    Row(
+        "core:home",
+        "get",
+        lambda o: reverse("core:home"),
+        {"worker": 200, "supervisor": 200, "outsider": 200, "data_admin": 200, "system_admin": 200, "anonymous": 302},
+    ),
+    Row("accounts:login", "get", lambda o: reverse("accounts:login"), dict.fromkeys(ROLES, 200)),
+    Row(
+        "accounts:logout",
+        "post",
+        lambda o: reverse("accounts:logout"),
+        dict.fromkeys(ROLES, 302),
+    ),
+    Row("set_language", "post", lambda o: reverse("set_language"), dict.fromkeys(ROLES, 302), {"language": "es"}),
+    team_page("clients:list"),
+    team_page("clients:list", "post", data={"q": "Robin"}),
+    team_page("clients:register"),
+    scoped_object("clients:detail", lambda o: reverse("clients:detail", args=[o["person"].code])),
+    team_page("encounters:log"),
+    scoped_object("encounters:detail", lambda o: reverse("encounters:detail", args=[o["encounter"].pk])),
+    Row(
+        "admin:index",
+        "get",
+        lambda o: reverse("admin:index"),
+        {"worker": 302, "supervisor": 302, "outsider": 302, "data_admin": 302, "system_admin": 200, "anonymous": 302},
+    ),
+]
+
+WRONG_METHOD = [
+    ("accounts:logout", "get", lambda o: reverse("accounts:logout")),
+    ("clients:detail", "post", lambda o: reverse("clients:detail", args=[o["person"].code])),
+    ("encounters:detail", "post", lambda o: reverse("encounters:detail", args=[o["encounter"].pk])),
+    ("clients:register", "put", lambda o: reverse("clients:register")),
+    ("encounters:log", "delete", lambda o: reverse("encounters:log")),
+]
+
+
+@pytest.fixture
+def objects(encounter: Encounter) -> dict[str, Any]:
+    return {"person": encounter.client, "encounter": encounter}
+
+
+@pytest.fixture
+def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str], HttpClient]:
+    def sign_in(role: str) -> HttpClient:
+        if role != "anonymous":
+            user: User = request.getfixturevalue(role)
+            client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
+def test_access(row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient]) -> None:
+    http = as_role(role)
+    response = getattr(http, row.method)(row.path(objects), row.data or {})
+    assert response.status_code == row.expected[role]
+    if response.status_code == 302 and role == "anonymous" and not row.name.startswith("admin:"):
+        if row.name not in {"accounts:logout", "set_language"}:
+            assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(("name", "method", "path"), WRONG_METHOD, ids=lambda value: str(value))
+def test_wrong_method_gets_405(
+    name: str, method: str, path: Callable[[dict[str, Any]], str], objects: dict[str, Any], worker_client: HttpClient
+) -> None:
+    response = getattr(worker_client, method)(path(objects))
+    assert response.status_code == 405
+
+
+def all_url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_has_a_row() -> None:
+    """Django admin pages share one rule (staff only, checked by admin.site); every other URL needs a row."""
+    covered = {row.name for row in MATRIX}
+    missing = {name for name in all_url_names() if not name.startswith("admin:")} - covered
+    assert missing == set()
+
+
+def test_every_view_declares_its_access_rule() -> None:
+    """Deny by default: each of our views carries a role decorator or is explicitly public."""
+    public = {"accounts:login", "set_language"}
+    undeclared = []
+    for pattern_name in all_url_names():
+        if pattern_name.startswith("admin:") or pattern_name in public:
+            continue
+        view = get_resolver().resolve(reverse_any(pattern_name)).func
+        if not hasattr(view, "access_rule"):
+            undeclared.append(pattern_name)
+    assert undeclared == []
+
+
+def reverse_any(name: str) -> str:
+    samples = {"clients:detail": ["ACD-EFG"], "encounters:detail": ["00000000-0000-0000-0000-000000000000"]}
+    return reverse(name, args=samples.get(name, []))
