@@ -31,7 +31,7 @@ def _next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Sign in. Every success and failure is audited (by user id when the name exists)."""
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             login(request, form.get_user())

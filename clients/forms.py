@@ -32,6 +32,7 @@ class ClientRegistrationForm(forms.ModelForm):
         if len(user.team_ids) == 1:
             self.fields["home_team"].widget = forms.HiddenInput()
             self.fields["home_team"].initial = user.team_ids[0]
+            self.fields["home_team"].disabled = True
         self.fields["gender"].required = False
         self.fields["gender"].choices = list(Client.Gender.choices)
         self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")

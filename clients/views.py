@@ -37,7 +37,7 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @team_member
 @require_http_methods(["GET", "POST"])
 def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ClientRegistrationForm(request.POST or None, user=request.user)
+    form = ClientRegistrationForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         details = {name: value for name, value in form.cleaned_data.items() if name != "agrees_to_record"}
         client = register_client(request=request, registered_by=request.user, **details)

@@ -25,7 +25,9 @@ class EncounterForm(forms.Form):
     happened_at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), label=_("Team (for anonymous contacts)"), required=False, empty_label=None
+    )
     site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"), required=False)
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=Encounter.Kind.choices, initial=Encounter.Kind.STREET)
 
@@ -37,6 +39,8 @@ class EncounterForm(forms.Form):
         self.fields["site"].queryset = Site.objects.filter(team_id__in=user.team_ids, is_active=True)
         if len(user.team_ids) == 1:
             self.fields["team"].widget = forms.HiddenInput()
+            self.fields["team"].initial = user.team_ids[0]
+            self.fields["team"].disabled = True
         for service_type in service_types:
             self.fields[SERVICE_PREFIX + service_type.slug] = forms.IntegerField(
                 label=service_type.label,
@@ -64,7 +68,9 @@ class EncounterForm(forms.Form):
         value = self.cleaned_data["who"]
         if value == ANONYMOUS:
             return None
-        client = Client.objects.visible_to(self.user).filter(code=normalise_code(value)).first()
+        client = (
+            Client.objects.visible_to(self.user).select_related("home_team").filter(code=normalise_code(value)).first()
+        )
         if client is None:
             raise forms.ValidationError(_("Choose a person from the list, or Anonymous."))
         return client
@@ -81,6 +87,8 @@ class EncounterForm(forms.Form):
         if client is not None:
             data["team"] = client.home_team
         team = data.get("team")
+        if team is None and "who" in data:
+            self.add_error("team", _("Choose the team this contact counts for."))
         if site is not None and team is not None and site.team_id != team.pk:
             self.add_error("site", _("This site belongs to another team."))
         return data

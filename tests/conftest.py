@@ -1,6 +1,8 @@
 """Fixtures named by role. `person` is a Client (pytest-django's `client` is the HTTP client)."""
 
+import django.db.models.query
 import pytest
+from django.db.models import FETCH_RAISE
 from django.test import Client as HttpClient
 
 from accounts.models import Membership, Team, User
@@ -75,3 +77,13 @@ def worker_client(client: HttpClient, worker: User) -> HttpClient:
 def supervisor_client(client: HttpClient, supervisor: User) -> HttpClient:
     client.force_login(supervisor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def raise_on_lazy_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django 6.1 fetch modes: a lazy load of a related object in a view fails the test.
+
+    Preloading belongs in QuerySet methods (`for_list()`, `for_timeline()`); this makes
+    a forgotten select_related/prefetch_related an error instead of a silent N+1.
+    """
+    monkeypatch.setattr(django.db.models.query, "DEFAULT_FETCH_MODE", FETCH_RAISE)

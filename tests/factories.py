@@ -82,5 +82,5 @@ class ServiceProvidedFactory(factory.django.DjangoModelFactory):
         model = ServiceProvided
 
     encounter = factory.SubFactory(EncounterFactory)
-    service_type = factory.Iterator(ServiceType.objects.all)
+    service_type = factory.Iterator(ServiceType.objects.order_by("order"))
     quantity = 3

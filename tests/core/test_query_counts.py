@@ -1,0 +1,62 @@
+"""Every page's query count is pinned, and is the same with 2 rows as with 20."""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Team, User
+from clients.models import Client
+from encounters.models import Encounter, ServiceType
+from tests.factories import ClientFactory, EncounterFactory, ServiceProvidedFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(team: Team, worker: User, person: Client, rows: int) -> Encounter:
+    """`rows` people in the team and `rows` contacts for `person`, each with two services."""
+    services = list(ServiceType.objects.all()[:2])
+    ClientFactory.create_batch(rows, home_team=team, last_seen_at=timezone.now())
+    latest = None
+    for _ in range(rows):
+        latest = EncounterFactory(client=person, team=team, worker=worker)
+        for service_type in services:
+            ServiceProvidedFactory(encounter=latest, service_type=service_type)
+    assert latest is not None
+    return latest
+
+
+PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] | None, int]] = {
+    # name: (method, path, data, pinned count)
+    "home": ("get", lambda p, e: reverse("core:home"), None, 3),
+    "person list": ("get", lambda p, e: reverse("clients:list"), None, 4),
+    "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "a"}, 4),
+    "register": ("get", lambda p, e: reverse("clients:register"), None, 3),
+    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 8),
+    "log a contact": ("get", lambda p, e: reverse("encounters:log"), None, 8),
+    "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "a"}, 6),
+    "contact page": ("get", lambda p, e: reverse("encounters:detail", args=[e.pk]), None, 6),
+}
+
+
+def count(client: HttpClient, method: str, path: str, data: dict[str, str] | None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(path, data or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_is_pinned_and_constant(
+    page: str, worker_client: HttpClient, team: Team, worker: User, person: Client
+) -> None:
+    method, path, data, pinned = PAGES[page]
+    encounter = grow(team, worker, person, 2)
+    with_two = count(worker_client, method, path(person, encounter), data)
+    encounter = grow(team, worker, person, 18)
+    with_twenty = count(worker_client, method, path(person, encounter), data)
+    assert (with_two, with_twenty) == (pinned, pinned)
