@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "is_active", "is_data_admin", "is_staff"]
     list_filter = ["is_active", "is_data_admin", "is_staff", "memberships__team"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Organisation role"), {"fields": ["is_data_admin"]}),
     )
 

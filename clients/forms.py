@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -28,13 +30,13 @@ class ClientRegistrationForm(forms.ModelForm):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         teams = Team.objects.filter(pk__in=user.team_ids)
-        self.fields["home_team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["home_team"]).queryset = teams
         if len(user.team_ids) == 1:
             self.fields["home_team"].widget = forms.HiddenInput()
             self.fields["home_team"].initial = user.team_ids[0]
             self.fields["home_team"].disabled = True
         self.fields["gender"].required = False
-        self.fields["gender"].choices = list(Client.Gender.choices)
+        cast(forms.ChoiceField, self.fields["gender"]).choices = list(Client.Gender.choices)
         self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")
 
     def clean(self) -> dict[str, object]:

@@ -1,7 +1,7 @@
-from django.conf.urls.i18n import set_language
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("core.urls")),

@@ -1,5 +1,6 @@
 import uuid
-from typing import Any
+from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -35,8 +36,9 @@ class EncounterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.service_types = service_types
-        self.fields["team"].queryset = Team.objects.filter(pk__in=user.team_ids)
-        self.fields["site"].queryset = Site.objects.filter(team_id__in=user.team_ids, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(pk__in=user.team_ids)
+        sites = Site.objects.filter(team_id__in=user.team_ids, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites
         if len(user.team_ids) == 1:
             self.fields["team"].widget = forms.HiddenInput()
             self.fields["team"].initial = user.team_ids[0]
@@ -77,7 +79,7 @@ class EncounterForm(forms.Form):
 
     def clean_happened_at(self) -> Any:
         value = self.cleaned_data["happened_at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
+        if value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("A contact cannot be in the future."))
         return value
 

@@ -14,16 +14,16 @@ from .factories import ClientFactory, EncounterFactory, MembershipFactory, SiteF
 
 @pytest.fixture
 def team() -> Team:
-    return TeamFactory(name="North")
+    return TeamFactory.create(name="North")
 
 
 @pytest.fixture
 def other_team() -> Team:
-    return TeamFactory(name="River")
+    return TeamFactory.create(name="River")
 
 
 def member(team: Team, role: str, username: str) -> User:
-    return MembershipFactory(team=team, role=role, user__username=username).user
+    return MembershipFactory.create(team=team, role=role, user__username=username).user
 
 
 @pytest.fixture
@@ -44,27 +44,27 @@ def outsider(other_team: Team) -> User:
 
 @pytest.fixture
 def data_admin() -> User:
-    return UserFactory(username="data-admin", is_data_admin=True)
+    return UserFactory.create(username="data-admin", is_data_admin=True)
 
 
 @pytest.fixture
 def system_admin() -> User:
-    return UserFactory(username="sysadmin", is_staff=True, is_superuser=True)
+    return UserFactory.create(username="sysadmin", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
 def site(team: Team) -> Site:
-    return SiteFactory(team=team, name="Bus station")
+    return SiteFactory.create(team=team, name="Bus station")
 
 
 @pytest.fixture
 def person(team: Team) -> Client:
-    return ClientFactory(home_team=team, preferred_name="Robin")
+    return ClientFactory.create(home_team=team, preferred_name="Robin")
 
 
 @pytest.fixture
 def encounter(person: Client, worker: User, site: Site) -> Encounter:
-    return EncounterFactory(client=person, team=person.home_team, worker=worker, site=site)
+    return EncounterFactory.create(client=person, team=person.home_team, worker=worker, site=site)
 
 
 @pytest.fixture

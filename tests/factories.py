@@ -10,14 +10,14 @@ from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 TEST_PASSWORD = "a-long-test-password-123"
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -27,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -36,7 +36,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.WORKER
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(factory.django.DjangoModelFactory[Client]):
     class Meta:
         model = Client
 
@@ -47,7 +47,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     gender = Client.Gender.WOMAN
 
 
-class SiteFactory(factory.django.DjangoModelFactory):
+class SiteFactory(factory.django.DjangoModelFactory[Site]):
     class Meta:
         model = Site
 
@@ -56,7 +56,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
     area = "Centre"
 
 
-class ServiceTypeFactory(factory.django.DjangoModelFactory):
+class ServiceTypeFactory(factory.django.DjangoModelFactory[ServiceType]):
     class Meta:
         model = ServiceType
 
@@ -66,7 +66,7 @@ class ServiceTypeFactory(factory.django.DjangoModelFactory):
     order = 500
 
 
-class EncounterFactory(factory.django.DjangoModelFactory):
+class EncounterFactory(factory.django.DjangoModelFactory[Encounter]):
     class Meta:
         model = Encounter
 
@@ -77,7 +77,7 @@ class EncounterFactory(factory.django.DjangoModelFactory):
     happened_at = factory.LazyFunction(timezone.now)
 
 
-class ServiceProvidedFactory(factory.django.DjangoModelFactory):
+class ServiceProvidedFactory(factory.django.DjangoModelFactory[ServiceProvided]):
     class Meta:
         model = ServiceProvided
 

@@ -22,8 +22,10 @@ def test_opening_a_person_writes_an_audit_event(worker_client: HttpClient, worke
 def test_the_page_lists_the_persons_contacts_newest_first(
     worker_client: HttpClient, encounter: Encounter, person: Client
 ) -> None:
-    ServiceProvidedFactory(encounter=encounter, quantity=7)
-    older = EncounterFactory(client=person, team=person.home_team, happened_at=encounter.happened_at.replace(year=2020))
+    ServiceProvidedFactory.create(encounter=encounter, quantity=7)
+    older = EncounterFactory.create(
+        client=person, team=person.home_team, happened_at=encounter.happened_at.replace(year=2020)
+    )
     response = worker_client.get(reverse("clients:detail", args=[person.code]))
     page = response.content.decode()
     assert "2 contacts" in page

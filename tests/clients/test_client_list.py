@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -13,17 +15,17 @@ URL = reverse("clients:list")
 
 
 def test_recent_people_first(worker_client: HttpClient, team: Team) -> None:
-    never = ClientFactory(home_team=team, preferred_name="Never")
-    recent = ClientFactory(home_team=team, preferred_name="Recent", last_seen_at=timezone.now())
-    older = ClientFactory(
-        home_team=team, preferred_name="Older", last_seen_at=timezone.now() - timezone.timedelta(days=9)
+    never = ClientFactory.create(home_team=team, preferred_name="Never")
+    recent = ClientFactory.create(home_team=team, preferred_name="Recent", last_seen_at=timezone.now())
+    older = ClientFactory.create(
+        home_team=team, preferred_name="Older", last_seen_at=timezone.now() - timedelta(days=9)
     )
     response = worker_client.get(URL)
     assert response.context["people"] == [recent, older, never]
 
 
 def test_other_teams_people_never_show(worker_client: HttpClient, team: Team, other_team: Team) -> None:
-    ClientFactory(home_team=other_team, preferred_name="Hidden")
+    ClientFactory.create(home_team=other_team, preferred_name="Hidden")
     response = worker_client.post(URL, {"q": "Hidden"})
     assert response.context["people"] == []
     assert "Hidden" not in response.content.decode().replace('value="Hidden"', "")

@@ -80,8 +80,8 @@ def test_a_posted_other_team_is_ignored(worker_client: HttpClient, team: Team, o
 def test_a_member_of_two_teams_cannot_pick_a_team_they_are_not_in(
     client: HttpClient, team: Team, other_team: Team
 ) -> None:
-    user = MembershipFactory(team=team, role=Membership.Role.WORKER).user
-    MembershipFactory(user=user, team=TeamFactory(), role=Membership.Role.WORKER)
+    user = MembershipFactory.create(team=team, role=Membership.Role.WORKER).user
+    MembershipFactory.create(user=user, team=TeamFactory.create(), role=Membership.Role.WORKER)
     client.force_login(user)
     response = client.post(URL, {"agrees_to_record": "on", "home_team": str(other_team.pk)})
     assert response.status_code == 200

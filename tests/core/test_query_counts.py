@@ -23,9 +23,9 @@ def grow(team: Team, worker: User, person: Client, rows: int) -> Encounter:
     ClientFactory.create_batch(rows, home_team=team, last_seen_at=timezone.now())
     latest = None
     for _ in range(rows):
-        latest = EncounterFactory(client=person, team=team, worker=worker)
+        latest = EncounterFactory.create(client=person, team=team, worker=worker)
         for service_type in services:
-            ServiceProvidedFactory(encounter=latest, service_type=service_type)
+            ServiceProvidedFactory.create(encounter=latest, service_type=service_type)
     assert latest is not None
     return latest
 

@@ -17,6 +17,6 @@ def test_opening_a_contact_is_audited_against_the_person(worker_client: HttpClie
 
 
 def test_an_anonymous_contact_shows_its_head_count(worker_client: HttpClient, worker, site) -> None:
-    anonymous = EncounterFactory(client=None, team=site.team, site=site, worker=worker, head_count=3)
+    anonymous = EncounterFactory.create(client=None, team=site.team, site=site, worker=worker, head_count=3)
     response = worker_client.get(reverse("encounters:detail", args=[anonymous.pk]))
     assert "Anonymous contact (3 people)" in response.content.decode()

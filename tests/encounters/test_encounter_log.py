@@ -84,7 +84,7 @@ def test_someone_elses_contact_id_is_not_found(
 
 
 def test_a_person_of_another_team_cannot_be_chosen(worker_client: HttpClient, other_team: Team, site: Site) -> None:
-    stranger = ClientFactory(home_team=other_team)
+    stranger = ClientFactory.create(home_team=other_team)
     response = worker_client.post(URL, contact(stranger.code, site))
     assert response.status_code == 200
     assert "Choose a person from the list" in response.content.decode()
@@ -118,7 +118,7 @@ def test_bad_input_keeps_what_was_typed_and_stores_nothing(
 
 
 def test_a_site_of_another_team_is_refused(worker_client: HttpClient, person: Client, other_team: Team) -> None:
-    elsewhere = SiteFactory(team=other_team)
+    elsewhere = SiteFactory.create(team=other_team)
     response = worker_client.post(URL, {**contact(person.code, None), "site": str(elsewhere.pk)})
     assert response.status_code == 200
     assert Encounter.objects.count() == 0
@@ -144,8 +144,8 @@ def test_opening_from_a_persons_page_preselects_them(worker_client: HttpClient, 
 
 
 def test_recent_people_are_offered_first(worker_client: HttpClient, team: Team) -> None:
-    recent = ClientFactory(home_team=team, last_seen_at=timezone.now())
-    ClientFactory(home_team=team, last_seen_at=None)
+    recent = ClientFactory.create(home_team=team, last_seen_at=timezone.now())
+    ClientFactory.create(home_team=team, last_seen_at=None)
     response = worker_client.get(URL)
     assert response.context["options"][0] == recent
 
