@@ -28,10 +28,11 @@ import socket
 import subprocess
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = int(os.environ.get("DEVDB_PORT", "54329"))
+FIRST_PORT = 54329
 DB_NAME = "alongside"
 DB_USER = "alongside"
 RUN_AS_FALLBACK = "alongside-db"
@@ -111,6 +112,11 @@ def chown(path: Path, user: str | None) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 class Server:
     def __init__(self) -> None:
         self.user = run_as_user()
@@ -119,6 +125,23 @@ class Server:
         self.datadir = base / "postgres"
         self.password_file = ROOT / "var" / "postgres-password"
         self.logfile = base / "postgres.log"
+        self.port_file = ROOT / "var" / "postgres-port"
+
+    @cached_property
+    def port(self) -> int:
+        """DEVDB_PORT, else the port this checkout's server was given, else a free one.
+
+        Each checkout keeps its own port, so two clones on one machine do not collide.
+        """
+        if os.environ.get("DEVDB_PORT"):
+            return int(os.environ["DEVDB_PORT"])
+        if self.port_file.exists():
+            return int(self.port_file.read_text())
+        port = FIRST_PORT
+        while port_in_use(port):
+            port += 1
+        self.port_file.write_text(str(port))
+        return port
 
     def bin(self, name: str) -> str:
         return str(self.bindir / name)
@@ -128,7 +151,7 @@ class Server:
         return self.password_file.read_text().strip()
 
     def url(self) -> str:
-        return f"postgres://{DB_USER}:{self.password}@127.0.0.1:{PORT}/{DB_NAME}"
+        return f"postgres://{DB_USER}:{self.password}@127.0.0.1:{self.port}/{DB_NAME}"
 
     def initialise(self) -> None:
         if (self.datadir / "PG_VERSION").exists():
@@ -182,12 +205,12 @@ class Server:
     def start(self) -> None:
         self.initialise()
         if not self.is_running():
-            say(f"starting PostgreSQL on 127.0.0.1:{PORT}")
+            say(f"starting PostgreSQL on 127.0.0.1:{self.port}")
             if not self.logfile.exists():
                 self.logfile.touch()
             chown(self.logfile, self.user)
             options = (
-                f"-c listen_addresses=127.0.0.1 -p {PORT} -c unix_socket_directories='' "
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             )
             subprocess.run(
@@ -215,15 +238,15 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", PORT)) == 0:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.2)
-        say(f"PostgreSQL did not listen on port {PORT}; see {self.logfile}")
+        say(f"PostgreSQL did not listen on port {self.port}; see {self.logfile}")
         raise SystemExit(1)
 
     def ensure_database(self) -> None:
         env = {**os.environ, "PGPASSWORD": self.password}
-        common = ["-h", "127.0.0.1", "-p", str(PORT), "-U", DB_USER]
+        common = ["-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER]
         exists = subprocess.run(
             [
                 self.bin("psql"),
