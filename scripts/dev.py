@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -71,7 +72,7 @@ def run() -> int:
     }
     children: list[subprocess.Popen[bytes]] = []
 
-    def shut_down(signum: int | None = None, frame: FrameType | None = None) -> None:
+    def stop_children() -> None:
         for child in children:
             if child.poll() is None:
                 child.terminate()
@@ -82,10 +83,12 @@ def run() -> int:
                 child.kill()
         if started:
             stop_database()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(0)
 
-    signal.signal(signal.SIGINT, shut_down)
-    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     try:
         manage("migrate", "--no-input", env=env)
         manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
@@ -96,19 +99,28 @@ def run() -> int:
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
         ]  # fmt: skip
         children.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env))
-        time.sleep(1)
+        wait_for_http(int(port))
         print_welcome(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         say("A server process stopped; shutting down.")
     finally:
-        shut_down()
+        stop_children()
     return 1
+
+
+def wait_for_http(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
 
 
 def print_welcome(port: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from demo.management.commands.load_demo import DEMO_PASSWORD, SIGN_INS
+    from demo.logins import DEMO_PASSWORD, SIGN_INS
 
     say("")
     say(f"  Alongside is running: http://127.0.0.1:{port}/")

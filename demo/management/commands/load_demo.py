@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
+from demo.logins import DEMO_PASSWORD
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
-DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (demo only; load_demo refuses in production)
 TEAMS = {
     "North team": [
         ("Bus station", "Centre", "street"),
@@ -38,13 +38,6 @@ STAFF = [
     ("supervisor-river", "Noor", "River team", Membership.Role.SUPERVISOR, False, False),
     ("data-admin", "Dana", None, None, True, False),
     ("admin", "Ade", None, None, False, True),
-]
-SIGN_INS = [
-    ("Outreach worker", "worker"),
-    ("Supervisor", "supervisor"),
-    ("Worker in another team", "worker-river"),
-    ("Data admin", "data-admin"),
-    ("System admin (Django admin at /admin/)", "admin"),
 ]
 NAMES = [
     "Ana",
