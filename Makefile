@@ -52,8 +52,9 @@ messages: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=postgres://unused/unused \
 	  $(PYTHON) manage.py compilemessages --locale es --ignore '.venv/*'
 
+# Seed two databases at scale and time the worker pages (bench/README.md); SCALE=0.1 is quick.
 bench: $(STAMP)
-	$(PYTHON) bench/run.py
+	$(PYTHON) -m bench.run
 
 clean-db:
 	$(PYTHON) scripts/devdb.py stop || true

@@ -1,0 +1,1 @@
+"""Benchmarks at scale (not tests): `make bench`. See bench/README.md."""

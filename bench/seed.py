@@ -1,0 +1,294 @@
+"""Fill a freshly migrated database with a programme's worth of people and contacts, in SQL.
+
+Everything is made by `generate_series` inside PostgreSQL: the ORM row by row would take
+hours at 2,000,000 contacts. The schema comes from Django's own migrations (bench/run.py
+runs `migrate` first), so the tables, checks and indexes are the app's; only the rows are
+made here.
+
+While the big tables fill, their keys, unique constraints, indexes and foreign keys are
+dropped and then rebuilt from the definitions PostgreSQL reports (building an index once
+over sorted data is several times faster than updating seven indexes row by row). The
+rebuilt objects are the same ones, with the same names, so the planner sees what it sees
+in production.
+
+The shape of the data, at scale 1:
+- 10 teams, each with a supervisor, 6 workers and 6 sites;
+- 50,000 people spread evenly over the teams, registered over the last 3 years; about two
+  in three give a name; each person's number of contacts grows with how long they have
+  been known (mean 34, a long tail past 150);
+- 2,000,000 contacts over the last 3 years, of which about 15% are anonymous (with a head
+  count), written in time order as a live system writes them, each with 1 to 3 services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg2.extensions import cursor as Cursor
+from psycopg2.sql import SQL, Identifier
+
+# The same alphabet as clients.models.CODE_ALPHABET (not imported: this module runs
+# without Django). Codes must match the app's URL pattern to be opened.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+CODE_SPACE = len(CODE_ALPHABET) ** 6
+# i -> (i * CODE_STEP + CODE_OFFSET) mod CODE_SPACE is one-to-one because CODE_STEP shares no
+# factor with 23: unique codes, scattered over the alphabet like the app's random ones.
+CODE_STEP = 7368787
+CODE_OFFSET = 1234567
+
+NAMES = [
+    "Ana", "Ben", "Cris", "Dee", "Eli", "Fran", "Gabi", "Hana", "Ivo", "Jo", "Kai", "Lou", "Max", "Nico",
+    "Oli", "Pat", "Quin", "Ray", "Sol", "Tam", "Uma", "Val", "Wren", "Xavi", "Yas", "Zoe", "Mo", "Lee",
+]  # fmt: skip
+
+# The tables whose keys and indexes are rebuilt after filling.
+BIG_TABLES = ["clients_client", "encounters_encounter", "encounters_serviceprovided"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    people: int
+    contacts: int
+    teams: int = 10
+    workers_per_team: int = 6
+    sites_per_team: int = 6
+    years: int = 3
+    anonymous_share: float = 0.15
+
+    @classmethod
+    def at(cls, scale: float) -> Plan:
+        return cls(people=max(1, round(50_000 * scale)), contacts=max(1, round(2_000_000 * scale)))
+
+    @property
+    def mean_contacts_per_person(self) -> float:
+        return self.contacts * (1 - self.anonymous_share) / self.people
+
+    def describe(self) -> str:
+        return f"people={self.people} contacts={self.contacts} teams={self.teams}"
+
+
+def code_expression(number: str) -> str:
+    """SQL for the readable code (KM4-T7X) of person number `number`."""
+    scrambled = f"mod({number}::bigint * {CODE_STEP} + {CODE_OFFSET}, {CODE_SPACE})"
+    base = len(CODE_ALPHABET)
+    chars = [
+        f"substr('{CODE_ALPHABET}', 1 + mod({scrambled} / {base**power}, {base})::int, 1)" for power in range(5, -1, -1)
+    ]
+    return " || ".join([*chars[:3], "'-'", *chars[3:]])
+
+
+STAFF_AND_PLACES = """
+CREATE TEMP TABLE bench_team AS
+SELECT t AS team_no, md5('bench-team-' || t)::uuid AS id
+FROM generate_series(1, %(teams)s) AS t;
+
+INSERT INTO accounts_team (id, name, created_at)
+SELECT id, 'Bench team ' || lpad(team_no::text, 2, '0'), now() - make_interval(years => %(years)s)
+FROM bench_team;
+
+-- Worker 0 of each team is its supervisor.
+CREATE TEMP TABLE bench_staff AS
+SELECT t.team_no, t.id AS team_id, w AS worker_no, nextval(pg_get_serial_sequence('accounts_user', 'id')) AS user_id
+FROM bench_team AS t CROSS JOIN generate_series(0, %(workers)s) AS w;
+
+-- A password starting with '!' is Django's unusable password: nobody can sign in as these.
+INSERT INTO accounts_user (
+    id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined,
+    is_data_admin
+)
+SELECT user_id, '!bench', false,
+       'bench-' || lpad(team_no::text, 2, '0')
+           || CASE WHEN worker_no = 0 THEN '-supervisor' ELSE '-worker-' || worker_no END,
+       '', '', '', false, true, now() - make_interval(years => %(years)s), false
+FROM bench_staff;
+
+INSERT INTO accounts_membership (user_id, team_id, role)
+SELECT user_id, team_id, CASE WHEN worker_no = 0 THEN 'supervisor' ELSE 'worker' END
+FROM bench_staff;
+
+CREATE TEMP TABLE bench_site AS
+SELECT t.team_no, s AS site_no, md5('bench-site-' || t.team_no || '-' || s)::uuid AS id,
+       (ARRAY['street', 'drop_in', 'van', 'street', 'phone', 'online'])[1 + mod(s - 1, 6)] AS kind
+FROM bench_team AS t CROSS JOIN generate_series(1, %(sites)s) AS s;
+
+INSERT INTO encounters_site (id, team_id, name, area, kind, is_active)
+SELECT s.id, t.id, 'Site ' || s.site_no, 'Area ' || (1 + mod(s.site_no, 3)), s.kind, true
+FROM bench_site AS s JOIN bench_team AS t USING (team_no);
+
+CREATE TEMP TABLE bench_service AS
+SELECT (row_number() OVER (ORDER BY "order", slug) - 1)::int AS type_no, id, counts_quantity
+FROM encounters_servicetype
+WHERE is_active;
+
+-- People: `known` is the share of the whole period they have been known; the number of
+-- contacts grows with it (exponential around the mean, so a few people have very many).
+CREATE TEMP TABLE bench_person AS
+SELECT person_no,
+       md5('bench-person-' || person_no)::uuid AS id,
+       1 + mod(person_no - 1, %(teams)s) AS team_no,
+       now() - known * make_interval(years => %(years)s) AS created_at,
+       floor(-ln(1 - random()) * 2 * known * %(mean_contacts)s)::int AS contacts,
+       random() AS name_roll, random() AS birth_roll, random() AS gender_roll, random() AS status_roll
+FROM (SELECT person_no, random() AS known FROM generate_series(1, %(people)s) AS person_no OFFSET 0) AS p;
+"""
+
+# Time order, as a live system writes them: one person's contacts are spread over the
+# table, not packed together (which would flatter the person page).
+ENCOUNTERS = """
+INSERT INTO encounters_encounter (id, client_id, head_count, happened_at, site_id, kind, worker_id, team_id, created_at)
+SELECT gen_random_uuid(), c.client_id, c.head_count, c.happened_at, s.id,
+       coalesce(CASE s.kind WHEN 'online' THEN 'other' ELSE s.kind END, 'other'),
+       w.user_id, t.id, c.happened_at + make_interval(mins => c.delay)
+FROM (
+    SELECT p.id AS client_id, p.team_no, 1 AS head_count,
+           p.created_at + random() * (now() - p.created_at) AS happened_at,
+           CASE WHEN random() < 0.05 THEN 0 ELSE 1 + floor(random() * %(sites)s)::int END AS site_no,
+           1 + floor(random() * %(workers)s)::int AS worker_no,
+           floor(random() * 30)::int AS delay
+    FROM bench_person AS p CROSS JOIN LATERAL generate_series(1, p.contacts)
+    UNION ALL
+    SELECT NULL, 1 + floor(random() * %(teams)s)::int, 1 + floor(power(random(), 4) * 12)::int,
+           now() - random() * make_interval(years => %(years)s),
+           CASE WHEN random() < 0.05 THEN 0 ELSE 1 + floor(random() * %(sites)s)::int END,
+           1 + floor(random() * %(workers)s)::int,
+           floor(random() * 30)::int
+    FROM generate_series(1, %(anonymous)s)
+) AS c
+JOIN bench_team AS t USING (team_no)
+JOIN bench_staff AS w ON w.team_no = c.team_no AND w.worker_no = c.worker_no
+LEFT JOIN bench_site AS s ON s.team_no = c.team_no AND s.site_no = c.site_no
+ORDER BY c.happened_at;
+"""
+
+PEOPLE = """
+INSERT INTO clients_client (
+    id, code, preferred_name, year_of_birth, gender, gender_self_described, status, created_at, last_seen_at,
+    created_by_id, home_team_id
+)
+SELECT p.id, {code},
+       CASE WHEN p.name_roll < 0.65 THEN (%(names)s::text[])[1 + floor(p.name_roll / 0.65 * %(name_count)s)::int]
+            ELSE '' END,
+       CASE WHEN p.birth_roll < 0.8 THEN 1955 + floor(p.birth_roll / 0.8 * 50)::int END,
+       CASE WHEN p.gender_roll < 0.45 THEN 'man' WHEN p.gender_roll < 0.80 THEN 'woman'
+            WHEN p.gender_roll < 0.84 THEN 'non_binary' WHEN p.gender_roll < 0.86 THEN 'self_described'
+            WHEN p.gender_roll < 0.92 THEN 'not_said' ELSE '' END,
+       CASE WHEN p.gender_roll >= 0.84 AND p.gender_roll < 0.86 THEN 'in their own words' ELSE '' END,
+       CASE WHEN p.status_roll < 0.85 THEN 'active' WHEN p.status_roll < 0.95 THEN 'inactive'
+            WHEN p.status_roll < 0.99 THEN 'moved_on' ELSE 'died' END,
+       p.created_at, seen.last_seen_at, creator.user_id, t.id
+FROM bench_person AS p
+JOIN bench_team AS t USING (team_no)
+JOIN bench_staff AS creator ON creator.team_no = p.team_no AND creator.worker_no = 1 + mod(p.person_no, %(workers)s)
+LEFT JOIN (
+    SELECT client_id, max(happened_at) AS last_seen_at
+    FROM encounters_encounter
+    WHERE client_id IS NOT NULL
+    GROUP BY client_id
+) AS seen ON seen.client_id = p.id;
+"""
+
+# 1 to 3 different services per contact, supplies most often: positions first, first+step,
+# first+2*step in the catalogue, with step <= (types-1)/2 so the three never coincide.
+SERVICES = """
+INSERT INTO encounters_serviceprovided (encounter_id, service_type_id, quantity)
+SELECT e.id, st.id, CASE WHEN st.counts_quantity THEN 1 + floor(power(random(), 2) * 20)::int ELSE 1 END
+FROM (
+    SELECT id,
+           1 + floor(random() * 3)::int AS how_many,
+           floor(power(random(), 2) * %(types)s)::int AS first_type,
+           1 + floor(random() * %(max_step)s)::int AS step
+    FROM encounters_encounter
+    OFFSET 0
+) AS e
+CROSS JOIN LATERAL generate_series(0, least(e.how_many, %(types)s) - 1) AS j
+JOIN bench_service AS st ON st.type_no = mod(e.first_type + j * e.step, %(types)s);
+"""
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Keys, indexes and foreign keys of the big tables, to drop before filling and rebuild after."""
+
+    foreign_keys: list[tuple[str, str, str]]  # (table, name, definition)
+    keys: list[tuple[str, str, str]]
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX statement)
+
+    @classmethod
+    def read(cls, cur: Cursor) -> Deferred:
+        cur.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype
+            FROM pg_constraint
+            WHERE (contype IN ('p', 'u', 'f') AND conrelid = ANY(%(tables)s::regclass[]))
+               OR (contype = 'f' AND confrelid = ANY(%(tables)s::regclass[]))
+            ORDER BY 1, 2
+            """,
+            {"tables": BIG_TABLES},
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index AS i
+            WHERE i.indrelid = ANY(%(tables)s::regclass[])
+              AND NOT EXISTS (
+                  SELECT 1 FROM pg_constraint AS c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid
+              )
+            ORDER BY 1
+            """,
+            {"tables": BIG_TABLES},
+        )
+        return cls(
+            foreign_keys=[(table, name, definition) for table, name, definition, kind in constraints if kind == "f"],
+            keys=[(table, name, definition) for table, name, definition, kind in constraints if kind != "f"],
+            indexes=cur.fetchall(),
+        )
+
+    def drop(self, cur: Cursor) -> None:
+        for table, name, _definition in [*self.foreign_keys, *self.keys]:
+            cur.execute(SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(SQL(table), Identifier(name)))
+        for name, _statement in self.indexes:
+            cur.execute(SQL("DROP INDEX {}").format(SQL(name)))
+
+    def rebuild(self, cur: Cursor) -> None:
+        for table, name, definition in [*self.keys, *self.foreign_keys]:
+            cur.execute(
+                SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(SQL(table), Identifier(name), SQL(definition))
+            )
+        for _name, statement in self.indexes:
+            cur.execute(statement)
+
+
+def seed(cur: Cursor, plan: Plan) -> None:
+    """Fill an empty, migrated database (one transaction; the caller commits and vacuums)."""
+    cur.execute("SET LOCAL work_mem = '512MB'")
+    cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    cur.execute("SET LOCAL jit = off")
+    # Django's foreign keys are deferred; checked at once, none is pending when the big
+    # tables' keys are dropped and rebuilt (PostgreSQL refuses that with pending checks).
+    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cur.execute("SELECT setseed(0.42)")
+    cur.execute("SELECT count(*) FROM encounters_servicetype WHERE is_active")
+    (types,) = cur.fetchone() or (0,)
+    params = {
+        "teams": plan.teams,
+        "workers": plan.workers_per_team,
+        "sites": plan.sites_per_team,
+        "years": plan.years,
+        "people": plan.people,
+        "mean_contacts": plan.mean_contacts_per_person,
+        "names": NAMES,
+        "name_count": len(NAMES),
+        "types": types,
+        "max_step": max(1, (types - 1) // 2),
+    }
+    cur.execute(STAFF_AND_PLACES, params)
+    cur.execute("SELECT coalesce(sum(contacts), 0) FROM bench_person")
+    (identified,) = cur.fetchone() or (0,)
+    params["anonymous"] = max(0, plan.contacts - identified)
+    deferred = Deferred.read(cur)
+    deferred.drop(cur)
+    cur.execute(ENCOUNTERS, params)
+    cur.execute(SQL(PEOPLE).format(code=SQL(code_expression("p.person_no"))), params)
+    cur.execute(SERVICES, params)
+    deferred.rebuild(cur)
