@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Team, User
+from accounts.models import Team, User
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: nothing that is misheard or misread.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
@@ -48,11 +48,16 @@ class ClientQuerySet(models.QuerySet["Client"]):
         """The only way a view reaches people: those whose home team the user belongs to.
 
         A data admin who is not a team member sees nobody.
+
+        The team ids are the user's memberships, loaded once per request (the role decorator
+        has already read them), and go into the query as values, not as a subquery: with a
+        known team PostgreSQL walks client_team_recent_idx in order and stops after one page.
+        With a subquery it read and sorted the whole team (bench/: 5,000 people, 1.8 ms
+        against 0.2 ms at a tenth of the data, growing with the team).
         """
         if not user.is_authenticated:
             return self.none()
-        team_ids = Membership.objects.filter(user_id=user.pk).values("team_id")
-        return self.filter(home_team_id__in=team_ids)
+        return self.filter(home_team_id__in=user.team_ids)
 
     def active(self) -> "ClientQuerySet":
         return self.filter(status=Client.Status.ACTIVE)
