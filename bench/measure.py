@@ -94,6 +94,9 @@ def main() -> None:
             get(name)
         queries[name] = len(captured)
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version_num')::int")
+        (postgres,) = cursor.fetchone()
     emit(
         {
             "people": Client.objects.count(),
@@ -101,6 +104,7 @@ def main() -> None:
             "team_people": Client.objects.filter(home_team=team).count(),
             "person_contacts": contacts,
             "queries": queries,
+            "postgres": postgres,
         }
     )
     for line in sys.stdin:

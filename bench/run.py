@@ -224,6 +224,7 @@ def figures(full: Scale, tenth: Scale) -> dict[str, float]:
     results["bench_people"] = full.facts["people"]
     results["bench_contacts"] = full.facts["contacts"]
     results["bench_person_page_contacts"] = full.facts["person_contacts"]
+    results["bench_postgres_version"] = full.facts["postgres"]
     for scale in (full, tenth):
         if scale.seed_seconds is not None:
             results[f"bench_seed_s_{scale.name}"] = round(scale.seed_seconds, 1)
@@ -242,7 +243,11 @@ def misses(results: dict[str, float]) -> list[str]:
 
 def print_table(full: Scale, tenth: Scale, results: dict[str, float], requests: int) -> None:
     say("")
-    say(f"Server time in process (django.test.Client), {requests} requests per page and scale, after warm-up")
+    version = full.facts["postgres"]
+    say(
+        f"Server time in process (django.test.Client, PostgreSQL {version // 10000}.{version % 10000}),"
+        f" {requests} requests per page and scale, after warm-up"
+    )
     for scale in (full, tenth):
         facts = scale.facts
         seeded = f", seeded in {scale.seed_seconds:.0f} s" if scale.seed_seconds is not None else ""

@@ -290,5 +290,6 @@ def seed(cur: Cursor, plan: Plan) -> None:
     deferred.drop(cur)
     cur.execute(ENCOUNTERS, params)
     cur.execute(SQL(PEOPLE).format(code=SQL(code_expression("p.person_no"))), params)
-    cur.execute(SERVICES, params)
+    if types:
+        cur.execute(SERVICES, params)
     deferred.rebuild(cur)
