@@ -11,9 +11,13 @@ def get_client_for_user(user: User, code: str) -> Client:
     """The person with this code among those the user may see; 404 otherwise.
 
     404 and not 403, so that a guessed code does not confirm that the person exists.
+    A merged record's code keeps working: it resolves to the person it was merged into
+    (callers compare codes and redirect to the canonical page).
     """
-    normalised = normalise_code(code)
-    client = Client.objects.visible_to(user).select_related("home_team").filter(code=normalised).first()
+    people = Client.objects.visible_to(user).select_related("home_team")
+    client = people.filter(code=normalise_code(code)).first()
+    if client is not None and client.merged_into_id is not None:
+        client = people.filter(pk=client.merged_into_id).first()
     if client is None:
         raise Http404
     return client

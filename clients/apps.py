@@ -1,7 +1,21 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# Feature modules of clients/views/ that may contribute a section to the person's page by
+# defining `section = PersonSection(...)`.
+FEATURES = ["identity", "consent", "flags", "duplicates", "merge", "records"]
 
 
 class ClientsConfig(AppConfig):
     name = "clients"
-    verbose_name = _("Clients")
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from .sections import register
+
+        for feature in FEATURES:
+            section = getattr(import_module(f"clients.views.{feature}"), "section", None)
+            if section is not None:
+                register(section)

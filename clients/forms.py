@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 
-from .models import Client
+from .models import Client, Consent
 
 
 class ClientRegistrationForm(forms.ModelForm):
@@ -16,11 +16,26 @@ class ClientRegistrationForm(forms.ModelForm):
         help_text=_("If they do not agree, log their contacts as anonymous: that needs no record."),
         error_messages={"required": _("Ask the person first: a record is kept only with their agreement.")},
     )
+    consent_method = forms.ChoiceField(
+        label=_("How they agreed"),
+        choices=Consent.Method.choices,
+        initial=Consent.Method.VERBAL,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     home_team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Team"), empty_label=None)
 
     class Meta:
         model = Client
-        fields = ["agrees_to_record", "preferred_name", "year_of_birth", "gender", "gender_self_described", "home_team"]
+        fields = [
+            "agrees_to_record",
+            "consent_method",
+            "preferred_name",
+            "year_of_birth",
+            "gender",
+            "gender_self_described",
+            "home_team",
+        ]
         widgets = {
             "preferred_name": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
             "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -38,6 +53,9 @@ class ClientRegistrationForm(forms.ModelForm):
         self.fields["gender"].required = False
         cast(forms.ChoiceField, self.fields["gender"]).choices = list(Client.Gender.choices)
         self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")
+
+    def clean_consent_method(self) -> str:
+        return self.cleaned_data.get("consent_method") or Consent.Method.VERBAL
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -1,13 +1,21 @@
-from django.urls import path, register_converter
+"""One list per feature module, so each feature's routes live beside its views."""
 
-from . import views
+from django.urls import URLPattern, path, register_converter
+
 from .converters import ClientCodeConverter
+from .views import consent, duplicates, flags, identity, merge, people, records
 
 register_converter(ClientCodeConverter, "code")
 
 app_name = "clients"
-urlpatterns = [
-    path("", views.client_list, name="list"),
-    path("register/", views.client_register, name="register"),
-    path("<code:code>/", views.client_detail, name="detail"),
+urlpatterns: list[URLPattern] = [
+    path("", people.client_list, name="list"),
+    path("register/", people.client_register, name="register"),
+    path("<code:code>/", people.client_detail, name="detail"),
+    *identity.urlpatterns,
+    *consent.urlpatterns,
+    *flags.urlpatterns,
+    *duplicates.urlpatterns,
+    *merge.urlpatterns,
+    *records.urlpatterns,
 ]

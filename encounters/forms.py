@@ -71,7 +71,11 @@ class EncounterForm(forms.Form):
         if value == ANONYMOUS:
             return None
         client = (
-            Client.objects.visible_to(self.user).select_related("home_team").filter(code=normalise_code(value)).first()
+            Client.objects.visible_to(self.user)
+            .current()
+            .select_related("home_team")
+            .filter(code=normalise_code(value))
+            .first()
         )
         if client is None:
             raise forms.ValidationError(_("Choose a person from the list, or Anonymous."))

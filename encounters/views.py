@@ -77,7 +77,7 @@ def _last_site(request: AuthenticatedHttpRequest) -> Site | None:
 
 def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code: str) -> list[Client]:
     """Search matches (or the team's most recent people), with the chosen person first."""
-    people = Client.objects.visible_to(request.user).recent_first()
+    people = Client.objects.visible_to(request.user).current().recent_first()
     options = list((people.matching(query) if query else people)[:RECENT_PEOPLE])
     if chosen_code and chosen_code not in {person.code for person in options}:
         chosen = people.filter(code=normalise_code(chosen_code)).first()

@@ -87,3 +87,8 @@ def raise_on_lazy_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     a forgotten select_related/prefetch_related an error instead of a silent N+1.
     """
     monkeypatch.setattr(django.db.models.query, "DEFAULT_FETCH_MODE", FETCH_RAISE)
+
+
+@pytest.fixture
+def other_supervisor(other_team: Team) -> User:
+    return member(other_team, Membership.Role.SUPERVISOR, "other-supervisor")

@@ -7,48 +7,28 @@ URL resolver so a new URL without a row here fails the suite.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import User
 from encounters.models import Encounter
 
+from .matrix import ROLES, Row, scoped_object, team_page
+
 pytestmark = pytest.mark.django_db
 
-ROLES = ["worker", "supervisor", "outsider", "data_admin", "system_admin", "anonymous"]
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    path: Callable[[dict[str, Any]], str]
-    expected: dict[str, int]
-    data: dict[str, str] | None = None
-
-
-def team_page(name: str, method: str = "get", **extra: Any) -> Row:
-    """A page for team members: other teams see their own version of it (200)."""
-    statuses = {"worker": 200, "supervisor": 200, "outsider": 200, "data_admin": 403, "system_admin": 403}
-    return Row(name, method, lambda objects: reverse(name), {**statuses, "anonymous": 302}, **extra)
-
-
-def scoped_object(name: str, path: Callable[[dict[str, Any]], str]) -> Row:
-    """One object of the team: other teams get 404, which confirms nothing."""
-    statuses = {"worker": 200, "supervisor": 200, "outsider": 404, "data_admin": 403, "system_admin": 403}
-    return Row(name, "get", path, {**statuses, "anonymous": 302})
-
-
-MATRIX = [
+MATRIX: list[Row] = [
     Row(
         "core:home",
         "get",
         lambda o: reverse("core:home"),
-        {"worker": 200, "supervisor": 200, "outsider": 200, "data_admin": 200, "system_admin": 200, "anonymous": 302},
+        {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ),
     Row("accounts:login", "get", lambda o: reverse("accounts:login"), dict.fromkeys(ROLES, 200)),
     Row(
@@ -68,11 +48,11 @@ MATRIX = [
         "admin:index",
         "get",
         lambda o: reverse("admin:index"),
-        {"worker": 302, "supervisor": 302, "outsider": 302, "data_admin": 302, "system_admin": 200, "anonymous": 302},
+        {**dict.fromkeys(ROLES, 302), "system_admin": 200},
     ),
 ]
 
-WRONG_METHOD = [
+WRONG_METHOD: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
     ("accounts:logout", "get", lambda o: reverse("accounts:logout")),
     ("clients:detail", "post", lambda o: reverse("clients:detail", args=[o["person"].code])),
     ("encounters:detail", "post", lambda o: reverse("encounters:detail", args=[o["encounter"].pk])),
@@ -81,9 +61,25 @@ WRONG_METHOD = [
 ]
 
 
+def feature_modules() -> list[ModuleType]:
+    """tests/security/rows_<feature>.py: each defines ROWS, and may define WRONG_METHOD and
+    objects(base) -> dict (more named objects the rows' paths need)."""
+    folder = Path(__file__).parent
+    return [import_module(f"tests.security.{path.stem}") for path in sorted(folder.glob("rows_*.py"))]
+
+
+for module in feature_modules():
+    MATRIX.extend(module.ROWS)
+    WRONG_METHOD.extend(getattr(module, "WRONG_METHOD", []))
+
+
 @pytest.fixture
-def objects(encounter: Encounter) -> dict[str, Any]:
-    return {"person": encounter.client, "encounter": encounter}
+def objects(encounter: Encounter, request: pytest.FixtureRequest) -> dict[str, Any]:
+    base: dict[str, Any] = {"person": encounter.client, "encounter": encounter, "request": request}
+    for module in feature_modules():
+        if hasattr(module, "objects"):
+            base.update(module.objects(base))
+    return base
 
 
 @pytest.fixture
@@ -148,5 +144,10 @@ def test_every_view_declares_its_access_rule() -> None:
 
 
 def reverse_any(name: str) -> str:
-    samples = {"clients:detail": ["ACD-EFG"], "encounters:detail": ["00000000-0000-0000-0000-000000000000"]}
-    return reverse(name, args=samples.get(name, []))
+    """A URL for the name, filling any argument with a well-formed sample."""
+    for args in ([], ["ACD-EFG"], ["00000000-0000-0000-0000-000000000000"], ["ACD-EFG", "ACD-EFH"]):
+        try:
+            return reverse(name, args=args)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"add a sample argument for {name}")

@@ -6,8 +6,10 @@ from django.http import HttpRequest
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
+from clients.models import Client, Consent, ConsentKind, new_code
 
-from .models import Client, new_code
+from .consent import record_consent
+from .names import refresh_search_names
 
 CODE_ATTEMPTS = 5
 
@@ -22,8 +24,12 @@ def register_client(
     year_of_birth: int | None = None,
     gender: str = "",
     gender_self_described: str = "",
+    consent_method: str = Consent.Method.VERBAL,
 ) -> Client:
-    """Register a person. A code collision (rare: 1 in millions) just draws a new code."""
+    """Register a person who agreed to a record; that agreement is their first consent.
+
+    A code collision (rare: 1 in millions) just draws a new code.
+    """
     for attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -40,7 +46,16 @@ def register_client(
         except IntegrityError:
             if attempt == CODE_ATTEMPTS - 1:
                 raise
+    refresh_search_names(client)
     record(action=AuditEvent.Action.CLIENT_CREATED, request=request, target=client, client_id=client.pk)
+    record_consent(
+        request=request,
+        client=client,
+        kind=ConsentKind.objects.get(slug=ConsentKind.RECORD_KEEPING),
+        decision=Consent.Decision.GIVEN,
+        method=consent_method,
+        recorded_by=registered_by,
+    )
     return client
 
 

@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from clients.access import get_client_for_user
+from clients.forms import ClientRegistrationForm, SearchForm
+from clients.models import Client
+from clients.sections import sections_for
+from clients.services.registration import record_client_viewed, register_client
 from core.types import AuthenticatedHttpRequest
-
-from .access import get_client_for_user
-from .forms import ClientRegistrationForm, SearchForm
-from .models import Client
-from .sections import sections_for
-from .services import record_client_viewed, register_client
 
 LIST_SIZE = 25
 
@@ -25,7 +24,7 @@ LIST_SIZE = 25
 def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Recent people first; a search (POST) narrows to matches by code or name."""
     form = SearchForm(request.POST if request.method == "POST" else None)
-    people = Client.objects.visible_to(request.user).for_list().recent_first()
+    people = Client.objects.visible_to(request.user).current().for_list().recent_first()
     searching = form.is_bound and form.is_valid() and bool(form.cleaned_data["q"].strip())
     if searching:
         people = people.matching(form.cleaned_data["q"])
@@ -49,6 +48,8 @@ def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def client_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
+    if client.code != code:
+        return redirect("clients:detail", code=client.code)
     record_client_viewed(request=request, client=client)
     context = {"person": client, "sections": sections_for(client, request.user)}
     return render(request, "clients/client_detail.html", context)

@@ -1,0 +1,1 @@
+"""Views of people's records, one module per feature (each with its own urlpatterns)."""

@@ -1,0 +1,48 @@
+"""Shared pieces of the access matrix: roles, rows and row builders for every feature."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+# outsider / other_supervisor: a worker / supervisor of another team.
+ROLES = ["worker", "supervisor", "outsider", "other_supervisor", "data_admin", "system_admin", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    path: Callable[[dict[str, Any]], str]
+    expected: dict[str, int]
+    data: dict[str, str] | None = None
+
+
+def team_page(name: str, method: str = "get", **extra: Any) -> Row:
+    """A page for team members: other teams see their own version of it (200)."""
+    statuses = {"worker": 200, "supervisor": 200, "outsider": 200, "other_supervisor": 200}
+    denied = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
+    return Row(name, method, lambda objects: reverse(name), {**statuses, **denied}, **extra)
+
+
+def scoped_object(name: str, path: Callable[[dict[str, Any]], str]) -> Row:
+    """One object of the team: other teams get 404, which confirms nothing."""
+    statuses = {"worker": 200, "supervisor": 200, "outsider": 404, "other_supervisor": 404}
+    return Row(name, "get", path, {**statuses, "data_admin": 403, "system_admin": 403, "anonymous": 302})
+
+
+def supervisor_page(name: str, method: str = "get", **extra: Any) -> Row:
+    """A supervisors' page: workers are refused (403); other teams' supervisors see their own."""
+    statuses = {"worker": 403, "supervisor": 200, "outsider": 403, "other_supervisor": 200}
+    denied = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
+    return Row(name, method, lambda objects: reverse(name), {**statuses, **denied}, **extra)
+
+
+def supervisor_object(
+    name: str, path: Callable[[dict[str, Any]], str], method: str = "get", ok: int = 200, **extra: Any
+) -> Row:
+    """A supervisors' action on one object: workers 403, other teams' supervisors 404."""
+    statuses = {"worker": 403, "supervisor": ok, "outsider": 403, "other_supervisor": 404}
+    denied = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
+    return Row(name, method, path, {**statuses, **denied}, **extra)
