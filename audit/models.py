@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
     client_id = models.UUIDField(_("person"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Ids and field names only (e.g. {"fields": ["pronouns"]}), never names, values or text.
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -1,6 +1,7 @@
 """The one helper that writes the audit trail."""
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
@@ -20,11 +21,13 @@ def record(
     actor_id: int | None = None,
     target: models.Model | None = None,
     client_id: uuid.UUID | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Only ids are stored, never names or free text.
 
     The actor defaults to the signed-in user of the request; `client_id` is the person the
-    event concerns, so "who opened this person's record" is one indexed query.
+    event concerns, so "who opened this person's record" is one indexed query. `details`
+    holds ids or field names (which fields changed), never the values themselves.
     """
     if actor_id is None and request is not None and request.user.is_authenticated:
         actor_id = request.user.pk
@@ -36,4 +39,5 @@ def record(
         client_id=client_id,
         request_id=getattr(request, "request_id", "") if request is not None else "",
         ip=client_ip(request) if request is not None else None,
+        details=details or {},
     )
