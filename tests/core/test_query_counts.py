@@ -50,11 +50,11 @@ def count(client: HttpClient, method: str, path: str, data: dict[str, str] | Non
     return len(queries)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page_name", PAGES)
 def test_query_count_is_pinned_and_constant(
-    page: str, worker_client: HttpClient, team: Team, worker: User, person: Client
+    page_name: str, worker_client: HttpClient, team: Team, worker: User, person: Client
 ) -> None:
-    method, path, data, pinned = PAGES[page]
+    method, path, data, pinned = PAGES[page_name]
     encounter = grow(team, worker, person, 2)
     with_two = count(worker_client, method, path(person, encounter), data)
     encounter = grow(team, worker, person, 18)
