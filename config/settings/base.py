@@ -25,6 +25,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The load_demo command refuses to run without it, so production never gets them.
 ALLOW_DEMO_DATA = env.bool("ALONGSIDE_ALLOW_DEMO_DATA", default=False)
 
+# Retention: `manage.py erase_inactive` erases the identifying data of people with no
+# contact for this many years (dry run first; see README).
+ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
