@@ -1,3 +1,5 @@
+from django.urls import register_converter
+
 from .models import CODE_PATTERN
 
 
@@ -11,3 +13,8 @@ class ClientCodeConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+# Registered on import (clients/views/__init__.py imports this module), so a feature module's
+# `<code:code>` routes work however early it is imported (apps.ready() loads the sections).
+register_converter(ClientCodeConverter, "code")

@@ -1,11 +1,8 @@
 """One list per feature module, so each feature's routes live beside its views."""
 
-from django.urls import URLPattern, path, register_converter
+from django.urls import URLPattern, path
 
-from .converters import ClientCodeConverter
 from .views import consent, duplicates, flags, identity, merge, people, records
-
-register_converter(ClientCodeConverter, "code")
 
 app_name = "clients"
 urlpatterns: list[URLPattern] = [
