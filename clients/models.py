@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,12 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 CODE_PATTERN = rf"[{CODE_ALPHABET}]{{3}}-[{CODE_ALPHABET}]{{3}}"
 EARLIEST_BIRTH_YEAR = 1900
+# Search: a substring counts from 3 characters (a trigram; shorter ones match too much);
+# a partial code ranks like a fair name match, below a close one.
+MIN_SUBSTRING = 3
+CODE_PREFIX_SCORE = 0.5
+# A matched alias is named when it matches at least this well (share of the query's trigrams).
+ALIAS_SHOWN_FROM = 0.25
 
 
 def new_code() -> str:
@@ -50,6 +58,40 @@ def normalise_name(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.split())
+
+
+def code_prefix(text: str) -> str:
+    """The start of a code (3 to 5 characters of the code alphabet), hyphenated: "km4t" -> "KM4-T"."""
+    compact = "".join(ch for ch in text.upper() if ch.isalnum())
+    if not 3 <= len(compact) < CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in compact):
+        return ""
+    return compact[:3] + (f"-{compact[3:]}" if len(compact) > 3 else "")
+
+
+def typed_code(text: str) -> str:
+    """The code typed in any spelling ("km4 t7x" -> "KM4-T7X"), or "" ("Jhonny" has six letters, but not a code's)."""
+    code = normalise_code(text)
+    return code if all(ch in CODE_ALPHABET for ch in code.replace("-", "")) else ""
+
+
+def search_condition(text: str) -> Q:
+    """Who may match what was typed; every branch is served by an index (`matching()`)."""
+    name = normalise_name(text)
+    code, prefix = typed_code(text), code_prefix(text)
+    condition = Q(search_names__trigram_word_similar=name)
+    if len(name) >= MIN_SUBSTRING:
+        condition |= Q(search_names__contains=name)
+    if code:
+        condition |= Q(code=code)
+    if prefix:
+        condition |= Q(code__startswith=prefix)
+    return condition
+
+
+def trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of normalised text: each word padded with two spaces before, one after."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    return {f"  {word} "[i : i + 3] for word in words for i in range(len(word) + 1)}
 
 
 def validate_year_of_birth(value: int) -> None:
@@ -92,15 +134,47 @@ class ClientQuerySet(models.QuerySet["Client"]):
         return self.filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(last_seen_at=at)
 
     def matching(self, text: str) -> "ClientQuerySet":
-        """By code (any spelling of it) or by part of the preferred name."""
-        text = text.strip()
-        if not text:
+        """People whose code, name or alias matches what was typed, best match first.
+
+        One box for everything: the exact code (in any spelling) comes first, then names by
+        trigram similarity, so "Jhonny" finds "Johnny" and "maria" finds "María" (the query
+        is normalised as `search_names` is). Candidates come from the GIN index
+        client_search_names_trgm through `%>` (word similarity at least the connection's
+        pg_trgm.word_similarity_threshold, 0.25: config/settings/base.py) or a substring
+        (`LIKE`, also served by the index); a partial code (3 to 5 characters of the code
+        alphabet) matches codes that start with it. Merged records never match. Scope is
+        the caller's: chain this after `visible_to(user)`.
+
+        Each person carries the query (`search_text`) and their aliases, so a page can say
+        which alias matched (`Client.matched_alias`) without another query per person.
+        """
+        name = normalise_name(text)
+        if not name:
             return self.none()
-        condition = Q(preferred_name__icontains=text)
-        code = normalise_code(text)
-        if code:
-            condition |= Q(code=code)
-        return self.filter(condition)
+        code, prefix = typed_code(text), code_prefix(text)
+        whole = TrigramSimilarity("search_names", name)
+        ranks = [TrigramWordSimilarity(name, "search_names"), whole]
+        if prefix:
+            ranks.append(Case(When(code__startswith=prefix, then=Value(CODE_PREFIX_SCORE)), default=Value(0.0)))
+        exact_code = Case(When(code=code, then=Value(1)), default=Value(0)) if code else Value(0)
+        return (
+            self.current()
+            .filter(search_condition(text))
+            .annotate(
+                exact_code=exact_code,
+                search_rank=Greatest(*ranks, output_field=models.FloatField()),
+                search_whole=whole,
+                search_text=Value(name, output_field=models.CharField()),
+            )
+            .order_by(
+                "-exact_code",
+                "-search_rank",
+                "-search_whole",
+                models.F("last_seen_at").desc(nulls_last=True),
+                "-created_at",
+            )
+            .prefetch_related("aliases")
+        )
 
 
 class Client(models.Model):
@@ -213,6 +287,27 @@ class Client(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.code
+
+    @property
+    def matched_alias(self) -> str:
+        """The alias that matched a search better than the preferred name did, if any.
+
+        Only for people from `matching()` (which prefetches aliases and sets `search_text`);
+        "" otherwise, and "" when the preferred name matched as well as any alias.
+        """
+        text = getattr(self, "search_text", "")
+        if not text:
+            return ""
+        wanted = trigrams(text)
+
+        def score(name: str) -> float:
+            plain = normalise_name(name)
+            return 1.0 if text in plain else len(wanted & trigrams(plain)) / len(wanted)
+
+        best = max(self.aliases.all(), key=lambda alias: score(alias.name), default=None)
+        if best is None or score(best.name) < ALIAS_SHOWN_FROM:
+            return ""
+        return best.name if score(best.name) > score(self.preferred_name) else ""
 
     def get_gender_label(self) -> str:
         if self.gender == self.Gender.SELF_DESCRIBED and self.gender_self_described:

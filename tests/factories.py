@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
-from clients.models import Client, new_code
+from clients.models import Client, new_code, normalise_name
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
 TEST_PASSWORD = "a-long-test-password-123"
@@ -42,6 +42,8 @@ class ClientFactory(factory.django.DjangoModelFactory[Client]):
 
     code = factory.LazyFunction(new_code)
     preferred_name = factory.Faker("first_name")
+    # As refresh_search_names keeps it (aliases added in a test: call refresh_search_names).
+    search_names = factory.LazyAttribute(lambda o: normalise_name(o.preferred_name))
     home_team = factory.SubFactory(TeamFactory)
     year_of_birth = 1985
     gender = Client.Gender.WOMAN

@@ -93,6 +93,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Fuzzy search by name (clients.models.ClientQuerySet.matching) and duplicate detection use
+# pg_trgm's `%>` / `%` operators, which the GIN index client_search_names_trgm serves. Their
+# default thresholds (0.6 / 0.3) miss a swapped letter: "Jhonny" is only 0.29 similar to
+# "Johnny". Set for every connection, so the index still picks the candidates.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = " ".join(
+    [
+        _db_options.get("options", ""),
+        "-c pg_trgm.word_similarity_threshold=0.25 -c pg_trgm.similarity_threshold=0.25",
+    ]
+).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -34,11 +34,12 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     # name: (method, path, data, pinned count)
     "home": ("get", lambda p, e: reverse("core:home"), None, 3),
     "person list": ("get", lambda p, e: reverse("clients:list"), None, 4),
-    "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "a"}, 4),
+    # Searches find `person` ("Robin") at both sizes: matches prefetch their aliases (one query).
+    "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "Robin"}, 5),
     "register": ("get", lambda p, e: reverse("clients:register"), None, 3),
     "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 8),
     "log a contact": ("get", lambda p, e: reverse("encounters:log"), None, 8),
-    "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "a"}, 6),
+    "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "Robin"}, 7),
     "contact page": ("get", lambda p, e: reverse("encounters:detail", args=[e.pk]), None, 6),
 }
 
