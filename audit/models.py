@@ -30,6 +30,12 @@ class AuditEvent(models.Model):
         CLIENT_TRANSFERRED = "client_transferred", _("Moved a person to another team")
         CLIENT_ERASED = "client_erased", _("Erased identifying data")
         VIEWERS_PRINTED = "viewers_printed", _("Printed who viewed a record")
+        GOAL_SET = "goal_set", _("Noted a goal")
+        GOAL_VIEWED = "goal_viewed", _("Opened a person's goals")
+        GOAL_REVIEWED = "goal_reviewed", _("Reviewed a goal")
+        GOAL_STEPS_CHANGED = "goal_steps_changed", _("Changed a goal's steps")
+        GOAL_STATUS_CHANGED = "goal_status_changed", _("Marked a goal achieved or set aside")
+        GOAL_CHANGED = "goal_changed", _("Changed a goal into a new one")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
