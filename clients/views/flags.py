@@ -1,5 +1,89 @@
-"""Views for this feature of a person's record (see clients/urls.py)."""
+"""Safety flags ("do not visit alone", an allergy): shown first on the person's page and
+beside their name when logging a contact with them."""
 
-from django.urls import URLPattern
+from datetime import date
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from accounts.models import User
+from clients.access import get_client_for_user
+from clients.models import Client, SafetyFlag
+from clients.sections import PersonSection
+from clients.services.flags import active_flags_of, add_flag, end_flag
+from core.types import AuthenticatedHttpRequest
+
+
+class FlagForm(forms.Form):
+    text = forms.CharField(
+        label=_("What every worker should know"),
+        max_length=200,
+        help_text=_("For example: prefers women workers; do not visit alone; an allergy."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    expires_on = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        help_text=_("Leave empty if it applies until someone ends it."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_text(self) -> str:
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError(_("Write what workers should know."))
+        return text
+
+    def clean_expires_on(self) -> date | None:
+        until: date | None = self.cleaned_data.get("expires_on")
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later date, or leave it empty."))
+        return until
+
+
+def load_flags(client: Client, user: User) -> dict[str, Any]:
+    """The top of the person's page: active flags (one query) and the form to add one."""
+    return {"flags": active_flags_of(client), "form": FlagForm()}
+
+
+section = PersonSection(key="flags", order=5, template="clients/_person_flags.html", load=load_flags)
+
+
+@team_member
+@require_http_methods(["POST"])
+def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    if client.code != code:  # merged: nothing is stored against the old code
+        return redirect("clients:detail", code=client.code)
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clients/flag_add.html", {"person": client, "form": form})
+    add_flag(request=request, client=client, added_by=request.user, **form.cleaned_data)
+    messages.success(request, _("Safety flag added."))
+    return redirect("clients:detail", code=client.code)
+
+
+@team_member
+@require_http_methods(["POST"])
+def flag_end(request: AuthenticatedHttpRequest, code: str, flag_id: int) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    if client.code != code:
+        return redirect("clients:detail", code=client.code)
+    flag = get_object_or_404(SafetyFlag.objects.filter(client=client), pk=flag_id)
+    end_flag(request=request, client=client, flag=flag)
+    messages.success(request, _("Safety flag ended."))
+    return redirect("clients:detail", code=client.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<code:code>/flags/add/", flag_add, name="flag_add"),
+    path("<code:code>/flags/<int:flag_id>/end/", flag_end, name="flag_end"),
+]

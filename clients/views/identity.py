@@ -1,5 +1,168 @@
-"""Views for this feature of a person's record (see clients/urls.py)."""
+"""Identity: the other names a person uses, pronouns, languages, how to reach them.
 
-from django.urls import URLPattern
+All of it optional and identifying. Changes are audited by field name, never by value.
+"""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from accounts.models import User
+from clients.access import get_client_for_user
+from clients.models import EARLIEST_BIRTH_YEAR, Client, normalise_name
+from clients.sections import PersonSection
+from clients.services.consent import refuses_record
+from clients.services.identity import IDENTITY_FIELDS, add_alias, remove_alias, update_identity
+from clients.services.registration import record_client_viewed
+from core.types import AuthenticatedHttpRequest
+
+
+class IdentityForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = IDENTITY_FIELDS
+        widgets = {
+            "preferred_name": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+            "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "gender": forms.RadioSelect,
+            "contact_preference": forms.RadioSelect,
+            "contact_details": forms.TextInput(attrs={"autocomplete": "off"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        gender = cast(forms.ChoiceField, self.fields["gender"])
+        gender.choices = [("", _("Not recorded")), *Client.Gender.choices]
+        self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")
+
+    def clean_year_of_birth(self) -> int | None:
+        year: int | None = self.cleaned_data.get("year_of_birth")
+        this_year = timezone.localdate().year
+        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= this_year:
+            raise forms.ValidationError(
+                _("Enter a year between %(first)s and %(last)s."),
+                params={"first": EARLIEST_BIRTH_YEAR, "last": this_year},
+            )
+        return year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("gender") != Client.Gender.SELF_DESCRIBED and data.get("gender_self_described"):
+            self.add_error("gender_self_described", _("Choose 'In their own words' above, or leave this empty."))
+        return data
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(
+        label=_("Another name they use"),
+        max_length=100,
+        help_text=_("A street name, a nickname, another spelling."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
+    )
+
+    def __init__(self, *args: Any, known_names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = {normalise_name(name) for name in known_names if name}
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Type the name."))
+        if normalise_name(name) in self.known:
+            raise forms.ValidationError(_("This name is already recorded for them."))
+        return name
+
+
+def load_identity(client: Client, user: User) -> dict[str, Any]:
+    """The person's page section: one query (the aliases)."""
+    reachable = client.contact_preference not in {"", Client.ContactPreference.NO_CONTACT}
+    has_method = reachable or bool(client.contact_details)
+    return {
+        "aliases": list(client.aliases.all()),
+        "leave_no_message": has_method and not client.may_leave_message,
+        "may_leave_message": has_method and client.may_leave_message,
+    }
+
+
+section = PersonSection(key="identity", order=10, template="clients/_person_identity.html", load=load_identity)
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest,
+    client: Client,
+    *,
+    heading: str = "",
+    form: IdentityForm | None = None,
+    alias_form: AliasForm | None = None,
+) -> HttpResponse:
+    aliases = list(client.aliases.all())
+    context = {
+        "person": client,
+        "heading": heading or client.display_name,
+        "form": form or IdentityForm(instance=client),
+        "alias_form": alias_form or AliasForm(known_names=[]),
+        "aliases": aliases,
+        "refuses_record": refuses_record(client),
+    }
+    return render(request, "clients/client_edit.html", context)
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    if client.code != code:  # merged: edit the record it was merged into, from a fresh page
+        return redirect("clients:edit", code=client.code)
+    if request.method == "GET":
+        record_client_viewed(request=request, client=client)
+        return _edit_page(request, client)
+    heading = client.display_name  # before the form copies typed values onto the instance
+    form = IdentityForm(request.POST, instance=client)
+    if not form.is_valid():
+        return _edit_page(request, client, heading=heading, form=form)
+    changed = update_identity(request=request, client=client, changes=form.cleaned_data)
+    messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+    return redirect("clients:detail", code=client.code)
+
+
+@team_member
+@require_http_methods(["POST"])
+def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    if client.code != code:
+        return redirect("clients:edit", code=client.code)
+    known = [client.preferred_name, *client.aliases.values_list("name", flat=True)]
+    form = AliasForm(request.POST, known_names=known)
+    if not form.is_valid():
+        return _edit_page(request, client, alias_form=form)
+    add_alias(request=request, client=client, name=form.cleaned_data["name"], added_by=request.user)
+    messages.success(request, _("Name added."))
+    return redirect("clients:edit", code=client.code)
+
+
+@team_member
+@require_http_methods(["POST"])
+def alias_remove(request: AuthenticatedHttpRequest, code: str, alias_id: int) -> HttpResponse:
+    client = get_client_for_user(request.user, code)
+    if client.code != code:
+        return redirect("clients:edit", code=client.code)
+    alias = get_object_or_404(client.aliases.all(), pk=alias_id)
+    remove_alias(request=request, client=client, alias=alias)
+    messages.success(request, _("Name removed."))
+    return redirect("clients:edit", code=client.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("<code:code>/edit/", client_edit, name="edit"),
+    path("<code:code>/aliases/add/", alias_add, name="alias_add"),
+    path("<code:code>/aliases/<int:alias_id>/remove/", alias_remove, name="alias_remove"),
+]
