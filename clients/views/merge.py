@@ -1,5 +1,193 @@
-"""Views for this feature of a person's record (see clients/urls.py)."""
+"""Merging two records of the same person, side by side, and undoing it (supervisors).
 
-from django.urls import URLPattern
+A supervisor starts from the person who stays (A): types the other record's code (POST,
+so nothing but codes ever reaches a URL), compares the two side by side, chooses per detail
+which value to keep, and merges. For 30 days A's page offers "Undo merge".
+Only supervisors of both people's teams get here; anyone else in scope gets 403 from the
+role decorator, and a person or merge outside the supervised teams is a 404.
+"""
 
-urlpatterns: list[URLPattern] = []
+from datetime import timedelta
+from typing import Any, cast
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Field
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import supervisor
+from accounts.models import User
+from clients.access import get_client_for_user
+from clients.models import Client, Merge, normalise_code
+from clients.sections import PersonSection
+from clients.services.merge import FIELD_GROUPS, MERGED, SURVIVOR, MergeError, merge_clients, moving_counts, undo_merge
+from core.types import AuthenticatedHttpRequest
+
+
+def get_supervised_client(user: User, code: str) -> Client:
+    """The person with this code, when the user supervises their team; 404 otherwise."""
+    client = get_client_for_user(user, code)
+    if client.home_team_id not in user.supervised_team_ids():
+        raise Http404
+    return client
+
+
+class MergeStartForm(forms.Form):
+    other = forms.CharField(
+        label=_("Code of the other record"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, person: Client, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person, self.user = person, user
+
+    def clean_other(self) -> Client:
+        code = normalise_code(self.cleaned_data["other"])
+        people = Client.objects.visible_to(self.user).filter(home_team_id__in=self.user.supervised_team_ids())
+        other = people.filter(code=code).first() if code else None
+        if other is None:
+            raise forms.ValidationError(_("No record with this code in the teams you supervise."))
+        if other.pk == self.person.pk or other.merged_into_id == self.person.pk:
+            raise forms.ValidationError(_("That is this person's own record."))
+        if other.merged_into_id is not None:
+            raise forms.ValidationError(_("That record is already merged into another one."))
+        return other
+
+
+def display_values(client: Client) -> dict[str, str]:
+    """What each detail looks like to a person reading the comparison."""
+    not_recorded = str(_("not recorded"))
+    contact = [client.get_contact_preference_display(), client.contact_details]
+    if client.contact_preference:
+        contact.append(str(_("a message may be left") if client.may_leave_message else _("leave no message")))
+    values = {
+        "preferred_name": client.preferred_name,
+        "year_of_birth": str(client.year_of_birth or ""),
+        "gender": client.get_gender_label(),
+        "pronouns": client.pronouns,
+        "languages": client.languages,
+        "contact": " · ".join(part for part in contact if part) if client.contact_preference else "",
+        "description": client.description,
+        "status": client.get_status_display(),
+    }
+    return {group: value or not_recorded for group, value in values.items()}
+
+
+class MergeForm(forms.Form):
+    """One radio pair per detail: keep A's value (the default) or B's."""
+
+    def __init__(self, *args: Any, survivor: Client, merged: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kept, other = display_values(survivor), display_values(merged)
+        for group, names in FIELD_GROUPS.items():
+            self.fields[group] = forms.ChoiceField(
+                label=cast(Field[Any, Any], Client._meta.get_field(names[0])).verbose_name,
+                choices=[(SURVIVOR, kept[group]), (MERGED, other[group])],
+                initial=SURVIVOR,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={
+                    "required": _("Choose which value to keep."),
+                    "invalid_choice": _("Choose one of the two values."),
+                },
+            )
+
+
+def moving_rows(client: Client) -> list[tuple[str, int]]:
+    rows = []
+    for (model, _key), count in moving_counts(client):
+        if count:
+            label = _("records merged into it earlier") if model is Client else model._meta.verbose_name_plural
+            rows.append((str(label), count))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor
+def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Pick the record to merge into this one, by its code."""
+    person = get_supervised_client(request.user, code)
+    if person.code != code:
+        return redirect("clients:merge_start", code=person.code)
+    form = MergeStartForm(request.POST if request.method == "POST" else None, person=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        return redirect("clients:merge", code=person.code, other_code=form.cleaned_data["other"].code)
+    return render(request, "clients/client_merge_start.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@supervisor
+def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
+    """The two records side by side; POST merges the second into the first."""
+    survivor = get_supervised_client(request.user, code)
+    merged = get_supervised_client(request.user, other_code)
+    if survivor.pk == merged.pk:
+        messages.error(request, _("A record cannot be merged with itself."))
+        return redirect("clients:merge_start", code=survivor.code)
+    if (survivor.code, merged.code) != (code, other_code):
+        return redirect("clients:merge", code=survivor.code, other_code=merged.code)
+    form = MergeForm(request.POST if request.method == "POST" else None, survivor=survivor, merged=merged)
+    if request.method == "POST" and form.is_valid():
+        try:
+            choices = form.cleaned_data
+            merge_clients(
+                request=request, survivor=survivor, merged=merged, field_choices=choices, merged_by=request.user
+            )
+        except MergeError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(merged)s is merged into %(kept)s.") % {"merged": merged.code, "kept": code})
+            return redirect("clients:detail", code=survivor.code)
+    records = [(survivor, _("stays")), (merged, _("merged into it"))]
+    context = {"survivor": survivor, "merged": merged, "records": records, "form": form, "moving": moving_rows(merged)}
+    return render(request, "clients/client_merge.html", context)
+
+
+@require_http_methods(["POST"])
+@supervisor
+def merge_undo(request: AuthenticatedHttpRequest, merge_id: UUID) -> HttpResponse:
+    """Give the merged person their own record back (within 30 days)."""
+    supervised = request.user.supervised_team_ids()
+    merge = (
+        Merge.objects.select_related("survivor", "merged")
+        .filter(pk=merge_id, survivor__home_team_id__in=supervised, merged__home_team_id__in=supervised)
+        .first()
+    )
+    if merge is None:
+        raise Http404
+    try:
+        merged = undo_merge(request=request, merge=merge, undone_by=request.user)
+    except MergeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The merge is undone: %(code)s has its own record again.") % {"code": merged.code})
+    return redirect("clients:detail", code=merge.survivor.code)
+
+
+def load_section(client: Client, user: User) -> dict[str, Any]:
+    """For supervisors of the person's team: the start form and the merges still undoable."""
+    if client.home_team_id not in user.supervised_team_ids():
+        return {"show": False}
+    since = timezone.now() - timedelta(days=Merge.UNDO_DAYS)
+    merges = (
+        Merge.objects.filter(survivor=client, undone_at__isnull=True, merged_at__gte=since)
+        .select_related("merged")
+        .order_by("-merged_at")
+    )
+    return {"show": True, "form": MergeStartForm(person=client, user=user), "merges": list(merges)}
+
+
+section = PersonSection(key="merge", order=95, template="clients/_person_merge.html", load=load_section)
+
+urlpatterns: list[URLPattern] = [
+    path("<code:code>/merge/", merge_start, name="merge_start"),
+    path("<code:code>/merge/<code:other_code>/", client_merge, name="merge"),
+    path("merges/<uuid:merge_id>/undo/", merge_undo, name="merge_undo"),
+]
