@@ -43,10 +43,11 @@ WRONG_METHOD = [
 def objects(base: dict[str, Any]) -> dict[str, Any]:
     """A second person to merge, and a person (without a name) already merged into `person`."""
     person = base["person"]
+    supervisor = base["request"].getfixturevalue("supervisor")
     request = RequestFactory().post("/")
-    request.user = base["request"].getfixturevalue("supervisor")
+    request.user = supervisor
     earlier = ClientFactory.create(home_team=person.home_team, preferred_name="")
-    merge = merge_clients(request=request, survivor=person, merged=earlier, field_choices={}, merged_by=request.user)
+    merge = merge_clients(request=request, survivor=person, merged=earlier, field_choices={}, merged_by=supervisor)
     return {
         "merge_other": ClientFactory.create(home_team=person.home_team, preferred_name="Sam"),
         "merge_record": merge,
