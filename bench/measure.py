@@ -1,8 +1,8 @@
-"""Time the worker pages against one seeded database, in process, on request.
+"""Time the worker pages and the live search against one seeded database, in process, on request.
 
 bench/run.py starts one of these per scale, with DATABASE_URL pointing at that scale's
-database, and asks them in turn for one timed request at a time ("list" or "page" on
-stdin, one JSON line back on stdout). Taking turns means both scales see the same
+database, and asks them in turn for one timed request at a time ("list", "page" or
+"search" on stdin, one JSON line back on stdout). Taking turns means both scales see the same
 background load on this machine (other people's tests share the server), so the ratio
 between them is fair even when the absolute times wander.
 
@@ -12,6 +12,7 @@ after warm-up, so capturing never slows a timed request) and the size of the dat
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -23,6 +24,15 @@ import django
 
 MIN_CONTACTS = 40
 WARM_UP = 10
+# What workers type into the live search (POST /people/ with htmx, as each pause in typing
+# sends): names as given, misspelt, with or without accents, surnames, street names and
+# parts of names. Each timed search takes the next one, at both scales in the same order.
+SEARCHES = [
+    "maria", "Jhonny", "jose garcia", "Mraia", "roberto", "gato", "Fransisco", "lopez", "José", "kevn",
+    "cristina ruiz", "sunny", "natali", "Inés", "alejandor", "smith", "carmen", "luna", "Sergio Moreno", "pilar",
+]  # fmt: skip
+# A search that finds people at every scale, for the query count.
+COUNTED_SEARCH = "maria"
 
 
 def emit(message: dict[str, Any]) -> None:
@@ -38,6 +48,7 @@ def main() -> None:
 
     from django.db import connection
     from django.db.models import Count
+    from django.http import HttpResponse
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -72,11 +83,19 @@ def main() -> None:
 
     http = HttpClient()
     http.force_login(membership.user)
-    urls = {"list": reverse("clients:list"), "page": reverse("clients:detail", kwargs={"code": code})}
+    urls = {
+        "list": reverse("clients:list"),
+        "page": reverse("clients:detail", kwargs={"code": code}),
+        "search": reverse("clients:list"),
+    }
+    searches = itertools.cycle(SEARCHES)
+
+    def search(text: str) -> HttpResponse:
+        return http.post(urls["search"], {"q": text}, headers={"HX-Request": "true"})
 
     def get(name: str) -> float:
         started = time.perf_counter()
-        response = http.get(urls[name])
+        response = search(next(searches)) if name == "search" else http.get(urls[name])
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{urls[name]} answered {response.status_code}")
@@ -85,14 +104,17 @@ def main() -> None:
     page = http.get(urls["page"]).content.decode()
     if code not in page or f"{contacts} contacts" not in page:
         raise SystemExit(f"the person page does not show {code} with {contacts} contacts")
+    if "Johnny" not in search("Jhonny").content.decode():
+        raise SystemExit("searching for 'Jhonny' finds no Johnny: was search_names seeded?")
     for _ in range(WARM_UP):
         for name in urls:
             get(name)
     queries = {}
     for name in urls:
         with CaptureQueriesContext(connection) as captured:
-            get(name)
+            search(COUNTED_SEARCH) if name == "search" else get(name)
         queries[name] = len(captured)
+    searches = itertools.cycle(SEARCHES)  # timed searches start at the same text at every scale
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int")

@@ -13,7 +13,8 @@ Environment:
   DATABASE_URL       the server to use; unset, the private one (scripts/devdb.py) is
                      started, and stopped at the end only if this run started it
 
-Exit status 1 when a target is missed: ratios at most 1.5, the same query counts at both scales.
+Exit status 1 when a target is missed: ratios at most 1.5 (the search: 2, and its p95 at most
+100 ms), the same query counts at both scales.
 """
 
 from __future__ import annotations
@@ -38,9 +39,14 @@ from bench.seed import Plan, seed
 ROOT = Path(__file__).resolve().parent.parent
 DEVDB = [sys.executable, str(ROOT / "scripts" / "devdb.py")]
 RESULTS = ROOT / "bench" / "results.json"
-SEED_VERSION = 1
+SEED_VERSION = 2
 MAX_RATIO = 1.5
-PAGES = {"list": "person_list", "page": "person_page"}
+PAGES = {"list": "person_list", "page": "person_page", "search": "search"}
+# The live search's targets (issue 3): p95 at full scale, and the median ratio. A search
+# ranks every candidate, and there are ten times as many Marias at full scale, so its ratio
+# may be higher than the pages' (which read a fixed number of rows).
+MAX_RATIOS = {"search": 2.0}
+MAX_P95_MS = {"search": 100.0}
 
 
 def say(message: str) -> None:
@@ -233,9 +239,12 @@ def figures(full: Scale, tenth: Scale) -> dict[str, float]:
 
 def misses(results: dict[str, float]) -> list[str]:
     found = []
-    for metric in PAGES.values():
-        if results[f"{metric}_ms_ratio"] > MAX_RATIO:
-            found.append(f"{metric}_ms_ratio {results[f'{metric}_ms_ratio']} > {MAX_RATIO}")
+    for page, metric in PAGES.items():
+        max_ratio = MAX_RATIOS.get(page, MAX_RATIO)
+        if results[f"{metric}_ms_ratio"] > max_ratio:
+            found.append(f"{metric}_ms_ratio {results[f'{metric}_ms_ratio']} > {max_ratio}")
+        if page in MAX_P95_MS and results[f"{metric}_p95_ms"] > MAX_P95_MS[page]:
+            found.append(f"{metric}_p95_ms {results[f'{metric}_p95_ms']} > {MAX_P95_MS[page]}")
         if results[f"{metric}_queries"] != results[f"{metric}_queries_tenth"]:
             found.append(f"{metric}_queries differ between scales")
     return found

@@ -14,8 +14,9 @@ in production.
 The shape of the data, at scale 1:
 - 10 teams, each with a supervisor, 6 workers and 6 sites;
 - 50,000 people spread evenly over the teams, registered over the last 3 years; about two
-  in three give a name; each person's number of contacts grows with how long they have
-  been known (mean 34, a long tail past 150);
+  in three give a name (a first name, with a surname or not, or a street name), and one in
+  five of those has an alias (search_names holds both, lower-cased); each person's number
+  of contacts grows with how long they have been known (mean 34, a long tail past 150);
 - 2,000,000 contacts over the last 3 years, of which about 15% are anonymous (with a head
   count), written in time order as a live system writes them, each with 1 to 3 services.
 """
@@ -36,10 +37,36 @@ CODE_SPACE = len(CODE_ALPHABET) ** 6
 CODE_STEP = 7368787
 CODE_OFFSET = 1234567
 
-NAMES = [
-    "Ana", "Ben", "Cris", "Dee", "Eli", "Fran", "Gabi", "Hana", "Ivo", "Jo", "Kai", "Lou", "Max", "Nico",
-    "Oli", "Pat", "Quin", "Ray", "Sol", "Tam", "Uma", "Val", "Wren", "Xavi", "Yas", "Zoe", "Mo", "Lee",
+# Plain ASCII, as the seed lowercases them in SQL for search_names (the app also strips
+# accents: normalise_name). First names alone, with a surname, or a street name; some people
+# have an alias (another name they go by).
+FIRST_NAMES = [
+    "Maria", "Jose", "Juan", "Ana", "Luis", "Carlos", "Carmen", "Jorge", "Rosa", "Pedro", "Laura", "Miguel",
+    "Elena", "David", "Sara", "Pablo", "Lucia", "Diego", "Marta", "Javier", "Sofia", "Daniel", "Paula", "Manuel",
+    "Julia", "Antonio", "Clara", "Francisco", "Isabel", "Alejandro", "Teresa", "Sergio", "Raquel", "Andres",
+    "Patricia", "Fernando", "Beatriz", "Ricardo", "Silvia", "Roberto", "Monica", "Alberto", "Cristina", "Jesus",
+    "Pilar", "Ramon", "Nuria", "Victor", "Eva", "Enrique", "Alicia", "Oscar", "Irene", "Rafael", "Lorena",
+    "Ruben", "Natalia", "Hugo", "Veronica", "Adrian", "Sandra", "Ivan", "Noelia", "Mario", "Rocio", "Alvaro",
+    "Susana", "Gabriel", "Ines", "Emilio", "Gloria", "Felipe", "Angela", "Joaquin", "Esther", "Tomas", "Marina",
+    "Ignacio", "Celia", "Samuel", "Olga", "John", "Johnny", "Michael", "Sarah", "James", "Emma", "Robert",
+    "Linda", "William", "Karen", "Thomas", "Nancy", "Kevin", "Lisa", "Brian", "Amy", "Jason", "Donna", "Ryan",
+    "Helen", "Gary", "Ruth", "Eric", "Kim", "Sam", "Alex", "Robin", "Jamie", "Chris", "Terry", "Lee", "Ray",
 ]  # fmt: skip
+SURNAMES = [
+    "Garcia", "Martinez", "Lopez", "Sanchez", "Perez", "Gomez", "Martin", "Jimenez", "Ruiz", "Hernandez", "Diaz",
+    "Moreno", "Munoz", "Alvarez", "Romero", "Alonso", "Gutierrez", "Navarro", "Torres", "Dominguez", "Vazquez",
+    "Ramos", "Gil", "Ramirez", "Serrano", "Blanco", "Molina", "Morales", "Suarez", "Ortega", "Delgado", "Castro",
+    "Ortiz", "Rubio", "Marin", "Sanz", "Nunez", "Iglesias", "Medina", "Garrido", "Cortes", "Castillo", "Santos",
+    "Lozano", "Guerrero", "Cano", "Prieto", "Mendez", "Cruz", "Calvo", "Smith", "Jones", "Brown", "Taylor",
+    "Wilson", "Evans", "Walker", "Wright", "Green", "Hall", "Wood", "Clarke", "Hughes", "Ward", "Murphy", "Kelly",
+]  # fmt: skip
+STREET_NAMES = [
+    "Chispa", "Gato", "Sol", "Luna", "Rizos", "Profe", "Chico", "Tigre", "Lobo", "Nene", "Pelusa", "Bambi",
+    "Sky", "Red", "Bird", "Smiley", "Lucky", "Shorty", "Tiny", "Ace", "Dutch", "Blue", "Scout", "Sparky",
+    "Doc", "Ginger", "Sunny", "Cisco", "Pirata", "Canario", "Rayo", "Guitarra", "Poeta", "Mago", "Abuelo",
+]  # fmt: skip
+NAMED_SHARE = 0.65
+ALIAS_SHARE = 0.2
 
 # The tables whose keys and indexes are rebuilt after filling.
 BIG_TABLES = ["clients_client", "encounters_encounter", "encounters_serviceprovided"]
@@ -128,8 +155,24 @@ SELECT person_no,
        1 + mod(person_no - 1, %(teams)s) AS team_no,
        now() - known * make_interval(years => %(years)s) AS created_at,
        floor(-ln(1 - random()) * 2 * known * %(mean_contacts)s)::int AS contacts,
-       random() AS name_roll, random() AS birth_roll, random() AS gender_roll, random() AS status_roll
+       random() AS name_roll, random() AS birth_roll, random() AS gender_roll, random() AS status_roll,
+       random() AS shape_roll, random() AS alias_roll,
+       (%(first_names)s::text[])[1 + floor(random() * %(first_count)s)::int] AS first_name,
+       (%(surnames)s::text[])[1 + floor(random() * %(surname_count)s)::int] AS surname,
+       (%(street_names)s::text[])[1 + floor(random() * %(street_count)s)::int] AS street_name,
+       (%(first_names)s::text[])[1 + floor(random() * %(first_count)s)::int] AS other_first_name
 FROM (SELECT person_no, random() AS known FROM generate_series(1, %(people)s) AS person_no OFFSET 0) AS p;
+
+-- Who gives a name (first name alone, with a surname, or a street name), and who has an
+-- alias (a street name, or another first name for those known by a street name).
+ALTER TABLE bench_person ADD COLUMN preferred_name text, ADD COLUMN alias text;
+UPDATE bench_person SET
+    preferred_name = CASE WHEN name_roll >= %(named_share)s THEN ''
+                          WHEN shape_roll < 0.55 THEN first_name
+                          WHEN shape_roll < 0.90 THEN first_name || ' ' || surname
+                          ELSE street_name END,
+    alias = CASE WHEN name_roll < %(named_share)s AND alias_roll < %(alias_share)s
+                 THEN CASE WHEN shape_roll < 0.90 THEN street_name ELSE other_first_name END END;
 """
 
 # Time order, as a live system writes them: one person's contacts are spread over the
@@ -162,12 +205,10 @@ ORDER BY c.happened_at;
 
 PEOPLE = """
 INSERT INTO clients_client (
-    id, code, preferred_name, year_of_birth, gender, gender_self_described, status, created_at, last_seen_at,
-    created_by_id, home_team_id
+    id, code, preferred_name, search_names, year_of_birth, gender, gender_self_described, status, created_at,
+    last_seen_at, created_by_id, home_team_id
 )
-SELECT p.id, {code},
-       CASE WHEN p.name_roll < 0.65 THEN (%(names)s::text[])[1 + floor(p.name_roll / 0.65 * %(name_count)s)::int]
-            ELSE '' END,
+SELECT p.id, {code}, p.preferred_name, lower(concat_ws(' ', nullif(p.preferred_name, ''), p.alias)),
        CASE WHEN p.birth_roll < 0.8 THEN 1955 + floor(p.birth_roll / 0.8 * 50)::int END,
        CASE WHEN p.gender_roll < 0.45 THEN 'man' WHEN p.gender_roll < 0.80 THEN 'woman'
             WHEN p.gender_roll < 0.84 THEN 'non_binary' WHEN p.gender_roll < 0.86 THEN 'self_described'
@@ -185,6 +226,11 @@ LEFT JOIN (
     WHERE client_id IS NOT NULL
     GROUP BY client_id
 ) AS seen ON seen.client_id = p.id;
+"""
+
+ALIASES = """
+INSERT INTO clients_alias (client_id, name, created_at, created_by_id)
+SELECT id, alias, created_at, NULL FROM bench_person WHERE alias IS NOT NULL;
 """
 
 # 1 to 3 different services per contact, supplies most often: positions first, first+step,
@@ -277,8 +323,14 @@ def seed(cur: Cursor, plan: Plan) -> None:
         "years": plan.years,
         "people": plan.people,
         "mean_contacts": plan.mean_contacts_per_person,
-        "names": NAMES,
-        "name_count": len(NAMES),
+        "first_names": FIRST_NAMES,
+        "first_count": len(FIRST_NAMES),
+        "surnames": SURNAMES,
+        "surname_count": len(SURNAMES),
+        "street_names": STREET_NAMES,
+        "street_count": len(STREET_NAMES),
+        "named_share": NAMED_SHARE,
+        "alias_share": ALIAS_SHARE,
         "types": types,
         "max_step": max(1, (types - 1) // 2),
     }
@@ -290,6 +342,7 @@ def seed(cur: Cursor, plan: Plan) -> None:
     deferred.drop(cur)
     cur.execute(ENCOUNTERS, params)
     cur.execute(SQL(PEOPLE).format(code=SQL(code_expression("p.person_no"))), params)
+    cur.execute(ALIASES)
     if types:
         cur.execute(SERVICES, params)
     deferred.rebuild(cur)
