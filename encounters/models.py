@@ -81,6 +81,23 @@ class ServiceType(models.Model):
         return gettext(self.name)
 
 
+class TeamService(models.Model):
+    """A service type a team shows as a large quick button on Log a contact, in its order."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="quick_services", verbose_name=_("team"))
+    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+", verbose_name=_("service"))
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("quick button")
+        verbose_name_plural = _("quick buttons")
+        constraints = [models.UniqueConstraint(fields=["team", "service_type"], name="team_service_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.service_type_id}"
+
+
 class EncounterQuerySet(models.QuerySet["Encounter"]):
     def visible_to(self, user: User) -> "EncounterQuerySet":
         """Contacts logged by the teams the user belongs to (the scope every view uses)."""
@@ -103,6 +120,15 @@ class Encounter(models.Model):
     The primary key is made when the form is drawn and travels with the submission, so
     a retried or queued submission is stored once (see `log_encounter`).
     """
+
+    class AgeBand(models.TextChoices):
+        UNDER_18 = "under_18", _("Under 18")
+        FROM_18 = "18_24", _("18 to 24")
+        FROM_25 = "25_34", _("25 to 34")
+        FROM_35 = "35_44", _("35 to 44")
+        FROM_45 = "45_54", _("45 to 54")
+        FROM_55 = "55_64", _("55 to 64")
+        FROM_65 = "65_plus", _("65 or older")
 
     class Kind(models.TextChoices):
         STREET = "street", pgettext_lazy("contact kind", "Street")
@@ -128,6 +154,28 @@ class Encounter(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("team"))
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    # Anonymous contacts only, for statistics: a rough age band and gender, both optional.
+    age_band = models.CharField(_("rough age"), max_length=10, choices=AgeBand.choices, blank=True, db_default="")
+    gender = models.CharField(_("gender"), max_length=20, choices=Client.Gender.choices, blank=True, db_default="")
+    note = models.TextField(
+        _("note"),
+        max_length=1000,
+        blank=True,
+        db_default="",
+        help_text=_("The team can read this. Stick to facts that help the person."),
+    )
+    # Corrections: `version` goes up with every saved change, so a second person saving an
+    # older version gets the conflict page instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), db_default=1, default=1)
+    updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
 
     objects = EncounterQuerySet.as_manager()
 
@@ -174,3 +222,157 @@ class ServiceProvided(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_type} x{self.quantity}"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: User) -> "ReferralQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team_id__in=user.team_ids)
+
+    def open(self) -> "ReferralQuerySet":
+        return self.filter(status__in=[Referral.Status.SUGGESTED, Referral.Status.MADE])
+
+
+class Referral(models.Model):
+    """A referral of a registered person to another service, followed up until it settles."""
+
+    class To(models.TextChoices):
+        TREATMENT = "treatment", _("Treatment or opioid agonist therapy")
+        HOUSING = "housing", _("Housing")
+        MENTAL_HEALTH = "mental_health", _("Mental health")
+        PRIMARY_CARE = "primary_care", _("Primary care")
+        HIV_HEPATITIS = "hiv_hepatitis", _("HIV or hepatitis C care")
+        LEGAL_AID = "legal_aid", _("Legal aid")
+        BENEFITS = "benefits", _("Benefits")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        MADE = "made", _("Made")
+        ATTENDED = "attended", _("Attended")
+        NOT_ATTENDED = "not_attended", _("Not attended")
+        DECLINED = "declined", _("Declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team"))
+    encounter = models.ForeignKey(
+        Encounter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("made at contact"),
+    )
+    to = models.CharField(_("referred to"), max_length=20, choices=To.choices)
+    partner = models.CharField(_("where (partner organisation)"), max_length=120, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUGGESTED)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            # "Follow-ups due" for a team: open referrals by follow-up date.
+            models.Index(
+                fields=["team", "follow_up_on"],
+                condition=Q(status__in=["suggested", "made"]),
+                name="referral_open_followup_idx",
+            ),
+            # A person's open referrals (person page, Log a contact).
+            models.Index(fields=["client", "-created_at"], name="referral_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to} {self.status}"
+
+
+class ReferralUpdate(models.Model):
+    """Each change of a referral's status, with the contact it was updated from."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    encounter = models.ForeignKey(Encounter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("referral update")
+        verbose_name_plural = _("referral updates")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.status}"
+
+
+class OverdoseResponseQuerySet(models.QuerySet["OverdoseResponse"]):
+    def visible_to(self, user: User) -> "OverdoseResponseQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team_id__in=user.team_ids)
+
+
+class OverdoseResponse(models.Model):
+    """A response to an overdose, at a contact or on its own. Plain, factual wording."""
+
+    class EmergencyServices(models.TextChoices):
+        CALLED = "called", _("Called")
+        NOT_CALLED_WISHES = "not_called_wishes", _("Not called: the person's wishes")
+        NOT_CALLED_OTHER = "not_called_other", _("Not called: other reason")
+
+    class Outcome(models.TextChoices):
+        RESPONSIVE = "responsive", _("Responsive on scene")
+        TRANSPORTED = "transported", _("Transported to hospital")
+        DECLINED_TRANSPORT = "declined_transport", _("Declined transport")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="overdose_responses", verbose_name=_("team"))
+    encounter = models.OneToOneField(
+        Encounter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overdose_response",
+        verbose_name=_("contact"),
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overdose_responses",
+        verbose_name=_("person"),
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    happened_at = models.DateTimeField(_("when"), default=timezone.now)
+    naloxone_doses = models.PositiveSmallIntegerField(
+        _("naloxone doses given"), default=0, validators=[MaxValueValidator(20)]
+    )
+    emergency_services = models.CharField(_("emergency services"), max_length=20, choices=EmergencyServices.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    debrief = models.TextField(
+        _("short factual debrief"),
+        max_length=1000,
+        blank=True,
+        help_text=_("What happened and what was done. No blame, no judgement."),
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = OverdoseResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("overdose response")
+        verbose_name_plural = _("overdose responses")
+        indexes = [models.Index(fields=["team", "-happened_at"], name="overdose_team_when_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.happened_at:%Y-%m-%d}"
