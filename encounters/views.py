@@ -8,6 +8,7 @@ from accounts.decorators import team_member
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
+from clients.services.flags import with_active_flags
 from core.types import AuthenticatedHttpRequest
 
 from .forms import ANONYMOUS, EncounterForm
@@ -40,11 +41,13 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = EncounterForm(initial=initial, user=request.user, service_types=service_types)
     query = request.POST.get("q", "").strip() if finding else ""
     chosen_code = str(form["who"].value() or "")
+    options = _picker_people(request, query=query, chosen_code=chosen_code)
     context = {
         "form": form,
         "query": query,
         "chosen_code": chosen_code,
-        "options": _picker_people(request, query=query, chosen_code=chosen_code),
+        "options": options,
+        "chosen": next((person for person in options if person.code == chosen_code), None),
         "anonymous": ANONYMOUS,
     }
     template = "encounters/encounter_log.html#picker" if finding and request.htmx else "encounters/encounter_log.html"
@@ -76,8 +79,11 @@ def _last_site(request: AuthenticatedHttpRequest) -> Site | None:
 
 
 def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code: str) -> list[Client]:
-    """Search matches (or the team's most recent people), with the chosen person first."""
-    people = Client.objects.visible_to(request.user).current().recent_first()
+    """Search matches (or the team's most recent people), with the chosen person first.
+
+    Each carries `active_flags` (texts of their safety flags), shown beside their name.
+    """
+    people = with_active_flags(Client.objects.visible_to(request.user).current().recent_first())
     options = list((people.matching(query) if query else people)[:RECENT_PEOPLE])
     if chosen_code and chosen_code not in {person.code for person in options}:
         chosen = people.filter(code=normalise_code(chosen_code)).first()
