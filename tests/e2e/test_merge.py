@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
@@ -14,7 +14,8 @@ from .conftest import PageChecks, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LAPTOP = {"width": 1280, "height": 800}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 def choices(page: Page, detail: str) -> Locator:
@@ -44,7 +45,7 @@ def test_supervisor_merges_two_records_and_undoes_the_merge(
     page.set_viewport_size(LAPTOP)
     first, second = (names.nth(index).bounding_box() for index in (0, 1))
     assert first and second and second["y"] == first["y"] and second["x"] > first["x"], "side by side on a laptop"
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size(PHONE)
     expect(page.get_by_text("Contacts", exact=True)).to_be_visible()
 
     names.nth(1).tap()
