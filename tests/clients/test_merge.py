@@ -19,11 +19,12 @@ from clients.models import Alias, Client, Consent, ConsentKind, DuplicateDismiss
 from clients.services import merge as merge_service
 from clients.services.merge import MergeError, merge_clients, person_relations, undo_merge
 from clients.services.names import refresh_search_names
-from encounters.models import Encounter
+from encounters.models import Encounter, OverdoseResponse, Referral
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory, ServiceProvidedFactory
 
 pytestmark = pytest.mark.django_db
 
+KINDS = 6
 EVERYTHING_FROM_B = {
     "preferred_name": "merged",
     "year_of_birth": "merged",
@@ -51,7 +52,8 @@ def http_request(supervisor: User) -> HttpRequest:
 
 
 def attach(client: Client, worker: User, supervisor: User, rows: int, *, name_prefix: str) -> None:
-    """`rows` of everything a person can have: contacts (with services), aliases, consents, flags."""
+    """`rows` of each kind of row a person can have (KINDS): contacts (with services), aliases,
+    consents, flags, referrals, overdose responses."""
     kinds = list(ConsentKind.objects.all())
     for index in range(rows):
         encounter = EncounterFactory.create(
@@ -67,6 +69,17 @@ def attach(client: Client, worker: User, supervisor: User, rows: int, *, name_pr
             expires_on=timezone.localdate() + timedelta(days=300 + index),
         )
         SafetyFlag.objects.create(client=client, text=f"Flag {index}", created_by=worker)
+        Referral.objects.create(
+            client=client, team=client.home_team, encounter=encounter, to=Referral.To.HOUSING, created_by=worker
+        )
+        OverdoseResponse.objects.create(
+            client=client,
+            team=client.home_team,
+            encounter=encounter,
+            emergency_services=OverdoseResponse.EmergencyServices.CALLED,
+            outcome=OverdoseResponse.Outcome.RESPONSIVE,
+            created_by=worker,
+        )
     refresh_search_names(client)
 
 
@@ -131,8 +144,8 @@ def test_merge_then_undo_restores_every_row_exactly(
         (model._meta.label, key): set(model._base_manager.filter(**{key: merged}).values_list("pk", flat=True))
         for model, key in person_relations()
     }
-    # 3 of each of 4 kinds, "Rob", the earlier record and its 4 rows (merged into B before).
-    assert sum(len(pks) for pks in b_rows.values()) == 3 * 4 + 1 + 1 + 4
+    # 3 of each kind, "Rob", the earlier record and its own rows (merged into B before).
+    assert sum(len(pks) for pks in b_rows.values()) == 3 * KINDS + 1 + 1 + KINDS
 
     merge = merge_clients(
         request=http_request, survivor=survivor, merged=merged, field_choices=EVERYTHING_FROM_B, merged_by=supervisor
