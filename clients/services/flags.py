@@ -4,14 +4,14 @@ from datetime import date
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
-from clients.models import Client, SafetyFlag
+from clients.models import Client, ClientQuerySet, SafetyFlag
 
 
 def is_active(today: date | None = None) -> Q:
@@ -35,7 +35,7 @@ def active_flag_texts() -> ArraySubquery:
     return ArraySubquery(flags.values("text"))
 
 
-def with_active_flags(people: QuerySet[Client]) -> QuerySet[Client]:
+def with_active_flags(people: ClientQuerySet) -> ClientQuerySet:
     """`people` with `active_flags` (list of texts) on each."""
     return people.annotate(active_flags=active_flag_texts())
 
