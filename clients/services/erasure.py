@@ -3,9 +3,14 @@
 What goes: every name (preferred name, aliases, the search column), the description,
 pronouns, languages, gender in their own words, how the team may reach them and the
 details for it, safety flags, and the same values wherever a merge snapshot copied them.
+Free text written about the person elsewhere (a contact's note, a goal in their own words,
+an overdose debrief) goes too: any of it can name them. Those rows are found generically,
+as the merge finds them: every model with a foreign key to Client, and every model with a
+foreign key to one of those (a goal's steps), so `clients` imports none of those apps.
 What stays, de-identified, for statistics: the code, home team, year of birth, gender
-category, status, dates, consent decisions (they carry no text), contacts and check-ins.
-The audit trail holds ids only, so it needs no scrubbing (its table refuses changes anyway).
+category, status, dates, consent decisions (they carry no text), the contacts, check-ins
+and goals themselves with every choice, number and date. The audit trail holds ids only,
+so it needs no scrubbing (its table refuses changes anyway).
 
 A tombstone is left: `erased_at` is set and the page says when the data was erased.
 """
@@ -14,7 +19,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -48,6 +53,11 @@ CHOICE_KEYS = frozenset({"choices"})
 # Strings in a snapshot that are ids, kept so the merge record still makes sense.
 ID_PATTERN = re.compile(rf"^(?:{CODE_PATTERN}|[0-9a-fA-F-]{{32,36}}|[0-9]+)$")
 SHORTEST_WORD = 3
+
+# Free text in other rows: required fields (a goal's words) get this instead of "".
+ERASED_TEXT = "—"
+# Models handled above (deleted, reset or scrubbed), or without free text about the person.
+HANDLED = frozenset({Client, Alias, SafetyFlag, Merge})
 
 
 def merged_group(client: Client) -> list[Client]:
@@ -91,6 +101,8 @@ def erase_client(*, request: HttpRequest | None, client: Client) -> Client:
 
     Alias.objects.filter(client__in=ids).delete()
     SafetyFlag.objects.filter(client__in=ids).delete()
+    for model, lookup, blanks in free_text_about_a_person():
+        model._base_manager.filter(**{lookup: ids}).update(**blanks)
     erased_at = timezone.now()
     Client.objects.filter(pk__in=ids).update(**ERASED_VALUES, erased_at=erased_at)
     for merge in merges:
@@ -108,6 +120,53 @@ def erase_client(*, request: HttpRequest | None, client: Client) -> Client:
         details={"merged_records": others} if others else None,
     )
     return client
+
+
+def free_text_about_a_person() -> list[tuple[type[models.Model], str, dict[str, str]]]:
+    """(model, lookup from its rows to a person's id, blank value per free-text field).
+
+    Rows pointing at a person, and rows pointing at those. Free text is an editable
+    CharField or TextField without choices that is not unique (codes and slugs are not
+    free text). A model can keep a field by listing it in `ERASURE_KEEPS`.
+    """
+    found = []
+    for model, key in reverse_relations(Client):
+        if model in HANDLED:
+            continue
+        found.append((model, f"{key}__in"))
+        found.extend((child, f"{child_key}__{key}__in") for child, child_key in reverse_relations(model))
+    result = []
+    for model, lookup in found:
+        blanks = free_text_blanks(model)
+        if blanks and model not in HANDLED:
+            result.append((model, lookup, blanks))
+    return result
+
+
+def reverse_relations(target: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """Every (model, foreign key name) pointing at `target`, hidden ones (related_name="+") too."""
+    return sorted(
+        (
+            (field.related_model, field.field.name)
+            for field in target._meta.get_fields(include_hidden=True)
+            if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+        ),
+        key=lambda relation: (relation[0]._meta.label_lower, relation[1]),
+    )
+
+
+def free_text_blanks(model: type[models.Model]) -> dict[str, str]:
+    keeps = getattr(model, "ERASURE_KEEPS", ())
+    return {
+        field.attname: "" if field.blank else ERASED_TEXT
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+        and field.editable
+        and not field.choices
+        and not field.unique
+        and not field.primary_key
+        and field.name not in keeps
+    }
 
 
 def identifying_terms(group: list[Client], merges: list[Merge]) -> set[tuple[str, ...]]:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import Membership, Team, User
 from audit.models import AuditEvent
 from clients.models import Alias, Client, Consent, ConsentKind, Merge, SafetyFlag
-from clients.services.erasure import erase_client, scrub
+from clients.services.erasure import erase_client, free_text_blanks, scrub
 from clients.services.names import refresh_search_names
-from encounters.models import Encounter
+from encounters.models import Encounter, OverdoseResponse
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,17 @@ def zebulon(team: Team, worker: User) -> Client:
         Consent.objects.create(
             client=person, kind=ConsentKind.objects.get(slug=slug), decision="given", recorded_by=worker
         )
-    EncounterFactory.create_batch(2, client=person, team=team, worker=worker)
+    EncounterFactory.create(client=person, team=team, worker=worker, note="Zebulon asked about housing")
+    contact = EncounterFactory.create(client=person, team=team, worker=worker)
+    OverdoseResponse.objects.create(
+        team=team,
+        encounter=contact,
+        client=person,
+        emergency_services=OverdoseResponse.EmergencyServices.CALLED,
+        outcome=OverdoseResponse.Outcome.RESPONSIVE,
+        debrief="Zeb Quaxley responded to the second dose",
+        created_by=worker,
+    )
     refresh_search_names(person)
     merged = ClientFactory.create(
         home_team=team, preferred_name="Zeb Quaxworth", description="From the green hat stall"
@@ -124,6 +134,8 @@ def test_after_erasure_no_column_of_any_table_holds_the_names(
         ("clients_alias", "name"),
         ("clients_safetyflag", "text"),
         ("clients_merge", "snapshot"),
+        ("encounters_encounter", "note"),
+        ("encounters_overdoseresponse", "debrief"),
     } <= before  # the scan can find them
 
     response = supervisor_client.post(reverse("clients:erase", args=[zebulon.code]), {"confirm_code": zebulon.code})
@@ -144,6 +156,9 @@ def test_what_stays_for_statistics(supervisor_client: HttpClient, zebulon: Clien
     assert zebulon.gender == Client.Gender.SELF_DESCRIBED and zebulon.gender_self_described == ""
     assert zebulon.status == Client.Status.ACTIVE
     assert Encounter.objects.filter(client=zebulon).count() == 2
+    assert set(Encounter.objects.filter(client=zebulon).values_list("note", flat=True)) == {""}
+    response = OverdoseResponse.objects.get(client=zebulon)
+    assert (response.debrief, response.outcome) == ("", OverdoseResponse.Outcome.RESPONSIVE)
     assert Consent.objects.filter(client=zebulon).count() == 2
     assert not Alias.objects.filter(client=zebulon).exists()
     assert not SafetyFlag.objects.filter(client=zebulon).exists()
@@ -255,3 +270,9 @@ def test_scrub_keeps_ids_and_blanks_names_wherever_they_are() -> None:
     assert scrubbed["aliases"] == [{"id": "0a6b3a9e-5d7a-4a53-9a0e-1f2b3c4d5e6f", "name": ""}]
     assert scrubbed["note"] == ""
     assert scrubbed["kind"] == "clients.alias"  # "al" is no word of it
+
+
+def test_free_text_is_blanked_and_required_text_gets_a_dash() -> None:
+    assert free_text_blanks(Encounter) == {"note": ""}
+    assert free_text_blanks(Alias) == {"name": "—"}  # required: never an empty string
+    assert "code" not in free_text_blanks(Client)  # unique: not free text
