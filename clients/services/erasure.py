@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import ForeignObjectRel, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -145,12 +145,13 @@ def free_text_about_a_person() -> list[tuple[type[models.Model], str, dict[str, 
 
 def reverse_relations(target: type[models.Model]) -> list[tuple[type[models.Model], str]]:
     """Every (model, foreign key name) pointing at `target`, hidden ones (related_name="+") too."""
+    relations = [
+        (field.related_model, field.field.name)
+        for field in target._meta.get_fields(include_hidden=True)
+        if isinstance(field, ForeignObjectRel) and (field.one_to_many or field.one_to_one)
+    ]
     return sorted(
-        (
-            (field.related_model, field.field.name)
-            for field in target._meta.get_fields(include_hidden=True)
-            if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
-        ),
+        ((model, name) for model, name in relations if isinstance(model, type)),
         key=lambda relation: (relation[0]._meta.label_lower, relation[1]),
     )
 
