@@ -19,6 +19,7 @@ Why these settings:
 
 import os
 from collections.abc import Generator
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,16 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from clients.models import ConsentKind
 from encounters.catalogue import DEFAULT_SERVICE_TYPES
 from encounters.models import ServiceType
 from tests.factories import TEST_PASSWORD
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# From the data migration (its module name starts with a digit, so it is imported by name).
+DEFAULT_CONSENT_KINDS = import_module(
+    "clients.migrations.0003_fill_consent_kinds_and_search_names"
+).DEFAULT_CONSENT_KINDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,7 +93,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def service_catalogue(transactional_db: None) -> None:
-    """The built-in service catalogue, as the data migration fills it."""
+    """The built-in service catalogue and kinds of consent, as the data migrations fill them."""
+    for slug, name, months, order in DEFAULT_CONSENT_KINDS:
+        ConsentKind.objects.get_or_create(slug=slug, defaults={"name": name, "valid_months": months, "order": order})
     for slug, name, category, unit, counts_quantity, order in DEFAULT_SERVICE_TYPES:
         defaults = {
             "name": name,
