@@ -234,3 +234,14 @@ def test_workers_are_refused_and_other_supervisors_get_404(
     response = client.get(reverse(name, args=[person.code]))
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEWERS_PRINTED).exists()
+
+
+def test_the_trail_of_a_record_merged_into_the_person_is_included(
+    supervisor_client: HttpClient, person: Client, worker: User, team: Team
+) -> None:
+    merged = ClientFactory.create(home_team=team, merged_into=person)
+    trail(merged, worker, 2, AuditEvent.Action.FLAG_CHANGED)
+    response = supervisor_client.get(reverse("clients:viewers", args=[person.code]))
+    assert [event.action for event in response.context["events"]].count("Changed a safety flag") == 2
+    report = supervisor_client.get(reverse("clients:viewers_print", args=[person.code]))
+    assert ("Changed a safety note", 2) in {(line.action, line.times) for line in report.context["lines"]}
