@@ -1,4 +1,13 @@
-"""Moving a person to another team."""
+"""Moving a person to another team.
+
+Any team of the organisation may receive the person, not only teams the supervisor also
+supervises. People move across town, or start using another team's drop-in; the team that
+hands them over is the one that knows, and its supervisor rarely leads the receiving team
+too. Requiring both would leave the record stuck until a system admin stepped in. The
+cost is small: the receiving team gets a person it did not ask for (audited, with both
+team ids, and visible in its list at once), while the giving team loses access, which is
+the safe direction. A two-step handover (offer, then accept) can come later if teams ask.
+"""
 
 from django.db import transaction
 from django.http import HttpRequest

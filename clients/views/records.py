@@ -254,7 +254,7 @@ class TransferForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @supervisor
 def client_transfer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Any team of the organisation may receive the person (see transfer_client)."""
+    """Any team of the organisation may receive the person (why: clients/services/transfer.py)."""
     client = get_client_for_supervisor(request.user, code)
     if client.code != code:
         return redirect("clients:transfer", code=client.code)
