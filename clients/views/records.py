@@ -121,15 +121,15 @@ def load_records(client: Client, user: User) -> dict[str, Any]:
     """Supervisors of the person's team: the latest events (two queries). Others: nothing."""
     if client.home_team_id not in user.supervised_team_ids():
         return {"supervises": False}
-    events = viewer_events(client, limit=ON_PERSON_PAGE + 1)
-    return {"supervises": True, "events": events[:ON_PERSON_PAGE], "more": len(events) > ON_PERSON_PAGE}
+    return {"supervises": True, "events": viewer_events(client, limit=ON_PERSON_PAGE)}
 
 
 section = PersonSection(key="records", order=90, template="clients/_person_records.html", load=load_records)
 
 
 def cursor_of(client: Client, event: ViewerEvent) -> str:
-    """An opaque, signed "older than this" marker: no audit id appears in the URL as such."""
+    """A signed "older than this" marker, bound to the person: it cannot be forged or
+    replayed on another person's trail, and the URL carries no readable id or time."""
     return signing.dumps([client.code, event.at.isoformat(), event.pk], salt=CURSOR_SALT, compress=True)
 
 
