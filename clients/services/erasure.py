@@ -225,7 +225,7 @@ def scrub(value: Any, terms: set[tuple[str, ...]], identifying: bool = False) ->
         return {key: scrub_item(key, item, terms, identifying) for key, item in value.items()}
     if isinstance(value, list):
         return [scrub(item, terms, identifying) for item in value]
-    if isinstance(value, str) and not ID_PATTERN.match(value) and (identifying or mentions(value, terms)):
+    if isinstance(value, str) and (mentions(value, terms) or (identifying and not ID_PATTERN.match(value))):
         return ""
     return value
 

@@ -256,18 +256,20 @@ def test_erasing_again_clears_what_was_added_since(zebulon: Client, worker: User
 
 
 def test_scrub_keeps_ids_and_blanks_names_wherever_they_are() -> None:
-    terms = {("robin", "hood"), ("robin",), ("hood",)}
+    terms = {("robin", "hood"), ("robin",), ("hood",), ("007",)}
     snapshot = {
         "before": {"survivor": {"preferred_name": "Robin Hood", "contact_details": "612345678", "code": "ACD-EFG"}},
         "moved": {"clients.alias": {"client": [5, 6]}, "encounters.encounter": {"client": ["3f1c..."]}},
-        "aliases": [{"id": "0a6b3a9e-5d7a-4a53-9a0e-1f2b3c4d5e6f", "name": "Al"}],
+        "aliases": [{"id": "0a6b3a9e-5d7a-4a53-9a0e-1f2b3c4d5e6f", "name": "Al"}, "12"],
+        "names": ["007"],
         "note": "merged from ROBIN-HOOD's other record",
         "kind": "clients.alias",
     }
     scrubbed = scrub(snapshot, terms)
     assert scrubbed["before"]["survivor"] == {"preferred_name": "", "contact_details": "", "code": "ACD-EFG"}
     assert scrubbed["moved"] == snapshot["moved"]
-    assert scrubbed["aliases"] == [{"id": "0a6b3a9e-5d7a-4a53-9a0e-1f2b3c4d5e6f", "name": ""}]
+    assert scrubbed["aliases"] == [{"id": "0a6b3a9e-5d7a-4a53-9a0e-1f2b3c4d5e6f", "name": ""}, "12"]
+    assert scrubbed["names"] == [""]  # a name that looks like a number still goes
     assert scrubbed["note"] == ""
     assert scrubbed["kind"] == "clients.alias"  # "al" is no word of it
 
