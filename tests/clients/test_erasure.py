@@ -7,6 +7,7 @@ from uuid import UUID
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from accounts.models import Membership, Team, User
 from audit.models import AuditEvent
 from clients.models import Alias, Client, Consent, ConsentKind, Merge, SafetyFlag
 from clients.services.erasure import erase_client, free_text_blanks, scrub
+from clients.services.merge import merge_clients
 from clients.services.names import refresh_search_names
 from encounters.models import Encounter, OverdoseResponse
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory
@@ -278,3 +280,27 @@ def test_free_text_is_blanked_and_required_text_gets_a_dash() -> None:
     assert free_text_blanks(Encounter) == {"note": ""}
     assert free_text_blanks(Alias) == {"name": "—"}  # required: never an empty string
     assert "code" not in free_text_blanks(Client)  # unique: not free text
+
+
+def test_after_a_real_merge_erasing_the_person_leaves_no_trace_of_either_record(
+    rf: RequestFactory, supervisor: User, team: Team, worker: User
+) -> None:
+    """The same scan, with the snapshot as merge_clients writes it."""
+    kept = ClientFactory.create(home_team=team, preferred_name="Zebulon Quaxley", description="Tall, green hat")
+    other = ClientFactory.create(home_team=team, preferred_name="Zeb Quaxworth", contact_details="07700 900461")
+    Alias.objects.create(client=other, name="Quax")
+    SafetyFlag.objects.create(client=other, text="His brother is not welcome at the van")
+    for person in (kept, other):
+        refresh_search_names(person)
+    request = rf.post("/")
+    request.user = supervisor
+    merge_clients(
+        request=request,
+        survivor=kept,
+        merged=other,
+        field_choices={"contact": "merged"},
+        merged_by=supervisor,
+    )
+    assert ("clients_merge", "snapshot") in columns_mentioning(ERASED)
+    erase_client(request=request, client=Client.objects.get(pk=kept.pk))
+    assert columns_mentioning(ERASED) == set()
