@@ -153,7 +153,7 @@ class ClientQuerySet(models.QuerySet["Client"]):
             return self.none()
         code, prefix = typed_code(text), code_prefix(text)
         whole = TrigramSimilarity("search_names", name)
-        ranks = [TrigramWordSimilarity(name, "search_names"), whole]
+        ranks: list[models.Expression] = [TrigramWordSimilarity(name, "search_names"), whole]
         if prefix:
             ranks.append(Case(When(code__startswith=prefix, then=Value(CODE_PREFIX_SCORE)), default=Value(0.0)))
         exact_code = Case(When(code=code, then=Value(1)), default=Value(0)) if code else Value(0)

@@ -1,5 +1,56 @@
-"""Views for this feature of a person's record (see clients/urls.py)."""
+"""Likely duplicate records: the supervisors' list of pairs, and "not the same person".
 
-from django.urls import URLPattern
+(Registering warns about likely duplicates too: clients/views/people.py, with the same
+service, clients/services/duplicates.py.)
+"""
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import supervisor
+from clients.access import get_client_for_user
+from clients.models import Client
+from clients.services.duplicates import PAIRS_SHOWN, dismiss_duplicate, duplicate_pairs
+from core.types import AuthenticatedHttpRequest
+
+
+@require_http_methods(["GET"])
+@supervisor
+def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Pairs in the teams the user supervises, most alike first (at most PAIRS_SHOWN)."""
+    context = {
+        "pairs": duplicate_pairs(request.user),
+        "limit": PAIRS_SHOWN,
+        "several_teams": len(request.user.supervised_team_ids()) > 1,
+    }
+    return render(request, "clients/duplicate_list.html", context)
+
+
+@require_http_methods(["POST"])
+@supervisor
+def duplicate_dismiss(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
+    """Two records are different people: never suggest the pair again (audited)."""
+    first, second = _supervised(request, code), _supervised(request, other_code)
+    if first.pk == second.pk:
+        raise Http404
+    dismiss_duplicate(request=request, first=first, second=second, dismissed_by=request.user)
+    messages.success(request, _("Marked as different people. This pair will not be suggested again."))
+    return redirect("clients:duplicates")
+
+
+def _supervised(request: AuthenticatedHttpRequest, code: str) -> Client:
+    """A current person of a team the user supervises; 404 otherwise (a merged code too)."""
+    person = get_client_for_user(request.user, code)
+    if person.code != code or person.home_team_id not in request.user.supervised_team_ids():
+        raise Http404
+    return person
+
+
+urlpatterns: list[URLPattern] = [
+    path("duplicates/", duplicate_list, name="duplicates"),
+    path("duplicates/<code:code>/<code:other_code>/dismiss/", duplicate_dismiss, name="duplicate_dismiss"),
+]

@@ -13,6 +13,7 @@ from clients.access import get_client_for_user
 from clients.forms import ClientRegistrationForm, SearchForm
 from clients.models import Client
 from clients.sections import sections_for
+from clients.services.duplicates import likely_duplicates
 from clients.services.registration import record_client_viewed, register_client
 from core.types import AuthenticatedHttpRequest
 
@@ -36,12 +37,22 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @team_member
 @require_http_methods(["GET", "POST"])
 def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Likely duplicates in scope are shown before saving; "Register anyway" saves regardless."""
     form = ClientRegistrationForm(request.POST if request.method == "POST" else None, user=request.user)
+    duplicates: list[tuple[Client, float]] = []
     if request.method == "POST" and form.is_valid():
         details = {name: value for name, value in form.cleaned_data.items() if name != "agrees_to_record"}
-        client = register_client(request=request, registered_by=request.user, **details)
-        return redirect("clients:detail", code=client.code)
-    return render(request, "clients/client_register.html", {"form": form})
+        if "register_anyway" not in request.POST:
+            duplicates = likely_duplicates(
+                request.user,
+                name=details["preferred_name"],
+                year_of_birth=details["year_of_birth"],
+                gender=details["gender"],
+            )
+        if not duplicates:
+            client = register_client(request=request, registered_by=request.user, **details)
+            return redirect("clients:detail", code=client.code)
+    return render(request, "clients/client_register.html", {"form": form, "duplicates": duplicates})
 
 
 @team_member
