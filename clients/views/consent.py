@@ -39,6 +39,7 @@ class ConsentRecordForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[ConsentKind], **kwargs: Any) -> None:
         """`kinds` are already loaded (the person's page has them): no query to render."""
+        kwargs.setdefault("auto_id", "consent_%s")  # ids unique on the person's page, beside other forms
         super().__init__(*args, **kwargs)
         self.kinds = {kind.slug: kind for kind in kinds}
         choices = [("", _("Choose…")), *((slug, kind.label) for slug, kind in self.kinds.items())]

@@ -36,6 +36,10 @@ class FlagForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "flag_%s")  # ids unique on the person's page, beside other forms
+        super().__init__(*args, **kwargs)
+
     def clean_text(self) -> str:
         text = " ".join(self.cleaned_data["text"].split())
         if not text:

@@ -51,7 +51,7 @@ def test_the_page_shows_the_current_state_per_kind(worker_client: HttpClient, wo
     decide(person, worker, "follow-up", Consent.Decision.DECLINED, days_ago=400)
     page = worker_client.get(reverse("clients:detail", args=[person.code])).content.decode()
     keeping = state_of(page, "Keeping a record")
-    assert "Given" in keeping and "verbal, recorded by Ana Ruiz" in keeping
+    assert "Given" in keeping and "Verbal, recorded by Ana Ruiz" in keeping
     assert f"Renewal due on {(timezone.localdate() + timedelta(days=200)):%-d %b %Y}" in keeping
     assert "Renewal due soon" not in keeping and "Expired" not in keeping
     follow_up = state_of(page, "Follow-up contact")
