@@ -1,4 +1,5 @@
-"""Registering someone who may already have a record: the warning comes before anything is saved."""
+"""Likely duplicates: registering someone who may already have a record (the warning comes
+before anything is saved), and a supervisor dismissing a pair that is two people."""
 
 import pytest
 from django.urls import reverse
@@ -6,7 +7,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
-from clients.models import Client
+from clients.models import Client, DuplicateDismissal
 from tests.factories import ClientFactory
 
 from .conftest import PageChecks, sign_in
@@ -67,3 +68,27 @@ def test_the_existing_record_can_be_opened_instead(
     expect(page.get_by_role("heading", level=1)).to_have_text("Johnny")
     check_page()
     assert list(Client.objects.all()) == [johnny]
+
+
+def test_a_supervisor_dismisses_a_pair_that_is_two_people(
+    page: Page, check_page: PageChecks, live_server: LiveServer, supervisor: User, team: Team
+) -> None:
+    johnny = ClientFactory.create(home_team=team, preferred_name="Johnny", year_of_birth=1985, gender="man")
+    jhonny = ClientFactory.create(home_team=team, preferred_name="Jhonny", year_of_birth=1986, gender="man")
+    sign_in(page, check_page, live_server.url, supervisor)
+
+    page.get_by_role("link", name="Possible duplicates").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Possible duplicates")
+    pair = page.locator(".duplicate-pair")
+    expect(pair).to_have_count(1)
+    expect(pair.get_by_role("link", name="Compare and merge")).to_have_attribute(
+        "href", reverse("clients:merge", args=[johnny.code, jhonny.code])
+    )
+    check_page()
+
+    pair.get_by_role("button", name="Not the same person").tap()
+
+    expect(page.get_by_role("status")).to_contain_text("This pair will not be suggested again.")
+    expect(page.locator(".duplicate-pair")).to_have_count(0)
+    check_page()
+    assert DuplicateDismissal.objects.count() == 1
