@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -137,8 +137,9 @@ class ClientQuerySet(models.QuerySet["Client"]):
         """People whose code, name or alias matches what was typed, best match first.
 
         One box for everything: the exact code (in any spelling) comes first, then names by
-        trigram similarity, so "Jhonny" finds "Johnny" and "maria" finds "María" (the query
-        is normalised as `search_names` is). Candidates come from the GIN index
+        trigram similarity (of whole words, or of all the names), so "Jhonny" finds "Johnny"
+        and "maria" finds "María" (the query is normalised as `search_names` is), then people
+        seen most recently. Candidates come from the GIN index
         client_search_names_trgm through `%>` (word similarity at least the connection's
         pg_trgm.word_similarity_threshold, 0.25: config/settings/base.py) or a substring
         (`LIKE`, also served by the index); a partial code (3 to 5 characters of the code
@@ -153,7 +154,9 @@ class ClientQuerySet(models.QuerySet["Client"]):
             return self.none()
         code, prefix = typed_code(text), code_prefix(text)
         whole = TrigramSimilarity("search_names", name)
-        ranks: list[models.Expression] = [TrigramWordSimilarity(name, "search_names"), whole]
+        # Ranked by whole words: plain word similarity lets an extent run across words, so
+        # "mar" would be a perfect match for "oscar martinez" ("...ar m...").
+        ranks: list[models.Expression] = [TrigramStrictWordSimilarity(name, "search_names"), whole]
         if prefix:
             ranks.append(Case(When(code__startswith=prefix, then=Value(CODE_PREFIX_SCORE)), default=Value(0.0)))
         exact_code = Case(When(code=code, then=Value(1)), default=Value(0)) if code else Value(0)

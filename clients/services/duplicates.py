@@ -9,7 +9,7 @@ comes first. Merged records never come back, nor do pairs a supervisor dismissed
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Abs, Greatest
@@ -55,8 +55,9 @@ def likely_duplicates(
 ) -> list[tuple[Client, float]]:
     """People in the user's scope who may be the person about to be registered, best first.
 
-    Candidates come from the trigram index (`%>` on the whole name and on each of its words);
-    nothing without a name, which has nothing to compare.
+    Candidates come from the trigram index (`%>` on the whole name and on each of its words),
+    scored by similarity of whole words (as search ranks); nothing without a name, which has
+    nothing to compare.
     """
     text = normalise_name(name)
     if not text:
@@ -72,9 +73,9 @@ def likely_duplicates(
     if gender not in UNKNOWN_GENDERS:
         people = people.filter(gender__in=[gender, *UNKNOWN_GENDERS])
     similarity = Greatest(
-        TrigramWordSimilarity(text, "search_names"),
+        TrigramStrictWordSimilarity(text, "search_names"),
         TrigramSimilarity("search_names", text),
-        *[TrigramWordSimilarity(word, "search_names") * PART_WEIGHT for word in words],
+        *[TrigramStrictWordSimilarity(word, "search_names") * PART_WEIGHT for word in words],
         output_field=FloatField(),
     )
     score = similarity * NAME_WEIGHT + _year_score(year_of_birth) + _gender_score(gender)
@@ -129,8 +130,8 @@ pairs AS MATERIALIZED (
       AND (a.gender = ANY(%(unknown)s) OR b.gender = ANY(%(unknown)s) OR a.gender = b.gender)
 )
 SELECT c.first_id, c.second_id,
-       %(name_weight)s * greatest(word_similarity(a.search_names, b.search_names),
-                                  word_similarity(b.search_names, a.search_names))
+       %(name_weight)s * greatest(strict_word_similarity(a.search_names, b.search_names),
+                                  strict_word_similarity(b.search_names, a.search_names))
        + CASE WHEN a.year_of_birth IS NULL OR b.year_of_birth IS NULL THEN 0
               ELSE %(year_weight)s * (%(gap)s + 1 - abs(a.year_of_birth - b.year_of_birth)) / (%(gap)s + 1.0)
          END

@@ -86,6 +86,13 @@ def test_best_match_first(worker: User, team: Team) -> None:
     assert found(worker, "johnny") == [exact, longer, misspelt]
 
 
+def test_words_that_start_with_the_text_come_before_ones_that_only_span_it(worker: User, team: Team) -> None:
+    """Plain word similarity would rate "oscar martinez" a perfect match for "mar" ("...ar m...")."""
+    spanning = ClientFactory.create(home_team=team, preferred_name="Oscar Martinez")
+    maria = ClientFactory.create(home_team=team, preferred_name="Maria")
+    assert found(worker, "mar") == [maria, spanning]
+
+
 def test_a_substring_finds_the_person(worker: User, team: Team) -> None:
     person = ClientFactory.create(home_team=team, preferred_name="Robin")
     assert found(worker, "obi") == [person]
