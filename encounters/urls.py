@@ -1,9 +1,16 @@
-from django.urls import path
+"""One list per feature module, so each feature's routes live beside its views."""
 
-from . import views
+from django.urls import URLPattern
+
+from .views import catalogue, corrections, detail, lists, log, overdose, referrals
 
 app_name = "encounters"
-urlpatterns = [
-    path("log/", views.encounter_log, name="log"),
-    path("<uuid:encounter_id>/", views.encounter_detail, name="detail"),
+urlpatterns: list[URLPattern] = [
+    *log.urlpatterns,
+    *detail.urlpatterns,
+    *referrals.urlpatterns,
+    *overdose.urlpatterns,
+    *catalogue.urlpatterns,
+    *corrections.urlpatterns,
+    *lists.urlpatterns,
 ]

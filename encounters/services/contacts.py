@@ -10,8 +10,7 @@ from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-
-from .models import Encounter, ServiceProvided, ServiceType, Site
+from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
 
 def log_encounter(

@@ -1,19 +1,17 @@
-from uuid import UUID
+"""Log a contact: the worker's main job, on a phone."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
-from audit.models import AuditEvent
-from audit.services import record
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.types import AuthenticatedHttpRequest
-
-from .forms import ANONYMOUS, EncounterForm
-from .models import Encounter, ServiceType, Site
-from .services import log_encounter
+from encounters.forms import ANONYMOUS, EncounterForm
+from encounters.models import Encounter, ServiceType, Site
+from encounters.services.contacts import log_encounter
 
 RECENT_PEOPLE = 8
 
@@ -92,11 +90,4 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
     return options
 
 
-@team_member
-@require_http_methods(["GET"])
-def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
-    """The confirmation after saving, and the contact's own page."""
-    queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")
-    encounter = get_object_or_404(queryset, pk=encounter_id)
-    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id)
-    return render(request, "encounters/encounter_detail.html", {"encounter": encounter})
+urlpatterns = [path("log/", encounter_log, name="log")]

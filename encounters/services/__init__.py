@@ -1,0 +1,1 @@
+"""Workflows on contacts, one module per workflow; each writes its audit event."""

@@ -1,0 +1,1 @@
+"""Views of contacts, one module per feature, each with its own urlpatterns."""

@@ -1,0 +1,27 @@
+"""A contact's own page (also the confirmation after saving)."""
+
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from audit.models import AuditEvent
+from audit.services import record
+from core.types import AuthenticatedHttpRequest
+from encounters.models import Encounter
+
+
+@team_member
+@require_http_methods(["GET"])
+def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
+    """The confirmation after saving, and the contact's own page."""
+    queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")
+    encounter = get_object_or_404(queryset, pk=encounter_id)
+    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id)
+    return render(request, "encounters/encounter_detail.html", {"encounter": encounter})
+
+
+urlpatterns = [path("<uuid:encounter_id>/", encounter_detail, name="detail")]

@@ -1,0 +1,5 @@
+"""Views for this feature of contacts (see encounters/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
