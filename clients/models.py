@@ -29,10 +29,11 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 CODE_PATTERN = rf"[{CODE_ALPHABET}]{{3}}-[{CODE_ALPHABET}]{{3}}"
 EARLIEST_BIRTH_YEAR = 1900
-# Search: a substring counts from 3 characters (a trigram; shorter ones match too much);
-# a partial code ranks like a fair name match, below a close one.
+# Search: a substring counts from 3 characters (a trigram; shorter ones match too much).
+# A partial code ranks like a weak name match: "mar" may start a code ("MAR-..."), but
+# Maria and Mario (0.43) come first; a typed "km4" matches no name anyway.
 MIN_SUBSTRING = 3
-CODE_PREFIX_SCORE = 0.5
+CODE_PREFIX_SCORE = 0.3
 # A matched alias is named when it matches at least this well (share of the query's trigrams).
 ALIAS_SHOWN_FROM = 0.25
 

@@ -79,6 +79,12 @@ def test_a_partial_code_finds_the_person(worker: User, team: Team) -> None:
     assert found(worker, "KM4") == [target]
 
 
+def test_names_rank_before_codes_that_start_with_the_same_letters(worker: User, team: Team) -> None:
+    code_only = ClientFactory.create(home_team=team, preferred_name="", code="MAR-T7X")
+    maria = ClientFactory.create(home_team=team, preferred_name="Maria")
+    assert found(worker, "mar") == [maria, code_only]
+
+
 def test_best_match_first(worker: User, team: Team) -> None:
     exact = ClientFactory.create(home_team=team, preferred_name="Johnny")
     longer = ClientFactory.create(home_team=team, preferred_name="Johnny Two")
