@@ -36,6 +36,11 @@ class AuditEvent(models.Model):
         GOAL_STEPS_CHANGED = "goal_steps_changed", _("Changed a goal's steps")
         GOAL_STATUS_CHANGED = "goal_status_changed", _("Marked a goal achieved or set aside")
         GOAL_CHANGED = "goal_changed", _("Changed a goal into a new one")
+        ENCOUNTER_CHANGED = "encounter_changed", _("Corrected a contact")
+        REFERRAL_MADE = "referral_made", _("Noted a referral")
+        REFERRAL_UPDATED = "referral_updated", _("Updated a referral")
+        OVERDOSE_RECORDED = "overdose_recorded", _("Recorded an overdose response")
+        CATALOGUE_CHANGED = "catalogue_changed", _("Changed the services or sites catalogue")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

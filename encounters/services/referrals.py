@@ -1,0 +1,77 @@
+"""Referrals: made at a contact (or on their own) and followed up until they settle."""
+
+from datetime import date
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Team, User
+from audit.models import AuditEvent
+from audit.services import record
+from clients.models import Client
+from encounters.models import Encounter, Referral, ReferralUpdate
+
+
+@transaction.atomic
+def make_referral(
+    *,
+    request: HttpRequest,
+    client: Client,
+    team: Team,
+    to: str,
+    partner: str = "",
+    status: str = Referral.Status.SUGGESTED,
+    follow_up_on: date | None = None,
+    created_by: User,
+    encounter: Encounter | None = None,
+) -> Referral:
+    referral = Referral.objects.create(
+        client=client,
+        team=team,
+        to=to,
+        partner=partner,
+        status=status,
+        follow_up_on=follow_up_on,
+        created_by=created_by,
+        encounter=encounter,
+    )
+    ReferralUpdate.objects.create(
+        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=created_by
+    )
+    record(
+        action=AuditEvent.Action.REFERRAL_MADE,
+        request=request,
+        target=referral,
+        client_id=client.pk,
+        details={"to": to, "status": status},
+    )
+    return referral
+
+
+@transaction.atomic
+def update_referral(
+    *,
+    request: HttpRequest,
+    referral: Referral,
+    status: str,
+    follow_up_on: date | None,
+    by: User,
+    encounter: Encounter | None = None,
+) -> Referral:
+    """A new status (and follow-up date), from a later contact or on its own; history kept."""
+    referral.status = status
+    referral.follow_up_on = follow_up_on
+    referral.updated_at = timezone.now()
+    referral.save(update_fields=["status", "follow_up_on", "updated_at"])
+    ReferralUpdate.objects.create(
+        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=by
+    )
+    record(
+        action=AuditEvent.Action.REFERRAL_UPDATED,
+        request=request,
+        target=referral,
+        client_id=referral.client_id,
+        details={"status": status},
+    )
+    return referral
