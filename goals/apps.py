@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class GoalsConfig(AppConfig):
     name = "goals"
     verbose_name = _("Goals")
+
+    def ready(self) -> None:
+        from clients.sections import PersonSection, register
+
+        from .sections import person_goals
+
+        register(PersonSection(key="goals", order=15, template="goals/_person_goals.html", load=person_goals))

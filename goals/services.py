@@ -1,0 +1,247 @@
+"""Workflows on goals: the one place each happens, each writing one audit event.
+
+Audit events carry ids only (never the goal's words or a note), as audit.services.record
+requires.
+"""
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import record
+from clients.models import Client
+from encounters.models import Encounter
+
+from .models import Goal, Review, Step
+
+
+class GoalRefused(Exception):
+    """A change the rules do not allow (the view shows the message; nothing is stored)."""
+
+
+def _record(
+    action: AuditEvent.Action, request: HttpRequest, goal: Goal, details: Mapping[str, object] | None = None
+) -> None:
+    record(action=action, request=request, target=goal, client_id=goal.client_id, details=dict(details or {}))
+
+
+def _create_goal(*, client: Client, noted_by: User, words: str, steps: Sequence[str], **details: object) -> Goal:
+    goal = Goal.objects.create(client=client, team_id=client.home_team_id, created_by=noted_by, words=words, **details)
+    Step.objects.bulk_create(Step(goal=goal, text=text, order=index) for index, text in enumerate(steps))
+    return goal
+
+
+@transaction.atomic
+def set_goal(
+    *,
+    request: HttpRequest,
+    client: Client,
+    noted_by: User,
+    words: str,
+    why: str = "",
+    life_area: str = "",
+    target_on: date | None = None,
+    steps: Sequence[str] = (),
+    gas_much_less: str = "",
+    gas_less: str = "",
+    gas_expected: str = "",
+    gas_more: str = "",
+    gas_much_more: str = "",
+    gas_weight: int = 1,
+) -> Goal:
+    """Note a goal the person set, in their words, with any first small steps.
+
+    The team is the person's home team now: team numbers count the goal where it was set.
+    """
+    if not words.strip():
+        raise GoalRefused(_("Write the goal in the person's own words."))
+    goal = _create_goal(
+        client=client,
+        noted_by=noted_by,
+        words=words,
+        steps=steps,
+        why=why,
+        life_area=life_area,
+        target_on=target_on,
+        gas_much_less=gas_much_less,
+        gas_less=gas_less,
+        gas_expected=gas_expected,
+        gas_more=gas_more,
+        gas_much_more=gas_much_more,
+        gas_weight=gas_weight,
+    )
+    _record(AuditEvent.Action.GOAL_SET, request, goal, {"steps": len(steps)})
+    return goal
+
+
+def _require_active(goal: Goal) -> None:
+    if not goal.is_active:
+        raise GoalRefused(_("This goal is not active any more: it was achieved, changed or set aside."))
+
+
+@transaction.atomic
+def add_step(*, request: HttpRequest, goal: Goal, text: str) -> Step:
+    """A new small step, last in the list."""
+    _require_active(goal)
+    last = goal.steps.aggregate(last=Max("order"))["last"]
+    step = Step.objects.create(goal=goal, text=text, order=0 if last is None else last + 1)
+    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, goal, {"added": str(step.pk)})
+    return step
+
+
+@transaction.atomic
+def complete_step(*, request: HttpRequest, step: Step, done: bool = True) -> Step:
+    """Mark a step done (or not yet, to undo a mistaken tap)."""
+    _require_active(step.goal)
+    if step.is_done != done:
+        step.is_done, step.done_at = done, timezone.now() if done else None
+        step.save(update_fields=["is_done", "done_at"])
+        _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, step.goal, {"done" if done else "undone": str(step.pk)})
+    return step
+
+
+@transaction.atomic
+def reorder_steps(*, request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
+    """Put the goal's steps in this order; the ids must be exactly the goal's steps."""
+    steps = {step.pk: step for step in goal.steps.select_for_update()}
+    if set(step_ids) != set(steps) or len(step_ids) != len(steps):
+        raise GoalRefused(_("Those steps are not this goal's steps."))
+    ordered = [steps[step_id] for step_id in step_ids]
+    for index, step in enumerate(ordered):
+        step.order = index
+    Step.objects.bulk_update(ordered, ["order"])
+    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, goal, {"reordered": len(ordered)})
+    return ordered
+
+
+def _contact_link(goal: Goal, reviewer: User, contact_id: uuid.UUID | None) -> dict[str, object]:
+    """Link a review to the contact it was made at.
+
+    A saved contact of the same person, in the reviewer's teams, is linked at once. A contact
+    still being logged does not exist yet: its id waits in `contact_ref` and the database
+    links it when the contact is saved (migration 0002). Any other id is ignored.
+    """
+    if contact_id is None:
+        return {}
+    contact = Encounter.objects.visible_to(reviewer).filter(pk=contact_id).only("id", "client_id").first()
+    if contact is not None:
+        return {"encounter": contact} if contact.client_id == goal.client_id else {}
+    if Encounter.objects.filter(pk=contact_id).exists():
+        return {}  # another team's contact: never linked
+    return {"contact_ref": contact_id}
+
+
+@transaction.atomic
+def review_goal(
+    *,
+    request: HttpRequest,
+    goal: Goal,
+    reviewed_by: User,
+    closeness: int,
+    gas: int | None = None,
+    note: str = "",
+    steps_done: Sequence[Step] = (),
+    contact_id: uuid.UUID | None = None,
+    reviewed_at: datetime | None = None,
+) -> Review:
+    """The person's own rating of how close they feel, and any steps done since last time."""
+    _require_active(goal)
+    if not 0 <= closeness <= 10:
+        raise GoalRefused(_("Choose how close they feel, from 0 to 10."))
+    if gas is not None and (not goal.uses_gas or not -2 <= gas <= 2):
+        raise GoalRefused(_("Choose a level from -2 to +2 that was described for this goal."))
+    if any(step.goal_id != goal.pk for step in steps_done):
+        raise GoalRefused(_("Those steps are not this goal's steps."))
+    review = Review.objects.create(
+        goal=goal,
+        closeness=closeness,
+        gas=gas,
+        note=note,
+        reviewed_by=reviewed_by,
+        reviewed_at=reviewed_at or timezone.now(),
+        **_contact_link(goal, reviewed_by, contact_id),
+    )
+    done = [step.pk for step in steps_done if not step.is_done]
+    Step.objects.filter(pk__in=done).update(is_done=True, done_at=review.reviewed_at)
+    details = {"review": str(review.pk), "steps_done": [str(pk) for pk in done]}
+    _record(AuditEvent.Action.GOAL_REVIEWED, request, goal, details)
+    return review
+
+
+def _end(goal: Goal, status: str, on: date | None, note: str) -> None:
+    _require_active(goal)
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise GoalRefused(_("The date cannot be in the future."))
+    goal.status, goal.status_on, goal.status_note = status, on or today, note
+    goal.save(update_fields=["status", "status_on", "status_note", "became"])
+
+
+@transaction.atomic
+def mark_achieved(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    _end(goal, Goal.Status.ACHIEVED, on, note)
+    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status})
+    return goal
+
+
+@transaction.atomic
+def set_aside(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    """The person puts the goal aside for now: no judgement, and it stays in their history."""
+    _end(goal, Goal.Status.SET_ASIDE, on, note)
+    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status})
+    return goal
+
+
+@transaction.atomic
+def change_goal(
+    *,
+    request: HttpRequest,
+    goal: Goal,
+    noted_by: User,
+    words: str,
+    note: str = "",
+    why: str | None = None,
+    life_area: str | None = None,
+    target_on: date | None = None,
+    steps: Sequence[str] = (),
+    carry_open_steps: bool = False,
+) -> Goal:
+    """The person changes their goal: the new goal starts, the old one is marked changed into it.
+
+    The new goal keeps the old one's "why" and life area unless new ones are given, and can
+    take over the steps not done yet. Its GAS levels start empty: they describe the new goal.
+    """
+    if not words.strip():
+        raise GoalRefused(_("Write the goal in the person's own words."))
+    _require_active(goal)
+    open_steps = list(goal.steps.filter(is_done=False).values_list("text", flat=True)) if carry_open_steps else []
+    new = _create_goal(
+        client=goal.client,
+        noted_by=noted_by,
+        words=words,
+        steps=[*open_steps, *steps],
+        why=goal.why if why is None else why,
+        life_area=goal.life_area if life_area is None else life_area,
+        target_on=target_on,
+    )
+    goal.became = new
+    _end(goal, Goal.Status.CHANGED, None, note)
+    _record(AuditEvent.Action.GOAL_CHANGED, request, goal, {"became": str(new.pk)})
+    return new
+
+
+@transaction.atomic
+def move_step(*, request: HttpRequest, step: Step, offset: int) -> list[Step]:
+    """Move a step up (-1) or down (+1) one place: reordering that works without JavaScript."""
+    ids = list(step.goal.steps.values_list("pk", flat=True))
+    index = ids.index(step.pk)
+    ids.insert(min(max(index + offset, 0), len(ids) - 1), ids.pop(index))
+    return reorder_steps(request=request, goal=step.goal, step_ids=ids)

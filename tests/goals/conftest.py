@@ -1,0 +1,26 @@
+import pytest
+from django.http import HttpRequest
+from django.test import RequestFactory
+
+from accounts.models import User
+from clients.models import Client
+from goals.models import Goal
+
+from .factories import GoalFactory, StepFactory
+
+
+@pytest.fixture
+def http_request(worker: User) -> HttpRequest:
+    """A request from the worker, for calling services directly (the audit trail reads it)."""
+    request = RequestFactory().post("/")
+    request.user = worker
+    return request
+
+
+@pytest.fixture
+def goal(person: Client, worker: User) -> Goal:
+    """An active goal of `person` with two steps, the second one done."""
+    goal = GoalFactory.create(client=person, words="Get my ID back", created_by=worker)
+    StepFactory.create(goal=goal, text="Ask for a birth certificate", order=0)
+    StepFactory.create(goal=goal, text="Find the office", order=1)
+    return goal
