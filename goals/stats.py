@@ -56,7 +56,7 @@ class PersonTScore:
 
 
 def _months(since: date, until: date) -> list[date]:
-    month, last, months = since.replace(day=1), until.replace(day=1), []
+    month, last, months = date(since.year, since.month, 1), date(until.year, until.month, 1), []
     while month <= last:
         months.append(month)
         month = add_months(month, 1)
