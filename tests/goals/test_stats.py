@@ -53,9 +53,9 @@ def test_the_median_change_in_their_own_rating(person: Client, team: Team) -> No
     ReviewFactory.create(goal=down, closeness=4, reviewed_at=at(2, 1))
     once = GoalFactory.create(client=person)  # one review: no change to measure
     ReviewFactory.create(goal=once, closeness=9, reviewed_at=at(2, 2))
-    january = GoalFactory.create(client=person)  # January: 7 - 3 = +4
-    ReviewFactory.create(goal=january, closeness=3, reviewed_at=at(1, 5))
-    ReviewFactory.create(goal=january, closeness=7, reviewed_at=at(1, 25))
+    early = GoalFactory.create(client=person)  # January: 7 - 3 = +4
+    ReviewFactory.create(goal=early, closeness=3, reviewed_at=at(1, 5))
+    ReviewFactory.create(goal=early, closeness=7, reviewed_at=at(1, 25))
 
     numbers = monthly_goal_numbers(team_ids=[team.pk], since=date(YEAR, 1, 1), until=date(YEAR, 3, 1))
 
