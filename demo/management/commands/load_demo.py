@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
+from demo.goals import load_goals
 from demo.logins import DEMO_PASSWORD
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                 if not Client.objects.filter(home_team=team).exists():
                     workers = [user for user in staff if team.pk in user.team_ids]
                     self.load_people(team, sites, workers, random.Random(name))
+                load_goals(team, [user for user in staff if team.pk in user.team_ids])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
