@@ -1,7 +1,9 @@
 """Logging a contact: the one place it happens."""
 
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
@@ -10,7 +12,10 @@ from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-from encounters.models import Encounter, ServiceProvided, ServiceType, Site
+from encounters.models import Encounter, Referral, ServiceProvided, ServiceType, Site
+
+from .overdose import record_overdose_response
+from .referrals import make_referral, update_referral
 
 
 def log_encounter(
@@ -25,16 +30,21 @@ def log_encounter(
     site: Site | None,
     kind: str,
     services: dict[ServiceType, int],
+    age_band: str = "",
+    gender: str = "",
+    note: str = "",
 ) -> tuple[Encounter, bool]:
     """Store a contact and what was given; returns (encounter, created).
 
     The id comes from the form, so a retried submission (a double tap, a lost response on
     a weak connection) finds the stored contact instead of making a second one. An id that
-    belongs to another worker's contact is treated as not found.
+    belongs to another worker's contact is treated as not found. A rough age band and
+    gender are kept for anonymous contacts only (a registered person has their own).
     """
-    earlier = _stored(encounter_id, worker)
+    earlier = already_logged(encounter_id=encounter_id, worker=worker)
     if earlier is not None:
         return earlier, False
+    anonymous = client is None
     try:
         with transaction.atomic():
             encounter = Encounter.objects.create(
@@ -42,10 +52,13 @@ def log_encounter(
                 worker=worker,
                 team=team,
                 client=client,
-                head_count=1 if client is not None else head_count,
+                head_count=head_count if anonymous else 1,
                 happened_at=happened_at,
                 site=site,
                 kind=kind,
+                age_band=age_band if anonymous else "",
+                gender=gender if anonymous else "",
+                note=note,
             )
             ServiceProvided.objects.bulk_create(
                 ServiceProvided(encounter=encounter, service_type=service_type, quantity=quantity)
@@ -62,15 +75,136 @@ def log_encounter(
             )
     except IntegrityError:
         # The same submission raced itself (two requests at once): the first one won.
-        earlier = _stored(encounter_id, worker)
+        earlier = already_logged(encounter_id=encounter_id, worker=worker)
         if earlier is None:
             raise
         return earlier, False
     return encounter, True
 
 
-def _stored(encounter_id: uuid.UUID, worker: User) -> Encounter | None:
+def already_logged(*, encounter_id: uuid.UUID, worker: User) -> Encounter | None:
+    """The contact stored under this id by this worker, if any (404 if another worker's)."""
     stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id").first()
     if stored is not None and stored.worker_id != worker.pk:
         raise Http404
     return stored
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    to: str
+    partner: str
+    status: str
+    follow_up_on: date | None
+
+
+@dataclass(frozen=True)
+class ReferralChange:
+    """A new status for one of the person's open referrals (the same status: a new date)."""
+
+    referral: Referral
+    status: str
+    follow_up_on: date | None
+
+
+@dataclass(frozen=True)
+class OverdoseDetails:
+    naloxone_doses: int
+    emergency_services: str
+    outcome: str
+    debrief: str
+
+
+@dataclass(frozen=True)
+class ContactExtras:
+    """What else happened at a contact with a registered person, saved with it."""
+
+    referral: NewReferral | None = None
+    referral_changes: Sequence[ReferralChange] = field(default_factory=tuple)
+    overdose: OverdoseDetails | None = None
+
+    def __bool__(self) -> bool:
+        return self.referral is not None or bool(self.referral_changes) or self.overdose is not None
+
+
+@transaction.atomic
+def log_contact_with_extras(
+    *,
+    request: HttpRequest,
+    encounter_id: uuid.UUID,
+    worker: User,
+    team: Team,
+    client: Client | None,
+    head_count: int,
+    happened_at: datetime,
+    site: Site | None,
+    kind: str,
+    services: dict[ServiceType, int],
+    age_band: str = "",
+    gender: str = "",
+    note: str = "",
+    extras: ContactExtras | None = None,
+) -> tuple[Encounter, bool]:
+    """A contact with a referral made, referrals followed up and an overdose response.
+
+    One transaction: all of it is stored, or none of it. The extras run only when the
+    contact is new, so a retried submission adds no second referral or response.
+    """
+    extras = extras or ContactExtras()
+    if extras and client is None:
+        raise ValueError("Referrals and overdose responses at a contact need a registered person.")
+    encounter, created = log_encounter(
+        request=request,
+        encounter_id=encounter_id,
+        worker=worker,
+        team=team,
+        client=client,
+        head_count=head_count,
+        happened_at=happened_at,
+        site=site,
+        kind=kind,
+        services=services,
+        age_band=age_band,
+        gender=gender,
+        note=note,
+    )
+    if not created or client is None:
+        return encounter, created
+    if extras.referral is not None:
+        new = extras.referral
+        make_referral(
+            request=request,
+            client=client,
+            team=team,
+            to=new.to,
+            partner=new.partner,
+            status=new.status,
+            follow_up_on=new.follow_up_on,
+            created_by=worker,
+            encounter=encounter,
+        )
+    for change in extras.referral_changes:
+        update_referral(
+            request=request,
+            referral=change.referral,
+            status=change.status,
+            follow_up_on=change.follow_up_on,
+            by=worker,
+            encounter=encounter,
+        )
+    if extras.overdose is not None:
+        response = extras.overdose
+        record_overdose_response(
+            request=request,
+            team=team,
+            created_by=worker,
+            happened_at=happened_at,
+            naloxone_doses=response.naloxone_doses,
+            emergency_services=response.emergency_services,
+            outcome=response.outcome,
+            debrief=response.debrief,
+            encounter=encounter,
+            client=client,
+            site=site,
+        )
+    return encounter, created
