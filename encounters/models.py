@@ -1,6 +1,7 @@
 """Outreach contacts and what was given or done at them."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -100,18 +101,38 @@ class TeamService(models.Model):
 
 class EncounterQuerySet(models.QuerySet["Encounter"]):
     def visible_to(self, user: User) -> "EncounterQuerySet":
-        """Contacts logged by the teams the user belongs to (the scope every view uses)."""
+        """The scope every view uses: a contact with a person goes with the person's CURRENT
+        home team (after a transfer the new team sees the person's history and the old team
+        no longer does, as for the person's record); an anonymous contact stays with the team
+        that logged it.
+
+        Team ids go in as values, not a subquery (see ClientQuerySet.visible_to). The person's
+        team is one join on the client's primary key: a timeline (`client_id = X`) still walks
+        encounter_client_when_idx, a single contact its primary key.
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids)  # values, not a subquery: see ClientQuerySet.visible_to
+        teams = user.team_ids
+        return self.filter(Q(client__home_team_id__in=teams) | Q(client__isnull=True, team_id__in=teams))
 
     def for_timeline(self) -> "EncounterQuerySet":
-        """Newest first, with what a timeline row shows, in a fixed number of queries."""
+        """Newest first (the id breaks ties, for keyset pages), with what a timeline row
+        shows, in a fixed number of queries."""
         return (
             self.select_related("site", "worker")
             .prefetch_related(models.Prefetch("services", ServiceProvided.objects.select_related("service_type")))
-            .order_by("-happened_at")
+            .order_by("-happened_at", "-id")
         )
+
+    def with_referrals(self) -> "EncounterQuerySet":
+        """The referrals made at each contact (one more query)."""
+        return self.prefetch_related(models.Prefetch("referrals", Referral.objects.order_by("created_at")))
+
+    def older_than(self, at: datetime, pk: uuid.UUID) -> "EncounterQuerySet":
+        """The next keyset page after (at, pk) in newest-first order: `happened_at <= at` is
+        the index range (encounter_client_when_idx, encounter_worker_when_idx), the id only
+        settles ties at the boundary."""
+        return self.filter(happened_at__lte=at).exclude(happened_at=at, id__gte=pk)
 
 
 class Encounter(models.Model):
@@ -187,6 +208,8 @@ class Encounter(models.Model):
             models.Index(fields=["client", "-happened_at"], name="encounter_client_when_idx"),
             # Team dashboards and exports by period.
             models.Index(fields=["team", "-happened_at"], name="encounter_team_when_idx"),
+            # A worker's contacts of the day ("today"), newest first.
+            models.Index(fields=["worker", "-happened_at"], name="encounter_worker_when_idx"),
         ]
         constraints = [
             models.CheckConstraint(
