@@ -29,6 +29,9 @@ ALLOW_DEMO_DATA = env.bool("ALONGSIDE_ALLOW_DEMO_DATA", default=False)
 # contact for this many years (dry run first; see README).
 ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
 
+# "People not seen for N days" (/contacts/not-seen/): N when the page is opened without one.
+ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
