@@ -9,9 +9,9 @@ offline submission, an import).
 
 Why a trigger: goals depend on contacts, never the other way (DESIGN.md), so the contacts
 code must not call into goals. The trigger reads only the new row's id, and its person
-through to_jsonb() so that renaming the contact's columns can never make saving a contact
-fail: at worst a review stays unlinked (tests/goals/test_contact_link.py would say so).
-A review is only linked to a contact with the same person.
+through to_jsonb(), so that renaming the contact's columns can never stop a contact from
+being saved: at worst a review stays unlinked (tests/goals/test_services.py,
+TestContactLink, would show it). A review is only linked to a contact with the same person.
 """
 
 from django.db import migrations
