@@ -17,7 +17,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordS
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -274,6 +274,15 @@ class Client(models.Model):
                 models.F("last_seen_at").desc(nulls_last=True),
                 models.F("created_at").desc(),
                 name="client_team_recent_idx",
+            ),
+            # "People not seen for N days" (encounters:not_seen): a team's active people by their
+            # last contact, or registration if never seen, oldest first; keyset on (that, id).
+            models.Index(
+                "home_team",
+                Coalesce("last_seen_at", "created_at"),
+                "id",
+                name="client_team_not_seen_idx",
+                condition=Q(status="active", merged_into__isnull=True),
             ),
             # Fuzzy search by name and alias: `search_names %> query` (trigram word similarity).
             GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="client_search_names_trgm"),
