@@ -163,7 +163,8 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.words
+        # Never the person's words: __str__ ends up in error messages and logs (ProtectedError).
+        return f"goal {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("goals:detail", kwargs={"goal_id": self.pk})
@@ -209,7 +210,7 @@ class Step(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return f"step {self.pk}"
 
 
 class ReviewQuerySet(models.QuerySet["Review"]):
