@@ -103,6 +103,7 @@ class TestTheCatalogueList:
         assert other_team.name not in html
         assert "Sterile syringes" not in html
         assert NEW_TYPE not in html
+        assert "Data admins keep the list of service types." in html
 
     def test_workers_are_refused(self, worker_client: HttpClient) -> None:
         assert worker_client.get(CATALOGUE).status_code == 403
