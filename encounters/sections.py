@@ -1,14 +1,51 @@
+"""A person's contacts: the section on their page, and the full timeline a page at a time.
+
+Both read one keyset page (encounters/paging.py) through encounter_client_when_idx, so a
+person with years of contacts costs what a person with three does.
+"""
+
 from typing import Any
 
 from accounts.models import User
 from clients.models import Client
 
 from .models import Encounter
+from .paging import Page, Position, page_of
 
 TIMELINE_SIZE = 20
+PAGE_SIZE = 25
+# The section counts the person's contacts only up to this many ("more than 100"), so that
+# counting stays as cheap as reading a page, however long the history.
+COUNT_UP_TO = 100
+CURSOR_SALT = "encounters.timeline.cursor"
+
+
+def timeline(
+    client: Client, user: User, *, size: int, before: Position | None = None, referrals: bool = False
+) -> Page[Encounter]:
+    """A page of the person's contacts, newest first, with their services (two queries; one
+    more with the referrals made at each contact).
+
+    The caller has checked the person is in scope; `visible_to` still applies, so a contact
+    is never shown through a person it does not belong to.
+    """
+    encounters = Encounter.objects.visible_to(user).filter(client=client).for_timeline()
+    if referrals:
+        encounters = encounters.with_referrals()
+    if before is not None:
+        encounters = encounters.older_than(before.at, before.pk)
+    rows = list(encounters[: size + 1])
+    return page_of(rows, size=size, salt=CURSOR_SALT, scope=client.code, at="happened_at", first=before is None)
 
 
 def person_contacts(client: Client, user: User) -> dict[str, Any]:
-    """The person's latest contacts, newest first (three queries whatever the count)."""
-    encounters = Encounter.objects.visible_to(user).filter(client=client).for_timeline()
-    return {"encounters": list(encounters[:TIMELINE_SIZE]), "total": encounters.count()}
+    """The person's latest contacts and a capped count (three queries whatever the count)."""
+    page = timeline(client, user, size=TIMELINE_SIZE)
+    counted = Encounter.objects.visible_to(user).filter(client=client)[: COUNT_UP_TO + 1].count()
+    return {
+        "encounters": page.rows,
+        "older": page.next_cursor,
+        "total": min(counted, COUNT_UP_TO),
+        "more_than": counted > COUNT_UP_TO,
+        "person": client,
+    }

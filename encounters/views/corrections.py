@@ -1,5 +1,223 @@
-"""Views for this feature of contacts (see encounters/urls.py)."""
+"""Correcting a contact, and the conflict page when two people correct it at once.
 
-from django.urls import URLPattern
+Who may correct what, for how long, and how concurrent saves are settled:
+encounters/services/corrections.py.
+"""
 
-urlpatterns: list[URLPattern] = []
+from datetime import timedelta
+from typing import Any, cast
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from audit.models import AuditEvent
+from audit.services import record
+from clients.models import Client
+from core.types import AuthenticatedHttpRequest
+from encounters.models import MAX_HEAD_COUNT, MAX_QUANTITY, Encounter, ServiceType, Site
+from encounters.services.corrections import (
+    CORRECTION_WINDOW,
+    ContactValues,
+    EditConflict,
+    changed_fields,
+    correct_encounter,
+    for_correction,
+    may_correct,
+)
+
+SERVICE_PREFIX = "service_"
+
+
+class CorrectionForm(forms.Form):
+    """The contact's details as saved, to correct; `version` is the one they were loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    happened_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=_("Site"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of contact"), choices=Encounter.Kind.choices)
+    head_count = forms.IntegerField(label=_("How many people"), min_value=1, max_value=MAX_HEAD_COUNT)
+    age_band = forms.ChoiceField(
+        label=_("Rough age (optional)"), choices=[("", "—"), *Encounter.AgeBand.choices], required=False
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"), choices=[("", "—"), *Client.Gender.choices], required=False
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The team can read this. Stick to facts that help the person."),
+    )
+
+    def __init__(self, *args: Any, encounter: Encounter, service_types: list[ServiceType], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.encounter = encounter
+        self.service_types = service_types
+        sites = Site.objects.filter(team_id=encounter.team_id).filter(Q(is_active=True) | Q(pk=encounter.site_id))
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites
+        if not encounter.is_anonymous:  # a contact with a person is with one person
+            for name in ("head_count", "age_band", "gender"):
+                del self.fields[name]
+        for service_type in service_types:
+            self.fields[SERVICE_PREFIX + service_type.slug] = forms.IntegerField(
+                label=service_type.label,
+                min_value=0,
+                max_value=MAX_QUANTITY if service_type.counts_quantity else 1,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control stepper-input"}),
+            )
+
+    @classmethod
+    def initial_for(cls, encounter: Encounter) -> dict[str, Any]:
+        saved = ContactValues.of(encounter)
+        initial: dict[str, Any] = {
+            "version": encounter.version,
+            "happened_at": timezone.localtime(saved.happened_at),
+            "site": encounter.site_id,
+            "kind": saved.kind,
+            "note": saved.note,
+            "head_count": saved.head_count,
+            "age_band": saved.age_band,
+            "gender": saved.gender,
+        }
+        for service_type, quantity in saved.services.items():
+            initial[SERVICE_PREFIX + service_type.slug] = quantity
+        return initial
+
+    def service_fields(self) -> list[tuple[ServiceType, forms.BoundField]]:
+        return [(service_type, self[SERVICE_PREFIX + service_type.slug]) for service_type in self.service_types]
+
+    def clean_happened_at(self) -> Any:
+        value = self.cleaned_data["happened_at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("A contact cannot be in the future."))
+        saved = self.encounter.happened_at
+        # The field shows minutes: the same minute typed back is the saved time, unchanged.
+        return saved if value == saved.replace(second=0, microsecond=0) else value
+
+    def values(self) -> ContactValues:
+        data, saved = self.cleaned_data, self.encounter
+        anonymous = saved.is_anonymous
+        return ContactValues(
+            happened_at=data["happened_at"],
+            site=data["site"],
+            kind=data["kind"],
+            note=data["note"],
+            head_count=data["head_count"] if anonymous else saved.head_count,
+            age_band=data["age_band"] if anonymous else saved.age_band,
+            gender=data["gender"] if anonymous else saved.gender,
+            services={
+                service_type: quantity
+                for service_type in self.service_types
+                if (quantity := data.get(SERVICE_PREFIX + service_type.slug) or 0) > 0
+            },
+        )
+
+
+def get_encounter_for_correction(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Encounter:
+    """The contact with what the form and the conflict page show; 404 outside the scope."""
+    return get_object_or_404(for_correction(request.user), pk=encounter_id)
+
+
+def correctable_service_types(encounter: Encounter) -> list[ServiceType]:
+    """The catalogue in use, and any type the contact has that was retired since."""
+    given = [service.service_type_id for service in encounter.services.all()]
+    return list(ServiceType.objects.filter(Q(is_active=True) | Q(pk__in=given)))
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
+    """Correct a contact. A save on top of someone else's newer save shows both versions."""
+    encounter = get_encounter_for_correction(request, encounter_id)
+    if not may_correct(request.user, encounter):
+        context = {"encounter": encounter, "window_days": CORRECTION_WINDOW.days}
+        return render(request, "encounters/encounter_edit_closed.html", context, status=403)
+    service_types = correctable_service_types(encounter)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, encounter=encounter, service_types=service_types)
+        if form.is_valid():
+            try:
+                changed = correct_encounter(
+                    request=request,
+                    encounter=encounter,
+                    version=form.cleaned_data["version"],
+                    values=form.values(),
+                    by=request.user,
+                )
+            except EditConflict:
+                return conflict(request, encounter_id, form)
+            messages.success(request, _("Correction saved.") if changed else _("Nothing was changed."))
+            return redirect("encounters:detail", encounter_id=encounter.pk)
+    else:
+        form = CorrectionForm(
+            initial=CorrectionForm.initial_for(encounter), encounter=encounter, service_types=service_types
+        )
+        record(
+            action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id
+        )
+    return render(request, "encounters/encounter_edit.html", {"encounter": encounter, "form": form})
+
+
+def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: CorrectionForm) -> HttpResponse:
+    """Both versions side by side, and the form again with what they typed on top of the
+    saved version: saving it replaces the other person's correction knowingly."""
+    current = get_encounter_for_correction(request, encounter_id)
+    service_types = correctable_service_types(current)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = CorrectionForm(data, encounter=current, service_types=service_types)
+    form.is_valid()  # it was valid a moment ago: this only prepares the values shown
+    theirs, saved = typed.values(), ContactValues.of(current)
+    differs = set(changed_fields(saved, theirs))
+    rows = [(name, label, shown(theirs, name), shown(saved, name), name in differs) for name, label in LABELS]
+    if not current.is_anonymous:
+        rows = [row for row in rows if row[0] not in {"head_count", "age_band", "gender"}]
+    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=current, client_id=current.client_id)
+    context = {"encounter": current, "form": form, "rows": rows}
+    return render(request, "encounters/encounter_conflict.html", context, status=409)
+
+
+LABELS = [
+    ("happened_at", _("When")),
+    ("site", _("Site")),
+    ("kind", _("Kind of contact")),
+    ("services", _("What was given or done")),
+    ("note", _("Note")),
+    ("head_count", _("How many people")),
+    ("age_band", _("Rough age")),
+    ("gender", _("Gender")),
+]
+
+
+def shown(values: ContactValues, name: str) -> Any:
+    """One value as a person reads it (the template formats dates)."""
+    if name == "site":
+        return values.site.name if values.site is not None else ""
+    if name == "kind":
+        return Encounter.Kind(values.kind).label
+    if name == "age_band":
+        return Encounter.AgeBand(values.age_band).label if values.age_band else ""
+    if name == "gender":
+        return Client.Gender(values.gender).label if values.gender else ""
+    if name == "services":
+        return [
+            f"{service_type.label} × {quantity}" if service_type.counts_quantity else service_type.label
+            for service_type, quantity in sorted(values.services.items(), key=lambda item: item[0].order)
+        ]
+    return getattr(values, name)
+
+
+urlpatterns: list[URLPattern] = [path("<uuid:encounter_id>/edit/", encounter_edit, name="edit")]

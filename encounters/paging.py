@@ -1,0 +1,53 @@
+"""Keyset pages for the contact lists: a deep page costs what the first one does.
+
+A list is ordered by a time and the row's id; the next page asks for rows after the last
+one shown ("older than this"), which an index finds directly, where an OFFSET would read
+and throw away every earlier row. The position travels as a signed cursor bound to what
+the list is about (a person's code, a worker and a day, a team and a number of days): it
+cannot be forged, replayed on another list, and carries no readable id or time in the URL.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.core import signing
+
+
+@dataclass(frozen=True)
+class Position:
+    at: datetime
+    pk: UUID
+
+
+@dataclass(frozen=True)
+class Page[T]:
+    rows: list[T]
+    next_cursor: str  # "" on the last page
+    is_first: bool
+
+
+def make_cursor(*, salt: str, scope: str, at: datetime, pk: UUID) -> str:
+    return signing.dumps([scope, at.isoformat(), str(pk)], salt=salt, compress=True)
+
+
+def read_cursor(token: str, *, salt: str, scope: str) -> Position | None:
+    """The position in a cursor made for this list; None (the first page) for anything else."""
+    if not token:
+        return None
+    try:
+        made_for, at, pk = signing.loads(token, salt=salt)
+        return Position(datetime.fromisoformat(at), UUID(pk)) if made_for == scope else None
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def page_of[T](rows: list[T], *, size: int, salt: str, scope: str, at: str, first: bool) -> Page[T]:
+    """`rows` holds up to size + 1 rows (one more tells whether another page follows);
+    `at` names the attribute the list is ordered by (with `pk`)."""
+    shown = rows[:size]
+    if len(rows) <= size:
+        return Page(shown, "", first)
+    last = shown[-1]
+    cursor = make_cursor(salt=salt, scope=scope, at=getattr(last, at), pk=last.pk)  # type: ignore[attr-defined]
+    return Page(shown, cursor, first)
