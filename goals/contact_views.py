@@ -57,6 +57,11 @@ def _contact_id(value: str | None) -> UUID | None:
         return None
 
 
+def _posted_contact_id(request: AuthenticatedHttpRequest) -> UUID | None:
+    """`contact` from the panel page's forms; inside Log a contact, the contact form's own `id`."""
+    return _contact_id(request.POST.get("contact") or request.POST.get("id"))
+
+
 def _panel_url(client: Client, contact_id: UUID | None) -> str:
     query = {"who": client.code, **({"id": str(contact_id)} if contact_id else {})}
     return f"{reverse('goals:contact_panel')}?{urlencode(query)}"
@@ -123,7 +128,7 @@ def contact_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResp
     goal = find_goal(request.user, goal_id)
     if goal is None:
         return refused(request)
-    contact_id = _contact_id(request.POST.get("contact"))
+    contact_id = _posted_contact_id(request)
     form = ReviewForm(request.POST, goal=goal, prefix=review_prefix(goal))
     if form.is_valid():
         try:
@@ -173,7 +178,7 @@ def contact_goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         client = get_client_for_user(request.user, code)
     except Http404:
         return refused(request)
-    contact_id = _contact_id(request.POST.get("contact"))
+    contact_id = _posted_contact_id(request)
     form = ContactGoalForm(request.POST, prefix=NEW_GOAL_PREFIX)
     if form.is_valid():
         goal = set_goal(request=request, client=client, noted_by=request.user, **form.goal_details())

@@ -30,8 +30,12 @@ def page(response: object) -> str:
     return response.content.decode()  # type: ignore[attr-defined]
 
 
-def review_data(goal: Goal, contact_id: uuid.UUID | None = None, **fields: str) -> dict[str, str]:
-    return {"contact": str(contact_id or ""), **{f"review-{goal.pk}-{name}": value for name, value in fields.items()}}
+def review_data(
+    goal: Goal, contact_id: uuid.UUID | None = None, *, inline: bool = False, **fields: str
+) -> dict[str, str]:
+    """As the panel posts it: inside Log a contact the contact form's `id`, on its own page `contact`."""
+    contact = {"id" if inline else "contact": str(contact_id or "")}
+    return {**contact, **{f"review-{goal.pk}-{name}": value for name, value in fields.items()}}
 
 
 class TestTheLogPage:
@@ -59,9 +63,10 @@ class TestThePanel:
         assert html.strip().startswith('<section id="contact-goals-panel"')
         assert "Get my ID back" in html and "Old goal" not in html
         assert "<form" not in html  # it sits inside the contact form
-        assert f'name="contact" value="{contact_id}"' in html
+        # It posts the contact form's id as it is when the button is pressed, not a copy.
+        assert 'name="contact"' not in html
         prefix = f"review-{goal.pk}"
-        assert f'hx-params="{prefix}-closeness,{prefix}-gas,{prefix}-steps_done,{prefix}-note,contact"' in html
+        assert f'hx-params="{prefix}-closeness,{prefix}-gas,{prefix}-steps_done,{prefix}-note,id"' in html
         event = AuditEvent.objects.get(action=AuditEvent.Action.GOAL_VIEWED)
         assert event.client_id == person.pk
 
@@ -97,7 +102,9 @@ class TestReviewDuringAContact:
     ) -> None:
         contact_id = uuid.uuid4()
         url = reverse("goals:contact_review", args=[goal.pk])
-        response = worker_client.post(url, review_data(goal, contact_id, closeness="8", note="Good week"), headers=HTMX)
+        response = worker_client.post(
+            url, review_data(goal, contact_id, inline=True, closeness="8", note="Good week"), headers=HTMX
+        )
         html = page(response)
         assert f'id="goal-card-{goal.pk}"' in html
         assert "Review saved: 8 of 10." in html and "How close they feel: 8 of 10" in html
