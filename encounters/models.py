@@ -1,12 +1,13 @@
 """Outreach contacts and what was given or done at them."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -249,12 +250,48 @@ class ServiceProvided(models.Model):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> "ReferralQuerySet":
+        """Referrals of the people the user's teams serve now (the person's CURRENT home team,
+        as for contacts with a person): after a transfer the new team sees and follows up the
+        person's referrals, and the old team no longer does. `team` is the team following the
+        referral up (the transfer moves open ones along: encounters/services/referrals.py).
+        """
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids)
+        return self.filter(client__home_team_id__in=user.team_ids)
 
     def open(self) -> "ReferralQuerySet":
-        return self.filter(status__in=[Referral.Status.SUGGESTED, Referral.Status.MADE])
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def due(self, team_ids: list[uuid.UUID], by: date) -> "ReferralQuerySet":
+        """Open referrals these teams follow up, due on or before `by`, soonest first.
+
+        Served by referral_open_followup_idx (team, follow_up_on) WHERE open: the scan starts
+        at the team and walks dates in order, so a page (LIMIT) costs the same however many
+        referrals are stored. The id settles ties, for keyset pages (`after`).
+        """
+        return (
+            self.open()
+            .filter(team_id__in=team_ids, follow_up_on__lte=by)
+            .select_related("client", "created_by")
+            .order_by("follow_up_on", "id")
+        )
+
+    def after(self, on: date, pk: uuid.UUID) -> "ReferralQuerySet":
+        """The next keyset page after (on, pk) in `due` order."""
+        return self.filter(Q(follow_up_on__gt=on) | Q(follow_up_on=on, id__gt=pk))
+
+    def for_section(self) -> "ReferralQuerySet":
+        """A person's page: open ones first by follow-up date (undated last), then settled ones,
+        latest change first. One query."""
+        settled = models.Case(models.When(status__in=OPEN_STATUSES, then=models.Value(0)), default=models.Value(1))
+        return self.order_by(
+            settled,
+            models.F("follow_up_on").asc(nulls_last=True),
+            Coalesce("updated_at", "created_at").desc(),
+        )
+
+    def for_page(self) -> "ReferralQuerySet":
+        return self.select_related("client", "created_by")
 
 
 class Referral(models.Model):
@@ -315,6 +352,25 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.to} {self.status}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+# Still to follow up (referral_open_followup_idx has the same condition).
+OPEN_STATUSES = [Referral.Status.SUGGESTED, Referral.Status.MADE]
+
+
+class ReferralUpdateQuerySet(models.QuerySet["ReferralUpdate"]):
+    def visible_to(self, user: User) -> "ReferralUpdateQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(referral__client__home_team_id__in=user.team_ids)
+
+    def at_contact(self, encounter: "Encounter") -> "ReferralUpdateQuerySet":
+        """What was noted about referrals at one contact (made there, or updated), with the referral."""
+        return self.filter(encounter=encounter).select_related("referral").order_by("at", "id")
+
 
 class ReferralUpdate(models.Model):
     """Each change of a referral's status, with the contact it was updated from."""
@@ -325,6 +381,8 @@ class ReferralUpdate(models.Model):
     encounter = models.ForeignKey(Encounter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ReferralUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -337,9 +395,15 @@ class ReferralUpdate(models.Model):
 
 class OverdoseResponseQuerySet(models.QuerySet["OverdoseResponse"]):
     def visible_to(self, user: User) -> "OverdoseResponseQuerySet":
+        """As contacts: with a person, the person's CURRENT home team; without one, the team
+        that responded. A response at a contact is visible exactly when the contact is."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team_id__in=user.team_ids)
+        teams = user.team_ids
+        return self.filter(Q(client__home_team_id__in=teams) | Q(client__isnull=True, team_id__in=teams))
+
+    def for_page(self) -> "OverdoseResponseQuerySet":
+        return self.select_related("client", "site", "created_by", "encounter")
 
 
 class OverdoseResponse(models.Model):

@@ -9,6 +9,9 @@ team ids, and visible in its list at once), while the giving team loses access, 
 the safe direction. A two-step handover (offer, then accept) can come later if teams ask.
 """
 
+from collections.abc import Callable
+from uuid import UUID
+
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -18,6 +21,18 @@ from audit.services import record
 from clients.models import Client
 
 from .erasure import merged_group
+
+# Rows of other apps that follow the person to the new team, e.g. open referrals, whose
+# follow-up the receiving team takes over (encounters/apps.py). Each app registers its step
+# from AppConfig.ready(), as for person sections, so `clients` imports none of them; the steps
+# run inside the transfer's transaction.
+TransferStep = Callable[[list[UUID], Team], object]
+_steps: dict[str, TransferStep] = {}
+
+
+def register_transfer_step(key: str, step: TransferStep) -> None:
+    """`step(client_ids, to_team)`: the ids are the person and every record merged into them."""
+    _steps[key] = step
 
 
 @transaction.atomic
@@ -34,6 +49,8 @@ def transfer_client(*, request: HttpRequest | None, client: Client, to_team: Tea
     ids = [member.pk for member in merged_group(client)]
     Client.objects.filter(pk__in=ids).update(home_team=to_team)
     client.home_team = to_team
+    for step in _steps.values():
+        step(ids, to_team)
     record(
         action=AuditEvent.Action.CLIENT_TRANSFERRED,
         request=request,

@@ -1,9 +1,10 @@
 """Recording an overdose response, at a contact or on its own."""
 
+import uuid
 from datetime import datetime
 
-from django.db import transaction
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
@@ -12,7 +13,6 @@ from clients.models import Client
 from encounters.models import Encounter, OverdoseResponse, Site
 
 
-@transaction.atomic
 def record_overdose_response(
     *,
     request: HttpRequest,
@@ -26,23 +26,49 @@ def record_overdose_response(
     encounter: Encounter | None = None,
     client: Client | None = None,
     site: Site | None = None,
+    response_id: uuid.UUID | None = None,
 ) -> OverdoseResponse:
-    response = OverdoseResponse.objects.create(
-        team=team,
-        created_by=created_by,
-        happened_at=happened_at,
-        naloxone_doses=naloxone_doses,
-        emergency_services=emergency_services,
-        outcome=outcome,
-        debrief=debrief,
-        encounter=encounter,
-        client=client,
-        site=site,
-    )
-    record(
-        action=AuditEvent.Action.OVERDOSE_RECORDED,
-        request=request,
-        target=response,
-        client_id=client.pk if client is not None else None,
-    )
+    """Store the response and its audit event (one transaction).
+
+    `response_id` comes from the form when it is recorded on its own, so a retried
+    submission (a double tap, a lost answer on a weak connection) returns the stored
+    response instead of making a second one; an id of someone else's response is a 404.
+    At a contact the contact's own id does that job (log_contact_with_extras).
+    """
+    if response_id is not None and (earlier := _stored(response_id, created_by)) is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            response = OverdoseResponse.objects.create(
+                id=response_id or uuid.uuid4(),
+                team=team,
+                created_by=created_by,
+                happened_at=happened_at,
+                naloxone_doses=naloxone_doses,
+                emergency_services=emergency_services,
+                outcome=outcome,
+                debrief=debrief,
+                encounter=encounter,
+                client=client,
+                site=site,
+            )
+            record(
+                action=AuditEvent.Action.OVERDOSE_RECORDED,
+                request=request,
+                target=response,
+                client_id=client.pk if client is not None else None,
+            )
+    except IntegrityError:
+        # The same submission raced itself: the first one won.
+        earlier = _stored(response_id, created_by) if response_id is not None else None
+        if earlier is None:
+            raise
+        return earlier
     return response
+
+
+def _stored(response_id: uuid.UUID, created_by: User) -> OverdoseResponse | None:
+    stored = OverdoseResponse.objects.filter(pk=response_id).only("id", "created_by_id").first()
+    if stored is not None and stored.created_by_id != created_by.pk:
+        raise Http404
+    return stored

@@ -1,5 +1,6 @@
 """Referrals: made at a contact (or on their own) and followed up until they settle."""
 
+import uuid
 from datetime import date
 
 from django.db import transaction
@@ -75,3 +76,15 @@ def update_referral(
         details={"status": status},
     )
     return referral
+
+
+def follow_person_to_team(client_ids: list[uuid.UUID], to_team: Team) -> int:
+    """A transferred person's open referrals: the receiving team follows them up now.
+
+    Runs inside `transfer_client` (registered in encounters/apps.py). Only open referrals
+    move: `team` of a settled one stays the team that followed it to the end, for team
+    numbers. Visibility needs no move (ReferralQuerySet.visible_to goes by the person's
+    current team); the team's "follow-ups due" list is what reads `team`, through
+    referral_open_followup_idx, so without this the referrals would fall out of every list.
+    """
+    return Referral.objects.open().filter(client_id__in=client_ids).exclude(team=to_team).update(team=to_team)

@@ -11,7 +11,7 @@ from accounts.decorators import team_member
 from audit.models import AuditEvent
 from audit.services import record
 from core.types import AuthenticatedHttpRequest
-from encounters.models import Encounter
+from encounters.models import Encounter, ReferralUpdate
 
 
 @team_member
@@ -19,9 +19,14 @@ from encounters.models import Encounter
 def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """The confirmation after saving, and the contact's own page."""
     queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")
+    # Its overdose response, if any, comes in the same query (one-to-one).
+    queryset = queryset.select_related("overdose_response__site")
     encounter = get_object_or_404(queryset, pk=encounter_id)
     record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id)
-    return render(request, "encounters/encounter_detail.html", {"encounter": encounter})
+    # Referrals made or updated at this contact (one query).
+    referral_updates = list(ReferralUpdate.objects.visible_to(request.user).at_contact(encounter))
+    context = {"encounter": encounter, "referral_updates": referral_updates}
+    return render(request, "encounters/encounter_detail.html", context)
 
 
 urlpatterns = [path("<uuid:encounter_id>/", encounter_detail, name="detail")]

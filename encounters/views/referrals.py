@@ -1,5 +1,172 @@
-"""Views for this feature of contacts (see encounters/urls.py)."""
+"""Referrals outside Log a contact: a person's referrals, one referral's page and its updates,
+a referral noted on its own, and the "follow-ups due" lists of the worker and of the team.
 
-from django.urls import URLPattern
+Every view reaches referrals through ReferralQuerySet.visible_to (the person's current home
+team); a referral outside it, or one that does not exist, is the same 404. Inside Log a
+contact, referrals are made and updated by log_contact_with_extras (the same services).
 
-urlpatterns: list[URLPattern] = []
+Follow-ups lists: open referrals due by today + 7 days, oldest date first (overdue ones lead),
+a keyset page of PAGE_SIZE at a time through referral_open_followup_idx. Workers see the
+team's list as well as their own: follow-up is shared work in a small team (a colleague
+covers when someone is away), and it shows nothing a worker cannot already open.
+"""
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import team_member
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import record
+from clients import converters  # noqa: F401  (registers the <code:...> path converter)
+from clients.access import get_client_for_user
+from clients.models import Client
+from core.types import AuthenticatedHttpRequest
+from encounters.models import Referral, ReferralQuerySet, ReferralUpdate
+from encounters.referral_forms import ReferralForm, ReferralUpdateForm
+from encounters.services.referrals import make_referral, update_referral
+
+SECTION_SIZE = 20
+PAGE_SIZE = 50
+COMING_DAYS = 7
+
+
+def person_referrals(client: Client, user: User) -> dict[str, Any]:
+    """The person's page: open referrals first (by follow-up date), then settled ones. One query."""
+    referrals = list(Referral.objects.visible_to(user).filter(client=client).for_section()[: SECTION_SIZE + 1])
+    shown = referrals[:SECTION_SIZE]
+    return {
+        "open": [referral for referral in shown if referral.is_open],
+        "settled": [referral for referral in shown if not referral.is_open],
+        "more": len(referrals) > SECTION_SIZE,
+        "today": timezone.localdate(),
+    }
+
+
+def _find(user: User, referral_id: uuid.UUID) -> Referral:
+    referral = Referral.objects.visible_to(user).for_page().filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralUpdateForm) -> HttpResponse:
+    """The referral, its history and the update form (a view of the person's record: audited)."""
+    record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=referral, client_id=referral.client_id)
+    updates = ReferralUpdate.objects.filter(referral=referral).select_related("by").order_by("-at", "-id")
+    context = {"referral": referral, "person": referral.client, "updates": list(updates), "form": form}
+    return render(request, "encounters/referral_detail.html", context)
+
+
+@team_member
+@require_http_methods(["GET"])
+def referral_detail(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    referral = _find(request.user, referral_id)
+    return _page(request, referral, ReferralUpdateForm(referral=referral))
+
+
+@team_member
+@require_http_methods(["POST"])
+def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """A new status or follow-up date; bad input comes back on the referral's page, nothing stored."""
+    referral = _find(request.user, referral_id)
+    form = ReferralUpdateForm(request.POST, referral=referral)
+    if not form.is_valid():
+        return _page(request, referral, form)
+    update_referral(
+        request=request,
+        referral=referral,
+        status=form.cleaned_data["status"],
+        follow_up_on=form.cleaned_data["follow_up_on"],
+        by=request.user,
+    )
+    messages.success(request, _("Referral updated."))
+    return redirect("encounters:referral_detail", referral_id=referral.pk)
+
+
+@team_member
+@require_http_methods(["GET", "POST"])
+def referral_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A referral noted on its own, not during a contact."""
+    client = get_client_for_user(request.user, code)
+    if client.code != code:
+        return redirect("encounters:referral_new", code=client.code)
+    if request.method == "POST":
+        form = ReferralForm(request.POST)
+        if form.is_valid():
+            referral = make_referral(
+                request=request, client=client, team=client.home_team, created_by=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Referral noted."))
+            return redirect("encounters:referral_detail", referral_id=referral.pk)
+    else:
+        form = ReferralForm(initial=ReferralForm.initial_for_today())
+    return render(request, "encounters/referral_new.html", {"person": client, "form": form})
+
+
+def _after(token: str) -> tuple[date, uuid.UUID] | None:
+    """The keyset position `<date>.<id>` of the last row shown; None (first page) if malformed."""
+    on, _dot, pk = token.partition(".")
+    try:
+        return date.fromisoformat(on), uuid.UUID(pk)
+    except ValueError:
+        return None
+
+
+def _followups(request: AuthenticatedHttpRequest, referrals: ReferralQuerySet, *, mine: bool) -> HttpResponse:
+    today = timezone.localdate()
+    position = _after(request.GET.get("after", ""))
+    if position is not None:
+        referrals = referrals.after(*position)
+    rows = list(referrals[: PAGE_SIZE + 1])
+    more, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    last = rows[-1] if rows else None
+    context = {
+        "mine": mine,
+        "due": [referral for referral in rows if referral.follow_up_on and referral.follow_up_on <= today],
+        "coming": [referral for referral in rows if referral.follow_up_on and referral.follow_up_on > today],
+        "next": f"{last.follow_up_on}.{last.pk}" if more and last else "",
+        "continued": position is not None,
+        "days": COMING_DAYS,
+    }
+    return render(request, "encounters/referral_followups.html", context)
+
+
+def _due(user: User) -> ReferralQuerySet:
+    horizon = timezone.localdate() + timedelta(days=COMING_DAYS)
+    return Referral.objects.visible_to(user).due(user.team_ids, horizon)
+
+
+@team_member
+@require_http_methods(["GET"])
+def followups_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open referrals the worker made or updated, due today or earlier, then the next 7 days."""
+    touched = ReferralUpdate.objects.filter(referral=OuterRef("pk"), by=request.user)
+    referrals = _due(request.user).filter(Q(created_by=request.user) | Exists(touched))
+    return _followups(request, referrals, mine=True)
+
+
+@team_member
+@require_http_methods(["GET"])
+def followups_team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every open referral of the user's teams due by today + 7 days, by date."""
+    return _followups(request, _due(request.user), mine=False)
+
+
+urlpatterns = [
+    path("referrals/<uuid:referral_id>/", referral_detail, name="referral_detail"),
+    path("referrals/<uuid:referral_id>/update/", referral_update, name="referral_update"),
+    path("referrals/new/<code:code>/", referral_new, name="referral_new"),
+    path("follow-ups/", followups_mine, name="followups_mine"),
+    path("follow-ups/team/", followups_team, name="followups_team"),
+]
