@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -124,33 +124,40 @@ class NotSeenForm(forms.Form):
     )
 
 
+def not_seen_in_team(user: User, team_id: Any, *, cutoff: datetime, before: Position | None) -> QuerySet[Client]:
+    """Active people of one of the user's teams whose last contact (or registration, if never
+    seen) is before `cutoff`, longest first: the order of client_team_not_seen_idx."""
+    people = (
+        Client.objects.visible_to(user)
+        .filter(home_team_id=team_id)
+        .current()
+        .active()
+        .annotate(seen_at=Coalesce("last_seen_at", "created_at"))
+        .filter(seen_at__lt=cutoff)
+        .only("id", "code", "preferred_name", "last_seen_at", "created_at", "home_team_id")
+    )
+    if before is not None:
+        people = people.filter(seen_at__gte=before.at).exclude(seen_at=before.at, id__lte=before.pk)
+    return people.order_by("seen_at", "id")
+
+
 def not_seen(user: User, *, days: int, size: int, before: Position | None) -> Page[Client]:
-    """Active people of the user's teams with no contact (or, never seen, no registration)
-    in `days` days, longest first (one query).
+    """People of the user's teams not seen in `days` days, longest first (one query).
 
     Each team is its own branch of a UNION ALL, each walking client_team_not_seen_idx in
-    order and stopping after a page: an IN list of teams would read and sort every person
-    not seen in all of them.
+    order and stopping after a page: with an IN list of teams PostgreSQL would read and sort
+    everyone not seen in all of them.
     """
     cutoff = timezone.now() - timedelta(days=days)
-    branches = []
-    for team_id in sorted(user.team_ids):
-        people = (
-            Client.objects.visible_to(user)
-            .filter(home_team_id=team_id)
-            .current()
-            .active()
-            .annotate(seen_at=Coalesce("last_seen_at", "created_at"))
-            .filter(seen_at__lt=cutoff)
-            .only("id", "code", "preferred_name", "last_seen_at", "created_at", "home_team_id")
-        )
-        if before is not None:
-            people = people.filter(seen_at__gte=before.at).exclude(seen_at=before.at, id__lte=before.pk)
-        branches.append(people.order_by("seen_at", "id")[: size + 1])
+    branches = [
+        not_seen_in_team(user, team_id, cutoff=cutoff, before=before)[: size + 1] for team_id in sorted(user.team_ids)
+    ]
     if not branches:
         return Page([], "", before is None)
-    first, *others = branches
-    rows: list[Client] = list(first.union(*others, all=True).order_by("seen_at", "id")[: size + 1] if others else first)
+    people, *others = branches
+    if others:
+        people = people.union(*others, all=True).order_by(F("seen_at").asc(), "id")[: size + 1]
+    rows = list(people)
     scope = f"{user.pk}:{days}"
     return page_of(rows, size=size, salt=NOT_SEEN_SALT, scope=scope, at="seen_at", first=before is None)
 
