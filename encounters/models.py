@@ -116,6 +116,16 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
         teams = user.team_ids
         return self.filter(Q(client__home_team_id__in=teams) | Q(client__isnull=True, team_id__in=teams))
 
+    def of_person(self, client: Client, user: User) -> "EncounterQuerySet":
+        """A person's contacts as `visible_to(user)` sees them, with the scope decided once
+        on the person (their current home team), so the query is a plain, ordered walk of
+        encounter_client_when_idx that stops after a page. Through visible_to's join and OR
+        PostgreSQL under-estimates the rows and reads and sorts the person's whole history
+        instead (bench/, a person with 388 contacts: 5 ms against 0.2 ms)."""
+        if not user.is_authenticated or client.home_team_id not in user.team_ids:
+            return self.none()
+        return self.filter(client=client)
+
     def for_timeline(self) -> "EncounterQuerySet":
         """Newest first (the id breaks ties, for keyset pages), with what a timeline row
         shows, in a fixed number of queries."""

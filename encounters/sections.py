@@ -26,10 +26,9 @@ def timeline(
     """A page of the person's contacts, newest first, with their services (two queries; one
     more with the referrals made at each contact).
 
-    The caller has checked the person is in scope; `visible_to` still applies, so a contact
-    is never shown through a person it does not belong to.
+    The scope is `visible_to`'s, decided on the person (EncounterQuerySet.of_person).
     """
-    encounters = Encounter.objects.visible_to(user).filter(client=client).for_timeline()
+    encounters = Encounter.objects.of_person(client, user).for_timeline()
     if referrals:
         encounters = encounters.with_referrals()
     if before is not None:
@@ -41,7 +40,7 @@ def timeline(
 def person_contacts(client: Client, user: User) -> dict[str, Any]:
     """The person's latest contacts and a capped count (three queries whatever the count)."""
     page = timeline(client, user, size=TIMELINE_SIZE)
-    counted = Encounter.objects.visible_to(user).filter(client=client)[: COUNT_UP_TO + 1].count()
+    counted = Encounter.objects.of_person(client, user)[: COUNT_UP_TO + 1].count()
     return {
         "encounters": page.rows,
         "older": page.next_cursor,

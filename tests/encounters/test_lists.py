@@ -142,7 +142,7 @@ def test_the_timeline_query_walks_the_persons_index(person: Client, worker: User
     planner can still answer from encounter_client_when_idx in its order, with the keyset's
     `happened_at <= x` in the index condition (ties on the time sorted incrementally)."""
     contacts_for(person, worker, site, 3)
-    query = Encounter.objects.visible_to(worker).filter(client=person).for_timeline().older_than(NOW, person.pk)
+    query = Encounter.objects.of_person(person, worker).for_timeline().older_than(NOW, person.pk)
     sql, params = query[:26].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -63,3 +63,17 @@ def test_a_contact_logged_by_another_team_for_this_teams_person_is_visible(
     logged_elsewhere = EncounterFactory.create(client=person, team=other_team, worker=outsider)
     assert list(Encounter.objects.visible_to(worker)) == [logged_elsewhere]
     assert list(Encounter.objects.visible_to(outsider)) == []
+
+
+def test_a_persons_contacts_are_scoped_as_visible_to_decides(
+    person: Client, worker: User, outsider: User, data_admin: User, other_team: Team, supervisor: User
+) -> None:
+    """of_person decides the scope once on the person; it must agree with visible_to."""
+    EncounterFactory.create_batch(2, client=person, worker=worker)
+    for user in (worker, outsider, data_admin):
+        expected = set(Encounter.objects.visible_to(user).filter(client=person))
+        assert set(Encounter.objects.of_person(person, user)) == expected
+    assert len(Encounter.objects.of_person(person, worker)) == 2
+    move(person, other_team, supervisor)
+    assert list(Encounter.objects.of_person(person, worker)) == []
+    assert len(Encounter.objects.of_person(person, outsider)) == 2
