@@ -254,6 +254,17 @@ def test_the_teams_follow_ups_list_every_open_referral_of_the_team_by_date(
         assert person.display_name in html and "noted by" in html
 
 
+def test_a_referral_the_team_follows_for_a_person_now_elsewhere_is_not_listed(
+    worker_client: HttpClient, worker: User, team: Team, other_team: Team
+) -> None:
+    """E.g. a record merged into a person of another team: the list never names them."""
+    elsewhere = ClientFactory.create(home_team=other_team, preferred_name="Quinn")
+    ReferralFactory.create(client=elsewhere, team=team, created_by=worker, follow_up_on=days(1))
+    for name in ("encounters:followups_team", "encounters:followups_mine"):
+        html = page(worker_client, name)
+        assert "Quinn" not in html and "Housing" not in html
+
+
 def test_follow_ups_come_a_page_at_a_time(worker_client: HttpClient, person: Client, worker: User) -> None:
     for index in range(53):
         ReferralFactory.create(client=person, created_by=worker, follow_up_on=days(index % 5), partner=f"Place {index}")
