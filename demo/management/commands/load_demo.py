@@ -17,6 +17,7 @@ from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
 from demo.goals import load_goals
 from demo.logins import DEMO_PASSWORD
+from demo.referrals import load_referrals
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
 TEAMS = {
@@ -91,6 +92,7 @@ class Command(BaseCommand):
                     workers = [user for user in staff if team.pk in user.team_ids]
                     self.load_people(team, sites, workers, random.Random(name))
                 load_goals(team, [user for user in staff if team.pk in user.team_ids])
+                load_referrals(team, [user for user in staff if team.pk in user.team_ids])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
