@@ -1,8 +1,8 @@
 """Time the worker pages and the live search against one seeded database, in process, on request.
 
 bench/run.py starts one of these per scale, with DATABASE_URL pointing at that scale's
-database, and asks them in turn for one timed request at a time ("list", "page" or
-"search" on stdin, one JSON line back on stdout). Taking turns means both scales see the same
+database, and asks them in turn for one timed request at a time (a key of run.PAGES, e.g.
+"list", "page", "search", "log" on stdin, one JSON line back on stdout). Taking turns means both scales see the same
 background load on this machine (other people's tests share the server), so the ratio
 between them is fair even when the absolute times wander.
 
@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+import uuid
 import warnings
 from typing import Any
 
@@ -33,6 +34,10 @@ SEARCHES = [
 ]  # fmt: skip
 # A search that finds people at every scale, for the query count.
 COUNTED_SEARCH = "maria"
+# A typical contact (issue 4): a person of the team, three services with quantities.
+TYPICAL_SERVICES = {"sterile-syringes": "10", "naloxone-kit": "1", "condoms": "5"}
+# The deep timeline page starts after this many of the person's contacts (page 3 of 25).
+DEEP_AFTER = 50
 
 
 def emit(message: dict[str, Any]) -> None:
@@ -51,10 +56,13 @@ def main() -> None:
     from django.test import Client as HttpClient
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from django.utils import timezone
 
     from accounts.models import Membership, Team
     from clients.models import Client
-    from encounters.models import Encounter
+    from encounters.models import Encounter, Site
+    from encounters.paging import make_cursor
+    from encounters.sections import CURSOR_SALT
 
     # The same rule at every scale: in the first team, among active people with at least
     # MIN_CONTACTS contacts, the one with the median number of contacts (ties by code).
@@ -80,23 +88,62 @@ def main() -> None:
     if membership is None:
         raise SystemExit(f"no worker in {team}")
 
+    # Contacts are logged for another person of the team (the next candidate), so the timed
+    # person's page and timeline stay as seeded.
+    other_code = candidates[(len(candidates) // 2 + 1) % len(candidates)][0]
+    site = Site.objects.filter(team=team, is_active=True).order_by("name").first()
+    if site is None:
+        raise SystemExit(f"no site in {team}")
+    deep = (
+        Encounter.objects.filter(client__code=code)
+        .order_by("-happened_at", "-id")
+        .values_list("happened_at", "id")[DEEP_AFTER - 1]
+    )
+
     http = HttpClient()
     http.force_login(membership.user)
+    timeline = reverse("encounters:timeline", kwargs={"code": code})
     urls = {
         "list": reverse("clients:list"),
         "page": reverse("clients:detail", kwargs={"code": code}),
         "search": reverse("clients:list"),
+        "log": reverse("encounters:log"),
+        "timeline": timeline,
+        "timeline_deep": f"{timeline}?before={make_cursor(salt=CURSOR_SALT, scope=code, at=deep[0], pk=deep[1])}",
+        "not_seen": reverse("encounters:not_seen"),
     }
     searches = itertools.cycle(SEARCHES)
 
     def search(text: str) -> Any:  # the test client's response
         return http.post(urls["search"], {"q": text}, headers={"HX-Request": "true"})
 
+    def log_contact() -> Any:
+        """One POST of a typical contact, as the form sends it (a new id each time)."""
+        data = {
+            "id": str(uuid.uuid4()),
+            "who": other_code,
+            "head_count": "1",
+            "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "site": str(site.pk),
+            "kind": "street",
+            "save": "1",
+            **{f"service_{slug}": quantity for slug, quantity in TYPICAL_SERVICES.items()},
+        }
+        return http.post(urls["log"], data)
+
+    def request(name: str) -> Any:
+        if name == "search":
+            return search(next(searches))
+        if name == "log":
+            return log_contact()
+        return http.get(urls[name])
+
     def get(name: str) -> float:
         started = time.perf_counter()
-        response = search(next(searches)) if name == "search" else http.get(urls[name])
+        response = request(name)
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
+        expected = 302 if name == "log" else 200
+        if response.status_code != expected:
             raise SystemExit(f"{urls[name]} answered {response.status_code}")
         return elapsed
 
@@ -105,13 +152,16 @@ def main() -> None:
         raise SystemExit(f"the person page does not show {code} with {contacts} contacts")
     if "Johnny" not in search("Jhonny").content.decode():
         raise SystemExit("searching for 'Jhonny' finds no Johnny: was search_names seeded?")
+    logged = Encounter.objects.filter(client__code=other_code).count()
+    if log_contact().status_code != 302 or Encounter.objects.filter(client__code=other_code).count() != logged + 1:
+        raise SystemExit("posting a typical contact did not store it: has the log form changed?")
     for _ in range(WARM_UP):
         for name in urls:
             get(name)
     queries = {}
     for name in urls:
         with CaptureQueriesContext(connection) as captured:
-            search(COUNTED_SEARCH) if name == "search" else get(name)
+            search(COUNTED_SEARCH) if name == "search" else request(name)
         queries[name] = len(captured)
     searches = itertools.cycle(SEARCHES)  # timed searches start at the same text at every scale
 

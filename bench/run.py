@@ -14,7 +14,7 @@ Environment:
                      started, and stopped at the end only if this run started it
 
 Exit status 1 when a target is missed: ratios at most 1.5 (the search: 2, and its p95 at most
-100 ms), the same query counts at both scales.
+100 ms), logging a contact at most 50 ms (median), the same query counts at both scales.
 """
 
 from __future__ import annotations
@@ -41,12 +41,22 @@ DEVDB = [sys.executable, str(ROOT / "scripts" / "devdb.py")]
 RESULTS = ROOT / "bench" / "results.json"
 SEED_VERSION = 2
 MAX_RATIO = 1.5
-PAGES = {"list": "person_list", "page": "person_page", "search": "search"}
+PAGES = {
+    "list": "person_list",
+    "page": "person_page",
+    "search": "search",
+    "log": "log_contact_post",
+    "timeline": "timeline",
+    "timeline_deep": "timeline_deep",
+    "not_seen": "not_seen",
+}
 # The live search's targets (issue 3): p95 at full scale, and the median ratio. A search
 # ranks every candidate, and there are ten times as many Marias at full scale, so its ratio
 # may be higher than the pages' (which read a fixed number of rows).
 MAX_RATIOS = {"search": 2.0}
 MAX_P95_MS = {"search": 100.0}
+# Logging a typical contact (issue 4): the median POST at full scale.
+MAX_MS = {"log": 50.0}
 
 
 def say(message: str) -> None:
@@ -245,6 +255,8 @@ def misses(results: dict[str, float]) -> list[str]:
             found.append(f"{metric}_ms_ratio {results[f'{metric}_ms_ratio']} > {max_ratio}")
         if page in MAX_P95_MS and results[f"{metric}_p95_ms"] > MAX_P95_MS[page]:
             found.append(f"{metric}_p95_ms {results[f'{metric}_p95_ms']} > {MAX_P95_MS[page]}")
+        if page in MAX_MS and results[f"{metric}_ms"] > MAX_MS[page]:
+            found.append(f"{metric}_ms {results[f'{metric}_ms']} > {MAX_MS[page]}")
         if results[f"{metric}_queries"] != results[f"{metric}_queries_tenth"]:
             found.append(f"{metric}_queries differ between scales")
     return found
@@ -265,11 +277,11 @@ def print_table(full: Scale, tenth: Scale, results: dict[str, float], requests: 
             f" (team of {facts['team_people']:,}; person page: {facts['person_contacts']} contacts){seeded}"
         )
     say("")
-    header = f"{'page':<13}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'tenth ms':>10}{'p95 ms':>9}{'queries':>9}"
+    header = f"{'page':<18}{'median ms':>11}{'p95 ms':>9}{'queries':>9}{'tenth ms':>10}{'p95 ms':>9}{'queries':>9}"
     say(header + f"{'ratio':>8}")
     for metric in PAGES.values():
         say(
-            f"{metric.replace('_', ' '):<13}"
+            f"{metric.replace('_', ' '):<18}"
             f"{results[f'{metric}_ms']:>11.2f}{results[f'{metric}_p95_ms']:>9.2f}{results[f'{metric}_queries']:>9}"
             f"{results[f'{metric}_ms_tenth']:>10.2f}{results[f'{metric}_p95_ms_tenth']:>9.2f}"
             f"{results[f'{metric}_queries_tenth']:>9}{results[f'{metric}_ms_ratio']:>8.2f}"
