@@ -47,6 +47,7 @@ FOR_THE_PERSON: dict[str, StrOrPromise] = {
     AuditEvent.Action.FLAG_CHANGED: _("Changed a safety note"),
     AuditEvent.Action.ENCOUNTER_VIEWED: _("Opened a note of a contact with you"),
     AuditEvent.Action.ENCOUNTER_CREATED: _("Noted a contact with you"),
+    AuditEvent.Action.ENCOUNTER_CHANGED: _("Corrected the note of a contact with you"),
     AuditEvent.Action.CLIENTS_MERGED: _("Joined two records about you into one"),
     AuditEvent.Action.MERGE_UNDONE: _("Separated two records that had been joined"),
     AuditEvent.Action.DUPLICATE_DISMISSED: _("Noted that another record is not about you"),
