@@ -65,7 +65,13 @@ def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralU
     """The referral, its history and the update form (a view of the person's record: audited)."""
     record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=referral, client_id=referral.client_id)
     updates = ReferralUpdate.objects.filter(referral=referral).select_related("by").order_by("-at", "-id")
-    context = {"referral": referral, "person": referral.client, "updates": list(updates), "form": form}
+    context = {
+        "referral": referral,
+        "person": referral.client,
+        "updates": list(updates),
+        "form": form,
+        "today": timezone.localdate(),
+    }
     return render(request, "encounters/referral_detail.html", context)
 
 

@@ -326,3 +326,10 @@ def test_a_contact_without_referrals_shows_no_referral_section(
 ) -> None:
     encounter = EncounterFactory.create(client=person, worker=worker)
     assert "Referrals at this contact" not in page(worker_client, "encounters:detail", encounter.pk)
+
+
+def test_the_referral_page_says_when_a_follow_up_is_due(worker_client: HttpClient, person: Client) -> None:
+    due = ReferralFactory.create(client=person, follow_up_on=days(-1))
+    later = ReferralFactory.create(client=person, follow_up_on=days(1))
+    assert "text-bg-warning" in page(worker_client, "encounters:referral_detail", due.pk)
+    assert "text-bg-warning" not in page(worker_client, "encounters:referral_detail", later.pk)
