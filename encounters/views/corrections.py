@@ -159,7 +159,9 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
                 )
             except EditConflict:
                 return conflict(request, encounter_id, form)
-            messages.success(request, _("Correction saved.") if changed else _("Nothing was changed."))
+            # Nothing to change on a newer version: a repeated submission of a saved correction.
+            saved = changed or form.cleaned_data["version"] != encounter.version
+            messages.success(request, _("Correction saved.") if saved else _("Nothing was changed."))
             return redirect("encounters:detail", encounter_id=encounter.pk)
     else:
         form = CorrectionForm(
@@ -182,6 +184,9 @@ def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: Corre
     form.is_valid()  # it was valid a moment ago: this only prepares the values shown
     theirs, saved = typed.values(), ContactValues.of(current)
     differs = set(changed_fields(saved, theirs))
+    if not differs:  # the newer save is this same correction (a double tap racing itself)
+        messages.success(request, _("Correction saved."))
+        return redirect("encounters:detail", encounter_id=current.pk)
     rows = [(name, label, shown(theirs, name), shown(saved, name), name in differs) for name, label in LABELS]
     if not current.is_anonymous:
         rows = [row for row in rows if row[0] not in {"head_count", "age_band", "gender"}]

@@ -324,3 +324,29 @@ def test_a_forged_version_gets_the_conflict_page_not_an_overwrite(
     assert worker_client.post(edit_url(encounter), data).status_code == 409
     encounter.refresh_from_db()
     assert (encounter.kind, encounter.version) == ("street", 1)
+
+
+def test_a_double_tap_saves_once(worker_client: HttpClient, encounter: Encounter) -> None:
+    data = {**form_data(worker_client.get(edit_url(encounter))), "note": "Once"}
+    first = worker_client.post(edit_url(encounter), data)
+    second = worker_client.post(edit_url(encounter), data, follow=True)  # the same version 1 again
+    assert first["Location"] == second.redirect_chain[-1][0] == reverse("encounters:detail", args=[encounter.pk])
+    assert "Correction saved." in second.content.decode()
+    encounter.refresh_from_db()
+    assert (encounter.note, encounter.version, len(changes())) == ("Once", 2, 1)
+
+
+def test_a_double_tap_racing_itself_is_not_shown_as_a_conflict(
+    worker_client: HttpClient, encounter: Encounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both taps loaded version 1 before either saved: the loser finds its own values saved."""
+    data = {**form_data(worker_client.get(edit_url(encounter))), "note": "Once"}
+    worker_client.post(edit_url(encounter), data)
+
+    def lost_the_race(**kwargs: Any) -> list[str]:
+        raise EditConflict
+
+    monkeypatch.setattr("encounters.views.corrections.correct_encounter", lost_the_race)
+    response = worker_client.post(edit_url(encounter), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("encounters:detail", args=[encounter.pk])
+    assert "Correction saved." in response.content.decode()
