@@ -60,7 +60,7 @@ def main() -> None:
 
     from accounts.models import Membership, Team
     from clients.models import Client
-    from encounters.models import Encounter, Site
+    from encounters.models import Encounter, Referral, Site
     from encounters.paging import make_cursor
     from encounters.sections import CURSOR_SALT
 
@@ -111,6 +111,7 @@ def main() -> None:
         "timeline": timeline,
         "timeline_deep": f"{timeline}?before={make_cursor(salt=CURSOR_SALT, scope=code, at=deep[0], pk=deep[1])}",
         "not_seen": reverse("encounters:not_seen"),
+        "followups": reverse("encounters:followups_team"),
     }
     searches = itertools.cycle(SEARCHES)
 
@@ -155,6 +156,10 @@ def main() -> None:
     logged = Encounter.objects.filter(client__code=other_code).count()
     if log_contact().status_code != 302 or Encounter.objects.filter(client__code=other_code).count() != logged + 1:
         raise SystemExit("posting a typical contact did not store it: has the log form changed?")
+    followups = http.get(urls["followups"])
+    followups_rows = followups.content.decode().count('href="/contacts/referrals/')  # one link per referral
+    if followups.status_code != 200 or not followups_rows:
+        raise SystemExit("the team's follow-ups page lists no referral due: were they seeded?")
     for _ in range(WARM_UP):
         for name in urls:
             get(name)
@@ -174,6 +179,9 @@ def main() -> None:
             "contacts": Encounter.objects.count(),
             "team_people": Client.objects.filter(home_team=team).count(),
             "person_contacts": contacts,
+            "referrals": Referral.objects.count(),
+            "referrals_open": Referral.objects.open().count(),
+            "followups_rows": followups_rows,
             "queries": queries,
             "postgres": postgres,
         }

@@ -18,7 +18,11 @@ The shape of the data, at scale 1:
   five of those has an alias (search_names holds both, lower-cased); each person's number
   of contacts grows with how long they have been known (mean 34, a long tail past 150);
 - 2,000,000 contacts over the last 3 years, of which about 15% are anonymous (with a head
-  count), written in time order as a live system writes them, each with 1 to 3 services.
+  count), written in time order as a live system writes them, each with 1 to 3 services;
+- a referral at one contact with a person in 20 (about 85,000), by the contact's worker, with
+  its history: most of those made in the last 8 weeks still open, and 6% of older ones left
+  open past their follow-up date (so overdue ones pile up as the years go by), about 10% open
+  in all; the others settled (attended, not attended or declined) a few weeks later.
 """
 
 from __future__ import annotations
@@ -250,6 +254,55 @@ CROSS JOIN LATERAL generate_series(0, least(e.how_many, %(types)s) - 1) AS j
 JOIN bench_service AS st ON st.type_no = mod(e.first_type + j * e.step, %(types)s);
 """
 
+REFERRAL_TO = [
+    "treatment", "housing", "mental_health", "primary_care", "hiv_hepatitis", "legal_aid", "benefits", "other",
+]  # fmt: skip
+REFERRAL_SHARE = 0.05  # of contacts with a person
+RECENT_DAYS = 56  # referrals made this recently are mostly still open
+OPEN_RECENT, OPEN_OLDER = 0.85, 0.06
+
+# After the contacts (a referral is made at one): open ones follow up 1 to 4 weeks later;
+# settled ones settle then, with a second history row.
+REFERRALS = """
+CREATE TEMP TABLE bench_referral AS
+SELECT gen_random_uuid() AS id, e.client_id, e.team_id, e.id AS encounter_id, e.worker_id AS by_id,
+       e.happened_at, e.happened_at + make_interval(days => r.follow_days) AS settled_at,
+       (e.happened_at + make_interval(days => r.follow_days))::date AS follow_up_on,
+       (%(referral_to)s::text[])[1 + floor(r.to_roll * %(referral_to_count)s)::int] AS "to",
+       CASE WHEN e.happened_at > now() - make_interval(days => %(recent_days)s)
+            THEN r.open_roll < %(open_recent)s ELSE r.open_roll < %(open_older)s END AS is_open,
+       CASE WHEN r.status_roll < 0.3 THEN 'suggested' ELSE 'made' END AS open_status,
+       CASE WHEN r.status_roll < 0.5 THEN 'attended' WHEN r.status_roll < 0.8 THEN 'not_attended'
+            ELSE 'declined' END AS settled_status
+FROM encounters_encounter AS e
+CROSS JOIN LATERAL (
+    SELECT 7 + floor(random() * 22)::int AS follow_days, random() AS to_roll, random() AS open_roll,
+           random() AS status_roll, e.id AS tie
+) AS r
+WHERE e.client_id IS NOT NULL AND random() < %(referral_share)s;
+
+INSERT INTO encounters_referral (
+    id, client_id, team_id, encounter_id, "to", partner, status, follow_up_on, created_at, created_by_id, updated_at
+)
+SELECT id, client_id, team_id, encounter_id, "to", '',
+       CASE WHEN is_open THEN open_status ELSE settled_status END,
+       CASE WHEN is_open THEN follow_up_on END, happened_at, by_id,
+       CASE WHEN NOT is_open THEN settled_at END
+FROM bench_referral
+ORDER BY happened_at;
+
+INSERT INTO encounters_referralupdate (referral_id, status, follow_up_on, encounter_id, at, by_id)
+SELECT referral_id, status, follow_up_on, encounter_id, at, by_id
+FROM (
+    SELECT id AS referral_id, CASE WHEN is_open THEN open_status ELSE 'made' END AS status, follow_up_on,
+           encounter_id, happened_at AS at, by_id
+    FROM bench_referral
+    UNION ALL
+    SELECT id, settled_status, NULL, NULL, settled_at, by_id FROM bench_referral WHERE NOT is_open
+) AS history
+ORDER BY at;
+"""
+
 
 @dataclass(frozen=True)
 class Deferred:
@@ -333,6 +386,12 @@ def seed(cur: Cursor, plan: Plan) -> None:
         "alias_share": ALIAS_SHARE,
         "types": types,
         "max_step": max(1, (types - 1) // 2),
+        "referral_to": REFERRAL_TO,
+        "referral_to_count": len(REFERRAL_TO),
+        "referral_share": REFERRAL_SHARE,
+        "recent_days": RECENT_DAYS,
+        "open_recent": OPEN_RECENT,
+        "open_older": OPEN_OLDER,
     }
     cur.execute(STAFF_AND_PLACES, params)
     cur.execute("SELECT coalesce(sum(contacts), 0) FROM bench_person")
@@ -345,4 +404,5 @@ def seed(cur: Cursor, plan: Plan) -> None:
     cur.execute(ALIASES)
     if types:
         cur.execute(SERVICES, params)
+    cur.execute(REFERRALS, params)
     deferred.rebuild(cur)
