@@ -41,6 +41,16 @@ class AuditEvent(models.Model):
         REFERRAL_UPDATED = "referral_updated", _("Updated a referral")
         OVERDOSE_RECORDED = "overdose_recorded", _("Recorded an overdose response")
         CATALOGUE_CHANGED = "catalogue_changed", _("Changed the services or sites catalogue")
+        # Sign-in security (accounts/security.py, accounts/sessions.py).
+        LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
+        SIGN_IN_REFUSED = "sign_in_refused", _("Sign-in refused while paused")
+        SIGN_IN_UNLOCKED = "sign_in_unlocked", _("Ended a pause on sign-in")
+        SESSION_EXPIRED = "session_expired", _("Session ended by its time limit")
+        SESSIONS_ENDED = "sessions_ended", _("Ended a user's sessions")
+        TWO_FACTOR_SET_UP = "two_factor_set_up", _("Set up two-factor sign-in")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Reset a user's two-factor sign-in")
+        RECOVERY_CODES_MADE = "recovery_codes_made", _("Made new recovery codes")
+        REAUTHENTICATED = "reauthenticated", _("Confirmed who they are again")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
@@ -61,6 +71,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["client_id", "-at"], name="audit_client_at_idx"),
             # "What did this user do" (investigations, lockout checks).
             models.Index(fields=["actor_id", "-at"], name="audit_actor_at_idx"),
+            # Per-address sign-in throttle: failed sign-ins from one IP in the last minutes.
+            models.Index(
+                fields=["ip", "-at"],
+                name="audit_failed_sign_in_ip_idx",
+                condition=models.Q(action="sign_in_failed"),
+            ),
         ]
 
     def __str__(self) -> str:
