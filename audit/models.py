@@ -41,6 +41,8 @@ class AuditEvent(models.Model):
         REFERRAL_UPDATED = "referral_updated", _("Updated a referral")
         OVERDOSE_RECORDED = "overdose_recorded", _("Recorded an overdose response")
         CATALOGUE_CHANGED = "catalogue_changed", _("Changed the services or sites catalogue")
+        CHECK_IN_RECORDED = "check_in_recorded", _("Recorded a wellbeing check-in")
+        INSTRUMENT_CHANGED = "instrument_changed", _("Changed a check-in questionnaire")
         # Sign-in security (accounts/security.py, accounts/sessions.py).
         LOCKED_OUT = "locked_out", _("Sign-in paused after failed attempts")
         SIGN_IN_REFUSED = "sign_in_refused", _("Sign-in refused while paused")
