@@ -1,1 +1,119 @@
-"""Models arrive with their issues (see README: repository layout)."""
+"""Rollups for the dashboards: small tables of monthly figures, kept fresh incrementally.
+
+Dashboards never scan every contact: they read these tables, which `reports.rollups.refresh`
+rewrites one (team, month) at a time for the months that changed. What changed is written
+by database triggers (migration 0002) into `PendingChange` as it is written, so nothing a
+service forgets can leave a rollup stale; see reports/rollups.py for why a timestamp
+watermark alone would miss changes.
+
+Months are calendar months in the programme's time zone (ALONGSIDE_TIME_ZONE), stored as
+the first day of the month. A row with `worker` NULL is the whole team's month; the rows
+with a worker are that worker's part of it. Counts of contacts and services add up over
+workers; counts of distinct people do not (a person seen by two workers is one person of
+the team), which is why the team's row is kept too.
+
+Every figure is about what a team did: a contact counts for the team that logged it
+(`Encounter.team`), whoever the person's team is now.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from encounters.models import ServiceType
+
+
+class MonthlyTeamContacts(models.Model):
+    """Contacts a team logged in a month: all of them (worker NULL) and per worker."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    contacts = models.PositiveIntegerField(default=0)
+    anonymous_contacts = models.PositiveIntegerField(default=0)
+    # Anonymous contacts' head counts added up (a group of 3 is 3 people reached).
+    anonymous_people = models.PositiveIntegerField(default=0)
+    # Distinct registered people with a contact that month.
+    people_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_monthly_team_contacts"
+        verbose_name = _("monthly contacts of a team")
+        constraints = [
+            # Also the index every dashboard query walks: (team, month) for the period.
+            models.UniqueConstraint(
+                fields=["team", "month", "worker"], name="monthly_contacts_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m} {self.worker_id or 'all'}"
+
+
+class MonthlyTeamServices(models.Model):
+    """Services given at a team's contacts in a month, per type: all (worker NULL) and per worker."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+")
+    # How many contacts it was given at, and the quantities added up.
+    given = models.PositiveIntegerField(default=0)
+    quantity = models.PositiveIntegerField(default=0)
+    # People it reached: distinct registered people plus anonymous head counts (the
+    # organisation view's small-number rule needs who a figure is about, not how many).
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_monthly_team_services"
+        verbose_name = _("monthly services of a team")
+        constraints = [
+            # Also the index of the dashboards' reads: a team's months in a period.
+            models.UniqueConstraint(
+                fields=["team", "month", "worker", "service_type"],
+                name="monthly_services_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m} {self.service_type_id}"
+
+
+class PendingChange(models.Model):
+    """A change the rollups have not taken in yet, written by the triggers of migration 0002.
+
+    `source` says which rollup: "contacts" (a contact or its services changed: the team and
+    the day, in UTC, of the contact's time, before and after the change) or "checkins" (a
+    check-in of this person changed). `refresh` takes all of them and deletes them in the
+    transaction that rewrites the rollups, so a change is either in a rollup or still here.
+    No foreign keys: the triggers write plain ids, and nothing reads them but the refresh.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    source = models.CharField(max_length=20)
+    team_id = models.UUIDField(null=True)
+    day = models.DateField(null=True)
+    client_id = models.UUIDField(null=True)
+
+    class Meta:
+        db_table = "reports_pending_change"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.team_id or self.client_id} {self.day or ''}"
+
+
+class RollupState(models.Model):
+    """One row: when the rollups were last brought up to date (the dashboards say so)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    refreshed_at = models.DateTimeField(null=True)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = "reports_rollup_state"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="rollup_state_single_row")]
+
+    def __str__(self) -> str:
+        return f"refreshed {self.refreshed_at}"
