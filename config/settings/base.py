@@ -94,6 +94,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db_url("DATABASE_URL")}
+# Two roles (audit/roles.py, docs/security.md): the app connects as DATABASE_URL's role, which
+# may read and append to the audit trail but never change it; `manage.py migrate` connects as
+# the tables' owner, DATABASE_MIGRATE_URL, when set, then grants the app's role what it needs.
+_migrate_url = env.str("DATABASE_MIGRATE_URL", default="")
+ALONGSIDE_OWNER_DATABASE = environ.Env.db_url_config(_migrate_url) if _migrate_url else None
+ALONGSIDE_APP_ROLE = DATABASES["default"].get("USER", "")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Fuzzy search by name (clients.models.ClientQuerySet.matching) and duplicate detection use
