@@ -1,8 +1,24 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEvent
+from audit.services import record
+
+from . import lockout, two_factor
 from .models import Membership, Team, User
+from .sessions import end_sessions
+from .views.sign_in import sign_out
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,6 +36,32 @@ class UserAdmin(BaseUserAdmin):
         *(BaseUserAdmin.fieldsets or ()),
         (_("Organisation role"), {"fields": ["is_data_admin"]}),
     )
+    actions = ["end_all_sessions", "reset_two_factor", "end_sign_in_pause"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
+        """Deactivating a user ends their sessions at once (not at their next request)."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            end_sessions(user=obj, request=request, reason="deactivated")
+
+    @admin.action(description=_("End all sessions of the selected users"))
+    def end_all_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ended = sum(end_sessions(user=user, request=request, reason="admin") for user in queryset)
+        self.message_user(request, ngettext("%d session ended.", "%d sessions ended.", ended) % ended)
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): they set it up again at their next sign-in"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            two_factor.reset(user)
+            record(action=AuditEvent.Action.TWO_FACTOR_RESET, request=request, target=user)
+            end_sessions(user=user, request=request, reason="two_factor_reset")
+        self.message_user(request, _("Two-factor sign-in reset."), messages.SUCCESS)
+
+    @admin.action(description=_("End the pause on sign-in after failed attempts"))
+    def end_sign_in_pause(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            lockout.unlock(request=request, user=user)
+        self.message_user(request, _("Sign-in pause ended."), messages.SUCCESS)
 
 
 @admin.register(Team)
@@ -34,3 +76,21 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["team", "role"]
     autocomplete_fields = ["team"]
     raw_id_fields = ["user"]
+
+
+# Authenticator secrets are not for anyone else's eyes, system admins included: the reset
+# action above is how an admin helps with a lost phone.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@login_not_required
+def admin_sign_in(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin has no sign-in of its own: ours has the pause, two factors and the audit."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+admin.site.login = admin_sign_in  # type: ignore[method-assign,assignment]
+admin.site.logout = lambda request, extra_context=None: sign_out(request)  # type: ignore[method-assign,assignment,return-value]

@@ -9,13 +9,19 @@ decided by the access helpers (`<app>/access.py`).
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from core.types import AuthenticatedHttpRequest
 
 from .models import DATA_ADMIN, Membership
+from .sessions import confirmed_within
 
 View = Callable[..., HttpResponse]
 
@@ -46,3 +52,36 @@ team_member = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR)
 supervisor = role_required(Membership.Role.SUPERVISOR)
 data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
+
+
+def signing_in(view: View) -> View:
+    """A step of signing in (password, code, first authenticator): open to anonymous users,
+    who must still prove who they are on the page itself."""
+    view = login_not_required(view)
+    view.access_rule = "signing-in"  # type: ignore[attr-defined]
+    return view
+
+
+def recent_auth_required(view: View) -> View:
+    """Fresh proof of identity before a dangerous action: an export, a merge, an erasure.
+
+    The session must have seen the user's password or a code within
+    ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is sent to confirm who
+    they are and back to this page (a GET: a POST is never replayed), where they start again.
+    Put it below the role decorator, so users without the role still get 403 first:
+
+        @require_http_methods(["GET", "POST"])
+        @supervisor
+        @recent_auth_required
+        def client_erase(request, code): ...
+    """
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if confirmed_within(request.session, settings.ALONGSIDE_REAUTH_MINUTES * 60):
+            return view(request, *args, **kwargs)
+        back = request.get_full_path() if request.method == "GET" else request.path
+        return redirect(f"{reverse('accounts:confirm')}?{urlencode({'next': back})}")
+
+    wrapped.needs_recent_auth = True  # type: ignore[attr-defined]
+    return wrapped

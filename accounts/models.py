@@ -9,7 +9,10 @@ import uuid
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,3 +83,48 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.team} ({self.role})"
+
+
+class UserSession(AbstractBaseSession):
+    """Django's database session with the signed-in user's id beside it.
+
+    `accounts.sessions.SessionStore` fills `user` on every save, so ending all of one user's
+    sessions (deactivation, a system admin's action, a two-factor reset) is one DELETE.
+    Anonymous sessions (the sign-in steps) have no user.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions", verbose_name=_("user")
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in without the authenticator app, stored only as a hash.
+
+    Codes carry 78 random bits, so a SHA-256 of the code is enough (a slow hash would only
+    slow down sign-in: finding a code from its hash still takes about 2^77 guesses). A code is used by
+    setting `used_at` in the same UPDATE that finds it, so it works exactly once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user"))
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_user_hash")]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from . import views
+from .views import security, sign_in
 
 app_name = "accounts"
 urlpatterns = [
-    path("sign-in/", views.sign_in, name="login"),
-    path("sign-out/", views.sign_out, name="logout"),
+    path("sign-in/", sign_in.sign_in, name="login"),
+    path("sign-in/code/", sign_in.sign_in_code, name="login_code"),
+    path("sign-in/set-up/", sign_in.sign_in_set_up, name="login_set_up"),
+    path("sign-out/", sign_in.sign_out, name="logout"),
+    path("confirm/", security.confirm, name="confirm"),
+    path("security/", security.security, name="security"),
+    path("security/authenticator/", security.new_authenticator, name="new_authenticator"),
+    path("security/recovery-codes/", security.recovery_codes, name="recovery_codes"),
 ]

@@ -6,6 +6,8 @@ from django.db.models import FETCH_RAISE
 from django.test import Client as HttpClient
 
 from accounts.models import Membership, Team, User
+from accounts.sessions import stamp
+from accounts.two_factor import requires_two_factor
 from clients.models import Client
 from encounters.models import Encounter, Site
 
@@ -87,6 +89,27 @@ def raise_on_lazy_loads(monkeypatch: pytest.MonkeyPatch) -> None:
     a forgotten select_related/prefetch_related an error instead of a silent N+1.
     """
     monkeypatch.setattr(django.db.models.query, "DEFAULT_FETCH_MODE", FETCH_RAISE)
+
+
+@pytest.fixture(autouse=True)
+def force_login_signs_in_fully(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`force_login` skips the sign-in page; give its session what that page gives.
+
+    Production sessions are refused unless `accounts.sessions.start_session` stamped them
+    (sign-in time, last activity, last confirmation, second factor). Tests that sign in with
+    force_login stand for a user who signed in just now with a password and, where their role
+    needs it, an authenticator code. Only the test client is changed, never the app; tests of
+    the sign-in steps themselves use the real pages.
+    """
+    original = HttpClient.force_login
+
+    def force_login(self: HttpClient, user: User, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        stamp(session, second_factor="totp" if requires_two_factor(user) else "")
+        session.save()
+
+    monkeypatch.setattr(HttpClient, "force_login", force_login)
 
 
 @pytest.fixture

@@ -32,6 +32,13 @@ ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
 # "People not seen for N days" (/contacts/not-seen/): N when the page is opened without one.
 ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
 
+# The organisation's name: the issuer shown in authenticator apps, and a word new passwords
+# may not be built on (accounts.passwords.ContextWordsValidator).
+ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# Two-factor sign-in is always required of supervisors, data admins and system admins; this
+# requires it of outreach workers too (any user may turn it on for themselves).
+ALONGSIDE_WORKER_2FA = env.bool("ALONGSIDE_WORKER_2FA", default=False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -45,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "audit",
@@ -65,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,11 +129,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Argon2id first; the others only verify (and upgrade) hashes made before it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Length and known-bad lists only: no composition rules, no forced rotation (NIST 800-63B).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.passwords.ContextWordsValidator"},
 ]
+# Sign-in security (accounts/lockout.py, accounts/sessions.py). Fixed numbers, not settings
+# from the environment: a deployment cannot weaken them by accident.
+ALONGSIDE_SIGN_IN_ATTEMPTS = 5  # failed sign-ins in a row that pause an account...
+ALONGSIDE_SIGN_IN_PAUSE_MINUTES = 15  # ...for this long (never for ever)
+ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS = 30  # failed sign-ins from one address within the pause time
+ALONGSIDE_SESSION_IDLE_MINUTES = 15  # signed out after this long without a request
+ALONGSIDE_SESSION_MAX_HOURS = 12  # and after this long whatever happens
+ALONGSIDE_REAUTH_MINUTES = 5  # exports, merges and erasure need a password or code this recent
+OTP_TOTP_ISSUER = ALONGSIDE_ORGANISATION_NAME or "Alongside"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -157,7 +186,12 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE_COOKIES else "sessionid"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions live in the database with the user's id beside them (accounts.UserSession), so
+# all of one user's sessions end with one query. The row expires 15 minutes after the last
+# activity (the middleware refreshes it at most once a minute); the cookie ends with the browser.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_COOKIE_AGE = ALONGSIDE_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,50 @@
+"""Sign-in forms: they only tidy what was typed; the views decide (accounts/signin.py)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# One answer for every failed password step, so it never tells whether a username exists or
+# an account is paused.
+SIGN_IN_FAILED = _("That username and password did not work. After 5 tries in a row, sign-in pauses for 15 minutes.")
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
+        ),
+    )
+
+
+class NewAuthenticatorForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        help_text=_("The 6-digit code the app shows for Alongside, to check it is set up right."),
+        error_messages={"invalid": _("Type the 6 digits the app shows.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    secret = forms.CharField(
+        label=_("Your password, or a 6-digit code from your authenticator app"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
