@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import supervisor
+from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import User
 from clients.access import get_client_for_user
 from clients.models import Client, Merge, normalise_code
@@ -124,6 +124,7 @@ def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @supervisor
+@recent_auth_required
 def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
     """The two records side by side; POST merges the second into the first."""
     survivor = get_supervised_client(request.user, code)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_stubs_ext import StrOrPromise
 
-from accounts.decorators import supervisor
+from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
@@ -222,6 +222,7 @@ class EraseForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @supervisor
+@recent_auth_required
 def client_erase(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_supervisor(request.user, code)
     if client.code != code:
