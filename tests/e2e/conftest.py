@@ -30,10 +30,12 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from accounts.two_factor import requires_two_factor
 from clients.models import ConsentKind
 from encounters.catalogue import DEFAULT_SERVICE_TYPES
 from encounters.models import ServiceType
 from tests.factories import TEST_PASSWORD
+from tests.totp import authenticator_for, code_for
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 # From the data migration (its module name starts with a digit, so it is imported by name).
@@ -200,11 +202,18 @@ def context(new_context: Any) -> BrowserContext:
 
 
 def sign_in(page: Page, check_page: PageChecks, base_url: str, user: User) -> None:
-    """Sign in through the real sign-in page, as a worker would."""
+    """Sign in through the real sign-in pages, as a worker would; users whose role needs
+    two-factor sign-in type the code their authenticator app (tests/totp.py) shows."""
+    device = authenticator_for(user) if requires_two_factor(user) else None
     page.goto(base_url + reverse("accounts:login"))
     check_page()
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").tap()
+    if device is not None:
+        page.wait_for_url(base_url + reverse("accounts:login_code"))
+        check_page()
+        page.get_by_label("Code").fill(code_for(device))
+        page.get_by_role("button", name="Sign in").tap()
     page.wait_for_url(base_url + reverse("core:home"))
     check_page()
