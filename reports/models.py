@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from clients.models import Client
 from encounters.models import ServiceType
 
 
@@ -79,6 +80,77 @@ class MonthlyTeamServices(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.month:%Y-%m} {self.service_type_id}"
+
+
+class CheckInMonth(models.Model):
+    """One person's month of check-ins, per measure: the latest value they gave that month.
+
+    A measure is an instrument's total ("who5") or, for an instrument without a total, one
+    item's answer ("self_ratings.physical_health"). Each person counts once a month, with the
+    team and worker of that latest check-in. Answers the person declined are never values.
+
+    `category` is the reliable change (outcomes/change.py: Jacobson and Truax) from the
+    person's first total ever on the same range (their baseline) to this month's latest, when
+    the two are at least 28 days apart and the instrument version has published norms; ""
+    otherwise. It is kept here because a baseline can change afterwards (a check-in entered
+    late, a merge), and then every month of that person is rewritten.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=101)
+    month = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    value = models.DecimalField(max_digits=7, decimal_places=2)
+    category = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        db_table = "reports_checkin_month"
+        verbose_name = _("monthly check-in of a person")
+        constraints = [
+            # Also the refresh's index: one person's rows, rewritten together.
+            models.UniqueConstraint(fields=["client", "measure", "month"], name="checkin_month_unique"),
+        ]
+        indexes = [
+            # Reliable change on the dashboards (a team's people with a total in the period),
+            # and the refresh's rewrite of a team's month.
+            models.Index(fields=["team", "month", "measure"], name="checkin_month_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.measure} {self.month:%Y-%m}"
+
+
+class MonthlyTeamScores(models.Model):
+    """How many people gave each value of a measure in a team's month: a distribution.
+
+    Medians and quartiles cannot be added up from medians, but distributions can: a WHO-5
+    total takes one of 26 values (0, 4, ..., 100) and a rating one of 11, so a team's month is
+    at most 26 rows, and a period or several teams add theirs up and read exact percentiles
+    from the counts (reports/figures.py). Worker NULL: the whole team's month.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    measure = models.CharField(max_length=101)
+    value = models.DecimalField(max_digits=7, decimal_places=2)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_monthly_team_scores"
+        verbose_name = _("monthly distribution of a measure in a team")
+        constraints = [
+            # Also the index of the dashboards' reads: a team's months in a period.
+            models.UniqueConstraint(
+                fields=["team", "month", "worker", "measure", "value"],
+                name="monthly_scores_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m} {self.measure}={self.value}"
 
 
 class PendingChange(models.Model):

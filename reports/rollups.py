@@ -32,6 +32,11 @@ from uuid import UUID
 from django.db import connection, transaction
 from django.utils import timezone
 
+from outcomes.change import RCI_THRESHOLD
+
+# "Two or more check-ins at least 28 days apart": a person's reliable change counts from then.
+CHANGE_MIN_DAYS = 28
+
 LOCK_KEY = 4_240_617  # any constant: pg_advisory_xact_lock's key for "a refresh is running"
 
 DELETE_CONTACTS = """
@@ -86,6 +91,92 @@ SELECT DISTINCT team_id, date_trunc('month', happened_at AT TIME ZONE %(zone)s):
   FROM encounters_encounter
 """
 
+# One row per person, measure and month: the month's latest total of each instrument with
+# totals (with its reliable change since the person's baseline: outcomes/change.py, done
+# the same way in float8), and the month's latest answer given to each item of an
+# instrument without a total. Ties in time: the later saved, then the larger id.
+#
+# Whose check-ins: everyone's, the people named, or (the live figures: reports/sources.py)
+# everyone with a check-in of these teams in a period (their whole history: baselines).
+# psycopg2 puts the booleans in as literals, so PostgreSQL drops the branches not taken.
+PERSON_MONTHS = """
+WITH check_in AS (
+    SELECT c.id, c.client_id, c.team_id, c.recorded_by_id, c.taken_at, c.created_at, c.total,
+           i.slug, i.scoring, i.total_min, i.total_max, i.higher_is_better,
+           i.sd::float8 AS sd, i.reliability::float8 AS reliability,
+           date_trunc('month', c.taken_at AT TIME ZONE %(zone)s)::date AS month
+      FROM outcomes_checkin AS c
+      JOIN outcomes_instrument AS i ON i.id = c.instrument_id
+     WHERE %(everyone)s OR c.client_id = ANY(%(clients)s::uuid[])
+        OR c.client_id IN (SELECT client_id FROM outcomes_checkin
+                            WHERE %(in_period)s AND team_id = ANY(%(teams)s::uuid[])
+                              AND taken_at >= %(starts)s AND taken_at < %(ends)s)
+), scored AS (
+    SELECT * FROM check_in WHERE total IS NOT NULL
+), latest AS (
+    SELECT DISTINCT ON (client_id, slug, month) *
+      FROM scored
+     ORDER BY client_id, slug, month, taken_at DESC, created_at DESC, id DESC
+), changed AS (
+    SELECT l.*,
+           (CASE WHEN l.higher_is_better THEN 1 ELSE -1 END) * (l.total::float8 - b.total::float8)
+           / sqrt(2 * (l.sd * sqrt(1 - l.reliability)) ^ 2) AS towards_better,
+           l.taken_at - b.taken_at >= make_interval(days => %(min_days)s) AS far_enough
+      FROM latest AS l
+     CROSS JOIN LATERAL (
+           SELECT s.taken_at, s.total
+             FROM scored AS s
+            WHERE s.client_id = l.client_id AND s.slug = l.slug
+              AND s.total_min IS NOT DISTINCT FROM l.total_min AND s.total_max IS NOT DISTINCT FROM l.total_max
+              AND s.higher_is_better = l.higher_is_better
+            ORDER BY s.taken_at, s.created_at, s.id
+            LIMIT 1) AS b
+)
+(SELECT client_id, slug AS measure, month, team_id, recorded_by_id AS worker_id, total AS value,
+        CASE WHEN NOT far_enough OR towards_better IS NULL THEN ''
+             WHEN towards_better > %(threshold)s THEN 'improved'
+             WHEN towards_better < -%(threshold)s THEN 'worse'
+             ELSE 'no_change' END AS category
+   FROM changed)
+UNION ALL
+(SELECT DISTINCT ON (c.client_id, c.slug, item.key, c.month)
+        c.client_id, c.slug || '.' || item.key, c.month, c.team_id, c.recorded_by_id, a.value, ''
+   FROM check_in AS c
+   JOIN outcomes_answer AS a ON a.check_in_id = c.id
+   JOIN outcomes_instrumentitem AS item ON item.id = a.item_id
+  WHERE c.scoring = 'none' AND a.value IS NOT NULL
+  ORDER BY c.client_id, c.slug, item.key, c.month, c.taken_at DESC, c.created_at DESC, c.id DESC)
+"""
+
+CHECK_IN_MONTHS = (
+    "INSERT INTO reports_checkin_month (client_id, measure, month, team_id, worker_id, value, category) "
+    + PERSON_MONTHS
+    + " RETURNING team_id, month"
+)
+
+DELETE_PEOPLE = """
+DELETE FROM reports_checkin_month WHERE client_id = ANY(%(clients)s::uuid[]) RETURNING team_id, month
+"""
+
+DELETE_SCORES = """
+DELETE FROM reports_monthly_team_scores AS r
+ USING unnest(%(teams)s::uuid[], %(months)s::date[]) AS c(team_id, month)
+ WHERE r.team_id = c.team_id AND r.month = c.month
+"""
+
+# A team's month and each worker's part of it (check-ins whose worker is unknown count for
+# the team only: GROUPING() keeps a NULL worker from posing as the team's row).
+INSERT_SCORES = """
+INSERT INTO reports_monthly_team_scores (team_id, month, worker_id, measure, value, people)
+SELECT m.team_id, m.month, m.worker_id, m.measure, m.value, count(*)
+  FROM reports_checkin_month AS m
+  JOIN unnest(%(teams)s::uuid[], %(months)s::date[]) AS c(team_id, month)
+    ON m.team_id = c.team_id AND m.month = c.month
+ GROUP BY GROUPING SETS ((m.team_id, m.month, m.measure, m.value),
+                         (m.team_id, m.month, m.worker_id, m.measure, m.value))
+HAVING NOT (GROUPING(m.worker_id) = 0 AND m.worker_id IS NULL)
+"""
+
 TAKE_PENDING = "DELETE FROM reports_pending_change RETURNING source, team_id, day, client_id"
 
 
@@ -94,6 +185,8 @@ class Refreshed:
     """What a refresh rewrote (for the command's output and the tests)."""
 
     contact_cells: set[tuple[UUID, date]] = field(default_factory=set)
+    people: set[UUID] = field(default_factory=set)
+    score_cells: set[tuple[UUID, date]] = field(default_factory=set)
     pending: int = 0
     skipped: bool = False
 
@@ -109,21 +202,61 @@ def _zone() -> str:
     return timezone.get_current_timezone_name()
 
 
-def rewrite_contact_cells(cells: Iterable[tuple[UUID, date]]) -> None:
+def rewrite_contact_cells(cells: set[tuple[UUID, date]]) -> None:
     """Recompute the contacts and services rollups of these (team, month) cells."""
-    ordered = sorted(cells)
-    if not ordered:
+    if not cells:
         return
-    params: dict[str, Any] = {
-        "teams": [str(team) for team, _ in ordered],
-        "months": [month for _, month in ordered],
-        "zone": _zone(),
-    }
+    params = _cells({"zone": _zone()}, cells)
     with connection.cursor() as cursor:
         cursor.execute(DELETE_CONTACTS, params)
         cursor.execute(DELETE_SERVICES, params)
         cursor.execute(INSERT_CONTACTS, params)
         cursor.execute(INSERT_SERVICES, params)
+
+
+def _cells(params: dict[str, Any], cells: Iterable[tuple[UUID, date]]) -> dict[str, Any]:
+    ordered = sorted(cells)
+    return params | {"teams": [str(team) for team, _ in ordered], "months": [month for _, month in ordered]}
+
+
+def person_months_params(
+    *, people: Iterable[UUID] | None = None, teams: Iterable[UUID] = (), starts: Any = None, ends: Any = None
+) -> dict[str, Any]:
+    """PERSON_MONTHS' parameters: everyone's (people None), these people's, or with `starts`
+    and `ends`, everyone with a check-in of `teams` in that time."""
+    in_period = starts is not None
+    return {
+        "zone": _zone(),
+        "everyone": people is None and not in_period,
+        "clients": [str(person) for person in people or []],
+        "in_period": in_period,
+        "teams": [str(team) for team in teams],
+        "starts": starts,
+        "ends": ends,
+        "threshold": RCI_THRESHOLD,
+        "min_days": CHANGE_MIN_DAYS,
+    }
+
+
+def rewrite_people(people: set[UUID] | None) -> set[tuple[UUID, date]]:
+    """Recompute these people's monthly check-in rows (everyone's: None), then the score
+    distributions of every (team, month) they were in before or are in now."""
+    if people is not None and not people:
+        return set()
+    params = person_months_params(people=people)
+    cells: set[tuple[UUID, date]] = set()
+    with connection.cursor() as cursor:
+        if people is None:
+            cursor.execute("DELETE FROM reports_checkin_month RETURNING team_id, month")
+        else:
+            cursor.execute(DELETE_PEOPLE, params)
+        cells |= {(UUID(str(team)), month) for team, month in cursor.fetchall()}
+        cursor.execute(CHECK_IN_MONTHS, params)
+        cells |= {(UUID(str(team)), month) for team, month in cursor.fetchall()}
+        if cells:
+            cursor.execute(DELETE_SCORES, _cells({}, cells))
+            cursor.execute(INSERT_SCORES, _cells({}, cells))
+    return cells
 
 
 def _lock(*, wait: bool) -> bool:
@@ -159,10 +292,13 @@ def refresh(*, wait: bool = True) -> Refreshed:
         cursor.execute(TAKE_PENDING)
         pending = cursor.fetchall()
     result = Refreshed(pending=len(pending))
-    for source, team_id, day, _client_id in pending:
+    for source, team_id, day, client_id in pending:
         if source == "contacts" and team_id is not None and day is not None:
             result.contact_cells |= {(UUID(str(team_id)), month) for month in months_of_utc_day(day)}
+        elif source == "checkins" and client_id is not None:
+            result.people.add(UUID(str(client_id)))
     rewrite_contact_cells(result.contact_cells)
+    result.score_cells = rewrite_people(result.people)
     _mark_refreshed(rebuilt=False)
     return result
 
@@ -183,5 +319,8 @@ def rebuild() -> Refreshed:
         cursor.execute(ALL_CONTACT_CELLS, {"zone": _zone()})
         cells = {(UUID(str(team)), month) for team, month in cursor.fetchall()}
     rewrite_contact_cells(cells)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_monthly_team_scores")
+    score_cells = rewrite_people(None)
     _mark_refreshed(rebuilt=True)
-    return Refreshed(contact_cells=cells, pending=pending)
+    return Refreshed(contact_cells=cells, score_cells=score_cells, pending=pending)

@@ -10,11 +10,14 @@ other (bench/: `dashboard_live_over_rollup`).
   (independently of the refresh's SQL, so the test checks that SQL too).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -22,7 +25,8 @@ from django.utils import timezone
 from core.dates import add_months
 from encounters.models import Encounter, ServiceProvided
 
-from .models import MonthlyTeamContacts, MonthlyTeamServices
+from .models import MonthlyTeamContacts, MonthlyTeamScores, MonthlyTeamServices
+from .rollups import PERSON_MONTHS, person_months_params
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,12 @@ class ServiceCounts:
 ContactRows = dict[tuple[UUID, date, int | None], ContactCounts]
 # (team, month, service type): the whole team's, or the scope's worker's when it has one.
 ServiceRows = dict[tuple[UUID, date, UUID], ServiceCounts]
+# (team, month, measure, value) -> people who gave that value (their latest that month).
+ScoreRows = dict[tuple[UUID, date, str, Decimal], int]
+# (team, category) -> people, by the change at their latest month in the period with that
+# team; team None: all the scope's teams together (each person once, at their latest).
+# Category "" is a person without a reliable change yet (one check-in, or under 28 days).
+ChangeRows = dict[tuple[UUID | None, str], int]
 
 
 class Source(Protocol):
@@ -81,9 +91,73 @@ class Source(Protocol):
         """Services per team, month and type: the team's, or the scope's worker's (one query)."""
         ...
 
+    def scores(self, scope: Scope, measures: Sequence[str]) -> ScoreRows:
+        """Distributions per team, month and measure: the team's, or its worker's (one query)."""
+        ...
+
+    def changes(self, scope: Scope, measure: str) -> ChangeRows:
+        """Reliable change counts per team and for the scope's teams together (one query)."""
+        ...
+
 
 def _in_scope_months(scope: Scope) -> Q:
     return Q(team_id__in=scope.team_ids, month__gte=scope.first, month__lte=scope.last)
+
+
+# A person's latest month in the period with each team (and the scope's worker), and with
+# any of the scope's teams; `months` is the rollup table, or the same rows made on the fly.
+CHANGE_COUNTS = """
+, latest AS (
+    SELECT DISTINCT ON (client_id, team_id) client_id, team_id, month, category
+      FROM months
+     WHERE measure = %(measure)s AND team_id = ANY(%(teams)s::uuid[])
+       AND month >= %(first)s AND month <= %(last)s
+       AND (%(any_worker)s OR worker_id = %(worker)s)
+     ORDER BY client_id, team_id, month DESC
+), overall AS (
+    SELECT DISTINCT ON (client_id) client_id, category FROM latest ORDER BY client_id, month DESC
+)
+SELECT team_id, category, count(*) FROM latest GROUP BY team_id, category
+UNION ALL
+SELECT NULL, category, count(*) FROM overall GROUP BY category
+"""
+
+# Constant strings put together (no value is ever formatted into SQL here).
+ROLLUP_CHANGES = "WITH months AS (SELECT * FROM reports_checkin_month)" + CHANGE_COUNTS  # noqa: S608
+LIVE_CHANGES = "WITH months AS (" + PERSON_MONTHS + ")" + CHANGE_COUNTS
+
+LIVE_SCORES = (
+    "WITH months AS ("
+    + PERSON_MONTHS
+    + """)
+SELECT team_id, month, measure, value, count(*)
+  FROM months
+ WHERE measure = ANY(%(measures)s) AND team_id = ANY(%(teams)s::uuid[])
+   AND month >= %(first)s AND month <= %(last)s
+   AND (%(any_worker)s OR worker_id = %(worker)s)
+ GROUP BY team_id, month, measure, value
+"""
+)
+
+
+def _change_params(scope: Scope, measure: str) -> dict[str, Any]:
+    return {
+        "measure": measure,
+        "teams": [str(team) for team in scope.team_ids],
+        "first": scope.first,
+        "last": scope.last,
+        "any_worker": scope.worker_id is None,
+        "worker": scope.worker_id,
+    }
+
+
+def _change_rows(sql: str, params: dict[str, Any]) -> ChangeRows:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (UUID(str(team)) if team is not None else None, category): count
+            for team, category, count in cursor.fetchall()
+        }
 
 
 class RollupSource:
@@ -101,6 +175,16 @@ class RollupSource:
             .values_list("team_id", "month", "service_type_id", "given", "quantity", "people")
         )
         return {(team, month, service): ServiceCounts(*counts) for team, month, service, *counts in rows}
+
+    def scores(self, scope: Scope, measures: Sequence[str]) -> ScoreRows:
+        worker = Q(worker_id=scope.worker_id) if scope.worker_id is not None else Q(worker__isnull=True)
+        rows = MonthlyTeamScores.objects.filter(_in_scope_months(scope), worker, measure__in=measures).values_list(
+            "team_id", "month", "measure", "value", "people"
+        )
+        return {(team, month, measure, value): people for team, month, measure, value, people in rows}
+
+    def changes(self, scope: Scope, measure: str) -> ChangeRows:
+        return _change_rows(ROLLUP_CHANGES, _change_params(scope, measure))
 
 
 def _local_month(value: datetime) -> date:
@@ -155,3 +239,18 @@ class LiveSource:
             )
             for row in rows
         }
+
+    def _person_months(self, scope: Scope) -> dict[str, Any]:
+        return person_months_params(teams=scope.team_ids, starts=scope.starts, ends=scope.ends)
+
+    def scores(self, scope: Scope, measures: Sequence[str]) -> ScoreRows:
+        params = self._person_months(scope) | _change_params(scope, "") | {"measures": list(measures)}
+        with connection.cursor() as cursor:
+            cursor.execute(LIVE_SCORES, params)
+            return {
+                (UUID(str(team)), month, measure, value): people
+                for team, month, measure, value, people in cursor.fetchall()
+            }
+
+    def changes(self, scope: Scope, measure: str) -> ChangeRows:
+        return _change_rows(LIVE_CHANGES, self._person_months(scope) | _change_params(scope, measure))

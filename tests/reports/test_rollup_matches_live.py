@@ -1,6 +1,8 @@
 """The rollups give exactly the numbers a direct query gives, on random data, after every
 kind of change: new contacts, corrections that move a contact to another month or change
-its services, deletions, a merge moving contacts to another person, anonymous groups.
+its services, deletions, a merge moving contacts and check-ins to another person,
+anonymous groups, check-ins entered late (before a person's baseline), with items declined,
+by workers of several teams, removed, or with an answer changed.
 
 Months are local calendar months: the programme's zone here is half an hour off UTC
 (Asia/Kolkata, +05:30), so a contact at 20:00 UTC on the last day of a month belongs to
@@ -19,9 +21,13 @@ from accounts.models import Membership, Team, User
 from clients.models import Client
 from core.dates import add_months
 from encounters.models import Encounter, ServiceProvided, ServiceType
+from outcomes.models import Answer, CheckIn
 from reports import rollups
+from reports.figures import MEASURES, WHO5
 from reports.sources import LiveSource, RollupSource, Scope
 from tests.factories import ClientFactory, MembershipFactory, TeamFactory
+
+from .helpers import check_in, instrument
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +58,26 @@ class World:
         }
         self.people: list[Client] = [ClientFactory.create(home_team=rng.choice(self.teams)) for _ in range(15)]
         self.types = list(ServiceType.objects.all())
+        self.instruments = [instrument("who5"), instrument("self_ratings")]
+
+    def check_in(self, count: int) -> None:
+        """Check-ins over the months (some before a person's first one), a few items declined."""
+        rng = self.rng
+        for _ in range(count):
+            person, of = rng.choice(self.people), rng.choice(self.instruments)
+            scale = 5 if of.slug == "who5" else 10
+            values = [None if rng.random() < 0.08 else rng.randint(0, scale) for _ in range(of.items.count())]
+            team = rng.choice(self.teams) if rng.random() < 0.2 else person.home_team
+            by = rng.choice([*self.workers[team], None])
+            check_in(person, of, values, at=random_time(rng, self.first), by=by, team=team)
+
+    def change_check_ins(self) -> None:
+        rng = self.rng
+        check_ins = list(CheckIn.objects.all())
+        for gone in rng.sample(check_ins, 2):
+            gone.delete()
+        answers = list(Answer.objects.filter(value__isnull=False, check_in__instrument__slug="self_ratings"))
+        Answer.objects.filter(pk=rng.choice(answers).pk).update(value=rng.randint(0, 10))
 
     def log(self, count: int) -> None:
         rng = self.rng
@@ -87,6 +113,7 @@ class World:
     def merge(self) -> None:
         kept, merged = self.rng.sample(self.people, 2)
         Encounter.objects.filter(client=merged).update(client=kept)
+        CheckIn.objects.filter(client=merged).update(client=kept)
 
 
 def scopes(world: World) -> list[Scope]:
@@ -104,6 +131,8 @@ def assert_agree(world: World) -> None:
     for scope in scopes(world):
         assert rollup.contacts(scope) == live.contacts(scope), scope
         assert rollup.services(scope) == live.services(scope), scope
+        assert rollup.scores(scope, MEASURES) == live.scores(scope, MEASURES), scope
+        assert rollup.changes(scope, WHO5) == live.changes(scope, WHO5), scope
 
 
 @override_settings(TIME_ZONE=ZONE)
@@ -111,23 +140,33 @@ def assert_agree(world: World) -> None:
 def test_rollups_match_a_direct_query_after_every_kind_of_change(seed: int) -> None:
     world = World(random.Random(seed), date(2026, 1, 1))
     world.log(60)
+    world.check_in(80)
     rollups.refresh()
     assert_agree(world)
 
     world.log(20)
     world.correct(10)
+    world.check_in(30)
     rollups.refresh()
     assert_agree(world)
 
     world.delete(5)
     world.merge()
     world.log(5)
+    world.change_check_ins()
     rollups.refresh()
     assert_agree(world)
 
     # A rebuild from scratch gives the same rows as the incremental path.
-    incremental = {scope: (RollupSource().contacts(scope), RollupSource().services(scope)) for scope in scopes(world)}
+    def everything(scope: Scope) -> tuple[object, ...]:
+        rollup = RollupSource()
+        return (
+            rollup.contacts(scope),
+            rollup.services(scope),
+            rollup.scores(scope, MEASURES),
+            rollup.changes(scope, WHO5),
+        )
+
+    incremental = {scope: everything(scope) for scope in scopes(world)}
     rollups.rebuild()
-    assert incremental == {
-        scope: (RollupSource().contacts(scope), RollupSource().services(scope)) for scope in scopes(world)
-    }
+    assert incremental == {scope: everything(scope) for scope in scopes(world)}

@@ -1,0 +1,545 @@
+"""The dashboards' figures, built from a source (reports/sources.py) and a few live counts.
+
+Plain data for the templates and charts: months in order with zeros where nothing
+happened, per-team summaries for the organisation view. Nothing here reads a name of a
+person served, a note, or anything about drug use: wellbeing, goals, contacts, services,
+overdose responses and workload only (DESIGN.md, principle 1).
+
+What is counted, and for whom:
+- contacts, services and their people: the team that logged the contact; "people seen" is
+  distinct registered people in a team's month (added up over months and teams);
+- wellbeing: each person once a month, their latest value that month, with the team and
+  worker of that check-in (reports/models.py, CheckInMonth); monthly mean, median and
+  quartiles are exact, read from the distributions (`Distribution`);
+- reliable change: people with a WHO-5 total in the period, by the change from their first
+  total ever to their latest in the period, among those whose two are 28 days apart or more;
+- goals: goals/stats.py (the team the goal was set in); overdose responses: the team that
+  responded; the "right now" counts: people whose home team it is now.
+The worker filter applies to contacts, services, wellbeing, change and overdose responses
+(the worker who logged, took or recorded them); goals and the "right now" counts are the
+whole team's.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts.models import User
+from clients.models import Client, Consent
+from clients.services.consent import SOON_DAYS
+from encounters.models import OverdoseResponse, Referral, ServiceType
+from goals.stats import monthly_goal_numbers
+from outcomes.change import Category
+from outcomes.instruments import SELF_RATINGS as SELF_RATINGS_SPEC
+from outcomes.instruments import WHO5 as WHO5_SPEC
+
+from .sources import ChangeRows, ContactCounts, ContactRows, Scope, ScoreRows, ServiceRows, Source
+
+WHO5 = WHO5_SPEC.slug
+# (measure, label msgid): the three self-ratings, 0 to 10.
+SELF_RATINGS = [(f"{SELF_RATINGS_SPEC.slug}.{item.key}", item.wording) for item in SELF_RATINGS_SPEC.items]
+MEASURES = [WHO5, *(measure for measure, _label in SELF_RATINGS)]
+# Shown by name in the monthly contacts table, whatever the catalogue calls them now.
+SYRINGES, NALOXONE = "sterile-syringes", "naloxone-kit"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many people gave each value: exact mean and percentiles, and additive."""
+
+    counts: Mapping[Decimal, int]
+
+    @property
+    def people(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def mean(self) -> float | None:
+        if not self.people:
+            return None
+        return float(sum(value * count for value, count in self.counts.items())) / self.people
+
+    def percentile(self, share: float) -> float | None:
+        """As PostgreSQL's percentile_cont: linear between the two nearest ranks."""
+        if not self.people:
+            return None
+        position = share * (self.people - 1)
+        low, high = self._at(math.floor(position)), self._at(math.ceil(position))
+        return low + (high - low) * (position - math.floor(position))
+
+    def _at(self, rank: int) -> float:
+        seen = 0
+        for value in sorted(self.counts):
+            seen += self.counts[value]
+            if rank < seen:
+                return float(value)
+        raise IndexError(rank)
+
+
+@dataclass(frozen=True)
+class ScoreMonth:
+    month: date
+    people: int
+    mean: float | None
+    median: float | None
+    lower: float | None  # 25th percentile
+    upper: float | None  # 75th percentile
+
+    @classmethod
+    def of(cls, month: date, distribution: Distribution) -> "ScoreMonth":
+        return cls(
+            month,
+            distribution.people,
+            distribution.mean,
+            distribution.percentile(0.5),
+            distribution.percentile(0.25),
+            distribution.percentile(0.75),
+        )
+
+
+@dataclass(frozen=True)
+class RatingMonth:
+    month: date
+    means: list[float | None]
+    people: list[int]
+
+
+@dataclass(frozen=True)
+class ChangeShares:
+    improved: int = 0
+    no_change: int = 0
+    worse: int = 0
+    not_yet: int = 0  # with a WHO-5 total in the period, but no reliable change yet
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> "ChangeShares":
+        return cls(
+            counts.get(Category.IMPROVED, 0),
+            counts.get(Category.NO_CHANGE, 0),
+            counts.get(Category.WORSE, 0),
+            counts.get("", 0),
+        )
+
+    @property
+    def eligible(self) -> int:
+        return self.improved + self.no_change + self.worse
+
+    @property
+    def checked_in(self) -> int:
+        return self.eligible + self.not_yet
+
+    def share(self, count: int) -> float | None:
+        return 100 * count / self.eligible if self.eligible else None
+
+    @property
+    def parts(self) -> list[tuple[str, str, int, float | None]]:
+        """(key, label, people, percent) in the order the dashboards show them."""
+        return [
+            (key, str(label), count, self.share(count))
+            for key, label, count in [
+                (Category.IMPROVED.value, Category.IMPROVED.label, self.improved),
+                (Category.NO_CHANGE.value, Category.NO_CHANGE.label, self.no_change),
+                (Category.WORSE.value, Category.WORSE.label, self.worse),
+            ]
+        ]
+
+
+@dataclass(frozen=True)
+class ContactMonth:
+    month: date
+    contacts: int
+    people_seen: int
+    anonymous_contacts: int
+    anonymous_people: int
+    syringes: int
+    naloxone_kits: int
+
+    @property
+    def people_reached(self) -> int:
+        return self.people_seen + self.anonymous_people
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    slug: str
+    label: str
+    category: str
+    counts_quantity: bool
+    unit: str
+    given: int  # contacts it was given at, in the period
+    quantity: int
+    people: int  # people reached in its busiest team-month (the small-number rule's count)
+
+
+@dataclass(frozen=True)
+class CategoryMonth:
+    month: date
+    given: list[int]  # per category, in Figures.categories' order
+
+    @property
+    def total(self) -> int:
+        return sum(self.given)
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    worker_id: int
+    name: str
+    contacts: int
+    people_per_month: float
+    people_last_month: int
+
+
+@dataclass(frozen=True)
+class GoalMonth:
+    month: date
+    goals_set: int
+    achieved: int
+    changed: int
+    set_aside: int
+
+
+@dataclass(frozen=True)
+class OverdoseMonth:
+    month: date
+    responses: int
+    doses: int
+    called: int
+
+
+@dataclass(frozen=True)
+class NowCounts:
+    """Right now (not the period): per team, and added up with `total`."""
+
+    not_seen: int = 0
+    consents_due: int = 0
+    followups_due: int = 0
+
+
+@dataclass
+class TeamSummary:
+    """One team's period, for the organisation view's table."""
+
+    team_id: UUID
+    name: str
+    contacts: int = 0
+    people_reached: int = 0  # in its busiest month (small-number rule)
+    people_seen_per_month: float = 0
+    syringes: int = 0
+    naloxone_kits: int = 0
+    change: ChangeShares = field(default_factory=ChangeShares)
+    goals_set: int = 0
+    achieved: int = 0
+    overdoses: int = 0
+    now: NowCounts = field(default_factory=NowCounts)
+
+
+@dataclass
+class Figures:
+    scope: Scope
+    contacts: list[ContactMonth]
+    services: list[ServiceLine]
+    categories: list[tuple[str, str]]  # (key, label) of the categories given in the period
+    category_months: list[CategoryMonth]
+    caseload: list[WorkerLoad]
+    goals: list[GoalMonth]
+    overdoses: list[OverdoseMonth]
+    wellbeing: list[ScoreMonth]
+    ratings: list[RatingMonth]
+    rating_labels: list[str]
+    change: ChangeShares
+    now: NowCounts
+    teams: list[TeamSummary]
+
+    @property
+    def months(self) -> list[date]:
+        return self.scope.months
+
+    @property
+    def total_contacts(self) -> int:
+        return sum(month.contacts for month in self.contacts)
+
+
+def _contact_months(
+    scope: Scope, rows: ContactRows, services: ServiceRows, slugs: dict[UUID, str]
+) -> list[ContactMonth]:
+    wanted = scope.worker_id
+    per_month: dict[date, ContactCounts] = defaultdict(ContactCounts)
+    for (_team, month, worker), counts in rows.items():
+        if worker == wanted:
+            before = per_month[month]
+            per_month[month] = ContactCounts(
+                before.contacts + counts.contacts,
+                before.anonymous_contacts + counts.anonymous_contacts,
+                before.anonymous_people + counts.anonymous_people,
+                before.people_seen + counts.people_seen,
+            )
+    given: dict[tuple[date, str], int] = defaultdict(int)
+    for (_team, month, service_type), service in services.items():
+        given[(month, slugs.get(service_type, ""))] += service.quantity
+    return [
+        ContactMonth(
+            month,
+            per_month[month].contacts,
+            per_month[month].people_seen,
+            per_month[month].anonymous_contacts,
+            per_month[month].anonymous_people,
+            given[(month, SYRINGES)],
+            given[(month, NALOXONE)],
+        )
+        for month in scope.months
+    ]
+
+
+def _services(
+    scope: Scope, rows: ServiceRows, types: Sequence[ServiceType]
+) -> tuple[list[ServiceLine], list[tuple[str, str]], list[CategoryMonth]]:
+    by_type: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_category: dict[tuple[date, str], int] = defaultdict(int)
+    kinds = {service_type.pk: service_type for service_type in types}
+    for (_team, month, service_type), counts in rows.items():
+        totals = by_type[service_type]
+        totals[0] += counts.given
+        totals[1] += counts.quantity
+        totals[2] = max(totals[2], counts.people)
+        by_category[(month, kinds[service_type].category)] += counts.given
+    lines = [
+        ServiceLine(
+            service_type.slug,
+            service_type.label,
+            service_type.category,
+            service_type.counts_quantity,
+            gettext(service_type.unit) if service_type.unit else "",
+            *by_type[service_type.pk],
+        )
+        for service_type in types
+        if service_type.pk in by_type
+    ]
+    given = {line.category for line in lines}
+    categories = [(key, str(label)) for key, label in ServiceType.Category.choices if key in given]
+    months = [CategoryMonth(month, [by_category[(month, key)] for key, _label in categories]) for month in scope.months]
+    return lines, categories, months
+
+
+def _caseload(scope: Scope, rows: ContactRows, names: Mapping[int, str]) -> list[WorkerLoad]:
+    contacts: dict[int, int] = defaultdict(int)
+    people: dict[tuple[int, date], int] = defaultdict(int)
+    for (_team, month, worker), counts in rows.items():
+        if worker is not None and (scope.worker_id is None or worker == scope.worker_id):
+            contacts[worker] += counts.contacts
+            people[(worker, month)] += counts.people_seen
+    months = scope.months
+    loads = [
+        WorkerLoad(
+            worker,
+            names.get(worker, "?"),
+            contacts[worker],
+            sum(people[(worker, month)] for month in months) / len(months),
+            people[(worker, months[-1])],
+        )
+        for worker in contacts
+    ]
+    return sorted(loads, key=lambda load: (-load.contacts, load.name))
+
+
+def _distributions(rows: ScoreRows) -> dict[tuple[UUID | None, date, str], dict[Decimal, int]]:
+    """Per (team, month, measure), and per (None, month, measure) for all teams together."""
+    found: dict[tuple[UUID | None, date, str], dict[Decimal, int]] = defaultdict(lambda: defaultdict(int))
+    for (team, month, measure, value), people in rows.items():
+        found[(team, month, measure)][value] += people
+        found[(None, month, measure)][value] += people
+    return found
+
+
+def _wellbeing(scope: Scope, rows: ScoreRows) -> tuple[list[ScoreMonth], list[RatingMonth]]:
+    found = _distributions(rows)
+    wellbeing = [ScoreMonth.of(month, Distribution(found.get((None, month, WHO5), {}))) for month in scope.months]
+    ratings = []
+    for month in scope.months:
+        distributions = [Distribution(found.get((None, month, measure), {})) for measure, _label in SELF_RATINGS]
+        ratings.append(
+            RatingMonth(month, [d.mean for d in distributions], [d.people for d in distributions]),
+        )
+    return wellbeing, ratings
+
+
+def _goals(scope: Scope) -> tuple[list[GoalMonth], dict[UUID, tuple[int, int]]]:
+    numbers = monthly_goal_numbers(team_ids=scope.team_ids, since=scope.first, until=scope.last)
+    per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_team: dict[UUID, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for row in numbers:
+        counts = per_month[row.month]
+        for index, value in enumerate((row.goals_set, row.achieved, row.changed, row.set_aside)):
+            counts[index] += value
+        goals_set, achieved = per_team[row.team_id]
+        per_team[row.team_id] = (goals_set + row.goals_set, achieved + row.achieved)
+    return [GoalMonth(month, *per_month[month]) for month in scope.months], per_team
+
+
+def _overdoses(scope: Scope) -> tuple[list[OverdoseMonth], dict[UUID, int]]:
+    """The teams' responses per month (overdose_team_when_idx: a range per team). One query."""
+    responses = OverdoseResponse.objects.filter(
+        team_id__in=scope.team_ids, happened_at__gte=scope.starts, happened_at__lt=scope.ends
+    )
+    if scope.worker_id is not None:
+        responses = responses.filter(created_by_id=scope.worker_id)
+    rows = (
+        responses.annotate(month=TruncMonth("happened_at"))
+        .values("team_id", "month")
+        .annotate(
+            n=Count("id"),
+            doses=Coalesce(Sum("naloxone_doses"), 0),
+            called=Count("id", filter=Q(emergency_services=OverdoseResponse.EmergencyServices.CALLED)),
+        )
+        .order_by()
+    )
+    per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_team: dict[UUID, int] = defaultdict(int)
+    for row in rows:
+        counts = per_month[timezone.localtime(row["month"]).date().replace(day=1)]
+        counts[0], counts[1], counts[2] = counts[0] + row["n"], counts[1] + row["doses"], counts[2] + row["called"]
+        per_team[row["team_id"]] += row["n"]
+    return [OverdoseMonth(month, *per_month[month]) for month in scope.months], per_team
+
+
+def now_counts(team_ids: Sequence[UUID]) -> dict[UUID, NowCounts]:
+    """Per team, right now: people not seen for ALONGSIDE_NOT_SEEN_DAYS days (active, not
+    merged: client_team_not_seen_idx), consents due for renewal within 30 days or past (as
+    clients:consents_expiring lists them), open referrals due for follow-up today or earlier
+    (referral_open_followup_idx). Three queries."""
+    cutoff = timezone.now() - timedelta(days=settings.ALONGSIDE_NOT_SEEN_DAYS)
+    not_seen = dict(
+        Client.objects.filter(home_team_id__in=team_ids, status=Client.Status.ACTIVE, merged_into__isnull=True)
+        .annotate(seen_at=Coalesce("last_seen_at", "created_at"))
+        .filter(seen_at__lt=cutoff)
+        .values("home_team_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("home_team_id", "n")
+    )
+    consents = dict(_consents_due(team_ids).values_list("client__home_team_id").annotate(n=Count("id")).order_by())
+    today = timezone.localdate()
+    followups = dict(
+        Referral.objects.open()
+        .filter(team_id__in=team_ids, follow_up_on__lte=today)
+        .values("team_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("team_id", "n")
+    )
+    return {team: NowCounts(not_seen.get(team, 0), consents.get(team, 0), followups.get(team, 0)) for team in team_ids}
+
+
+def _consents_due(team_ids: Sequence[UUID]) -> QuerySet[Consent]:
+    """clients.services.consent.expiring_consents' rows, unsorted and unlimited, for counting
+    (tests/reports/test_figures.py checks that the two agree)."""
+    later = Consent.objects.filter(client=OuterRef("client"), kind=OuterRef("kind")).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    due = timezone.localdate() + timedelta(days=SOON_DAYS)
+    return Consent.objects.filter(
+        client__home_team_id__in=team_ids,
+        client__merged_into__isnull=True,
+        kind__is_active=True,
+        decision=Consent.Decision.GIVEN,
+        expires_on__lte=due,
+    ).exclude(Exists(later))
+
+
+def _total(counts: Iterable[NowCounts]) -> NowCounts:
+    total = NowCounts()
+    for each in counts:
+        total = NowCounts(
+            total.not_seen + each.not_seen,
+            total.consents_due + each.consents_due,
+            total.followups_due + each.followups_due,
+        )
+    return total
+
+
+def worker_names(ids: Iterable[int]) -> dict[int, str]:
+    """Staff names for the caseload table (one query)."""
+    users = User.objects.filter(pk__in=list(ids)).only("first_name", "last_name", "username")
+    return {user.pk: user.get_full_name() or user.username for user in users}
+
+
+def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], workers: bool = True) -> Figures:
+    """Everything a dashboard shows for the scope, from `source`, in a fixed number of queries."""
+    contact_rows = source.contacts(scope)
+    service_rows = source.services(scope)
+    types = list(ServiceType.objects.all())
+    lines, categories, category_months = _services(scope, service_rows, types)
+    score_rows = source.scores(scope, MEASURES)
+    wellbeing, ratings = _wellbeing(scope, score_rows)
+    change_rows = source.changes(scope, WHO5)
+    goals, goals_per_team = _goals(scope)
+    overdoses, overdoses_per_team = _overdoses(scope)
+    now = now_counts(scope.team_ids)
+    caseload = []
+    if workers:
+        ids = {worker for (_team, _month, worker) in contact_rows if worker is not None}
+        caseload = _caseload(scope, contact_rows, worker_names(ids))
+    figures = Figures(
+        scope=scope,
+        contacts=_contact_months(scope, contact_rows, service_rows, {t.pk: t.slug for t in types}),
+        services=lines,
+        categories=categories,
+        category_months=category_months,
+        caseload=caseload,
+        goals=goals,
+        overdoses=overdoses,
+        wellbeing=wellbeing,
+        ratings=ratings,
+        rating_labels=[gettext(label) for _measure, label in SELF_RATINGS],
+        change=ChangeShares.of({category: n for (team, category), n in change_rows.items() if team is None}),
+        now=_total(now.values()),
+        teams=[],
+    )
+    figures.teams = _team_summaries(
+        scope, team_names, contact_rows, service_rows, {t.pk: t.slug for t in types}, change_rows
+    )
+    for summary in figures.teams:
+        summary.goals_set, summary.achieved = goals_per_team.get(summary.team_id, (0, 0))
+        summary.overdoses = overdoses_per_team.get(summary.team_id, 0)
+        summary.now = now.get(summary.team_id, NowCounts())
+    return figures
+
+
+def _team_summaries(
+    scope: Scope,
+    team_names: Mapping[UUID, str],
+    contacts: ContactRows,
+    services: ServiceRows,
+    slugs: Mapping[UUID, str],
+    changes: ChangeRows,
+) -> list[TeamSummary]:
+    summaries = {team: TeamSummary(team, team_names.get(team, "")) for team in scope.team_ids}
+    for (team, _month, worker), counts in contacts.items():
+        if worker == scope.worker_id and team in summaries:
+            summary = summaries[team]
+            summary.contacts += counts.contacts
+            summary.people_reached = max(summary.people_reached, counts.people_seen + counts.anonymous_people)
+            summary.people_seen_per_month += counts.people_seen / len(scope.months)
+    for (team, _month, service_type), service in services.items():
+        if team in summaries and slugs.get(service_type) == SYRINGES:
+            summaries[team].syringes += service.quantity
+        elif team in summaries and slugs.get(service_type) == NALOXONE:
+            summaries[team].naloxone_kits += service.quantity
+    per_team: dict[UUID, dict[str, int]] = defaultdict(dict)
+    for (changed_team, category), count in changes.items():
+        if changed_team is not None:
+            per_team[changed_team][category] = count
+    for team_id, categories in per_team.items():
+        if team_id in summaries:
+            summaries[team_id].change = ChangeShares.of(categories)
+    return sorted(summaries.values(), key=lambda summary: summary.name)
