@@ -136,8 +136,18 @@ class Instrument(models.Model):
         return gettext(self.instructions) if self.is_builtin and self.instructions else self.instructions
 
     @property
+    def licence_label(self) -> str:
+        return gettext(self.licence) if self.is_builtin and self.licence else self.licence
+
+    @property
     def has_total(self) -> bool:
         return self.scoring != self.Scoring.NONE
+
+    @property
+    def answers_needed(self) -> int:
+        """How many answered items a total needs (reads the items: prefetch them)."""
+        count = len(self.items.all())
+        return min(self.min_answered or count, count)
 
 
 class InstrumentItem(models.Model):
@@ -233,7 +243,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """Oldest first, with the instrument version and the answers (two more queries)."""
         return (
             self.select_related("instrument", "recorded_by")
-            .prefetch_related(models.Prefetch("answers", Answer.objects.select_related("item")))
+            .prefetch_related(models.Prefetch("answers", Answer.objects.select_related("item__instrument")))
             .order_by("taken_at", "created_at")
         )
 

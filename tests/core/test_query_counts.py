@@ -38,8 +38,9 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "Robin"}, 5),
     "register": ("get", lambda p, e: reverse("clients:register"), None, 3),
     # Sections: safety flags 1, identity (aliases) 1, consent (kinds, decisions) 2, goals 1 (2 with goals:
-    # steps; tests/goals/test_query_counts.py), referrals 1.
-    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 14),
+    # steps; tests/goals/test_query_counts.py), referrals 1, wellbeing 2 (check-ins, instruments offered;
+    # 3 with check-ins: tests/clients/test_query_counts_outcomes.py).
+    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 16),
     "log a contact": ("get", lambda p, e: reverse("encounters:log"), None, 8),
     "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "Robin"}, 7),
     # ... its overdose response comes with the contact (a join); referrals made or updated there: 1.

@@ -1,0 +1,288 @@
+"""Recording check-ins, keeping the drafts of Log a contact, and versioning instruments.
+
+Every function here validates the answers against the instrument version first and refuses
+(CheckInRefused, nothing stored) an answer outside an item's scale or for an item the
+version does not have; then it computes the total by the version's rule (outcomes/scoring.py)
+and writes the rows and the audit event in one transaction.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import record
+from clients.models import Client
+from encounters.models import Encounter
+
+from . import scoring
+from .models import Answer, CheckIn, CheckInDraft, Instrument, InstrumentItem
+
+# A draft whose contact was not saved within this time is thrown away (its contact will
+# never be saved: the log form's id is made afresh each time the page is opened).
+DRAFT_MAX_AGE = timedelta(hours=12)
+
+Answers = Mapping[UUID, int | None]  # item id -> value, or None for "prefer not to say"
+
+
+def _unknown_item() -> str:
+    return _("An answer was sent for a question that is not in this questionnaire. Nothing was saved.")
+
+
+class CheckInRefused(Exception):
+    """The answers cannot be stored as given; the message says why, in words for the worker."""
+
+
+def check_answers(instrument: Instrument, items: Sequence[InstrumentItem], answers: Answers) -> None:
+    """Refuse answers for items the version does not have, or outside an item's answers."""
+    by_id = {item.pk: item for item in items}
+    if any(item_id not in by_id for item_id in answers):
+        raise CheckInRefused(
+            _("An answer was sent for a question that is not in this questionnaire. Nothing was saved.")
+        )
+    for item_id, value in answers.items():
+        if value is not None and not by_id[item_id].accepts(value):
+            raise CheckInRefused(
+                _("%(value)s is not one of the answers to “%(question)s”. Nothing was saved.")
+                % {"value": value, "question": by_id[item_id].text}
+            )
+    if not answers:
+        raise CheckInRefused(_("Nothing to save: give at least one answer, or “prefer not to say”."))
+
+
+def _items(instrument: Instrument) -> list[InstrumentItem]:
+    return list(instrument.items.all())
+
+
+def _audit(request: HttpRequest, check_in: CheckIn, answers: Answers, **details: Any) -> None:
+    declined = sum(1 for value in answers.values() if value is None)
+    record(
+        action=AuditEvent.Action.CHECK_IN_RECORDED,
+        request=request,
+        target=check_in,
+        client_id=check_in.client_id,
+        details={"instrument": check_in.instrument.slug, "version": check_in.instrument.version}
+        | {"answered": len(answers) - declined, "declined": declined}
+        | details,
+    )
+
+
+def record_check_in(
+    *,
+    request: HttpRequest,
+    client: Client,
+    instrument: Instrument,
+    answers: Answers,
+    recorded_by: User,
+    encounter: Encounter | None = None,
+    taken_at: datetime | None = None,
+) -> CheckIn:
+    """Store one check-in with its answers and total; the audit trail notes it."""
+    items = _items(instrument)
+    check_answers(instrument, items, answers)
+    with transaction.atomic():
+        check_in = CheckIn.objects.create(
+            client=client,
+            team_id=client.home_team_id,
+            encounter=encounter,
+            instrument=instrument,
+            taken_at=taken_at or (encounter.happened_at if encounter else timezone.now()),
+            recorded_by=recorded_by,
+            total=scoring.total(instrument, items, answers),
+        )
+        Answer.objects.bulk_create(
+            Answer(check_in=check_in, item_id=item_id, value=value, is_declined=value is None)
+            for item_id, value in answers.items()
+        )
+        _audit(request, check_in, answers, **({"contact": str(encounter.pk)} if encounter else {}))
+    return check_in
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    """What happened to answers given inside Log a contact."""
+
+    total: Decimal | None
+    answered: int
+    declined: int
+    check_in: CheckIn | None = None  # set when the contact was already saved
+
+
+def save_draft(
+    *,
+    request: HttpRequest,
+    client: Client,
+    instrument: Instrument,
+    contact_id: UUID,
+    answers: Answers,
+    recorded_by: User,
+) -> DraftSaved:
+    """Keep the answers given so far for the contact being logged (all of them, as they are now).
+
+    The database turns the draft into a check-in when the contact is saved (migration
+    0002). If the contact is already saved (the last answer arrived just after it), the
+    check-in is made or replaced here. The lock on the contact's id is the one the trigger
+    takes, so one of the two always sees the other.
+    """
+    items = _items(instrument)
+    check_answers(instrument, items, answers)
+    total = scoring.total(instrument, items, answers)
+    declined = sum(1 for value in answers.values() if value is None)
+    saved = DraftSaved(total=total, answered=len(answers) - declined, declined=declined)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(contact_id)])
+        encounter = Encounter.objects.filter(pk=contact_id, client=client).first()
+        if encounter is not None:
+            CheckIn.objects.filter(encounter=encounter, instrument__slug=instrument.slug).delete()
+            check_in = record_check_in(
+                request=request,
+                client=client,
+                instrument=instrument,
+                answers=answers,
+                recorded_by=recorded_by,
+                encounter=encounter,
+            )
+            return DraftSaved(total=total, answered=saved.answered, declined=declined, check_in=check_in)
+        CheckInDraft.objects.update_or_create(
+            contact_ref=contact_id,
+            client=client,
+            instrument=instrument,
+            defaults={
+                "team_id": client.home_team_id,
+                "recorded_by": recorded_by,
+                "answers": {str(item_id): value for item_id, value in answers.items()},
+                "total": total,
+                "updated_at": timezone.now(),
+            },
+        )
+        CheckInDraft.objects.filter(updated_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
+    return saved
+
+
+def draft_answers(*, contact_id: UUID, client: Client, instrument: Instrument) -> dict[UUID, int | None]:
+    """The answers kept so far for the contact being logged (the panel is drawn with them)."""
+    draft = CheckInDraft.objects.filter(contact_ref=contact_id, client=client, instrument=instrument).first()
+    if draft is None:
+        return {}
+    return {UUID(item_id): value for item_id, value in draft.answers.items()}
+
+
+# Instruments defined by data admins -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDefinition:
+    wording: str
+    scale_min: int
+    scale_max: int
+    is_reverse_scored: bool = False
+    low_label: str = ""
+    high_label: str = ""
+
+    def labels(self) -> list[dict[str, Any]]:
+        ends = [(self.scale_min, self.low_label), (self.scale_max, self.high_label)]
+        return [{"value": value, "label": label} for value, label in ends if label]
+
+
+INSTRUMENT_FIELDS = [
+    "name",
+    "instructions",
+    "licence",
+    "citation",
+    "is_active",
+    "scoring",
+    "factor",
+    "min_answered",
+    "higher_is_better",
+    "smallest_change",
+    "reliability",
+    "sd",
+    "norms_source",
+]
+
+
+def _write_version(instrument: Instrument, *, fields: Mapping[str, Any], items: Sequence[ItemDefinition]) -> Instrument:
+    """Save the instrument with these settings and exactly these items (replacing any it had)."""
+    for name, value in fields.items():
+        setattr(instrument, name, value)
+    rows = [
+        InstrumentItem(
+            order=order,
+            key=f"item-{order}",
+            wording=item.wording,
+            scale_min=item.scale_min,
+            scale_max=item.scale_max,
+            is_reverse_scored=item.is_reverse_scored,
+            labels=item.labels(),
+        )
+        for order, item in enumerate(items, start=1)
+    ]
+    instrument.total_min, instrument.total_max = scoring.total_range(instrument, rows) or (None, None)
+    instrument.save()
+    InstrumentItem.objects.filter(instrument=instrument).delete()
+    for row in rows:
+        row.instrument = instrument
+    InstrumentItem.objects.bulk_create(rows)
+    return instrument
+
+
+def define_instrument(
+    *, request: HttpRequest, user: User, slug: str, fields: Mapping[str, Any], items: Sequence[ItemDefinition]
+) -> Instrument:
+    """A new instrument, version 1."""
+    with transaction.atomic():
+        new = Instrument(slug=slug, version=1, is_current=True, created_by=user)
+        instrument = _write_version(new, fields=fields, items=items)
+        record(action=AuditEvent.Action.INSTRUMENT_CHANGED, request=request, target=instrument, details={"version": 1})
+    return instrument
+
+
+def is_in_use(instrument: Instrument) -> bool:
+    return (
+        CheckIn.objects.filter(instrument=instrument).exists()
+        or CheckInDraft.objects.filter(instrument=instrument).exists()
+    )
+
+
+def change_instrument(
+    *,
+    request: HttpRequest,
+    user: User,
+    instrument: Instrument,
+    fields: Mapping[str, Any],
+    items: Sequence[ItemDefinition],
+) -> Instrument:
+    """Change an instrument: in place while nothing uses this version, else as version n+1.
+
+    Past check-ins keep pointing at the version they were answered with, so their wording,
+    scale and total keep their meaning. Built-in instruments are defined in code: only
+    whether they are offered can change here.
+    """
+    with transaction.atomic():
+        current = Instrument.objects.select_for_update().get(pk=instrument.pk)
+        if current.is_builtin:
+            Instrument.objects.filter(pk=current.pk).update(is_active=fields["is_active"])
+            changed = current
+        elif is_in_use(current):
+            Instrument.objects.filter(pk=current.pk).update(is_current=False)
+            new = Instrument(slug=current.slug, version=current.version + 1, is_current=True, created_by=user)
+            changed = _write_version(new, fields=fields, items=items)
+        else:
+            changed = _write_version(current, fields=fields, items=items)
+        record(
+            action=AuditEvent.Action.INSTRUMENT_CHANGED,
+            request=request,
+            target=changed,
+            details={"version": changed.version, "previous": str(instrument.pk)},
+        )
+    return changed

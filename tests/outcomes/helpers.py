@@ -1,0 +1,35 @@
+"""Check-ins for tests, stored as the service stores them (answers and total)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.test import RequestFactory
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Client
+from outcomes.models import CheckIn, Instrument
+from outcomes.services import record_check_in
+
+
+def check_in(
+    client: Client,
+    instrument: Instrument,
+    values: Sequence[int | None],
+    *,
+    by: User,
+    at: datetime | None = None,
+) -> CheckIn:
+    """A check-in with `values` for the instrument's items in order (None: prefer not to say)."""
+    request = RequestFactory().post("/")
+    request.user = by
+    items = list(instrument.items.all())
+    answers = {item.pk: value for item, value in zip(items, values, strict=False)}
+    return record_check_in(
+        request=request,
+        client=client,
+        instrument=instrument,
+        answers=answers,
+        recorded_by=by,
+        taken_at=at or timezone.now(),
+    )
