@@ -153,17 +153,22 @@ def save_draft(
                 encounter=encounter,
             )
             return DraftSaved(total=total, answered=saved.answered, declined=declined, check_in=check_in)
-        CheckInDraft.objects.update_or_create(
+        draft = CheckInDraft(
             contact_ref=contact_id,
             client=client,
             instrument=instrument,
-            defaults={
-                "team_id": client.home_team_id,
-                "recorded_by": recorded_by,
-                "answers": {str(item_id): value for item_id, value in answers.items()},
-                "total": total,
-                "updated_at": timezone.now(),
-            },
+            team_id=client.home_team_id,
+            recorded_by=recorded_by,
+            answers={str(item_id): value for item_id, value in answers.items()},
+            total=total,
+            updated_at=timezone.now(),
+        )
+        # One statement: insert, or replace the answers kept so far (INSERT ... ON CONFLICT).
+        CheckInDraft.objects.bulk_create(
+            [draft],
+            update_conflicts=True,
+            unique_fields=["contact_ref", "client", "instrument"],
+            update_fields=["team", "recorded_by", "answers", "total", "updated_at"],
         )
         CheckInDraft.objects.filter(updated_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
     return saved
