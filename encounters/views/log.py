@@ -1,5 +1,8 @@
 """Log a contact: the worker's main job, on a phone."""
 
+from typing import Any
+
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -9,52 +12,62 @@ from accounts.decorators import team_member
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.types import AuthenticatedHttpRequest
-from encounters.forms import ANONYMOUS, EncounterForm
-from encounters.models import Encounter, ServiceType, Site
-from encounters.services.contacts import log_encounter
+from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
+from encounters.models import Encounter, Referral, Site
+from encounters.services.contacts import already_logged, log_contact_with_extras
 
 RECENT_PEOPLE = 8
+PAGE = "encounters/encounter_log.html"
+EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
 
 
 @team_member
 @require_http_methods(["GET", "POST"])
 def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Log a contact: who, when, where, what was given. One submit.
+    """Log a contact: who, when, where, what was given, and what else happened. One submit.
 
-    A POST with `find` only searches for a person (htmx swaps the picker; without
-    JavaScript the whole page comes back with everything typed kept).
+    A POST with `find` only redraws: a search for a person (htmx swaps the picker), or the
+    referral and overdose part for the person just chosen (`part=extras`). Without
+    JavaScript the whole page comes back, with everything typed kept. A submission whose
+    id is already stored (a double tap, a retry) goes to the same confirmation.
     """
-    service_types = list(ServiceType.objects.filter(is_active=True))
-    finding = request.method == "POST" and "find" in request.POST
-    if request.method == "POST" and not finding:
-        form = EncounterForm(request.POST, user=request.user, service_types=service_types)
-        if form.is_valid():
-            encounter = _save(request, form)
-            return redirect("encounters:detail", encounter_id=encounter.pk)
-    elif finding:
-        form = EncounterForm(initial=request.POST.dict(), user=request.user, service_types=service_types)
+    catalogue = Catalogue.for_user(request.user)
+    redraw = request.method == "POST" and "find" in request.POST
+    saving = request.method == "POST" and not redraw
+    if saving:
+        form = EncounterForm(request.POST, user=request.user, catalogue=catalogue)
+        if form.is_valid() and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user)):
+            return redirect("encounters:detail", encounter_id=earlier.pk)
+    elif redraw:
+        form = EncounterForm(initial=request.POST.dict(), user=request.user, catalogue=catalogue)
     else:
         person = Client.objects.visible_to(request.user).filter(code=normalise_code(request.GET.get("person", "")))
         initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=person.first())
-        form = EncounterForm(initial=initial, user=request.user, service_types=service_types)
-    query = request.POST.get("q", "").strip() if finding else ""
+        form = EncounterForm(initial=initial, user=request.user, catalogue=catalogue)
     chosen_code = str(form["who"].value() or "")
+    if redraw and request.htmx and request.POST.get("part") == EXTRAS:
+        chosen = _person(request, chosen_code)
+        extras = _extras(request, chosen, data=None, initial=request.POST)
+        return render(request, f"{PAGE}#extras", _context(form, chosen_code=chosen_code, chosen=chosen, extras=extras))
+    query = request.POST.get("q", "").strip() if redraw else ""
     options = _picker_people(request, query=query, chosen_code=chosen_code)
-    context = {
-        "form": form,
-        "query": query,
-        "chosen_code": chosen_code,
-        "options": options,
-        "chosen": next((person for person in options if person.code == chosen_code), None),
-        "anonymous": ANONYMOUS,
-    }
-    template = "encounters/encounter_log.html#picker" if finding and request.htmx else "encounters/encounter_log.html"
-    return render(request, template, context)
+    chosen = next((person for person in options if person.code == chosen_code), None)
+    extras = _extras(request, chosen, data=request.POST if saving else None, initial=request.POST if redraw else None)
+    if saving and form.is_valid() and extras.is_valid(anonymous=form.cleaned_data["who"] is None):
+        encounter = _save(request, form, extras)
+        return redirect("encounters:detail", encounter_id=encounter.pk)
+    context = _context(form, chosen_code=chosen_code, chosen=chosen, extras=extras)
+    context |= {"query": query, "options": options, "fresh_id": request.method == "GET"}
+    return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 
-def _save(request: AuthenticatedHttpRequest, form: EncounterForm) -> Encounter:
+def _context(form: EncounterForm, *, chosen_code: str, chosen: Client | None, extras: ExtrasForms) -> dict[str, Any]:
+    return {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
+
+
+def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:
     data = form.cleaned_data
-    encounter, _created = log_encounter(
+    encounter, _created = log_contact_with_extras(
         request=request,
         encounter_id=data["id"],
         worker=request.user,
@@ -65,8 +78,27 @@ def _save(request: AuthenticatedHttpRequest, form: EncounterForm) -> Encounter:
         site=data["site"],
         kind=data["kind"],
         services=form.services(),
+        age_band=data["age_band"],
+        gender=data["gender"],
+        note=data["note"],
+        extras=extras.extras(),
     )
     return encounter
+
+
+def _extras(request: AuthenticatedHttpRequest, chosen: Client | None, *, data: Any, initial: Any) -> ExtrasForms:
+    """Referral, follow-ups and overdose response: for a registered person only."""
+    open_referrals: list[Referral] = []
+    if chosen is not None:
+        referrals = Referral.objects.visible_to(request.user).open().filter(client=chosen)
+        open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))
+    return ExtrasForms(data, open_referrals=open_referrals, initial=initial)
+
+
+def _person(request: AuthenticatedHttpRequest, code: str) -> Client | None:
+    if not code or code == ANONYMOUS:
+        return None
+    return Client.objects.visible_to(request.user).current().filter(code=normalise_code(code)).first()
 
 
 def _last_site(request: AuthenticatedHttpRequest) -> Site | None:
@@ -83,7 +115,7 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
     """
     people = with_active_flags(Client.objects.visible_to(request.user).current().recent_first())
     options = list((people.matching(query) if query else people)[:RECENT_PEOPLE])
-    if chosen_code and chosen_code not in {person.code for person in options}:
+    if chosen_code not in {"", ANONYMOUS} | {person.code for person in options}:
         chosen = people.filter(code=normalise_code(chosen_code)).first()
         if chosen is not None:
             options.insert(0, chosen)

@@ -1,7 +1,9 @@
-// Quantity steppers on "Log a contact": the - and + buttons appear only with JavaScript;
-// without it the number fields work on their own.
+// Log a contact. Everything here is an extra: without JavaScript the form works as is.
 (function () {
   "use strict";
+
+  // Quantity steppers: the - and + buttons appear only with JavaScript; without it the
+  // number fields work on their own.
   function wire(root) {
     root.querySelectorAll(".step-button").forEach(function (button) {
       if (button.dataset.wired) { return; }
@@ -16,7 +18,58 @@
         input.dispatchEvent(new Event("change", { bubbles: true }));
       });
     });
+    // Buttons that only matter without JavaScript (htmx does their job).
+    root.querySelectorAll(".no-js-only").forEach(function (element) { element.hidden = true; });
   }
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+
+  // Age band, gender and head count: shown while Anonymous is chosen (or when they have an
+  // error to show). Hiding keeps what was typed.
+  function showAnonymousPart() {
+    var anonymous = document.querySelector(".log-form input[name='who'][value='anonymous']");
+    document.querySelectorAll(".anonymous-only").forEach(function (part) {
+      part.hidden = !((anonymous && anonymous.checked) || part.hasAttribute("data-has-errors"));
+    });
+  }
+
+  // The contact's id, made in the browser on a fresh form (the server's stays as a
+  // fallback). Runs before htmx starts, so every request of the page sees the same id.
+  var freshId = document.querySelector(".log-form input[name='id'][data-fresh]");
+  if (freshId && window.crypto && typeof window.crypto.randomUUID === "function") {
+    freshId.value = window.crypto.randomUUID();
+  }
+
+  // One submission at a time: a second tap while the first is on its way does nothing.
+  // After a while (a lost connection) or on coming back to the page, a retry goes through;
+  // it carries the same id, so the server stores the contact once.
+  var RETRY_AFTER_MS = 8000;
+  function release(form) {
+    if (!form.dataset.sending) { return; }
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+    var button = form.querySelector("button[name='save']");
+    if (button && button.dataset.label) { button.textContent = button.dataset.label; }
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("log-form")) { return; }
+    if (event.submitter && event.submitter.name === "find") { return; }
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    form.dataset.sending = "1";
+    form.setAttribute("aria-busy", "true");
+    var button = form.querySelector("button[name='save']");
+    if (button && form.dataset.busyLabel) {
+      button.dataset.label = button.textContent;
+      button.textContent = form.dataset.busyLabel;
+    }
+    window.setTimeout(function () { release(form); }, RETRY_AFTER_MS);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll(".log-form").forEach(release);
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "who") { showAnonymousPart(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () { wire(document); showAnonymousPart(); });
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();

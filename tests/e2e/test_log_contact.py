@@ -1,15 +1,17 @@
 """A worker on a phone: sign in, register a person, log contacts (named and anonymous)."""
 
+import time
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Locator, Page, expect
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from clients.models import Client
-from encounters.models import Encounter, Site
+from encounters.models import Encounter, OverdoseResponse, Referral, ServiceType, Site, TeamService
 from tests.factories import ClientFactory, EncounterFactory
 
 from .conftest import PageChecks, sign_in
@@ -54,6 +56,8 @@ def test_worker_registers_a_person_and_logs_a_contact(
     expect(page).to_have_url(live_server.url + reverse("encounters:log"))
     check_page()
     person_option(page, "Robin").tap()
+    expect(one_more(page, CONDOMS)).to_be_hidden()  # not a quick button: under More services
+    page.get_by_text("More services").tap()
     for service, quantity in [(SYRINGES, 3), (NALOXONE, 1), (CONDOMS, 2)]:
         for _ in range(quantity):
             one_more(page, service).tap()
@@ -70,18 +74,28 @@ def test_worker_registers_a_person_and_logs_a_contact(
     assert page.url == live_server.url + reverse("encounters:detail", kwargs={"encounter_id": encounter.pk})
 
 
-def test_worker_logs_an_anonymous_contact_with_a_head_count(
+def test_worker_logs_an_anonymous_group_contact_with_age_and_gender(
     page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
 ) -> None:
+    ClientFactory.create(home_team=site.team, preferred_name="Kim", last_seen_at=timezone.now())
     sign_in(page, check_page, live_server.url, worker)
 
     page.get_by_role("main").get_by_role("link", name="Log a contact").tap()
     expect(page).to_have_url(live_server.url + reverse("encounters:log"))
     check_page()
+    expect(page.get_by_label("How many people")).to_be_hidden()  # only while Anonymous is chosen
     person_option(page, "Anonymous contact").tap()
     page.get_by_label("How many people").fill("3")
+    page.get_by_label("Rough age").select_option(label="25 to 34")
+    page.get_by_label("Gender").select_option(label="Non-binary")
+    person_option(page, "Kim").tap()  # a slip of the thumb: what was typed stays, only hidden
+    expect(page.get_by_label("Rough age")).to_be_hidden()
+    person_option(page, "Anonymous contact").tap()
+    expect(page.get_by_label("How many people")).to_have_value("3")
     one_more(page, NALOXONE).tap()
     one_more(page, NALOXONE).tap()
+    expect(page.get_by_text("Referrals and an overdose response can be added here")).to_be_visible()
+    check_page()
     page.get_by_role("button", name="Save contact").tap()
 
     expect(page.get_by_role("status")).to_have_text("Contact saved.")
@@ -89,6 +103,7 @@ def test_worker_logs_an_anonymous_contact_with_a_head_count(
     check_page()
     encounter = Encounter.objects.get()
     assert (encounter.client_id, encounter.head_count, encounter.team_id) == (None, 3, site.team_id)
+    assert (encounter.age_band, encounter.gender) == ("25_34", "non_binary")
     assert stored_services(encounter) == {NALOXONE: 2}
 
 
@@ -106,7 +121,13 @@ class TapCounter:
 def test_typical_contact_takes_at_most_eight_taps(
     page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
 ) -> None:
-    """A person seen recently, three services with quantities, at the site worked last."""
+    """A person seen recently, three services with quantities, at the site worked last.
+
+    The team's quick buttons are set (syringes, naloxone, condoms, used equipment returned):
+    all three services are quick buttons, so nothing needs opening.
+    """
+    for order, slug in enumerate(["sterile-syringes", "naloxone-kit", "condoms", "used-equipment-returned"]):
+        TeamService.objects.create(team=site.team, service_type=ServiceType.objects.get(slug=slug), order=order)
     person = ClientFactory.create(home_team=site.team, preferred_name="Sasha")
     EncounterFactory.create(client=person, team=site.team, worker=worker, site=site)
     ClientFactory.create_batch(3, home_team=site.team)
@@ -127,3 +148,153 @@ def test_typical_contact_takes_at_most_eight_taps(
     _earlier, encounter = Encounter.objects.filter(client=person).order_by("created_at")
     assert encounter.site_id == site.pk
     assert stored_services(encounter) == {SYRINGES: 2, NALOXONE: 1, CONDOMS: 2}
+
+
+def save_contact(page: Page, check_page: PageChecks) -> Encounter:
+    page.get_by_role("button", name="Save contact").tap()
+    expect(page.get_by_role("status")).to_have_text("Contact saved.")
+    check_page()
+    return Encounter.objects.order_by("-created_at").first()  # type: ignore[return-value]
+
+
+def test_a_referral_made_at_one_contact_is_marked_attended_at_the_next(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
+) -> None:
+    person = ClientFactory.create(home_team=site.team, preferred_name="Noor", last_seen_at=timezone.now())
+    sign_in(page, check_page, live_server.url, worker)
+    page.goto(live_server.url + reverse("encounters:log"))
+    check_page()
+
+    person_option(page, "Noor").tap()
+    page.get_by_text("Make a referral").tap()
+    page.get_by_label("Referred to").select_option(label="Housing")
+    page.get_by_label("Where (partner organisation)").fill("Casa Abierta")
+    check_page()
+    first = save_contact(page, check_page)
+    referral = Referral.objects.get()
+    assert (referral.client_id, referral.encounter_id, referral.status) == (person.pk, first.pk, "made")
+
+    page.get_by_role("link", name="Log another contact").tap()
+    expect(page).to_have_url(live_server.url + reverse("encounters:log"))
+    check_page()
+    person_option(page, "Noor").tap()  # htmx draws Noor's open referrals
+    page.get_by_text("Their open referral (1)").tap()
+    expect(page.get_by_text("Casa Abierta")).to_be_visible()
+    page.get_by_role("group", name="Housing").get_by_label("Attended", exact=True).check()
+    check_page()
+    second = save_contact(page, check_page)
+
+    assert second.pk != first.pk
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ATTENDED
+    assert list(referral.updates.order_by("at").values_list("status", "encounter_id")) == [
+        ("made", first.pk),
+        ("attended", second.pk),
+    ]
+
+
+def test_an_overdose_response_at_a_contact(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
+) -> None:
+    person = ClientFactory.create(home_team=site.team, preferred_name="Ari", last_seen_at=timezone.now())
+    sign_in(page, check_page, live_server.url, worker)
+    page.goto(live_server.url + reverse("encounters:log"))
+    check_page()
+
+    person_option(page, "Ari").tap()
+    one_more(page, NALOXONE).tap()
+    page.get_by_text("Overdose response").tap()
+    page.get_by_label("Naloxone doses given").fill("2")
+    page.get_by_label("Not called: the person's wishes").check()
+    page.get_by_label("Responsive on scene").check()
+    page.get_by_label("Short factual debrief (optional)").fill("Breathing again after the second dose.")
+    page.get_by_label("Site").select_option(label=site.name)
+    check_page()
+    encounter = save_contact(page, check_page)
+
+    response = OverdoseResponse.objects.get()
+    assert (response.encounter_id, response.client_id, response.site_id) == (encounter.pk, person.pk, site.pk)
+    assert (response.naloxone_doses, response.emergency_services, response.outcome) == (
+        2,
+        "not_called_wishes",
+        "responsive",
+    )
+    assert stored_services(encounter) == {NALOXONE: 1}
+
+
+def slow_post(route: Route) -> None:
+    if route.request.method == "POST":
+        time.sleep(0.4)
+    route.continue_()
+
+
+def test_the_browser_makes_the_id_and_a_double_tap_sends_one_contact(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
+) -> None:
+    ClientFactory.create(home_team=site.team, preferred_name="Lee", last_seen_at=timezone.now())
+    sign_in(page, check_page, live_server.url, worker)
+    drawn = page.goto(live_server.url + reverse("encounters:log"))
+    check_page()
+    assert drawn is not None
+    browser_id = page.locator(".log-form input[name='id']").input_value()
+    assert browser_id not in drawn.text()  # not the server's fallback id
+
+    posts: list[str] = []  # form submissions (htmx requests to the same address are not navigations)
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.is_navigation_request() else None)
+    person_option(page, "Lee").tap()
+    one_more(page, SYRINGES).tap()
+    # A second tap while the first is on its way (a slow connection): the answer is held back.
+    page.route("**" + reverse("encounters:log"), slow_post)
+    page.locator("button[name='save']").evaluate("button => { button.click(); setTimeout(() => button.click(), 150); }")
+
+    expect(page.get_by_role("status")).to_have_text("Contact saved.")
+    check_page()
+    saves = [url for url in posts if url.endswith(reverse("encounters:log"))]
+    assert len(saves) == 1, saves
+    encounter = Encounter.objects.get()
+    assert str(encounter.pk) == browser_id
+
+
+# Counts the submissions the page lets through (the guard runs first, on the document),
+# and keeps them from leaving, so the test can tap on while "nothing comes back".
+HOLD_SUBMISSIONS = """
+window.__sent = [];
+window.__hold = (event) => {
+  if (!event.defaultPrevented) { window.__sent.push(new FormData(event.target).get("id")); }
+  event.preventDefault();
+};
+window.addEventListener("submit", window.__hold);
+"""
+
+
+def test_a_stalled_submission_can_be_sent_again_and_is_stored_once(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
+) -> None:
+    """The guard holds back a second tap, but not a retry a while later (a weak connection)."""
+    ClientFactory.create(home_team=site.team, preferred_name="Dee", last_seen_at=timezone.now())
+    sign_in(page, check_page, live_server.url, worker)
+    page.clock.install()
+    page.goto(live_server.url + reverse("encounters:log"))
+    check_page()
+    person_option(page, "Dee").tap()
+    one_more(page, SYRINGES).tap()
+    page.evaluate(HOLD_SUBMISSIONS)
+    save = page.locator("button[name='save']")
+
+    save.tap()
+    expect(save).to_have_text("Saving…")
+    save.tap()  # nothing seems to happen: a second tap
+    assert page.evaluate("window.__sent.length") == 1
+    page.clock.run_for(10_000)  # still nothing: the worker tries again
+    expect(save).to_have_text("Save contact")
+    save.tap()
+    sent = page.evaluate("window.__sent")
+    assert len(sent) == 2
+    assert sent[0] == sent[1]  # the same id: the server stores it once
+
+    page.evaluate('window.removeEventListener("submit", window.__hold)')
+    page.clock.run_for(10_000)
+    save.tap()  # this time the answer comes
+    expect(page.get_by_role("status")).to_have_text("Contact saved.")
+    check_page()
+    assert str(Encounter.objects.get().pk) == sent[0]
