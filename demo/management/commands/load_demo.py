@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
+from demo.check_ins import load_check_ins
 from demo.goals import load_goals
 from demo.logins import DEMO_PASSWORD
 from demo.referrals import load_referrals
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                     self.load_people(team, sites, workers, random.Random(name))
                 load_goals(team, [user for user in staff if team.pk in user.team_ids])
                 load_referrals(team, [user for user in staff if team.pk in user.team_ids])
+                load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
