@@ -7,7 +7,7 @@ load_demo for a team whose people have no check-ins yet, so running it again add
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ def load_check_ins(team: Team, workers: list[User]) -> None:
     check_ins: list[CheckIn] = []
     answers: list[Answer] = []
 
-    def add(person: Client, slug: str, values: list[int | None], at: object, worker: User) -> None:
+    def add(person: Client, slug: str, values: list[int | None], at: datetime, worker: User) -> None:
         given = {item.pk: value for item, value in zip(items[slug], values, strict=True)}
         check_in = CheckIn(
             client=person,
