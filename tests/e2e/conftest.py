@@ -34,6 +34,8 @@ from accounts.two_factor import requires_two_factor
 from clients.models import ConsentKind
 from encounters.catalogue import DEFAULT_SERVICE_TYPES
 from encounters.models import ServiceType
+from outcomes.instruments import sync_builtins
+from outcomes.models import CheckIn, Instrument, InstrumentItem
 from tests.factories import TEST_PASSWORD
 from tests.totp import authenticator_for, code_for
 
@@ -95,7 +97,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def service_catalogue(transactional_db: None) -> None:
-    """The built-in service catalogue and kinds of consent, as the data migrations fill them."""
+    """The built-in service catalogue, kinds of consent and check-in instruments, as the data
+    migrations fill them."""
     for slug, name, months, order in DEFAULT_CONSENT_KINDS:
         ConsentKind.objects.get_or_create(slug=slug, defaults={"name": name, "valid_months": months, "order": order})
     for slug, name, category, unit, counts_quantity, order in DEFAULT_SERVICE_TYPES:
@@ -107,6 +110,8 @@ def service_catalogue(transactional_db: None) -> None:
             "order": order,
         }
         ServiceType.objects.get_or_create(slug=slug, defaults=defaults)
+    # The built-in check-in instruments (outcomes migration 0003).
+    sync_builtins(Instrument, InstrumentItem, CheckIn)
 
 
 @pytest.fixture(scope="session")
