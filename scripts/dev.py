@@ -127,12 +127,17 @@ def wait_for_http(port: int) -> None:
 def print_welcome(port: str) -> None:
     sys.path.insert(0, str(ROOT))
     from demo.logins import DEMO_PASSWORD, SIGN_INS
+    from demo.totp import NEEDS_CODE, demo_key_text
 
     say("")
     say(f"  Alongside is running: http://127.0.0.1:{port}/")
     say(f"  Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for role, username in SIGN_INS:
         say(f"    {role:<40} {username}")
+    say("  Supervisors, the data admin and the system admin also type a code from an authenticator")
+    say("  app: `.venv/bin/python -m demo.totp` prints their codes now. Or add their keys to an app:")
+    for username in NEEDS_CODE:
+        say(f"    {username:<40} {demo_key_text(username)}")
     say("  Press Ctrl+C to stop (the database stops too).")
     say("")
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
@@ -19,6 +20,7 @@ from demo.check_ins import load_check_ins
 from demo.goals import load_goals
 from demo.logins import DEMO_PASSWORD
 from demo.referrals import load_referrals
+from demo.totp import NEEDS_CODE, demo_key_hex
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
 TEAMS = {
@@ -114,6 +116,10 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             if team_name is not None and role is not None:
                 Membership.objects.get_or_create(user=user, team=teams[team_name], defaults={"role": role})
+            if username in NEEDS_CODE:
+                # A known key, so `python -m demo.totp` prints the code (demo only).
+                defaults = {"name": "demo authenticator", "key": demo_key_hex(username)}
+                TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults=defaults)
             users.append(user)
         return users
 
