@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("clients.urls")),
     path("contacts/", include("encounters.urls")),
     path("goals/", include("goals.urls")),
+    path("reports/", include("reports.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
