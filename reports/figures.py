@@ -24,7 +24,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -37,7 +37,9 @@ from django.utils.translation import gettext
 from accounts.models import User
 from clients.models import Client, Consent
 from clients.services.consent import SOON_DAYS
+from core.dates import add_months
 from encounters.models import OverdoseResponse, Referral, ServiceType
+from goals.models import Goal
 from goals.stats import monthly_goal_numbers
 from outcomes.change import Category
 from outcomes.instruments import SELF_RATINGS as SELF_RATINGS_SPEC
@@ -163,10 +165,11 @@ class ContactMonth:
     anonymous_people: int
     syringes: int
     naloxone_kits: int
-
-    @property
-    def people_reached(self) -> int:
-        return self.people_seen + self.anonymous_people
+    # The small-number rule's counts (reports/privacy.py): people reached in the month's
+    # busiest team, and the people given syringes / naloxone kits there.
+    people_basis: int = 0
+    syringes_people: int = 0
+    naloxone_people: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ class ServiceLine:
 class CategoryMonth:
     month: date
     given: list[int]  # per category, in Figures.categories' order
+    people: list[int]  # people given one of the category's services in its busiest team-month and type
 
     @property
     def total(self) -> int:
@@ -207,6 +211,8 @@ class GoalMonth:
     achieved: int
     changed: int
     set_aside: int
+    # People behind each count, in the month's busiest team (the organisation view only).
+    people: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,8 @@ class NowCounts:
     not_seen: int = 0
     consents_due: int = 0
     followups_due: int = 0
+    consents_people: int = 0
+    followups_people: int = 0
 
 
 @dataclass
@@ -237,9 +245,13 @@ class TeamSummary:
     people_seen_per_month: float = 0
     syringes: int = 0
     naloxone_kits: int = 0
+    syringes_people: int = 0  # in its busiest month
+    naloxone_people: int = 0
     change: ChangeShares = field(default_factory=ChangeShares)
     goals_set: int = 0
     achieved: int = 0
+    goals_set_people: int = 0  # in its busiest month (organisation view)
+    achieved_people: int = 0
     overdoses: int = 0
     now: NowCounts = field(default_factory=NowCounts)
 
@@ -275,6 +287,7 @@ def _contact_months(
 ) -> list[ContactMonth]:
     wanted = scope.worker_id
     per_month: dict[date, ContactCounts] = defaultdict(ContactCounts)
+    basis: dict[date, int] = defaultdict(int)
     for (_team, month, worker), counts in rows.items():
         if worker == wanted:
             before = per_month[month]
@@ -284,9 +297,13 @@ def _contact_months(
                 before.anonymous_people + counts.anonymous_people,
                 before.people_seen + counts.people_seen,
             )
+            basis[month] = max(basis[month], counts.people_seen + counts.anonymous_people)
     given: dict[tuple[date, str], int] = defaultdict(int)
+    given_people: dict[tuple[date, str], int] = defaultdict(int)
     for (_team, month, service_type), service in services.items():
-        given[(month, slugs.get(service_type, ""))] += service.quantity
+        key = (month, slugs.get(service_type, ""))
+        given[key] += service.quantity
+        given_people[key] = max(given_people[key], service.people)
     return [
         ContactMonth(
             month,
@@ -296,6 +313,9 @@ def _contact_months(
             per_month[month].anonymous_people,
             given[(month, SYRINGES)],
             given[(month, NALOXONE)],
+            basis[month],
+            given_people[(month, SYRINGES)],
+            given_people[(month, NALOXONE)],
         )
         for month in scope.months
     ]
@@ -306,13 +326,16 @@ def _services(
 ) -> tuple[list[ServiceLine], list[tuple[str, str]], list[CategoryMonth]]:
     by_type: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0])
     by_category: dict[tuple[date, str], int] = defaultdict(int)
+    category_people: dict[tuple[date, str], int] = defaultdict(int)
     kinds = {service_type.pk: service_type for service_type in types}
     for (_team, month, service_type), counts in rows.items():
         totals = by_type[service_type]
         totals[0] += counts.given
         totals[1] += counts.quantity
         totals[2] = max(totals[2], counts.people)
-        by_category[(month, kinds[service_type].category)] += counts.given
+        key = (month, kinds[service_type].category)
+        by_category[key] += counts.given
+        category_people[key] = max(category_people[key], counts.people)
     lines = [
         ServiceLine(
             service_type.slug,
@@ -327,7 +350,14 @@ def _services(
     ]
     given = {line.category for line in lines}
     categories = [(key, str(label)) for key, label in ServiceType.Category.choices if key in given]
-    months = [CategoryMonth(month, [by_category[(month, key)] for key, _label in categories]) for month in scope.months]
+    months = [
+        CategoryMonth(
+            month,
+            [by_category[(month, key)] for key, _label in categories],
+            [category_people[(month, key)] for key, _label in categories],
+        )
+        for month in scope.months
+    ]
     return lines, categories, months
 
 
@@ -373,17 +403,68 @@ def _wellbeing(scope: Scope, rows: ScoreRows) -> tuple[list[ScoreMonth], list[Ra
     return wellbeing, ratings
 
 
-def _goals(scope: Scope) -> tuple[list[GoalMonth], dict[UUID, tuple[int, int]]]:
+GoalCounts = tuple[int, int, int, int]  # set, achieved, changed, set aside
+
+
+def _goals(scope: Scope, *, people: bool) -> tuple[list[GoalMonth], dict[UUID, tuple[GoalCounts, GoalCounts]]]:
+    """goals/stats.py's numbers per month and per team (three queries); with `people`, also
+    how many people are behind each (two more)."""
     numbers = monthly_goal_numbers(team_ids=scope.team_ids, since=scope.first, until=scope.last)
     per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    per_team: dict[UUID, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    per_team: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for row in numbers:
-        counts = per_month[row.month]
         for index, value in enumerate((row.goals_set, row.achieved, row.changed, row.set_aside)):
-            counts[index] += value
-        goals_set, achieved = per_team[row.team_id]
-        per_team[row.team_id] = (goals_set + row.goals_set, achieved + row.achieved)
-    return [GoalMonth(month, *per_month[month]) for month in scope.months], per_team
+            per_month[row.month][index] += value
+            per_team[row.team_id][index] += value
+    month_people: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    team_people: dict[UUID, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for team, month, index, count in _goal_people(scope) if people else []:
+        month_people[month][index] = max(month_people[month][index], count)
+        team_people[team][index] = max(team_people[team][index], count)
+    months = []
+    for month in scope.months:
+        goals_set, achieved, changed, set_aside = _four(per_month[month])
+        months.append(GoalMonth(month, goals_set, achieved, changed, set_aside, people=_four(month_people[month])))
+    return months, {team: (_four(per_team[team]), _four(team_people[team])) for team in per_team}
+
+
+def _four(counts: Sequence[int]) -> GoalCounts:
+    return (counts[0], counts[1], counts[2], counts[3])
+
+
+STATUS_INDEX: dict[str, int] = {
+    Goal.Status.ACHIEVED.value: 1,
+    Goal.Status.CHANGED.value: 2,
+    Goal.Status.SET_ASIDE.value: 3,
+}
+
+
+def _goal_people(scope: Scope) -> list[tuple[UUID, date, int, int]]:
+    """(team, month, which count, people) as goals/stats.py counts goals: set by the month they
+    were noted, ended by their status date."""
+    goals = Goal.objects.filter(team_id__in=scope.team_ids)
+    set_rows = (
+        goals.filter(created_at__gte=scope.starts, created_at__lt=scope.ends)
+        .annotate(month=TruncMonth("created_at"))
+        .values("team_id", "month")
+        .annotate(people=Count("client_id", distinct=True))
+        .order_by()
+    )
+    found = [(row["team_id"], _local_month(row["month"]), 0, row["people"]) for row in set_rows]
+    ended_rows = (
+        goals.exclude(status=Goal.Status.ACTIVE)
+        .filter(status_on__gte=scope.first, status_on__lt=add_months(scope.last, 1))
+        .annotate(month=TruncMonth("status_on"))
+        .values("team_id", "month", "status")
+        .annotate(people=Count("client_id", distinct=True))
+        .order_by()
+    )
+    found += [(row["team_id"], row["month"], STATUS_INDEX[row["status"]], row["people"]) for row in ended_rows]
+    return found
+
+
+def _local_month(value: datetime) -> date:
+    return timezone.localtime(value).date().replace(day=1)
 
 
 def _overdoses(scope: Scope) -> tuple[list[OverdoseMonth], dict[UUID, int]]:
@@ -406,7 +487,7 @@ def _overdoses(scope: Scope) -> tuple[list[OverdoseMonth], dict[UUID, int]]:
     per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     per_team: dict[UUID, int] = defaultdict(int)
     for row in rows:
-        counts = per_month[timezone.localtime(row["month"]).date().replace(day=1)]
+        counts = per_month[_local_month(row["month"])]
         counts[0], counts[1], counts[2] = counts[0] + row["n"], counts[1] + row["doses"], counts[2] + row["called"]
         per_team[row["team_id"]] += row["n"]
     return [OverdoseMonth(month, *per_month[month]) for month in scope.months], per_team
@@ -463,6 +544,8 @@ def _total(counts: Iterable[NowCounts]) -> NowCounts:
             total.not_seen + each.not_seen,
             total.consents_due + each.consents_due,
             total.followups_due + each.followups_due,
+            total.consents_people + each.consents_people,
+            total.followups_people + each.followups_people,
         )
     return total
 
@@ -473,8 +556,12 @@ def worker_names(ids: Iterable[int]) -> dict[int, str]:
     return {user.pk: user.get_full_name() or user.username for user in users}
 
 
-def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], workers: bool = True) -> Figures:
-    """Everything a dashboard shows for the scope, from `source`, in a fixed number of queries."""
+def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], organisation: bool = False) -> Figures:
+    """Everything a dashboard shows for the scope, from `source`, in a fixed number of queries.
+
+    The supervisors' dashboard has a caseload per worker (one more query, for names); the
+    organisation view has none, and the people behind the goals counts instead (two more).
+    """
     contact_rows = source.contacts(scope)
     service_rows = source.services(scope)
     types = list(ServiceType.objects.all())
@@ -482,11 +569,11 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], w
     score_rows = source.scores(scope, MEASURES)
     wellbeing, ratings = _wellbeing(scope, score_rows)
     change_rows = source.changes(scope, WHO5)
-    goals, goals_per_team = _goals(scope)
+    goals, goals_per_team = _goals(scope, people=organisation)
     overdoses, overdoses_per_team = _overdoses(scope)
     now = now_counts(scope.team_ids)
     caseload = []
-    if workers:
+    if not organisation:
         ids = {worker for (_team, _month, worker) in contact_rows if worker is not None}
         caseload = _caseload(scope, contact_rows, worker_names(ids))
     figures = Figures(
@@ -509,7 +596,9 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], w
         scope, team_names, contact_rows, service_rows, {t.pk: t.slug for t in types}, change_rows
     )
     for summary in figures.teams:
-        summary.goals_set, summary.achieved = goals_per_team.get(summary.team_id, (0, 0))
+        counts, people = goals_per_team.get(summary.team_id, ((0, 0, 0, 0), (0, 0, 0, 0)))
+        summary.goals_set, summary.achieved = counts[0], counts[1]
+        summary.goals_set_people, summary.achieved_people = people[0], people[1]
         summary.overdoses = overdoses_per_team.get(summary.team_id, 0)
         summary.now = now.get(summary.team_id, NowCounts())
     return figures
@@ -531,10 +620,15 @@ def _team_summaries(
             summary.people_reached = max(summary.people_reached, counts.people_seen + counts.anonymous_people)
             summary.people_seen_per_month += counts.people_seen / len(scope.months)
     for (team, _month, service_type), service in services.items():
-        if team in summaries and slugs.get(service_type) == SYRINGES:
-            summaries[team].syringes += service.quantity
-        elif team in summaries and slugs.get(service_type) == NALOXONE:
-            summaries[team].naloxone_kits += service.quantity
+        if team not in summaries:
+            continue
+        summary = summaries[team]
+        if slugs.get(service_type) == SYRINGES:
+            summary.syringes += service.quantity
+            summary.syringes_people = max(summary.syringes_people, service.people)
+        elif slugs.get(service_type) == NALOXONE:
+            summary.naloxone_kits += service.quantity
+            summary.naloxone_people = max(summary.naloxone_people, service.people)
     per_team: dict[UUID, dict[str, int]] = defaultdict(dict)
     for (changed_team, category), count in changes.items():
         if changed_team is not None:
