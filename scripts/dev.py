@@ -99,6 +99,8 @@ def run() -> int:
         manage("migrate", "--no-input", env=env)
         manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
         manage("load_demo", env=env)
+        # The dashboards' rollups: take in what is there, then refresh every minute (db_worker).
+        manage("refresh_rollups", "--schedule", env=env)
         children.append(subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env))
         gunicorn = [
             PYTHON, "-m", "gunicorn", "config.wsgi:application",
