@@ -19,7 +19,7 @@ STEP = 30
 
 
 def demo_key(username: str) -> bytes:
-    return hashlib.sha1(f"alongside-demo-totp:{username}".encode()).digest()  # noqa: S324 (a demo key, not a hash)
+    return hashlib.sha1(f"alongside-demo-totp:{username}".encode(), usedforsecurity=False).digest()  # a demo key
 
 
 def demo_key_hex(username: str) -> str:
