@@ -209,9 +209,11 @@ class InstrumentItem(models.Model):
             if not entry.get(language) and self.instrument.is_builtin and label:
                 label = gettext(label)
             labels[int(entry["value"])] = label
-        if self.kind == self.Kind.CHOICE:
+        every = range(self.scale_min, self.scale_max + 1)
+        if self.kind == self.Kind.CHOICE or set(every) <= set(labels):
+            # In the order published (the WHO-5: "All of the time" first).
             return [(int(entry["value"]), labels[int(entry["value"])]) for entry in self.labels]
-        return [(value, labels.get(value, "")) for value in range(self.scale_min, self.scale_max + 1)]
+        return [(value, labels.get(value, "")) for value in every]
 
     def accepts(self, value: int) -> bool:
         if self.kind == self.Kind.CHOICE:
