@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench clean-db
+.PHONY: run test venv lint format typecheck messages bench clean-db security backup restore
 
 run: $(STAMP)
 	$(PYTHON) scripts/dev.py run
@@ -43,6 +43,19 @@ format: $(STAMP)
 
 typecheck: $(STAMP)
 	DATABASE_URL=postgres://typecheck@127.0.0.1/unused $(BIN)/mypy .
+
+# Static security checks: bandit must find nothing of high severity (docs/security.md).
+security: $(STAMP)
+	$(BIN)/bandit --quiet --recursive . --exclude ./.venv,./var --severity-level high
+
+# Backup drill (scripts/backup.py): a custom-format dump and its manifest into var/backups/;
+# restore one into a fresh database, compare row counts and checksums, run pg_amcheck.
+backup: $(STAMP)
+	$(PYTHON) scripts/backup.py backup
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/<name>.dump [DROP=1]"; exit 2; }
+	$(PYTHON) scripts/backup.py restore "$(FILE)" $(if $(DROP),--drop)
 
 # Refresh the message catalogues after changing user-facing strings, then translate
 # locale/es/LC_MESSAGES/django.po and run this again to compile it.
