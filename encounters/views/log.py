@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -31,38 +31,47 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     JavaScript the whole page comes back, with everything typed kept. A submission whose
     id is already stored (a double tap, a retry) goes to the same confirmation.
     """
-    catalogue = Catalogue.for_user(request.user)
     redraw = request.method == "POST" and "find" in request.POST
     saving = request.method == "POST" and not redraw
-    if saving:
-        form = EncounterForm(request.POST, user=request.user, catalogue=catalogue)
-        if form.is_valid() and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user)):
-            return redirect("encounters:detail", encounter_id=earlier.pk)
-    elif redraw:
-        form = EncounterForm(initial=request.POST.dict(), user=request.user, catalogue=catalogue)
-    else:
-        person = Client.objects.visible_to(request.user).filter(code=normalise_code(request.GET.get("person", "")))
-        initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=person.first())
-        form = EncounterForm(initial=initial, user=request.user, catalogue=catalogue)
-    chosen_code = str(form["who"].value() or "")
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
-        chosen = _person(request, chosen_code)
+        chosen = _person(request, request.POST.get("who", ""))
         extras = _extras(request, chosen, data=None, initial=request.POST)
-        return render(request, f"{PAGE}#extras", _context(form, chosen_code=chosen_code, chosen=chosen, extras=extras))
+        return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": extras})
+    catalogue = Catalogue.for_user(request.user)
+    form = EncounterForm(request.POST if saving else None, user=request.user, catalogue=catalogue)
+    if (
+        saving
+        and form.is_valid()
+        and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user))
+    ):
+        return redirect("encounters:detail", encounter_id=earlier.pk)
+    chosen_code = _chosen_code(request, form if saving else None)
     query = request.POST.get("q", "").strip() if redraw else ""
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
+    if not saving:
+        initial = request.POST.dict() if redraw else _fresh(request, chosen)
+        form = EncounterForm(initial=initial, user=request.user, catalogue=catalogue)
     extras = _extras(request, chosen, data=request.POST if saving else None, initial=request.POST if redraw else None)
     if saving and form.is_valid() and extras.is_valid(anonymous=form.cleaned_data["who"] is None):
         encounter = _save(request, form, extras)
         return redirect("encounters:detail", encounter_id=encounter.pk)
-    context = _context(form, chosen_code=chosen_code, chosen=chosen, extras=extras)
+    context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
     context |= {"query": query, "options": options, "fresh_id": request.method == "GET"}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 
-def _context(form: EncounterForm, *, chosen_code: str, chosen: Client | None, extras: ExtrasForms) -> dict[str, Any]:
-    return {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
+def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) -> str:
+    """Who is chosen: as submitted, or the person whose page the worker came from."""
+    if form is not None:
+        return str(form["who"].value() or "")
+    if request.method == "POST":
+        return request.POST.get("who", "")
+    return normalise_code(request.GET.get("person", ""))
+
+
+def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, Any]:
+    return EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
 
 
 def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:
@@ -112,14 +121,19 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
     """Search matches (or the team's most recent people), with the chosen person first.
 
     Each carries `active_flags` (texts of their safety flags), shown beside their name.
+    Without a search the chosen person comes first in the same query (opened from their
+    page, or chosen before a redraw); a search that misses them looks them up once more.
     """
-    people = with_active_flags(Client.objects.visible_to(request.user).current().recent_first())
-    options = list((people.matching(query) if query else people)[:RECENT_PEOPLE])
-    if chosen_code not in {"", ANONYMOUS} | {person.code for person in options}:
-        chosen = people.filter(code=normalise_code(chosen_code)).first()
-        if chosen is not None:
-            options.insert(0, chosen)
-    return options
+    people = with_active_flags(Client.objects.visible_to(request.user).current())
+    chosen = chosen_code if chosen_code not in {"", ANONYMOUS} else None
+    if query:
+        options = list(people.recent_first().matching(query)[:RECENT_PEOPLE])
+        if chosen is not None and chosen not in {person.code for person in options}:
+            options[:0] = people.filter(code=normalise_code(chosen))[:1]
+        return options
+    chosen_first = Case(When(code=chosen, then=Value(0)), default=Value(1)) if chosen else Value(1)
+    recent = people.recent_first()
+    return list(recent.order_by(chosen_first, *recent.query.order_by)[:RECENT_PEOPLE])
 
 
 urlpatterns = [path("log/", encounter_log, name="log")]
