@@ -125,7 +125,7 @@ def test_sign_out_ends_the_server_session_and_clears_the_browser(client: HttpCli
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert not UserSession.objects.filter(session_key=old_key).exists()
     replay = HttpClient()
-    replay.cookies["sessionid"] = old_key
+    replay.cookies["sessionid"] = str(old_key)
     assert status(replay) == 302
 
 

@@ -203,7 +203,7 @@ def test_a_session_not_started_by_the_sign_in_page_is_refused(client: HttpClient
     request.session = client.session
     login(request, worker, backend="django.contrib.auth.backends.ModelBackend")
     request.session.save()
-    client.cookies["sessionid"] = request.session.session_key
+    client.cookies["sessionid"] = str(request.session.session_key)
     assert client.get(HOME)["Location"].startswith(LOGIN)
 
 

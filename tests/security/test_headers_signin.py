@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(params=["signed-in page", "sign-in page"])
-def response(request: pytest.FixtureRequest, worker_client: HttpClient) -> HttpResponse:
+def response(request: pytest.FixtureRequest, worker_client: HttpClient) -> HttpResponseBase:
     with override_settings(SECURE_HSTS_SECONDS=base.SECURE_HSTS_SECONDS):
         if request.param == "signed-in page":
             page = worker_client.get(reverse("core:home"), secure=True)
@@ -35,7 +35,7 @@ def directives(policy: str) -> dict[str, str]:
     return {part.split()[0]: " ".join(part.split()[1:]) for part in policy.split(";") if part.strip()}
 
 
-def test_content_security_policy_is_strict(response: HttpResponse) -> None:
+def test_content_security_policy_is_strict(response: HttpResponseBase) -> None:
     policy = directives(response["Content-Security-Policy"])
     assert policy["object-src"] == "'none'"
     assert policy["base-uri"] == "'none'"
@@ -46,17 +46,17 @@ def test_content_security_policy_is_strict(response: HttpResponse) -> None:
     assert "unsafe-eval" not in response["Content-Security-Policy"]
 
 
-def test_hsts_one_year_with_subdomains(response: HttpResponse) -> None:
+def test_hsts_one_year_with_subdomains(response: HttpResponseBase) -> None:
     assert base.SECURE_HSTS_SECONDS == 365 * 24 * 60 * 60
     hsts = [part.strip() for part in response["Strict-Transport-Security"].split(";")]
     assert hsts[:2] == ["max-age=31536000", "includeSubDomains"]
 
 
-def test_nothing_is_kept_by_browsers_or_proxies(response: HttpResponse) -> None:
+def test_nothing_is_kept_by_browsers_or_proxies(response: HttpResponseBase) -> None:
     assert "no-store" in response["Cache-Control"]
 
 
-def test_referrer_permissions_and_framing(response: HttpResponse) -> None:
+def test_referrer_permissions_and_framing(response: HttpResponseBase) -> None:
     assert response["Referrer-Policy"] == "same-origin"
     permissions = response["Permissions-Policy"]
     for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"]:
