@@ -242,7 +242,8 @@ class TeamSummary:
     name: str
     contacts: int = 0
     people_reached: int = 0  # in its busiest month (small-number rule)
-    people_seen_per_month: float = 0
+    people_seen: int = 0  # added up over the months
+    months: int = 1
     syringes: int = 0
     naloxone_kits: int = 0
     syringes_people: int = 0  # in its busiest month
@@ -254,6 +255,10 @@ class TeamSummary:
     achieved_people: int = 0
     overdoses: int = 0
     now: NowCounts = field(default_factory=NowCounts)
+
+    @property
+    def people_seen_per_month(self) -> float:
+        return self.people_seen / self.months
 
 
 @dataclass
@@ -508,17 +513,28 @@ def now_counts(team_ids: Sequence[UUID]) -> dict[UUID, NowCounts]:
         .order_by()
         .values_list("home_team_id", "n")
     )
-    consents = dict(_consents_due(team_ids).values_list("client__home_team_id").annotate(n=Count("id")).order_by())
-    today = timezone.localdate()
-    followups = dict(
-        Referral.objects.open()
-        .filter(team_id__in=team_ids, follow_up_on__lte=today)
-        .values("team_id")
-        .annotate(n=Count("id"))
+    consents = {
+        team: (n, people)
+        for team, n, people in _consents_due(team_ids)
+        .values_list("client__home_team_id")
+        .annotate(n=Count("id"), people=Count("client_id", distinct=True))
         .order_by()
-        .values_list("team_id", "n")
-    )
-    return {team: NowCounts(not_seen.get(team, 0), consents.get(team, 0), followups.get(team, 0)) for team in team_ids}
+    }
+    today = timezone.localdate()
+    followups = {
+        team: (n, people)
+        for team, n, people in Referral.objects.open()
+        .filter(team_id__in=team_ids, follow_up_on__lte=today)
+        .values_list("team_id")
+        .annotate(n=Count("id"), people=Count("client_id", distinct=True))
+        .order_by()
+    }
+    counts = {}
+    for team in team_ids:
+        consents_due, consents_people = consents.get(team, (0, 0))
+        followups_due, followups_people = followups.get(team, (0, 0))
+        counts[team] = NowCounts(not_seen.get(team, 0), consents_due, followups_due, consents_people, followups_people)
+    return counts
 
 
 def _consents_due(team_ids: Sequence[UUID]) -> QuerySet[Consent]:
@@ -576,9 +592,10 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
     if not organisation:
         ids = {worker for (_team, _month, worker) in contact_rows if worker is not None}
         caseload = _caseload(scope, contact_rows, worker_names(ids))
+    slugs = {service_type.pk: service_type.slug for service_type in types}
     figures = Figures(
         scope=scope,
-        contacts=_contact_months(scope, contact_rows, service_rows, {t.pk: t.slug for t in types}),
+        contacts=_contact_months(scope, contact_rows, service_rows, slugs),
         services=lines,
         categories=categories,
         category_months=category_months,
@@ -592,9 +609,7 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
         now=_total(now.values()),
         teams=[],
     )
-    figures.teams = _team_summaries(
-        scope, team_names, contact_rows, service_rows, {t.pk: t.slug for t in types}, change_rows
-    )
+    figures.teams = _team_summaries(scope, team_names, contact_rows, service_rows, slugs, change_rows)
     for summary in figures.teams:
         counts, people = goals_per_team.get(summary.team_id, ((0, 0, 0, 0), (0, 0, 0, 0)))
         summary.goals_set, summary.achieved = counts[0], counts[1]
@@ -612,13 +627,13 @@ def _team_summaries(
     slugs: Mapping[UUID, str],
     changes: ChangeRows,
 ) -> list[TeamSummary]:
-    summaries = {team: TeamSummary(team, team_names.get(team, "")) for team in scope.team_ids}
+    summaries = {team: TeamSummary(team, team_names.get(team, ""), months=len(scope.months)) for team in scope.team_ids}
     for (team, _month, worker), counts in contacts.items():
         if worker == scope.worker_id and team in summaries:
             summary = summaries[team]
             summary.contacts += counts.contacts
             summary.people_reached = max(summary.people_reached, counts.people_seen + counts.anonymous_people)
-            summary.people_seen_per_month += counts.people_seen / len(scope.months)
+            summary.people_seen += counts.people_seen
     for (team, _month, service_type), service in services.items():
         if team not in summaries:
             continue
