@@ -59,6 +59,7 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Membership, Team
+    from accounts.sessions import stamp
     from clients.models import Client
     from encounters.models import Encounter, Referral, Site
     from encounters.paging import make_cursor
@@ -102,6 +103,9 @@ def main() -> None:
 
     http = HttpClient()
     http.force_login(membership.user)
+    session = http.session
+    stamp(session, second_factor="")  # as the sign-in page does for a worker
+    session.save()
     timeline = reverse("encounters:timeline", kwargs={"code": code})
     urls = {
         "list": reverse("clients:list"),
