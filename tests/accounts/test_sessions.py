@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test import override_settings
@@ -220,3 +221,12 @@ def test_an_htmx_request_after_the_session_ended_is_sent_to_sign_in_as_a_whole_p
         response = client.get(reverse("clients:list"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"{LOGIN}?next=/people/"
+
+
+def test_clearsessions_removes_expired_rows_of_our_session_table(client: HttpClient, worker: User) -> None:
+    with time_machine.travel(START, tick=False):
+        sign_in(client)
+    fresh = HttpClient()
+    sign_in(fresh)
+    call_command("clearsessions")
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [fresh.session.session_key]
