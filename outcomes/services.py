@@ -153,6 +153,8 @@ def save_draft(
                 encounter=encounter,
             )
             return DraftSaved(total=total, answered=saved.answered, declined=declined, check_in=check_in)
+        key = {"contact_ref": contact_id, "client": client, "instrument": instrument}
+        started = not CheckInDraft.objects.filter(**key).exists()
         draft = CheckInDraft(
             contact_ref=contact_id,
             client=client,
@@ -171,15 +173,16 @@ def save_draft(
             update_fields=["team", "recorded_by", "answers", "total", "updated_at"],
         )
         CheckInDraft.objects.filter(updated_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
+        if started:
+            # Once per check-in begun during a contact (not on every tap): who gave whose answers.
+            record(
+                action=AuditEvent.Action.CHECK_IN_RECORDED,
+                request=request,
+                client_id=client.pk,
+                details={"instrument": instrument.slug, "version": instrument.version, "contact": str(contact_id)}
+                | {"during_contact": True},
+            )
     return saved
-
-
-def draft_answers(*, contact_id: UUID, client: Client, instrument: Instrument) -> dict[UUID, int | None]:
-    """The answers kept so far for the contact being logged (the panel is drawn with them)."""
-    draft = CheckInDraft.objects.filter(contact_ref=contact_id, client=client, instrument=instrument).first()
-    if draft is None:
-        return {}
-    return {UUID(item_id): value for item_id, value in draft.answers.items()}
 
 
 # Instruments defined by data admins -------------------------------------------------------

@@ -47,13 +47,14 @@ PAGES: dict[str, tuple[str, Callable[[Client], str], dict[str, str], dict[str, s
     "check-in page": ("get", lambda p: reverse("outcomes:check_in", args=[p.code, "who5"]), {}, None, 6),
     # Person, the drafts kept for this contact, offered instruments and their items.
     "contact panel": ("get", panel, {"HX-Request": "true"}, None, 7),
-    # Person, instrument + items; in a transaction: lock, is the contact saved, draft upsert, old drafts.
+    # Person, instrument + items; in a transaction: lock, is the contact saved, is a draft begun,
+    # draft upsert, old drafts; the audit event (a check-in begun).
     "contact answers": (
         "post",
         lambda p: reverse("outcomes:contact_answers", args=[p.code, "who5"]),
         {"HX-Request": "true"},
         {"who5-cheerful": "3", "id": str(CONTACT)},
-        12,
+        14,
     ),
 }
 

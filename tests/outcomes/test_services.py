@@ -206,3 +206,21 @@ def test_trigger_reads_the_contact_through_jsonb() -> None:
     assert "outcomes_checkin_from_draft" in names
     assert Encounter._meta.get_field("happened_at").column == "happened_at"
     assert Encounter._meta.get_field("client").column == "client_id"
+
+
+def test_a_check_in_begun_during_a_contact_is_audited_once(
+    http_request: HttpRequest, person: Client, who5: Instrument, who5_items: list[InstrumentItem]
+) -> None:
+    contact_id = uuid.uuid4()
+    for value in (1, 2, 3):
+        save_draft(
+            request=http_request,
+            client=person,
+            instrument=who5,
+            contact_id=contact_id,
+            answers={who5_items[0].pk: value},
+            recorded_by=cast(User, http_request.user),
+        )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHECK_IN_RECORDED)
+    assert (event.client_id, event.actor_id) == (person.pk, http_request.user.pk)
+    assert event.details == {"instrument": "who5", "version": 1, "contact": str(contact_id), "during_contact": True}
