@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from .scoring import total_range
 
-WHO5_LICENCE = N_(
+WHO5_LICENCE = gettext_noop(
     "WHO-5: The World Health Organization-Five Well-Being Index (WHO-5). Geneva: World Health "
     "Organization; 2024. Licence: CC BY-NC-SA 3.0 IGO. Used without changes; scored as the WHO "
     "describes (raw score 0 to 25, times 4 for 0 to 100)."
@@ -110,15 +110,15 @@ def _who5_item(key: str, english: str, spanish: str) -> ItemSpec:
 
 
 def _rating(key: str, wording: str) -> ItemSpec:
-    ends = [{"value": 0, "label": N_("0: very poor")}, {"value": 10, "label": N_("10: very good")}]
+    ends = [{"value": 0, "label": gettext_noop("0: very poor")}, {"value": 10, "label": gettext_noop("10: very good")}]
     return ItemSpec(key=key, wording=wording, scale_min=0, scale_max=10, labels=ends)
 
 
 WHO5 = InstrumentSpec(
     slug="who5",
-    name=N_("WHO-5 Wellbeing Index"),
+    name=gettext_noop("WHO-5 Wellbeing Index"),
     position=10,
-    instructions=N_("Over the last two weeks…"),
+    instructions=gettext_noop("Over the last two weeks…"),
     items=[
         _who5_item("cheerful", "I have felt cheerful and in good spirits", "Me he sentido alegre y de buen humor"),
         _who5_item("calm", "I have felt calm and relaxed", "Me he sentido tranquilo y relajado"),
@@ -145,31 +145,31 @@ WHO5 = InstrumentSpec(
 # no published source gives them a combined score, a reliability or an SD.
 SELF_RATINGS = InstrumentSpec(
     slug="self_ratings",
-    name=N_("Health and quality of life"),
+    name=gettext_noop("Health and quality of life"),
     position=20,
-    instructions=N_("How would they rate these today, from 0 (very poor) to 10 (very good)?"),
+    instructions=gettext_noop("How would they rate these today, from 0 (very poor) to 10 (very good)?"),
     items=[
-        _rating("physical_health", N_("Physical health")),
-        _rating("mental_health", N_("Mental health")),
-        _rating("quality_of_life", N_("Overall quality of life")),
+        _rating("physical_health", gettext_noop("Physical health")),
+        _rating("mental_health", gettext_noop("Mental health")),
+        _rating("quality_of_life", gettext_noop("Overall quality of life")),
     ],
     scoring="none",
 )
 
 HOUSING_OPTIONS = [
-    {"value": 1, "label": N_("Stable")},
-    {"value": 2, "label": N_("Temporary")},
-    {"value": 3, "label": N_("No fixed address")},
-    {"value": 4, "label": N_("Other")},
+    {"value": 1, "label": gettext_noop("Stable")},
+    {"value": 2, "label": gettext_noop("Temporary")},
+    {"value": 3, "label": gettext_noop("No fixed address")},
+    {"value": 4, "label": gettext_noop("Other")},
 ]
 HOUSING = InstrumentSpec(
     slug="housing",
-    name=N_("Housing situation"),
+    name=gettext_noop("Housing situation"),
     position=30,
     items=[
         ItemSpec(
             key="housing",
-            wording=N_("Where they are living now"),
+            wording=gettext_noop("Where they are living now"),
             scale_min=1,
             scale_max=4,
             kind="choice",
