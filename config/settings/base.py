@@ -184,6 +184,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # worker: `manage.py db_worker` (README: "Background worker").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Anonymised exports (reports/exports/): where their files are written, outside the static
+# and media roots and never served by the web server, and how many days they are kept.
+ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
+ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
+
 # Sessions and cookies. Secure by default; `make run` serves plain http on 127.0.0.1 and
 # turns the secure flags off through DJANGO_SECURE_COOKIES=0.
 SECURE_COOKIES = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
