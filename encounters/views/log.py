@@ -45,8 +45,9 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user))
     ):
         return redirect("encounters:detail", encounter_id=earlier.pk)
-    chosen_code = _chosen_code(request, form if saving else None)
-    query = request.POST.get("q", "").strip() if redraw else ""
+    # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
+    chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
+    query = request.POST.get("q", "").replace("\x00", "").strip() if redraw else ""
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
     if not saving:
