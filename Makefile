@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench clean-db security backup restore
+.PHONY: run test venv lint format typecheck messages bench bench-weight clean-db security backup restore
 
 run: $(STAMP)
 	$(PYTHON) scripts/dev.py run
@@ -68,6 +68,11 @@ messages: $(STAMP)
 # Seed two databases at scale and time the worker pages (bench/README.md); SCALE=0.1 is quick.
 bench: $(STAMP)
 	$(PYTHON) -m bench.run
+
+# Log a contact's weight on a phone, first load and repeat load, served as in production
+# (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).
+bench-weight: $(STAMP)
+	$(PYTHON) -m bench.page_weight
 
 clean-db:
 	$(PYTHON) scripts/devdb.py stop || true
