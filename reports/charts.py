@@ -164,13 +164,15 @@ def _y(value: float, low: float, high: float) -> float:
 
 def month_labels(months: Sequence[date]) -> list[MonthLabel]:
     """Every month when there is room (up to 12), else every second or third; the year under
-    the first label and under each January."""
+    each January, and under the first label unless a January label follows too closely for
+    both years to fit (then the months before it are plainly the year before)."""
     every = max(1, math.ceil(len(months) / 12))
+    shown = [(index, month) for index, month in enumerate(months) if index % every == 0]
+    crowded = any(month.month == 1 for _index, month in shown[1:3])
     labels = []
-    for index, month in enumerate(months):
-        if index % every:
-            continue
-        year = str(month.year) if index == 0 or month.month == 1 else ""
+    for position, (index, month) in enumerate(shown):
+        first = position == 0 and not crowded
+        year = str(month.year) if first or month.month == 1 else ""
         labels.append(MonthLabel(_x(index, len(months)), formats.date_format(month, "M"), year))
     return labels
 

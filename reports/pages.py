@@ -57,7 +57,7 @@ class Table:
 
 
 def _month(month: date) -> str:
-    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+    return formats.date_format(month, "M Y")
 
 
 def _first_last(values: Sequence[float | None]) -> tuple[float, float] | None:

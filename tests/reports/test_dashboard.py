@@ -33,7 +33,9 @@ def test_a_supervisor_sees_their_teams_figures_and_no_other_teams(
     assert syringes(response) == [35, 0, 0]  # River's 50 are not here
     page = response.content.decode()
     assert "North" in page and "River" not in page
-    assert "Cai" not in page
+    # No one served is named or coded on the dashboard, of any team.
+    for someone in (programme.robin, programme.ana, programme.cai):
+        assert someone.code not in page and f">{someone.preferred_name}<" not in page
 
 
 def test_another_supervisor_sees_theirs(programme: Programme, client: HttpClient, other_supervisor: User) -> None:
