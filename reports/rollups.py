@@ -148,15 +148,11 @@ UNION ALL
   ORDER BY c.client_id, c.slug, item.key, c.month, c.taken_at DESC, c.created_at DESC, c.id DESC)
 """
 
-CHECK_IN_MONTHS = (
-    "INSERT INTO reports_checkin_month (client_id, measure, month, team_id, worker_id, value, category) "
-    + PERSON_MONTHS
-    + " RETURNING team_id, month"
-)
+ROW = "client_id, measure, month, team_id, worker_id, value, category"
+CHECK_IN_MONTHS = f"INSERT INTO reports_checkin_month ({ROW}) {PERSON_MONTHS} RETURNING {ROW}"  # noqa: S608
+ALL_CHECK_IN_MONTHS = f"INSERT INTO reports_checkin_month ({ROW}) {PERSON_MONTHS}"  # noqa: S608
 
-DELETE_PEOPLE = """
-DELETE FROM reports_checkin_month WHERE client_id = ANY(%(clients)s::uuid[]) RETURNING team_id, month
-"""
+DELETE_PEOPLE = f"DELETE FROM reports_checkin_month WHERE client_id = ANY(%(clients)s::uuid[]) RETURNING {ROW}"  # noqa: S608
 
 DELETE_SCORES = """
 DELETE FROM reports_monthly_team_scores AS r
@@ -175,6 +171,14 @@ SELECT m.team_id, m.month, m.worker_id, m.measure, m.value, count(*)
  GROUP BY GROUPING SETS ((m.team_id, m.month, m.measure, m.value),
                          (m.team_id, m.month, m.worker_id, m.measure, m.value))
 HAVING NOT (GROUPING(m.worker_id) = 0 AND m.worker_id IS NULL)
+"""
+
+ALL_SCORES = """
+INSERT INTO reports_monthly_team_scores (team_id, month, worker_id, measure, value, people)
+SELECT team_id, month, worker_id, measure, value, count(*)
+  FROM reports_checkin_month
+ GROUP BY GROUPING SETS ((team_id, month, measure, value), (team_id, month, worker_id, measure, value))
+HAVING NOT (GROUPING(worker_id) = 0 AND worker_id IS NULL)
 """
 
 TAKE_PENDING = "DELETE FROM reports_pending_change RETURNING source, team_id, day, client_id"
@@ -238,25 +242,40 @@ def person_months_params(
     }
 
 
-def rewrite_people(people: set[UUID] | None) -> set[tuple[UUID, date]]:
-    """Recompute these people's monthly check-in rows (everyone's: None), then the score
-    distributions of every (team, month) they were in before or are in now."""
-    if people is not None and not people:
+def rewrite_people(people: set[UUID]) -> set[tuple[UUID, date]]:
+    """Recompute these people's monthly check-in rows, then the distributions of the (team,
+    month) cells where a row changed: a new check-in this month usually changes one row, and
+    only when it moves a baseline do a person's other months change too."""
+    if not people:
         return set()
     params = person_months_params(people=people)
-    cells: set[tuple[UUID, date]] = set()
     with connection.cursor() as cursor:
-        if people is None:
-            cursor.execute("DELETE FROM reports_checkin_month RETURNING team_id, month")
-        else:
-            cursor.execute(DELETE_PEOPLE, params)
-        cells |= {(UUID(str(team)), month) for team, month in cursor.fetchall()}
+        cursor.execute(DELETE_PEOPLE, params)
+        before = {_row(row) for row in cursor.fetchall()}
         cursor.execute(CHECK_IN_MONTHS, params)
-        cells |= {(UUID(str(team)), month) for team, month in cursor.fetchall()}
+        after = {_row(row) for row in cursor.fetchall()}
+        cells = {(row[3], row[2]) for row in before ^ after}
         if cells:
             cursor.execute(DELETE_SCORES, _cells({}, cells))
             cursor.execute(INSERT_SCORES, _cells({}, cells))
     return cells
+
+
+def _row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A CheckInMonth row as the cursor gives it, with its ids as UUIDs."""
+    client, measure, month, team, worker, value, category = row
+    return (UUID(str(client)), measure, month, UUID(str(team)), worker, value, category)
+
+
+def rebuild_check_ins() -> set[tuple[UUID, date]]:
+    """Every person's monthly rows and every distribution, from scratch."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reports_checkin_month")
+        cursor.execute("DELETE FROM reports_monthly_team_scores")
+        cursor.execute(ALL_CHECK_IN_MONTHS, person_months_params(people=None))
+        cursor.execute(ALL_SCORES)
+        cursor.execute("SELECT DISTINCT team_id, month FROM reports_monthly_team_scores")
+        return {(UUID(str(team)), month) for team, month in cursor.fetchall()}
 
 
 def _lock(*, wait: bool) -> bool:
@@ -319,8 +338,6 @@ def rebuild() -> Refreshed:
         cursor.execute(ALL_CONTACT_CELLS, {"zone": _zone()})
         cells = {(UUID(str(team)), month) for team, month in cursor.fetchall()}
     rewrite_contact_cells(cells)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM reports_monthly_team_scores")
-    score_cells = rewrite_people(None)
+    score_cells = rebuild_check_ins()
     _mark_refreshed(rebuilt=True)
     return Refreshed(contact_cells=cells, score_cells=score_cells, pending=pending)

@@ -18,6 +18,8 @@ from reports import rollups, tasks
 from reports.models import MonthlyTeamContacts, PendingChange, RollupState
 from tests.factories import EncounterFactory
 
+from .helpers import check_in, instrument
+
 pytestmark = pytest.mark.django_db
 
 
@@ -111,3 +113,17 @@ def test_a_corrected_time_moves_the_contact_out_of_its_old_month(person: Client,
     rollups.refresh()
     months = dict(MonthlyTeamContacts.objects.filter(worker__isnull=True).values_list("month", "contacts"))
     assert months == {timezone.localtime(this_month - timedelta(days=40)).date().replace(day=1): 1}
+
+
+def test_a_new_check_in_rewrites_only_the_distributions_that_changed(person: Client, worker: User, team: Team) -> None:
+    who5 = instrument("who5")
+    now = timezone.now()
+    for days in (200, 120, 60):
+        check_in(person, who5, [3, 3, 3, 3, 3], at=now - timedelta(days=days), by=worker)
+    rollups.refresh()
+    check_in(person, who5, [4, 4, 4, 4, 4], at=now, by=worker)
+
+    done = rollups.refresh()
+
+    assert done.people == {person.pk}
+    assert done.score_cells == {(team.pk, timezone.localdate().replace(day=1))}
