@@ -18,11 +18,12 @@ That is a different, rarer action, for a supervisor, with its own audit; today t
 to log the contact again for the right person and correct the wrong one's services away.
 
 Two people at once: the form carries the `version` it was loaded with; saving is one
-`UPDATE ... WHERE id = %s AND version = loaded` that also bumps the version, so of two
-saves of the same version exactly one wins (the other's UPDATE, waiting on the row lock,
-re-reads the row and matches nothing) and the other gets `EditConflict`, with nothing
-written. The services are replaced in the same transaction, after the UPDATE has taken the
-row lock, so they always belong to the version that won.
+`UPDATE ... WHERE id = %s AND version = loaded` that also bumps the version
+(core.versioning.save_if_current), so of two saves of the same version exactly one wins
+(the other's UPDATE, waiting on the row lock, re-reads the row and matches nothing) and the
+other gets `EditConflict`, with nothing written. The services are replaced in the same
+transaction, after the UPDATE has taken the row lock, so they always belong to the version
+that won.
 """
 
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -38,15 +39,12 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter, EncounterQuerySet, ServiceProvided, ServiceType, Site
 
 CORRECTION_WINDOW = timedelta(days=7)
 # The names written to the audit trail, in the order a page shows them.
 FIELDS = ("happened_at", "site", "kind", "services", "note", "head_count", "age_band", "gender")
-
-
-class EditConflict(Exception):
-    """Someone saved the contact after this form was loaded: nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -127,19 +125,19 @@ def correct_encounter(
     changed = changed_fields(ContactValues.of(encounter), values)
     if not changed:
         return []
-    updated = Encounter.objects.filter(pk=encounter.pk, version=version).update(
-        happened_at=values.happened_at,
-        site=values.site,
-        kind=values.kind,
-        note=values.note,
-        head_count=values.head_count if encounter.client_id is None else 1,
-        age_band=values.age_band if encounter.client_id is None else "",
-        gender=values.gender if encounter.client_id is None else "",
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-        updated_by=by,
-    )
-    if updated == 0:
+    anonymous = encounter.client_id is None
+    changes = {
+        "happened_at": values.happened_at,
+        "site": values.site,
+        "kind": values.kind,
+        "note": values.note,
+        "head_count": values.head_count if anonymous else 1,
+        "age_band": values.age_band if anonymous else "",
+        "gender": values.gender if anonymous else "",
+        "updated_at": timezone.now(),
+        "updated_by": by,
+    }
+    if not save_if_current(Encounter, encounter.pk, version, changes):
         raise EditConflict
     if "services" in changed:
         _replace_services(encounter, values.services)

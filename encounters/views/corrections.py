@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,11 +24,11 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
 from core.types import AuthenticatedHttpRequest
+from core.versioning import EditConflict, conflict_rows, version_field
 from encounters.models import MAX_HEAD_COUNT, MAX_QUANTITY, Encounter, ServiceType, Site
 from encounters.services.corrections import (
     CORRECTION_WINDOW,
     ContactValues,
-    EditConflict,
     changed_fields,
     correct_encounter,
     for_correction,
@@ -40,7 +41,7 @@ SERVICE_PREFIX = "service_"
 class CorrectionForm(forms.Form):
     """The contact's details as saved, to correct; `version` is the one they were loaded at."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
     happened_at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
@@ -187,9 +188,8 @@ def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: Corre
     if not differs:  # the newer save is this same correction (a double tap racing itself)
         messages.success(request, _("Correction saved."))
         return redirect("encounters:detail", encounter_id=current.pk)
-    rows = [(name, label, shown(theirs, name), shown(saved, name), name in differs) for name, label in LABELS]
-    if not current.is_anonymous:
-        rows = [row for row in rows if row[0] not in {"head_count", "age_band", "gender"}]
+    labels = LABELS if current.is_anonymous else [row for row in LABELS if row[0] not in ANONYMOUS_ONLY]
+    rows = conflict_rows(labels, yours=theirs, saved=saved, differs=differs, shown=shown)
     record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=current, client_id=current.client_id)
     context = {"encounter": current, "form": form, "rows": rows}
     return render(request, "encounters/encounter_conflict.html", context, status=409)
@@ -205,10 +205,13 @@ LABELS = [
     ("age_band", _("Rough age")),
     ("gender", _("Gender")),
 ]
+ANONYMOUS_ONLY = {"head_count", "age_band", "gender"}
 
 
 def shown(values: ContactValues, name: str) -> Any:
-    """One value as a person reads it (the template formats dates)."""
+    """One value as a person reads it."""
+    if name == "happened_at":
+        return date_format(timezone.localtime(values.happened_at), "j M Y, H:i")
     if name == "site":
         return values.site.name if values.site is not None else ""
     if name == "kind":
@@ -218,10 +221,10 @@ def shown(values: ContactValues, name: str) -> Any:
     if name == "gender":
         return Client.Gender(values.gender).label if values.gender else ""
     if name == "services":
-        return [
+        return ", ".join(
             f"{service_type.label} × {quantity}" if service_type.counts_quantity else service_type.label
             for service_type, quantity in sorted(values.services.items(), key=lambda item: item[0].order)
-        ]
+        )
     return getattr(values, name)
 
 
