@@ -261,6 +261,9 @@ class Client(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
     )
     erased_at = models.DateTimeField(_("identifying data erased at"), null=True, blank=True)
+    # Goes up with every saved change of the details above (identity, merge, erasure), so a
+    # second person saving an older version gets the conflict page (core/versioning.py).
+    version = models.PositiveIntegerField(_("version"), db_default=1, default=1)
 
     objects = ClientQuerySet.as_manager()
 
