@@ -121,6 +121,9 @@ class Goal(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("noted by")
     )
+    # Goes up with every saved change of the goal's own fields (how it ended), so of two
+    # people ending it at once the second gets the conflict page (core/versioning.py).
+    version = models.PositiveIntegerField(_("version"), db_default=1, default=1)
     # Goal Attainment Scaling: the five levels in the person's words (all optional).
     gas_much_less = models.CharField(_("much less than hoped (-2)"), max_length=GAS_LEVEL_MAX, blank=True)
     gas_less = models.CharField(_("a little less than hoped (-1)"), max_length=GAS_LEVEL_MAX, blank=True)
