@@ -400,8 +400,10 @@ class ExtrasForms:
         return any(form.has_content() for form in self.updates)
 
     def is_valid(self, *, anonymous: bool) -> bool:
-        forms_valid = all([form.is_valid() for form in [self.referral, self.overdose, *self.updates]])
-        if anonymous and forms_valid and self.extras():
+        parts: list[ReferralForm | OverdoseForm | ReferralUpdateForm] = [self.referral, self.overdose, *self.updates]
+        forms_valid = all([form.is_valid() for form in parts])
+        # Anonymous: the parts are not drawn, so say why whatever was sent is refused.
+        if anonymous and any(form.has_content() for form in parts):
             self.problems.append(
                 str(_("A referral or an overdose response is recorded for a registered person: choose them first."))
             )

@@ -54,7 +54,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial = request.POST.dict() if redraw else _fresh(request, chosen)
         form = EncounterForm(initial=initial, user=request.user, catalogue=catalogue)
     extras = _extras(request, chosen, data=request.POST if saving else None, initial=request.POST if redraw else None)
-    if saving and form.is_valid() and extras.is_valid(anonymous=form.cleaned_data["who"] is None):
+    # Both checked, so every mistake shows at once.
+    if saving and all([form.is_valid(), extras.is_valid(anonymous=chosen_code == ANONYMOUS)]):
         encounter = _save(request, form, extras)
         return redirect("encounters:detail", encounter_id=encounter.pk)
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}

@@ -562,3 +562,18 @@ def test_without_javascript_the_page_redraws_for_the_person_chosen(
     assert "Harbour Clinic" in page
     assert "Make a referral" in page
     assert response.context["form"]["service_condoms"].value() == "2"
+
+
+def test_every_mistake_shows_at_once(worker_client: HttpClient, site: Site) -> None:
+    data = contact("anonymous", site, head_count="0", **{"referral-to": "housing"})
+    page = worker_client.post(URL, data).content.decode()
+    assert "greater than or equal to 1" in page
+    assert "A referral or an overdose response is recorded for a registered person" in page
+    assert Encounter.objects.count() == 0
+
+
+def test_an_unfinished_referral_for_an_anonymous_contact_says_why(worker_client: HttpClient, site: Site) -> None:
+    """Without JavaScript the referral part stays on the page when Anonymous is chosen."""
+    response = worker_client.post(URL, contact("anonymous", site, **{"referral-partner": "Casa Abierta"}))
+    assert "A referral or an overdose response is recorded for a registered person" in response.content.decode()
+    assert Encounter.objects.count() == 0
