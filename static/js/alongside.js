@@ -70,6 +70,9 @@
   document.addEventListener("change", function (event) {
     if (event.target.name === "who") { showAnonymousPart(); }
   });
-  document.addEventListener("DOMContentLoaded", function () { wire(document); showAnonymousPart(); });
+  // A deferred script: the page is parsed already, so no need to wait (and no flash of the
+  // anonymous part before it hides).
+  wire(document);
+  showAnonymousPart();
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();
