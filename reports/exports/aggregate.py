@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.models import Team
 from encounters.models import ServiceType
 from goals.stats import monthly_goal_numbers
-from reports.rollups import PERSON_MONTHS, person_months_params
+from reports import rollups
 from reports.sources import Scope
 
 from .suppression import SMALLEST_SHOWN, protect, with_totals
@@ -88,17 +88,21 @@ SELECT r.team_id, date_trunc('month', u.at AT TIME ZONE %(zone)s)::date, count(D
  GROUP BY 1, 2
 """
 
-WHO5 = (
-    "WITH months AS ("
-    + PERSON_MONTHS
-    + """)
+WHO5 = """
 SELECT team_id, month, count(DISTINCT client_id), avg(value)::float8,
        count(*) FILTER (WHERE category <> ''), count(*) FILTER (WHERE category = 'improved')
   FROM months
  WHERE measure = 'who5' AND team_id = ANY(%(teams)s::uuid[]) AND month >= %(first)s AND month <= %(last)s
  GROUP BY GROUPING SETS ((team_id, month), (team_id), (month), ())
 """
-)
+
+
+def _who5_sql() -> str:
+    """The dashboards' monthly check-in rows of everyone with a check-in of the teams in the
+    period (reports/rollups.py), grouped for the report."""
+    build = getattr(rollups, "person_months", None)
+    months = build("in_period") if build is not None else rollups.PERSON_MONTHS
+    return "WITH months AS (" + months + ")" + WHO5
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def build(*, team_ids: Sequence[UUID], first: date, last: date) -> Report:
     services = list(ServiceType.objects.order_by("order", "slug").values_list("pk", "slug"))
     slugs = dict(services)
     for team, month, service, given, quantity in _fetch(SERVICES, params):
-        slug = slugs[_uuid(service)]
+        slug = slugs[UUID(str(service))]
         counts["service_" + slug.replace("-", "_")][(_uuid(team), month)] = given
         if slug == NALOXONE:
             counts["naloxone_kits"][(_uuid(team), month)] = quantity
@@ -160,11 +164,11 @@ def build(*, team_ids: Sequence[UUID], first: date, last: date) -> Report:
     for row in monthly_goal_numbers(team_ids=team_ids, since=first, until=last):
         counts["goals_achieved"][(row.team_id, row.month)] = row.achieved
     who5: dict[tuple[UUID | None, date | None], tuple[float, int, int]] = {}
-    who5_params = person_months_params(teams=team_ids, starts=scope.starts, ends=scope.ends) | {
+    who5_params = rollups.person_months_params(teams=team_ids, starts=scope.starts, ends=scope.ends) | {
         "first": first,
         "last": last,
     }
-    for team, month, people, mean, with_change, improved in _fetch(WHO5, who5_params):
+    for team, month, people, mean, with_change, improved in _fetch(_who5_sql(), who5_params):
         key = (_uuid(team), month)
         counts["who5_people"][key] = people
         who5[key] = (mean, with_change, improved)

@@ -46,7 +46,7 @@ class Progress:
 class _Sink(io.RawIOBase):
     """What the buffer flushes into: counts rows and hands the bytes on."""
 
-    def __init__(self, take: Callable[[bytes], None], progress: Progress) -> None:
+    def __init__(self, take: Callable[[bytes], Any], progress: Progress) -> None:
         self.take = take
         self.progress = progress
         self.lines = 0
@@ -63,14 +63,14 @@ class _Sink(io.RawIOBase):
         return len(chunk)
 
 
-Copy = Callable[[io.BufferedWriter], None]
+Copy = Callable[[Any], None]
 
 
 def write_csv(archive: zipfile.ZipFile, name: str, copy: Copy, progress: Progress) -> int:
     """One dataset as a CSV entry of the zip; returns its data rows (the header not counted)."""
     with archive.open(name, "w", force_zip64=True) as entry:
         sink = _Sink(entry.write, progress)
-        buffered = io.BufferedWriter(sink, BUFFER)
+        buffered = io.BufferedWriter(sink, BUFFER)  # type: ignore[type-var]
         copy(buffered)
         buffered.flush()
     return max(sink.lines - 1, 0)
@@ -149,7 +149,7 @@ def write_xlsx(
     try:
         sheets = _Sheets(workbook, title, numeric)
         sink = _Sink(sheets.take, progress)
-        buffered = io.BufferedWriter(sink, BUFFER)
+        buffered = io.BufferedWriter(sink, BUFFER)  # type: ignore[type-var]
         copy(buffered)
         buffered.flush()
         sheets.finish()
