@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("clients:register")
 FIELDS = {
-    "agrees_to_record": Field(st.just("on"), st.sampled_from(["", "off"])),
+    # A browser sends "on" when the box is ticked and nothing when not; Django also reads "false" as not.
+    "agrees_to_record": Field(st.just("on"), st.sampled_from(["", "false", "False"])),
     "consent_method": choice(list(Consent.Method.values), blank_ok=True),
     "preferred_name": text(100),
     "year_of_birth": number(1900, date.today().year, blank_ok=True),  # noqa: DTZ011 (a year)
