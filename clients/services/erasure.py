@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import ForeignObjectRel, Q
+from django.db.models import F, ForeignObjectRel, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -104,7 +104,8 @@ def erase_client(*, request: HttpRequest | None, client: Client) -> Client:
     for model, lookup, blanks in free_text_about_a_person():
         model._base_manager.filter(**{lookup: ids}).update(**blanks)
     erased_at = timezone.now()
-    Client.objects.filter(pk__in=ids).update(**ERASED_VALUES, erased_at=erased_at)
+    # A new version: an edit of the details loaded before the erasure conflicts, never writes.
+    Client.objects.filter(pk__in=ids).update(**ERASED_VALUES, erased_at=erased_at, version=F("version") + 1)
     for merge in merges:
         merge.snapshot = scrub(merge.snapshot, terms)
     Merge.objects.bulk_update(merges, ["snapshot"])

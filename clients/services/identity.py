@@ -9,6 +9,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Alias, Client
+from core.versioning import EditConflict, save_if_current
 
 from .names import refresh_search_names
 
@@ -28,20 +29,28 @@ IDENTITY_FIELDS = (
 
 
 @transaction.atomic
-def update_identity(*, request: HttpRequest, client: Client, changes: dict[str, Any]) -> list[str]:
-    """Store the fields whose value changed; return their names (sorted).
+def update_identity(*, request: HttpRequest, client: Client, version: int, changes: dict[str, Any]) -> list[str]:
+    """Store the fields whose value changed, on top of `version`; return their names (sorted).
 
-    The stored row is read again under a lock, so the comparison is with what is in the
-    database, not with an instance a form has already modified. The audit event names the
-    changed fields, never their values. Nothing changed: nothing is written.
+    The comparison is with the row as stored now, not with an instance a form has already
+    modified. Nothing changed: nothing is written (no new version, no audit event). Someone
+    saved after `version`: EditConflict and nothing is written (core/versioning.py). The
+    audit event names the changed fields, never their values.
+
+    Aliases are not versioned: adding one adds a row and removing one removes that row,
+    so two people doing either at once overwrite nothing (both names are kept; a name
+    removed twice is gone, and the second removal finds nothing to remove), and a version
+    bump would turn a colleague's save of the details into a conflict.
     """
-    stored = Client.objects.select_for_update().get(pk=client.pk)
+    stored = Client.objects.get(pk=client.pk)
     changed = sorted(name for name in IDENTITY_FIELDS if name in changes and getattr(stored, name) != changes[name])
     if not changed:
         return []
-    Client.objects.filter(pk=client.pk).update(**{name: changes[name] for name in changed})
+    if not save_if_current(Client, client.pk, version, {name: changes[name] for name in changed}):
+        raise EditConflict
     for name in changed:
         setattr(client, name, changes[name])
+    client.version = version + 1
     if "preferred_name" in changed:
         refresh_search_names(client)
     record(

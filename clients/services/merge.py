@@ -39,7 +39,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Count, ForeignObjectRel, OuterRef, Q, Subquery
+from django.db.models import Count, F, ForeignObjectRel, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -253,7 +253,10 @@ def merge_clients(
     alias_pk = _alias_for_name_not_kept(survivor, not_kept, merged_by)
     seen = [at for at in (survivor.last_seen_at, merged.last_seen_at) if at is not None]
     survivor.last_seen_at = max(seen, default=None)
-    survivor.save(update_fields=[name for names in FIELD_GROUPS.values() for name in names] + ["last_seen_at"])
+    survivor.version = F("version") + 1  # an edit of A's details loaded before the merge conflicts
+    survivor.save(
+        update_fields=[name for names in FIELD_GROUPS.values() for name in names] + ["last_seen_at", "version"]
+    )
     Client.objects.filter(pk=merged.pk).update(merged_into=survivor)
     refresh_search_names(survivor)
     snapshot = {
@@ -324,7 +327,8 @@ def undo_merge(*, request: HttpRequest, merge: Merge, undone_by: User) -> Client
             model._base_manager.filter(pk__in=pks, **{key: survivor}).update(**{key: merged})
     # The merge changed nothing on B but `merged_into`; a later transfer moved B with A.
     Client.objects.filter(pk=merged.pk).update(merged_into=None)
-    Client.objects.filter(pk=survivor.pk).update(**_restored_survivor_columns(snapshot, survivor))
+    restored = _restored_survivor_columns(snapshot, survivor)
+    Client.objects.filter(pk=survivor.pk).update(**restored, version=F("version") + 1)
     survivor, merged = (Client.objects.get(pk=pk) for pk in (survivor.pk, merged.pk))
     refresh_search_names(survivor)
     refresh_search_names(merged)

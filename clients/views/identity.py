@@ -23,9 +23,14 @@ from clients.services.consent import refuses_record
 from clients.services.identity import IDENTITY_FIELDS, add_alias, remove_alias, update_identity
 from clients.services.registration import record_client_viewed
 from core.types import AuthenticatedHttpRequest
+from core.versioning import EditConflict, conflict_rows, version_field
 
 
 class IdentityForm(forms.ModelForm):
+    """The person's details; `version` is the one they were loaded at (core/versioning.py)."""
+
+    version = version_field()
+
     class Meta:
         model = Client
         fields = IDENTITY_FIELDS
@@ -40,6 +45,7 @@ class IdentityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
         gender = cast(forms.ChoiceField, self.fields["gender"])
         gender.choices = [("", _("Not recorded")), *Client.Gender.choices]
         self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")
@@ -129,9 +135,47 @@ def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = IdentityForm(request.POST, instance=client)
     if not form.is_valid():
         return _edit_page(request, client, heading=heading, form=form)
-    changed = update_identity(request=request, client=client, changes=form.cleaned_data)
-    messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+    version = form.cleaned_data["version"]
+    try:
+        changed = update_identity(request=request, client=client, version=version, changes=form.cleaned_data)
+    except EditConflict:
+        return _conflict(request, code, form)
+    # Nothing to change on a newer version: a repeated submission of a saved edit.
+    saved = changed or version != client.version
+    messages.success(request, _("Saved.") if saved else _("Nothing changed."))
     return redirect("clients:detail", code=client.code)
+
+
+def _conflict(request: AuthenticatedHttpRequest, code: str, typed: IdentityForm) -> HttpResponse:
+    """Both versions side by side, and the form again with what they typed on top of the
+    saved version: saving it replaces the other person's edit knowingly."""
+    current = get_client_for_user(request.user, code)
+    saved = {name: getattr(current, name) for name in IDENTITY_FIELDS}
+    heading = current.display_name  # before the form below copies typed values onto it
+    differs = {name for name in IDENTITY_FIELDS if typed.cleaned_data[name] != saved[name]}
+    if not differs:  # the newer save is this same edit (a double tap racing itself)
+        messages.success(request, _("Saved."))
+        return redirect("clients:detail", code=current.code)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = IdentityForm(data, instance=current)
+    labels = [(name, typed.fields[name].label) for name in IDENTITY_FIELDS]
+    rows = conflict_rows(labels, yours=typed.cleaned_data, saved=saved, differs=differs, shown=shown)
+    record_client_viewed(request=request, client=current)
+    context = {"person": current, "heading": heading, "form": form, "rows": rows}
+    return render(request, "clients/client_conflict.html", context, status=409)
+
+
+def shown(values: dict[str, Any], name: str) -> Any:
+    """One detail as a person reads it."""
+    value = values[name]
+    if name == "gender":
+        return Client.Gender(value).label if value else ""
+    if name == "contact_preference":
+        return Client.ContactPreference(value).label
+    if name == "may_leave_message":
+        return _("A message may be left.") if value else _("Leave no message.")
+    return "" if value is None else value
 
 
 @team_member

@@ -24,6 +24,7 @@ def edit(person: Client) -> str:
 def form_data(person: Client, **changes: str) -> dict[str, str]:
     """What the edit page posts back unchanged, with `changes` applied."""
     data = {
+        "version": str(person.version),
         "preferred_name": person.preferred_name,
         "year_of_birth": str(person.year_of_birth or ""),
         "gender": person.gender,

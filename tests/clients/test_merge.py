@@ -169,11 +169,16 @@ def test_merge_then_undo_restores_every_row_exactly(
     assert Client.objects.get(pk=merged.pk).merged_into_id == survivor.pk
     assert not Client.objects.current().filter(pk=merged.pk).exists()
 
+    assert survivor.version == 2  # an edit of A's details loaded before the merge now conflicts
     restored = undo_merge(request=http_request, merge=merge, undone_by=supervisor)
 
     assert restored.pk == merged.pk
     after = every_row()
     after[Merge._meta.label] = [row for row in after[Merge._meta.label] if row["id"] != merge.pk]
+    # The version counts saves of A's details (the merge, then the undo): it goes on, never back.
+    assert [row.pop("version") for row in after[Client._meta.label]] == [
+        row.pop("version") + (2 if row["id"] == survivor.pk else 0) for row in before[Client._meta.label]
+    ]
     for label in before:
         assert after[label] == before[label], f"{label} differs after the undo"
     merge.refresh_from_db()

@@ -10,13 +10,20 @@ from django.urls import reverse
 ROLES = ["worker", "supervisor", "outsider", "other_supervisor", "data_admin", "system_admin", "anonymous"]
 
 
+# What a row posts; a function of the objects when it depends on them (a version number).
+RowData = dict[str, str] | Callable[[dict[str, Any]], dict[str, str]] | None
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
     method: str
     path: Callable[[dict[str, Any]], str]
     expected: dict[str, int]
-    data: dict[str, str] | None = None
+    data: RowData = None
+
+    def data_for(self, objects: dict[str, Any]) -> dict[str, str]:
+        return (self.data(objects) if callable(self.data) else self.data) or {}
 
 
 def team_page(name: str, method: str = "get", **extra: Any) -> Row:

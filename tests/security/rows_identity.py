@@ -5,12 +5,12 @@ from typing import Any
 
 from django.urls import reverse
 
-from clients.models import Alias, SafetyFlag
+from clients.models import Alias, Client, SafetyFlag
 
-from .matrix import Row, scoped_object, supervisor_page
+from .matrix import Row, RowData, scoped_object, supervisor_page
 
 
-def scoped_post(name: str, path: Callable[[dict[str, Any]], str], data: dict[str, str] | None = None) -> Row:
+def scoped_post(name: str, path: Callable[[dict[str, Any]], str], data: RowData = None) -> Row:
     """A change to one person of the team: done and redirected (302); other teams 404."""
     statuses = {"worker": 302, "supervisor": 302, "outsider": 404, "other_supervisor": 404}
     return Row(name, "post", path, {**statuses, "data_admin": 403, "system_admin": 403, "anonymous": 302}, data)
@@ -20,9 +20,15 @@ def code(objects: dict[str, Any]) -> str:
     return str(objects["person"].code)
 
 
+def renamed(objects: dict[str, Any]) -> dict[str, str]:
+    """A new name, saved on top of the version as it is after every module's objects()."""
+    version = Client.objects.values_list("version", flat=True).get(pk=objects["person"].pk)
+    return {"preferred_name": "Robyn", "version": str(version)}
+
+
 ROWS = [
     scoped_object("clients:edit", lambda o: reverse("clients:edit", args=[code(o)])),
-    scoped_post("clients:edit", lambda o: reverse("clients:edit", args=[code(o)]), {"preferred_name": "Robyn"}),
+    scoped_post("clients:edit", lambda o: reverse("clients:edit", args=[code(o)]), renamed),
     scoped_post("clients:alias_add", lambda o: reverse("clients:alias_add", args=[code(o)]), {"name": "Bobbie"}),
     scoped_post("clients:alias_remove", lambda o: reverse("clients:alias_remove", args=[code(o), o["alias"].pk])),
     scoped_post(

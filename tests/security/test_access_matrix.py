@@ -97,7 +97,7 @@ def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
 def test_access(row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient]) -> None:
     http = as_role(role)
-    response = getattr(http, row.method)(row.path(objects), row.data or {})
+    response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
     assert response.status_code == row.expected[role]
     if response.status_code == 302 and role == "anonymous" and not row.name.startswith("admin:"):
         if row.name not in {"accounts:logout", "set_language"}:
