@@ -19,14 +19,14 @@ from uuid import UUID
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from core.dates import add_months
 from encounters.models import Encounter, ServiceProvided
 
 from .models import MonthlyTeamContacts, MonthlyTeamScores, MonthlyTeamServices
-from .rollups import PERSON_MONTHS, person_months_params
+from .rollups import person_months, person_months_params
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class ContactCounts:
 class ServiceCounts:
     given: int = 0
     quantity: int = 0
-    people: int = 0
+    people: int = 0  # on the busiest day of the month (a lower bound of the month's people)
 
 
 # (team, month, worker): worker None is the whole team's month.
@@ -124,11 +124,11 @@ SELECT NULL, category, count(*) FROM overall GROUP BY category
 
 # Constant strings put together (no value is ever formatted into SQL here).
 ROLLUP_CHANGES = "WITH months AS (SELECT * FROM reports_checkin_month)" + CHANGE_COUNTS  # noqa: S608
-LIVE_CHANGES = "WITH months AS (" + PERSON_MONTHS + ")" + CHANGE_COUNTS
+LIVE_CHANGES = "WITH months AS (" + person_months("in_period") + ")" + CHANGE_COUNTS
 
 LIVE_SCORES = (
     "WITH months AS ("
-    + PERSON_MONTHS
+    + person_months("in_period")
     + """)
 SELECT team_id, month, measure, value, count(*)
   FROM months
@@ -215,6 +215,8 @@ class LiveSource:
         return found
 
     def services(self, scope: Scope) -> ServiceRows:
+        """Per day, then folded into months as the rollup does: counts added up, people the
+        busiest day's (reports/models.py, MonthlyTeamServices)."""
         given = ServiceProvided.objects.filter(
             encounter__team_id__in=scope.team_ids,
             encounter__happened_at__gte=scope.starts,
@@ -223,8 +225,8 @@ class LiveSource:
         if scope.worker_id is not None:
             given = given.filter(encounter__worker_id=scope.worker_id)
         rows = (
-            given.annotate(month=TruncMonth("encounter__happened_at"))
-            .values("encounter__team_id", "month", "service_type_id")
+            given.annotate(day=TruncDate("encounter__happened_at"))
+            .values("encounter__team_id", "day", "service_type_id")
             .annotate(
                 n=Count("id"),
                 total=Sum("quantity"),
@@ -233,12 +235,14 @@ class LiveSource:
             )
             .order_by()
         )
-        return {
-            (row["encounter__team_id"], _local_month(row["month"]), row["service_type_id"]): ServiceCounts(
-                row["n"], row["total"], row["people"]
+        found: ServiceRows = {}
+        for row in rows:
+            key = (row["encounter__team_id"], row["day"].replace(day=1), row["service_type_id"])
+            before = found.get(key, ServiceCounts())
+            found[key] = ServiceCounts(
+                before.given + row["n"], before.quantity + row["total"], max(before.people, row["people"])
             )
-            for row in rows
-        }
+        return found
 
     def _person_months(self, scope: Scope) -> dict[str, Any]:
         return person_months_params(teams=scope.team_ids, starts=scope.starts, ends=scope.ends)
