@@ -108,7 +108,7 @@ def quarter_sql(at: str) -> str:
 
 def text_sql(column: str) -> str:
     """A coded text value: '' becomes "not recorded"; line breaks never reach a file."""
-    return f"coalesce(nullif(translate({column}, E'\\r\\n\\t', '   '), ''), '{NOT_RECORDED}')"
+    return f"coalesce(nullif(translate({column}, E'\\r\\n\\t\\x1f', '    '), ''), '{NOT_RECORDED}')"
 
 
 @dataclass(frozen=True)
@@ -137,77 +137,82 @@ def k_anonymous_select(*, base: str, output: list[str], period: str, k: int) -> 
     dataset's own output columns. `output` lists those, in file order; the wrapped SELECT
     returns person, period, age_band, gender, area, then `output`.
 
-    One statement: the ladder's group counts are CTEs over one materialised pass of the
-    rows, and a data-modifying CTE writes the privacy summary (rows per level and the
-    smallest group at each) into the session's temporary table `export_privacy`
-    (`PRIVACY_TABLE`), so COPY can stream the rows and the summary costs no second pass.
-    Parameters: zone, ipad, opad.
+    How, in one statement (so COPY streams it and psql can time the very same thing):
+    - `keys`: the quasi-identifiers of every row, from the dataset's SELECT with only those
+      columns (PostgreSQL drops the joins nothing reads), kept once: narrow;
+    - `c0`, `c1`, ...: the people in each combination at each step of the ladder, each step
+      counting only the rows the steps before could not keep;
+    - `d`: one decision per combination as chosen (all its rows share it: they go up the
+      ladder together): the step that keeps it, or none;
+    - the rows stream from the dataset's SELECT, joined to `d` (a few thousand rows), and
+      a data-modifying CTE writes the privacy summary (rows and smallest group per step)
+      from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
+    Parameters: zone, ipad, opad (and the dataset's).
     """
     if k < K_MIN:
         raise ValueError(f"k must be at least {K_MIN}")
     levels = ladder(period)
+    first = levels[0].period
+
+    def key(level: Level, row: str, period_sql: str | None = None) -> str:
+        """A group at `level` as one text value: one-column joins the planner estimates well
+        (four-column joins of CTEs were estimated at 1 row and planned as nested loops)."""
+        area = f"'{ALL_AREAS}'" if level.all_areas else f"{row}.area"
+        return f"concat_ws(E'\\x1f', {row}.age_band, {row}.gender, {area}, {period_sql or f'{row}.p_{level.period}'})"
+
+    people = "count(DISTINCT q.person_id) + coalesce(sum(q.heads) FILTER (WHERE q.person_id IS NULL), 0)"
+    key_columns = ", ".join(f"{key(level, 'b0')} AS key{n}" for n, level in enumerate(levels))
     ctes = [
-        f"base AS ({base})",
-        "qi AS (SELECT b.*, "  # noqa: S608 (column names and numbers of ours, never input)
-        f"{month_sql('b.at')} AS p_month, {quarter_sql('b.at')} AS p_quarter FROM base AS b)",
+        f"keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, b.heads, b.age_band, b.gender, b.area, "  # noqa: S608
+        f"{month_sql('b.at')} AS p_month, {quarter_sql('b.at')} AS p_quarter FROM ({base}) AS b) AS b0)",
+        "c0 AS (SELECT q.key0 AS key, "  # noqa: S608 (our own SQL)
+        + "".join(f"min(q.key{n}) AS key{n}, " for n in range(1, len(levels)))
+        + f"min(q.p_{first}) AS p_{first}, min(q.p_quarter) AS g_quarter, min(q.area) AS area, "
+        f"count(*) AS rows, {people} AS people FROM keys AS q GROUP BY q.key0)",
     ]
-    candidates = "qi"
-    for index, level in enumerate(levels):
-        area = f"'{ALL_AREAS}'" if level.all_areas else "area"
+    for index in range(1, len(levels)):
+        # The rows no step before this one could keep.
+        failed = " ".join(f"JOIN c{n} ON c{n}.key = q.key{n} AND c{n}.people < {k}" for n in range(index))
         ctes.append(
-            f"c{index} AS (SELECT age_band, gender, {area} AS g_area, p_{level.period} AS g_period, "  # noqa: S608
-            "count(DISTINCT person_id) + coalesce(sum(heads) FILTER (WHERE person_id IS NULL), 0) AS people "
-            f"FROM {candidates} GROUP BY 1, 2, 3, 4)"
+            f"c{index} AS (SELECT q.key{index} AS key, {people} AS people "  # noqa: S608
+            f"FROM keys AS q {failed} GROUP BY q.key{index})"
         )
-        if index + 1 < len(levels):
-            # The rows this level could not keep: only they are counted at the next.
-            ctes.append(
-                f"r{index + 1} AS (SELECT q.* FROM {candidates} AS q JOIN c{index} AS c "  # noqa: S608
-                f"ON c.age_band = q.age_band AND c.gender = q.gender AND c.g_area = "
-                f"{f"'{ALL_AREAS}'" if level.all_areas else 'q.area'} AND c.g_period = q.p_{level.period} "
-                f"WHERE c.people < {k})"
-            )
-            candidates = f"r{index + 1}"
-    joins, level_case, period_case, area_case = [], [], [], []
-    for index, level in enumerate(levels):
-        area = f"'{ALL_AREAS}'" if level.all_areas else "q.area"
-        joins.append(
-            f"LEFT JOIN c{index} ON c{index}.age_band = q.age_band AND c{index}.gender = q.gender "
-            f"AND c{index}.g_area = {area} AND c{index}.g_period = q.p_{level.period}"
-        )
-        level_case.append(f"WHEN c{index}.people >= {k} THEN {index}")
-        period_case.append(f"WHEN c{index}.people >= {k} THEN q.p_{level.period}")
-        area_case.append(f"WHEN c{index}.people >= {k} THEN {area}")
+    joins = " ".join(f"LEFT JOIN c{n} ON c{n}.key = c0.key{n}" for n in range(1, len(levels)))
+    kept = [f"WHEN c{n}.people >= {k} THEN" for n in range(len(levels))]
     suppressed = len(levels)
+
+    def shown(level: Level) -> tuple[str, str]:
+        period_value = f"c0.p_{first}" if level.period == first else "c0.g_quarter"
+        return period_value, (f"'{ALL_AREAS}'" if level.all_areas else "c0.area")
+
     ctes.append(
-        "leveled AS (SELECT q.*, "  # noqa: S608
-        f"CASE {' '.join(level_case)} ELSE {suppressed} END AS level, "
-        f"CASE {' '.join(period_case)} END AS out_period, "
-        f"CASE {' '.join(area_case)} END AS out_area "
-        f"FROM qi AS q {' '.join(joins)})"
-    )
-    # The smallest group kept at each level (groups of kept rows only), for the summary.
-    smallest = " UNION ALL ".join(
-        f"SELECT {index} AS level, min(people) AS smallest, 0 AS rows FROM c{index} WHERE people >= {k}"  # noqa: S608
-        for index in range(len(levels))
+        "d AS (SELECT c0.key, c0.rows, "  # noqa: S608
+        f"CASE {' '.join(f'{when} {n}' for n, when in enumerate(kept))} ELSE {suppressed} END AS level, "
+        f"CASE {' '.join(f'{when} c{n}.people' for n, when in enumerate(kept))} END AS kept_people, "
+        f"CASE {' '.join(f'{when} {shown(level)[0]}' for when, level in zip(kept, levels, strict=True))} END "
+        "AS out_period, "
+        f"CASE {' '.join(f'{when} {shown(level)[1]}' for when, level in zip(kept, levels, strict=True))} END "
+        f"AS out_area FROM c0 {joins})"
     )
     ctes.append(
         f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) "  # noqa: S608
-        "SELECT level, sum(rows), min(smallest) FROM ("
-        "SELECT level, NULL::bigint AS smallest, count(*) AS rows FROM leveled GROUP BY level "
-        f"UNION ALL {smallest}) AS s GROUP BY level RETURNING 1)"
+        "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level RETURNING 1)"
     )
+    period_of_row = month_sql("b.at") if first == "month" else quarter_sql("b.at")
     columns = ", ".join(
         [
-            f"coalesce({pseudonym_sql('person_id')}, '') AS person",
-            "out_period AS period",
-            "age_band",
-            "gender",
-            "out_area AS area",
-            *output,
+            f"coalesce({pseudonym_sql('b.person_id')}, '') AS person",
+            "d.out_period AS period",
+            "b.age_band",
+            "b.gender",
+            "d.out_area AS area",
+            *[f"b.{name}" for name in output],
         ]
     )
-    return f"WITH {', '.join(ctes)} SELECT {columns} FROM leveled WHERE level < {suppressed}"  # noqa: S608
+    return (
+        f"WITH {', '.join(ctes)} SELECT {columns} FROM ({base}) AS b "  # noqa: S608
+        f"JOIN d ON d.key = {key(levels[0], 'b', period_of_row)} WHERE d.level < {suppressed}"
+    )
 
 
 PRIVACY_TABLE = "pg_temp.export_privacy"
