@@ -76,4 +76,4 @@ bench-weight: $(STAMP)
 
 clean-db:
 	$(PYTHON) scripts/devdb.py stop || true
-	rm -rf var/postgres var/postgres-password
+	rm -rf var/postgres var/postgres-password var/postgres-app-password
