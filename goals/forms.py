@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import version_field
+
 from .models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX, STEP_MAX, WORDS_MAX, Goal, Step
 
 MAX_NEW_STEPS = 10
@@ -87,7 +89,12 @@ class ContactGoalForm(GoalForm):
 
 
 class ChangeForm(GoalForm):
-    """The goal the person's goal became. The old goal's "why" and life area carry over."""
+    """The goal the person's goal became. The old goal's "why" and life area carry over.
+
+    `version` and `replace`: as StatusForm's."""
+
+    version = version_field()
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     note = forms.CharField(
         label=_("What changed"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -148,7 +155,13 @@ class ReviewForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """Achieved or set aside: which button was pressed, when, and an optional note."""
+    """Achieved or set aside: which button was pressed, when, and an optional note.
+
+    `version`: the goal's version when the form was loaded (core/versioning.py); `replace`:
+    sent from the conflict page, to replace the ending someone else saved meanwhile."""
+
+    version = version_field()
+    replace = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     status = forms.ChoiceField(
         choices=[(Goal.Status.ACHIEVED, _("Achieved")), (Goal.Status.SET_ASIDE, _("Set aside"))],

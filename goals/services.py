@@ -18,6 +18,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter
 
 from .models import Goal, Review, Step
@@ -82,9 +83,21 @@ def set_goal(
     return goal
 
 
+def _not_active() -> GoalRefused:
+    return GoalRefused(_("This goal is not active any more: it was achieved, changed or set aside."))
+
+
 def _require_active(goal: Goal) -> None:
-    if not goal.is_active:
-        raise GoalRefused(_("This goal is not active any more: it was achieved, changed or set aside."))
+    """Checked on the row as stored now, locked until the change commits, so a step or a
+    review cannot slip in beside an ending saved at the same moment: the ending's UPDATE
+    waits for this lock, or this waits for the ending and then sees it.
+
+    Steps and reviews do not take part in versions (core/versioning.py): two people adding
+    steps both keep theirs, "done" and "not yet" are states each person sees as they set
+    them, moves go one place from where the step is now, and a review is a new row.
+    """
+    if Goal.objects.select_for_update().values_list("status", flat=True).get(pk=goal.pk) != Goal.Status.ACTIVE:
+        raise _not_active()
 
 
 @transaction.atomic
@@ -111,6 +124,11 @@ def complete_step(*, request: HttpRequest, step: Step, done: bool = True) -> Ste
 @transaction.atomic
 def reorder_steps(*, request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
     """Put the goal's steps in this order; the ids must be exactly the goal's steps."""
+    _require_active(goal)
+    return _reorder(request, goal, step_ids)
+
+
+def _reorder(request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
     steps = {step.pk: step for step in goal.steps.select_for_update()}
     if set(step_ids) != set(steps) or len(step_ids) != len(steps):
         raise GoalRefused(_("Those steps are not this goal's steps."))
@@ -176,27 +194,63 @@ def review_goal(
     return review
 
 
-def _end(goal: Goal, status: str, on: date | None, note: str) -> None:
-    _require_active(goal)
+def _check_endable(goal: Goal, version: int | None, replace_ending: bool) -> None:
+    """Ending a goal is saved on top of the version the person saw (`version`; None: the
+    one loaded in `goal`), so of two people ending it at once the second gets EditConflict
+    (core/versioning.py) and the conflict page. From there they may replace an ending that
+    was achieved or set aside with theirs (`replace_ending`, on the newer version); a goal
+    changed into another keeps that ending, since the goal it became exists now."""
+    if version is not None and version != goal.version:
+        raise EditConflict
+    if not goal.is_active and not (replace_ending and goal.status != Goal.Status.CHANGED):
+        raise _not_active()
+
+
+def _end(
+    goal: Goal, status: str, on: date | None, note: str, version: int | None, replace_ending: bool
+) -> dict[str, str]:
+    """Save the ending (see _check_endable); returns, for the audit event, the ending it
+    replaced when there was one."""
+    _check_endable(goal, version, replace_ending)
     today = timezone.localdate()
     if on is not None and on > today:
         raise GoalRefused(_("The date cannot be in the future."))
-    goal.status, goal.status_on, goal.status_note = status, on or today, note
-    goal.save(update_fields=["status", "status_on", "status_note", "became"])
+    changes = {"status": status, "status_on": on or today, "status_note": note, "became": goal.became}
+    if not save_if_current(Goal, goal.pk, goal.version, changes):
+        raise EditConflict
+    replaced = {} if goal.is_active else {"replaced": goal.status}
+    goal.status, goal.status_on, goal.status_note, goal.version = status, on or today, note, goal.version + 1
+    return replaced
 
 
 @transaction.atomic
-def mark_achieved(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
-    _end(goal, Goal.Status.ACHIEVED, on, note)
-    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status})
+def mark_achieved(
+    *,
+    request: HttpRequest,
+    goal: Goal,
+    on: date | None = None,
+    note: str = "",
+    version: int | None = None,
+    replace_ending: bool = False,
+) -> Goal:
+    replaced = _end(goal, Goal.Status.ACHIEVED, on, note, version, replace_ending)
+    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status, **replaced})
     return goal
 
 
 @transaction.atomic
-def set_aside(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+def set_aside(
+    *,
+    request: HttpRequest,
+    goal: Goal,
+    on: date | None = None,
+    note: str = "",
+    version: int | None = None,
+    replace_ending: bool = False,
+) -> Goal:
     """The person puts the goal aside for now: no judgement, and it stays in their history."""
-    _end(goal, Goal.Status.SET_ASIDE, on, note)
-    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status})
+    replaced = _end(goal, Goal.Status.SET_ASIDE, on, note, version, replace_ending)
+    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status, **replaced})
     return goal
 
 
@@ -213,15 +267,19 @@ def change_goal(
     target_on: date | None = None,
     steps: Sequence[str] = (),
     carry_open_steps: bool = False,
+    version: int | None = None,
+    replace_ending: bool = False,
 ) -> Goal:
     """The person changes their goal: the new goal starts, the old one is marked changed into it.
 
     The new goal keeps the old one's "why" and life area unless new ones are given, and can
     take over the steps not done yet. Its GAS levels start empty: they describe the new goal.
+    `version` and `replace_ending`: as for the other endings (_check_endable); when someone
+    ended the goal meanwhile, the new goal is not kept either (one transaction).
     """
     if not words.strip():
         raise GoalRefused(_("Write the goal in the person's own words."))
-    _require_active(goal)
+    _check_endable(goal, version, replace_ending)
     open_steps = list(goal.steps.filter(is_done=False).values_list("text", flat=True)) if carry_open_steps else []
     new = _create_goal(
         client=goal.client,
@@ -233,15 +291,19 @@ def change_goal(
         target_on=target_on,
     )
     goal.became = new
-    _end(goal, Goal.Status.CHANGED, None, note)
-    _record(AuditEvent.Action.GOAL_CHANGED, request, goal, {"became": str(new.pk)})
+    replaced = _end(goal, Goal.Status.CHANGED, None, note, version, replace_ending)
+    _record(AuditEvent.Action.GOAL_CHANGED, request, goal, {"became": str(new.pk), **replaced})
     return new
 
 
 @transaction.atomic
 def move_step(*, request: HttpRequest, step: Step, offset: int) -> list[Step]:
-    """Move a step up (-1) or down (+1) one place: reordering that works without JavaScript."""
+    """Move a step up (-1) or down (+1) one place: reordering that works without JavaScript.
+
+    The order is read after the goal is locked, so two moves at once each start from where
+    the steps are after the other (and a step added meanwhile is in the list)."""
+    _require_active(step.goal)
     ids = list(step.goal.steps.values_list("pk", flat=True))
     index = ids.index(step.pk)
     ids.insert(min(max(index + offset, 0), len(ids) - 1), ids.pop(index))
-    return reorder_steps(request=request, goal=step.goal, step_ids=ids)
+    return _reorder(request, step.goal, ids)

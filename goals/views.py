@@ -6,11 +6,16 @@ same 404 page that says nothing was saved. The goals panel of Log a contact live
 goals/contact_views.py.
 """
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +24,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
 from core.types import AuthenticatedHttpRequest
+from core.versioning import EditConflict, conflict_rows
 
 from .access import find_goal, find_step
 from .charts import history_chart
@@ -68,7 +74,7 @@ def _detail_context(goal: Goal, **forms: object) -> dict[str, object]:
         "reviews": reviews,
         "chart": history_chart(reviews),
         "step_form": forms.get("step_form") or StepForm(),
-        "status_form": forms.get("status_form") or StatusForm(),
+        "status_form": forms.get("status_form") or StatusForm(initial={"version": goal.version}),
     }
 
 
@@ -117,11 +123,21 @@ def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     goal = find_goal(request.user, goal_id)
     if goal is None:
         return refused(request)
-    form = StatusForm(request.POST if request.method == "POST" else None)
-    if goal.is_active and form.is_valid():
-        end = mark_achieved if form.cleaned_data["status"] == Goal.Status.ACHIEVED else set_aside
+    form = StatusForm(request.POST if request.method == "POST" else None, initial={"version": goal.version})
+    if form.is_valid():
+        data = form.cleaned_data
+        end = mark_achieved if data["status"] == Goal.Status.ACHIEVED else set_aside
         try:
-            end(request=request, goal=goal, on=form.cleaned_data["on"], note=form.cleaned_data["note"])
+            end(
+                request=request,
+                goal=goal,
+                on=data["on"],
+                note=data["note"],
+                version=data["version"],
+                replace_ending=data["replace"],
+            )
+        except EditConflict:
+            return ending_conflict(request, goal_id, form)
         except GoalRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -137,8 +153,9 @@ def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     goal = find_goal(request.user, goal_id)
     if goal is None:
         return refused(request)
-    form = ChangeForm(request.POST if request.method == "POST" else None, initial={"why": goal.why})
-    if goal.is_active and form.is_valid():
+    initial = {"why": goal.why, "version": goal.version}
+    form = ChangeForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             new = change_goal(
@@ -151,13 +168,75 @@ def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
                 steps=data["steps"],
                 carry_open_steps=data["carry_open_steps"],
                 note=data["note"],
+                version=data["version"],
+                replace_ending=data["replace"],
             )
+        except EditConflict:
+            return ending_conflict(request, goal_id, form)
         except GoalRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Goal changed. The earlier goal stays in their history."))
             return redirect("goals:detail", goal_id=new.pk)
     return render(request, "goals/goal_change.html", {"goal": goal, "person": goal.client, "form": form})
+
+
+# How a goal ended, as the conflict page compares it ("became": the words of the new goal).
+ENDING_FIELDS = ("status", "status_on", "status_note", "became")
+ENDING_LABELS = [
+    (field.name, capfirst(field.verbose_name)) for field in Goal._meta.concrete_fields if field.name in ENDING_FIELDS
+]
+
+
+def typed_ending(form: StatusForm | ChangeForm) -> dict[str, Any]:
+    data, today = form.cleaned_data, timezone.localdate()
+    if isinstance(form, ChangeForm):
+        return {"status": Goal.Status.CHANGED, "status_on": today, "status_note": data["note"], "became": data["words"]}
+    return {"status": data["status"], "status_on": data["on"] or today, "status_note": data["note"], "became": ""}
+
+
+def saved_ending(goal: Goal) -> dict[str, Any]:
+    """The goal's ending as saved (the goal it became must be loaded: GoalQuerySet.for_page)."""
+    became = goal.became.words if goal.became is not None else ""
+    return {"status": goal.status, "status_on": goal.status_on, "status_note": goal.status_note, "became": became}
+
+
+def shown_ending(values: dict[str, Any], name: str) -> Any:
+    if name == "status":
+        return Goal.Status(values["status"]).label
+    if name == "status_on":
+        return date_format(values["status_on"]) if values["status_on"] else ""
+    return values[name]
+
+
+def ending_conflict(request: AuthenticatedHttpRequest, goal_id: UUID, typed: StatusForm | ChangeForm) -> HttpResponse:
+    """Someone ended the goal after this form was loaded: both endings side by side, and
+    the form again with what they typed, on the newer version, to replace the saved ending
+    knowingly; or, when the goal was changed into another, their new goal's words ready to
+    note as a goal of its own."""
+    current = find_goal(request.user, goal_id)
+    if current is None:
+        return refused(request)
+    yours, saved = typed_ending(typed), saved_ending(current)
+    differs = {name for name in ENDING_FIELDS if yours[name] != saved[name]}
+    if not differs:  # the newer save is this same ending (a double tap racing itself)
+        messages.success(request, _("Saved."))
+        return redirect("goals:detail", goal_id=current.became_id or current.pk)
+    data = request.POST.copy()
+    data.update({"version": str(current.version), "replace": "1"})
+    form = type(typed)(data)
+    labels = ENDING_LABELS if yours["became"] or saved["became"] else ENDING_LABELS[:-1]
+    rows = conflict_rows(labels, yours=yours, saved=saved, differs=differs, shown=shown_ending)
+    record(action=AuditEvent.Action.GOAL_VIEWED, request=request, target=current, client_id=current.client_id)
+    context = {
+        "goal": current,
+        "person": current.client,
+        "form": form,
+        "rows": rows,
+        "is_change": isinstance(typed, ChangeForm),
+        "can_replace": current.status != Goal.Status.CHANGED,
+    }
+    return render(request, "goals/goal_conflict.html", context, status=409)
 
 
 def _steps_response(request: AuthenticatedHttpRequest, goal: Goal, step_form: StepForm | None = None) -> HttpResponse:
@@ -169,6 +248,15 @@ def _steps_response(request: AuthenticatedHttpRequest, goal: Goal, step_form: St
     return redirect(f"{goal.get_absolute_url()}#steps")
 
 
+def _unless_ended(request: AuthenticatedHttpRequest, change: Callable[[], object]) -> None:
+    """Change the steps; if the goal was ended a moment ago (the services check it under a
+    lock), say so instead, and the steps come back as they are now."""
+    try:
+        change()
+    except GoalRefused as refusal:
+        messages.warning(request, str(refusal))
+
+
 @team_member
 @require_http_methods(["POST"])
 def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
@@ -178,7 +266,7 @@ def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     form = StepForm(request.POST)
     if not form.is_valid() or not goal.is_active:
         return _steps_response(request, goal, form)
-    add_step(request=request, goal=goal, text=form.cleaned_data["text"])
+    _unless_ended(request, lambda: add_step(request=request, goal=goal, text=form.cleaned_data["text"]))
     return _steps_response(request, find_goal(request.user, goal_id) or goal)
 
 
@@ -190,7 +278,7 @@ def step_done(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     if step is None:
         return refused(request)
     if step.goal.is_active:
-        complete_step(request=request, step=step, done=request.POST.get("done") == "1")
+        _unless_ended(request, lambda: complete_step(request=request, step=step, done=request.POST.get("done") == "1"))
     return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)
 
 
@@ -202,5 +290,6 @@ def step_move(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     if step is None:
         return refused(request)
     if step.goal.is_active:
-        move_step(request=request, step=step, offset=-1 if request.POST.get("direction") == "up" else 1)
+        offset = -1 if request.POST.get("direction") == "up" else 1
+        _unless_ended(request, lambda: move_step(request=request, step=step, offset=offset))
     return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)

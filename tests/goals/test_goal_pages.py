@@ -131,7 +131,9 @@ class TestReview:
 
 class TestEndings:
     def test_marked_achieved(self, worker_client: HttpClient, goal: Goal) -> None:
-        response = worker_client.post(reverse("goals:status", args=[goal.pk]), {"status": "achieved", "note": "Yes!"})
+        response = worker_client.post(
+            reverse("goals:status", args=[goal.pk]), {"status": "achieved", "note": "Yes!", "version": "1"}
+        )
         assert response.status_code == 302
         goal.refresh_from_db()
         assert (goal.status, goal.status_on, goal.status_note) == ("achieved", timezone.localdate(), "Yes!")
@@ -139,21 +141,31 @@ class TestEndings:
 
     def test_set_aside_on_an_earlier_day(self, worker_client: HttpClient, goal: Goal) -> None:
         day = timezone.localdate() - timedelta(days=3)
-        worker_client.post(reverse("goals:status", args=[goal.pk]), {"status": "set_aside", "on": day.isoformat()})
+        worker_client.post(
+            reverse("goals:status", args=[goal.pk]), {"status": "set_aside", "on": day.isoformat(), "version": "1"}
+        )
         goal.refresh_from_db()
         assert (goal.status, goal.status_on) == ("set_aside", day)
 
     def test_a_future_date_or_no_choice_is_refused(self, worker_client: HttpClient, goal: Goal) -> None:
         future = (timezone.localdate() + timedelta(days=3)).isoformat()
-        response = worker_client.post(reverse("goals:status", args=[goal.pk]), {"status": "achieved", "on": future})
+        response = worker_client.post(
+            reverse("goals:status", args=[goal.pk]), {"status": "achieved", "on": future, "version": "1"}
+        )
         assert "The date cannot be in the future." in page(response)
-        response = worker_client.post(reverse("goals:status", args=[goal.pk]), {"note": "?"})
+        response = worker_client.post(reverse("goals:status", args=[goal.pk]), {"note": "?", "version": "1"})
         assert "Choose achieved or set aside." in page(response)
         goal.refresh_from_db()
         assert goal.status == Goal.Status.ACTIVE
 
     def test_changed_into_a_new_goal(self, worker_client: HttpClient, goal: Goal, person: Client) -> None:
-        data = {"words": "Get a passport", "carry_open_steps": "on", "note": "Easier", "steps": "Photos"}
+        data = {
+            "words": "Get a passport",
+            "carry_open_steps": "on",
+            "note": "Easier",
+            "steps": "Photos",
+            "version": "1",
+        }
         response = worker_client.post(reverse("goals:change", args=[goal.pk]), data)
         new = Goal.objects.get(words="Get a passport")
         assert response["Location"] == new.get_absolute_url()
@@ -166,8 +178,8 @@ class TestEndings:
         assert "Changed on" in html and "Get a passport" in html
 
     def test_an_ended_goal_is_not_changed_again(self, worker_client: HttpClient, goal: Goal) -> None:
-        worker_client.post(reverse("goals:status", args=[goal.pk]), {"status": "achieved"})
-        response = worker_client.post(reverse("goals:change", args=[goal.pk]), {"words": "Another"})
+        worker_client.post(reverse("goals:status", args=[goal.pk]), {"status": "achieved", "version": "1"})
+        response = worker_client.post(reverse("goals:change", args=[goal.pk]), {"words": "Another", "version": "2"})
         assert response.status_code == 200
         assert Goal.objects.count() == 1
 

@@ -39,9 +39,13 @@ ROWS = [
     scoped_object("goals:review", lambda o: reverse("goals:review", args=goal(o))),
     scoped_post("goals:review", lambda o: reverse("goals:review", args=goal(o)), {"closeness": "6"}),
     scoped_object("goals:status", lambda o: reverse("goals:status", args=goal(o))),
-    scoped_post("goals:status", lambda o: reverse("goals:status", args=goal(o)), {"status": "achieved"}),
+    scoped_post(
+        "goals:status", lambda o: reverse("goals:status", args=goal(o)), {"status": "achieved", "version": "1"}
+    ),
     scoped_object("goals:change", lambda o: reverse("goals:change", args=goal(o))),
-    scoped_post("goals:change", lambda o: reverse("goals:change", args=goal(o)), {"words": "Walk further"}),
+    scoped_post(
+        "goals:change", lambda o: reverse("goals:change", args=goal(o)), {"words": "Walk further", "version": "1"}
+    ),
     scoped_post("goals:step_add", lambda o: reverse("goals:step_add", args=goal(o)), {"text": "Shoes"}),
     scoped_post("goals:step_done", lambda o: reverse("goals:step_done", args=step(o)), {"done": "1"}),
     scoped_post("goals:step_move", lambda o: reverse("goals:step_move", args=step(o)), {"direction": "up"}),

@@ -1,0 +1,88 @@
+"""Query counts of the conflict pages of a person's details and of a goal's ending: pinned,
+and the same with 2 rows (other names; steps and reviews) as with 20.
+
+The counts start with the session, the user and their memberships (3), then the page's own.
+"""
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Alias, Client
+from goals.models import Goal
+from tests.goals.factories import GoalFactory, ReviewFactory, StepFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(response: Any) -> dict[str, str]:
+    form = response.context["form"]
+    values = {name: form[name].value() for name in form.fields}
+    return {name: str(value) for name, value in values.items() if value not in (None, False, "")}
+
+
+def count(client: HttpClient, path: str, data: dict[str, str]) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(path, data)
+    return response.status_code, len(queries)
+
+
+def overlap(client: HttpClient, first: User, second: User, path: str, saved: dict[str, str]) -> dict[str, str]:
+    """`second` loads the form, `first` loads and saves `saved`; returns what `second` loaded."""
+    client.force_login(second)
+    loaded = form_data(client.get(path))
+    client.force_login(first)
+    assert client.post(path, {**form_data(client.get(path)), **saved}).status_code == 302
+    client.force_login(second)
+    return loaded
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_the_conflict_page_of_a_persons_details(
+    client: HttpClient, person: Client, worker: User, supervisor: User, rows: int
+) -> None:
+    """The person; the form's check of the gender constraint (in a savepoint); in a savepoint
+    the stored row and the UPDATE that matches nothing (rolled back); the person again, the
+    CLIENT_VIEWED insert, the form drawn again (the constraint check, in a savepoint)."""
+    Alias.objects.bulk_create(Alias(client=person, name=f"Name {n}") for n in range(rows))
+    path = reverse("clients:edit", args=[person.code])
+    mine = overlap(client, supervisor, worker, path, {"pronouns": "they/them"})
+    assert count(client, path, {**mine, "pronouns": "she/her"}) == (409, 17)
+
+
+def grow(goal: Goal, rows: int) -> None:
+    now = timezone.now()
+    for index in range(rows):
+        StepFactory.create(goal=goal, is_done=index % 2 == 0, done_at=now if index % 2 == 0 else None)
+        ReviewFactory.create(goal=goal, closeness=index % 11, reviewed_at=now)
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [("status", {"status": "set_aside", "note": "Not now"}), ("change", {"words": "Get a passport"})],
+)
+def test_the_conflict_page_of_a_goals_ending(
+    client: HttpClient,
+    person: Client,
+    worker: User,
+    supervisor: User,
+    rows: int,
+    name: str,
+    typed: dict[str, str],
+) -> None:
+    """The goal (with the person and the goal it became) and its steps; an empty savepoint
+    (the version is stale before anything is written); the goal and its steps again, the
+    GOAL_VIEWED insert. A change's form also checks the goal's constraints, before saving
+    and when drawn again (each in a savepoint: 3 queries)."""
+    goal = GoalFactory.create(client=person)
+    grow(goal, rows)
+    path = reverse(f"goals:{name}", args=[goal.pk])
+    mine = overlap(client, supervisor, worker, reverse("goals:status", args=[goal.pk]), {"status": "achieved"})
+    assert count(client, path, {**mine, **typed}) == (409, 11 if name == "status" else 17)
