@@ -109,6 +109,12 @@ class ChangeForm(GoalForm):
         super().__init__(*args, **kwargs)
         self.fields["steps"].label = _("New small steps")
 
+    def change(self) -> dict[str, Any]:
+        """Keyword arguments for services.change_goal."""
+        data = self.cleaned_data
+        typed = {name: data[name] for name in ("words", "why", "target_on", "steps", "carry_open_steps", "note")}
+        return {**typed, "version": data["version"], "replace_ending": data["replace"]}
+
 
 class ReviewForm(forms.Form):
     """How close the person feels to their goal (their rating), and what they have done.
@@ -176,6 +182,11 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def ending(self) -> dict[str, Any]:
+        """Keyword arguments for services.end_goal."""
+        data = self.cleaned_data
+        return {name: data[name] for name in ("status", "on", "note", "version")} | {"replace_ending": data["replace"]}
 
     def clean_on(self) -> date | None:
         on: date | None = self.cleaned_data.get("on")

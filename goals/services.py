@@ -224,34 +224,31 @@ def _end(
 
 
 @transaction.atomic
-def mark_achieved(
+def end_goal(
     *,
     request: HttpRequest,
     goal: Goal,
+    status: str,
     on: date | None = None,
     note: str = "",
     version: int | None = None,
     replace_ending: bool = False,
 ) -> Goal:
-    replaced = _end(goal, Goal.Status.ACHIEVED, on, note, version, replace_ending)
+    """Achieved, or set aside for now (no judgement, and it stays in their history), on the
+    day given or today. `version` and `replace_ending`: see _check_endable."""
+    if status not in {Goal.Status.ACHIEVED, Goal.Status.SET_ASIDE}:
+        raise GoalRefused(_("Choose achieved or set aside."))
+    replaced = _end(goal, status, on, note, version, replace_ending)
     _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status, **replaced})
     return goal
 
 
-@transaction.atomic
-def set_aside(
-    *,
-    request: HttpRequest,
-    goal: Goal,
-    on: date | None = None,
-    note: str = "",
-    version: int | None = None,
-    replace_ending: bool = False,
-) -> Goal:
-    """The person puts the goal aside for now: no judgement, and it stays in their history."""
-    replaced = _end(goal, Goal.Status.SET_ASIDE, on, note, version, replace_ending)
-    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status, **replaced})
-    return goal
+def mark_achieved(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    return end_goal(request=request, goal=goal, status=Goal.Status.ACHIEVED, on=on, note=note)
+
+
+def set_aside(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    return end_goal(request=request, goal=goal, status=Goal.Status.SET_ASIDE, on=on, note=note)
 
 
 @transaction.atomic

@@ -35,10 +35,9 @@ from .services import (
     add_step,
     change_goal,
     complete_step,
-    mark_achieved,
+    end_goal,
     move_step,
     review_goal,
-    set_aside,
     set_goal,
 )
 
@@ -125,24 +124,9 @@ def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
         return refused(request)
     form = StatusForm(request.POST if request.method == "POST" else None, initial={"version": goal.version})
     if form.is_valid():
-        data = form.cleaned_data
-        end = mark_achieved if data["status"] == Goal.Status.ACHIEVED else set_aside
-        try:
-            end(
-                request=request,
-                goal=goal,
-                on=data["on"],
-                note=data["note"],
-                version=data["version"],
-                replace_ending=data["replace"],
-            )
-        except EditConflict:
-            return ending_conflict(request, goal_id, form)
-        except GoalRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Marked achieved.") if goal.status == Goal.Status.ACHIEVED else _("Set aside."))
-            return redirect("goals:detail", goal_id=goal.pk)
+        ending = form.ending()
+        if done := _save_ending(request, goal_id, form, lambda: end_goal(request=request, goal=goal, **ending)):
+            return done
     return render(request, "goals/goal_status.html", {"goal": goal, "person": goal.client, "form": form})
 
 
@@ -156,29 +140,33 @@ def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     initial = {"why": goal.why, "version": goal.version}
     form = ChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = change_goal(
-                request=request,
-                goal=goal,
-                noted_by=request.user,
-                words=data["words"],
-                why=data["why"],
-                target_on=data["target_on"],
-                steps=data["steps"],
-                carry_open_steps=data["carry_open_steps"],
-                note=data["note"],
-                version=data["version"],
-                replace_ending=data["replace"],
-            )
-        except EditConflict:
-            return ending_conflict(request, goal_id, form)
-        except GoalRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, _("Goal changed. The earlier goal stays in their history."))
-            return redirect("goals:detail", goal_id=new.pk)
+        change = form.change()
+        if done := _save_ending(
+            request, goal_id, form, lambda: change_goal(request=request, goal=goal, noted_by=request.user, **change)
+        ):
+            return done
     return render(request, "goals/goal_change.html", {"goal": goal, "person": goal.client, "form": form})
+
+
+def _save_ending(
+    request: AuthenticatedHttpRequest, goal_id: UUID, form: StatusForm | ChangeForm, save: Callable[[], Goal]
+) -> HttpResponse | None:
+    """Save an ending and answer with the goal saved (the new one, for a change) or the
+    conflict page; None when refused: the refusal is on the form, drawn again."""
+    try:
+        saved = save()
+    except EditConflict:
+        return ending_conflict(request, goal_id, form)
+    except GoalRefused as refusal:
+        form.add_error(None, str(refusal))
+        return None
+    if saved.status == Goal.Status.ACHIEVED:
+        messages.success(request, _("Marked achieved."))
+    elif saved.status == Goal.Status.SET_ASIDE:
+        messages.success(request, _("Set aside."))
+    else:  # the goal it was changed into
+        messages.success(request, _("Goal changed. The earlier goal stays in their history."))
+    return redirect("goals:detail", goal_id=saved.pk)
 
 
 # How a goal ended, as the conflict page compares it ("became": the words of the new goal).

@@ -14,24 +14,13 @@ from clients.models import Alias, Client
 from clients.services.erasure import erase_client
 from clients.services.identity import update_identity
 from core.versioning import EditConflict
+from tests.forms import form_data, saved_meanwhile
 
 pytestmark = pytest.mark.django_db
 
 
 def edit(person: Client) -> str:
     return reverse("clients:edit", args=[person.code])
-
-
-def form_data(response: Any) -> dict[str, str]:
-    """What the page's form would send as it stands (its values, typed or saved)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        data[name] = "on" if value is True else str(value)
-    return data
 
 
 def changes() -> list[AuditEvent]:
@@ -41,15 +30,10 @@ def changes() -> list[AuditEvent]:
 def test_two_people_at_once_the_second_gets_both_versions_and_loses_nothing(
     client: HttpClient, person: Client, worker: User, supervisor: User
 ) -> None:
-    client.force_login(worker)
-    mine = form_data(client.get(edit(person)))
-    assert mine["version"] == "1"
-    client.force_login(supervisor)
-    theirs = form_data(client.get(edit(person)))
-    saved = client.post(edit(person), {**theirs, "pronouns": "they/them", "description": "Red cap"})
-    assert saved.status_code == 302
-
-    client.force_login(worker)
+    as_loaded = {"preferred_name": "Robin", "year_of_birth": "1985", "gender": "woman", "version": "1"}
+    saved = {**as_loaded, "pronouns": "they/them", "description": "Red cap"}
+    mine = saved_meanwhile(client, loads=(worker, edit(person)), saves=(supervisor, edit(person), saved))
+    assert mine == as_loaded
     typed = {**mine, "pronouns": "she/her", "languages": "Basque", "may_leave_message": "on"}
     response = client.post(edit(person), typed)
     assert response.status_code == 409

@@ -4,8 +4,6 @@ and the same with 2 rows (other names; steps and reviews) as with 20.
 The counts start with the session, the user and their memberships (3), then the page's own.
 """
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
@@ -16,31 +14,16 @@ from django.utils import timezone
 from accounts.models import User
 from clients.models import Alias, Client
 from goals.models import Goal
+from tests.forms import saved_meanwhile
 from tests.goals.factories import GoalFactory, ReviewFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(response: Any) -> dict[str, str]:
-    form = response.context["form"]
-    values = {name: form[name].value() for name in form.fields}
-    return {name: str(value) for name, value in values.items() if value not in (None, False, "")}
 
 
 def count(client: HttpClient, path: str, data: dict[str, str]) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.post(path, data)
     return response.status_code, len(queries)
-
-
-def overlap(client: HttpClient, first: User, second: User, path: str, saved: dict[str, str]) -> dict[str, str]:
-    """`second` loads the form, `first` loads and saves `saved`; returns what `second` loaded."""
-    client.force_login(second)
-    loaded = form_data(client.get(path))
-    client.force_login(first)
-    assert client.post(path, {**form_data(client.get(path)), **saved}).status_code == 302
-    client.force_login(second)
-    return loaded
 
 
 @pytest.mark.parametrize("rows", [2, 20])
@@ -52,7 +35,8 @@ def test_the_conflict_page_of_a_persons_details(
     CLIENT_VIEWED insert, the form drawn again (the constraint check, in a savepoint)."""
     Alias.objects.bulk_create(Alias(client=person, name=f"Name {n}") for n in range(rows))
     path = reverse("clients:edit", args=[person.code])
-    mine = overlap(client, supervisor, worker, path, {"pronouns": "they/them"})
+    saved = {"preferred_name": "Robin", "pronouns": "they/them", "version": "1"}
+    mine = saved_meanwhile(client, loads=(worker, path), saves=(supervisor, path, saved))
     assert count(client, path, {**mine, "pronouns": "she/her"}) == (409, 17)
 
 
@@ -84,5 +68,6 @@ def test_the_conflict_page_of_a_goals_ending(
     goal = GoalFactory.create(client=person)
     grow(goal, rows)
     path = reverse(f"goals:{name}", args=[goal.pk])
-    mine = overlap(client, supervisor, worker, reverse("goals:status", args=[goal.pk]), {"status": "achieved"})
+    ended = (supervisor, reverse("goals:status", args=[goal.pk]), {"status": "achieved", "version": "1"})
+    mine = saved_meanwhile(client, loads=(worker, path), saves=ended)
     assert count(client, path, {**mine, **typed}) == (409, 11 if name == "status" else 17)

@@ -15,7 +15,8 @@ from accounts.models import User
 from audit.models import AuditEvent
 from core.versioning import EditConflict
 from goals.models import Goal, Review, Step
-from goals.services import GoalRefused, add_step, mark_achieved, review_goal, set_aside
+from goals.services import GoalRefused, add_step, end_goal, mark_achieved, review_goal, set_aside
+from tests.forms import form_data, saved_meanwhile
 
 pytestmark = pytest.mark.django_db
 
@@ -28,37 +29,17 @@ def change_url(goal: Goal) -> str:
     return reverse("goals:change", args=[goal.pk])
 
 
-def form_data(response: Any) -> dict[str, str]:
-    """What the page's form would send as it stands (its values, typed or saved)."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value in (None, False, ""):
-            continue
-        data[name] = "on" if value is True else str(value)
-    return data
-
-
 def endings() -> list[AuditEvent]:
     actions = [AuditEvent.Action.GOAL_STATUS_CHANGED, AuditEvent.Action.GOAL_CHANGED]
     return list(AuditEvent.objects.filter(action__in=actions).order_by("id"))
 
 
-def load_as(client: HttpClient, user: User, url: str) -> dict[str, str]:
-    client.force_login(user)
-    return form_data(client.get(url))
-
-
 def test_achieved_and_set_aside_at_once_the_second_gets_both_versions_and_loses_nothing(
     client: HttpClient, goal: Goal, worker: User, supervisor: User
 ) -> None:
-    mine = load_as(client, worker, status_url(goal))
+    saved = {"status": "achieved", "note": "Got the ID card", "version": "1"}
+    mine = saved_meanwhile(client, loads=(worker, status_url(goal)), saves=(supervisor, status_url(goal), saved))
     assert mine == {"version": "1"}
-    theirs = load_as(client, supervisor, status_url(goal))
-    client.post(status_url(goal), {**theirs, "status": "achieved", "note": "Got the ID card"})
-
-    client.force_login(worker)
     yesterday = timezone.localdate() - timedelta(days=1)
     typed = {**mine, "status": "set_aside", "on": yesterday.isoformat(), "note": "Moving city first"}
     response = client.post(status_url(goal), typed)
@@ -97,7 +78,9 @@ def test_the_ending_is_a_compare_and_set_on_the_version(http_request: HttpReques
     with pytest.raises(EditConflict):
         set_aside(request=http_request, goal=second, note="Not now")
     with pytest.raises(EditConflict):
-        set_aside(request=http_request, goal=Goal.objects.get(pk=goal.pk), version=1, replace_ending=True)
+        end_goal(
+            request=http_request, goal=Goal.objects.get(pk=goal.pk), status="set_aside", version=1, replace_ending=True
+        )
     goal.refresh_from_db()
     assert (goal.status, goal.status_note, goal.version, len(endings())) == ("achieved", "", 2, 1)
 
@@ -105,11 +88,8 @@ def test_the_ending_is_a_compare_and_set_on_the_version(http_request: HttpReques
 def test_a_change_into_a_new_goal_after_another_ending_keeps_the_new_words(
     client: HttpClient, goal: Goal, worker: User, supervisor: User
 ) -> None:
-    mine = load_as(client, worker, change_url(goal))
-    client.force_login(supervisor)
-    client.post(status_url(goal), {"status": "set_aside", "version": "1"})
-
-    client.force_login(worker)
+    saved = {"status": "set_aside", "version": "1"}
+    mine = saved_meanwhile(client, loads=(worker, change_url(goal)), saves=(supervisor, status_url(goal), saved))
     typed = {**mine, "words": "Get a passport instead", "steps": "Photos", "note": "Easier"}
     response = client.post(change_url(goal), typed)
     assert response.status_code == 409
@@ -134,12 +114,9 @@ def test_a_goal_changed_into_another_stays_changed_and_typed_words_can_be_noted(
 ) -> None:
     """Both change the goal at once: the second cannot replace the first change (its new goal
     exists now), sees both, and can note their words as a goal of its own."""
-    mine = load_as(client, worker, change_url(goal))
-    client.force_login(supervisor)
-    client.post(change_url(goal), {"words": "Get a passport", "version": "1"})
+    saved = {"words": "Get a passport", "version": "1"}
+    mine = saved_meanwhile(client, loads=(worker, change_url(goal)), saves=(supervisor, change_url(goal), saved))
     theirs = Goal.objects.get(words="Get a passport")
-
-    client.force_login(worker)
     response = client.post(change_url(goal), {**mine, "words": "Get a driving licence", "why": "To drive"})
     assert response.status_code == 409
     page = response.content.decode()
@@ -165,10 +142,8 @@ def test_a_goal_changed_into_another_stays_changed_and_typed_words_can_be_noted(
 def test_marked_achieved_after_a_change_shows_both_and_stays_changed(
     client: HttpClient, goal: Goal, worker: User, supervisor: User
 ) -> None:
-    mine = load_as(client, worker, status_url(goal))
-    client.force_login(supervisor)
-    client.post(change_url(goal), {"words": "Get a passport", "version": "1"})
-    client.force_login(worker)
+    saved = {"words": "Get a passport", "version": "1"}
+    mine = saved_meanwhile(client, loads=(worker, status_url(goal)), saves=(supervisor, change_url(goal), saved))
     response = client.post(status_url(goal), {**mine, "status": "achieved", "note": "Done!"})
     assert response.status_code == 409
     page = response.content.decode()
@@ -195,7 +170,7 @@ def test_a_double_tap_racing_itself_is_not_shown_as_a_conflict(
     def lost_the_race(**kwargs: Any) -> Goal:
         raise EditConflict
 
-    monkeypatch.setattr("goals.views.mark_achieved", lost_the_race)
+    monkeypatch.setattr("goals.views.end_goal", lost_the_race)
     response = worker_client.post(status_url(goal), data, follow=True)
     assert response.redirect_chain[-1][0] == goal.get_absolute_url()
     assert "Saved." in response.content.decode()
@@ -211,9 +186,9 @@ def test_the_goal_page_and_the_change_page_carry_the_version(worker_client: Http
 def test_steps_ticked_or_added_meanwhile_are_no_conflict(
     client: HttpClient, goal: Goal, worker: User, supervisor: User
 ) -> None:
-    mine = load_as(client, worker, status_url(goal))
+    added = (supervisor, reverse("goals:step_add", args=[goal.pk]), {"text": "Bring two photos"})
+    mine = saved_meanwhile(client, loads=(worker, status_url(goal)), saves=added)
     client.force_login(supervisor)
-    client.post(reverse("goals:step_add", args=[goal.pk]), {"text": "Bring two photos"})
     client.post(reverse("goals:step_done", args=[goal.steps.first().pk]), {"done": "1"})  # type: ignore[union-attr]
     client.force_login(worker)
     assert client.post(status_url(goal), {**mine, "status": "achieved"}).status_code == 302
