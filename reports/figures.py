@@ -387,21 +387,20 @@ def _caseload(scope: Scope, rows: ContactRows, names: Mapping[int, str]) -> list
     return sorted(loads, key=lambda load: (-load.contacts, load.name))
 
 
-def _distributions(rows: ScoreRows) -> dict[tuple[UUID | None, date, str], dict[Decimal, int]]:
-    """Per (team, month, measure), and per (None, month, measure) for all teams together."""
-    found: dict[tuple[UUID | None, date, str], dict[Decimal, int]] = defaultdict(lambda: defaultdict(int))
-    for (team, month, measure, value), people in rows.items():
-        found[(team, month, measure)][value] += people
-        found[(None, month, measure)][value] += people
+def _distributions(rows: ScoreRows) -> dict[tuple[date, str], dict[Decimal, int]]:
+    """People per value, per (month, measure)."""
+    found: dict[tuple[date, str], dict[Decimal, int]] = defaultdict(dict)
+    for (month, measure, value), people in rows.items():
+        found[(month, measure)][value] = people
     return found
 
 
 def _wellbeing(scope: Scope, rows: ScoreRows) -> tuple[list[ScoreMonth], list[RatingMonth]]:
     found = _distributions(rows)
-    wellbeing = [ScoreMonth.of(month, Distribution(found.get((None, month, WHO5), {}))) for month in scope.months]
+    wellbeing = [ScoreMonth.of(month, Distribution(found.get((month, WHO5), {}))) for month in scope.months]
     ratings = []
     for month in scope.months:
-        distributions = [Distribution(found.get((None, month, measure), {})) for measure, _label in SELF_RATINGS]
+        distributions = [Distribution(found.get((month, measure), {})) for measure, _label in SELF_RATINGS]
         ratings.append(
             RatingMonth(month, [d.mean for d in distributions], [d.people for d in distributions]),
         )

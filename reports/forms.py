@@ -38,7 +38,7 @@ class MonthInput(forms.DateInput):
     input_type = "month"
 
     def __init__(self) -> None:
-        super().__init__(format="%Y-%m")
+        super().__init__(format="%Y-%m", attrs={"class": "form-control"})
 
 
 class MonthField(forms.DateField):
@@ -54,7 +54,13 @@ class MonthField(forms.DateField):
 
 
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, initial=str(DEFAULT_MONTHS), required=False)
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=PERIODS,
+        initial=str(DEFAULT_MONTHS),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     start = MonthField(label=_("From month"), required=False)
     end = MonthField(label=_("To month"), required=False)
 
@@ -62,6 +68,15 @@ class PeriodForm(forms.Form):
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.this_month = this_month
+
+    def full_clean(self) -> None:
+        """Fields with errors say so to assistive technology (templates/reports/_field.html)."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_error"}
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -90,8 +105,8 @@ class PeriodForm(forms.Form):
 class DashboardForm(PeriodForm):
     """The supervisors' filters: the period, one of their teams (when they have several), a worker."""
 
-    team = forms.ChoiceField(label=_("Team"), required=False)
-    worker = forms.ChoiceField(label=_("Worker"), required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    worker = forms.ChoiceField(label=_("Worker"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(
         self, *args: Any, teams: dict[UUID, str], workers: dict[int, str], this_month: date, **kwargs: Any

@@ -131,6 +131,10 @@ class CheckInMonth(models.Model):
     the two are at least 28 days apart and the instrument version has published norms; ""
     otherwise. It is kept here because a baseline can change afterwards (a check-in entered
     late, a merge), and then every month of that person is rewritten.
+
+    `next_month` is the person's next month with this measure (NULL for their latest), so
+    "each person's latest month in a period" is a plain filter, `month <= last AND (next_month
+    IS NULL OR next_month > last)`, where sorting everyone's months took 35 ms a team-year.
     """
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
@@ -140,6 +144,7 @@ class CheckInMonth(models.Model):
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     value = models.DecimalField(max_digits=7, decimal_places=2)
     category = models.CharField(max_length=10, blank=True)
+    next_month = models.DateField(null=True)
 
     class Meta:
         db_table = "reports_checkin_month"
@@ -149,9 +154,15 @@ class CheckInMonth(models.Model):
             models.UniqueConstraint(fields=["client", "measure", "month"], name="checkin_month_unique"),
         ]
         indexes = [
-            # Reliable change on the dashboards (a team's people with a total in the period),
-            # and the refresh's rewrite of a team's month.
+            # The refresh's rewrite of a team's month (its distributions).
             models.Index(fields=["team", "month", "measure"], name="checkin_month_team_idx"),
+            # Reliable change on the dashboards: a team's people with a total in the period,
+            # read from the index alone.
+            models.Index(
+                fields=["measure", "team", "month"],
+                include=["next_month", "category", "worker"],
+                name="checkin_month_change_idx",
+            ),
         ]
 
     def __str__(self) -> str:

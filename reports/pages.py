@@ -8,18 +8,19 @@ people it is about, and its charts leave out what its tables hide (a gap, never 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from . import charts
 from .charts import BLUE, BROWN, CATEGORY_COLOURS, GREEN, GREY, PURPLE, RED, BarSpec, LineSpec
 from .figures import Figures, NowCounts, TeamSummary
-from .privacy import Shown, about, count_of_people, protect_parts
+from .privacy import Shown, about, count_of_people, formatted, protect_parts
 
 # (value, people it is about, decimals) -> the cell to print.
 Rule = Callable[..., Shown]
@@ -57,6 +58,11 @@ class Table:
 
 
 def _month(month: date) -> str:
+    return _month_label(month, get_language())
+
+
+@lru_cache(maxsize=512)
+def _month_label(month: date, language: str | None) -> str:
     return formats.date_format(month, "M Y")
 
 
@@ -66,7 +72,7 @@ def _first_last(values: Sequence[float | None]) -> tuple[float, float] | None:
 
 
 def _number(value: float, decimals: int = 0) -> str:
-    return formats.number_format(value, decimal_pos=decimals)
+    return formatted(value, decimals)
 
 
 def wellbeing(figures: Figures, rule: Rule) -> tuple[list[Row], charts.Chart]:

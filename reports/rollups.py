@@ -26,6 +26,7 @@ One refresh at a time: a transaction-level advisory lock; a second caller waits 
 command) or returns at once (the background task).
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -183,20 +184,21 @@ WITH check_in AS (
         ON b.client_id = l.client_id AND b.slug = l.slug AND b.low = l.low AND b.high = l.high
        AND b.higher_is_better = l.higher_is_better
 )
-(SELECT client_id, slug AS measure, month, team_id, recorded_by_id AS worker_id, total AS value,
-        CASE WHEN NOT far_enough OR towards_better IS NULL THEN ''
-             WHEN towards_better > %(threshold)s THEN 'improved'
-             WHEN towards_better < -%(threshold)s THEN 'worse'
-             ELSE 'no_change' END AS category
-   FROM changed)
-UNION ALL
-(SELECT DISTINCT ON (c.client_id, c.slug, item.key, c.month)
-        c.client_id, c.slug || '.' || item.key, c.month, c.team_id, c.recorded_by_id, a.value, ''
-   FROM check_in AS c
-   JOIN outcomes_answer AS a ON a.check_in_id = c.id
-   JOIN outcomes_instrumentitem AS item ON item.id = a.item_id
-  WHERE c.scoring = 'none' AND a.value IS NOT NULL
-  ORDER BY c.client_id, c.slug, item.key, c.month, c.taken_at DESC, c.created_at DESC, c.id DESC)
+SELECT u.*, lead(u.month) OVER (PARTITION BY u.client_id, u.measure ORDER BY u.month) AS next_month
+  FROM ((SELECT client_id, slug AS measure, month, team_id, recorded_by_id AS worker_id, total AS value,
+                CASE WHEN NOT far_enough OR towards_better IS NULL THEN ''
+                     WHEN towards_better > %(threshold)s THEN 'improved'
+                     WHEN towards_better < -%(threshold)s THEN 'worse'
+                     ELSE 'no_change' END AS category
+           FROM changed)
+        UNION ALL
+        (SELECT DISTINCT ON (c.client_id, c.slug, item.key, c.month)
+                c.client_id, c.slug || '.' || item.key, c.month, c.team_id, c.recorded_by_id, a.value, ''
+           FROM check_in AS c
+           JOIN outcomes_answer AS a ON a.check_in_id = c.id
+           JOIN outcomes_instrumentitem AS item ON item.id = a.item_id
+          WHERE c.scoring = 'none' AND a.value IS NOT NULL
+          ORDER BY c.client_id, c.slug, item.key, c.month, c.taken_at DESC, c.created_at DESC, c.id DESC)) AS u
 """
 
 PEOPLE = {
@@ -213,11 +215,37 @@ def person_months(people: str) -> str:
     return PERSON_MONTHS.replace("{people}", PEOPLE[people])
 
 
-ROW = "client_id, measure, month, team_id, worker_id, value, category"
-CHECK_IN_MONTHS = f"INSERT INTO reports_checkin_month ({ROW}) {person_months('named')} RETURNING {ROW}"  # noqa: S608
+ROW = "client_id, measure, month, team_id, worker_id, value, category, next_month"
 ALL_CHECK_IN_MONTHS = f"INSERT INTO reports_checkin_month ({ROW}) {person_months('everyone')}"  # noqa: S608
 
-DELETE_PEOPLE = f"DELETE FROM reports_checkin_month WHERE client_id = ANY(%(clients)s::uuid[]) RETURNING {ROW}"  # noqa: S608
+# A refresh writes only the rows that changed: the people's rows are made in a temporary
+# table, rows no longer made are deleted, new or different ones inserted (a new check-in this
+# month changes a row or two of a person's thirty; rewriting all of them cost the refresh
+# its index upkeep and write-ahead log). Both statements return what a distribution counts,
+# so a row whose category or next month alone changed leaves its distribution alone.
+NEW_MONTHS = f"""
+CREATE TEMPORARY TABLE reports_new_months ON COMMIT DROP AS {person_months("named")}
+"""  # noqa: S608
+
+SAME_ROW = """
+n.client_id = m.client_id AND n.measure = m.measure AND n.month = m.month AND n.team_id = m.team_id
+AND n.worker_id IS NOT DISTINCT FROM m.worker_id AND n.value = m.value AND n.category = m.category
+AND n.next_month IS NOT DISTINCT FROM m.next_month
+"""
+
+DELETE_CHANGED = f"""
+DELETE FROM reports_checkin_month AS m
+ WHERE m.client_id = ANY(%(clients)s::uuid[])
+   AND NOT EXISTS (SELECT 1 FROM reports_new_months AS n WHERE {SAME_ROW})
+RETURNING m.team_id, m.month, m.measure, m.worker_id, m.value
+"""  # noqa: S608
+
+INSERT_CHANGED = f"""
+INSERT INTO reports_checkin_month ({ROW})
+SELECT {ROW} FROM reports_new_months AS n
+ WHERE NOT EXISTS (SELECT 1 FROM reports_checkin_month AS m WHERE {SAME_ROW})
+RETURNING team_id, month, measure, worker_id, value
+"""  # noqa: S608
 
 DELETE_SCORES = """
 DELETE FROM reports_monthly_team_scores AS r
@@ -322,28 +350,31 @@ def person_months_params(
 
 
 def rewrite_people(people: set[UUID]) -> set[tuple[UUID, date]]:
-    """Recompute these people's monthly check-in rows, then the distributions of the (team,
-    month) cells where a row changed: a new check-in this month usually changes one row, and
-    only when it moves a baseline do a person's other months change too."""
+    """Recompute these people's monthly check-in rows, write the ones that changed, then the
+    distributions of the (team, month) cells where a row changed: a new check-in this month
+    usually changes one row (and the previous month's `next_month`); only a new baseline
+    changes a person's other months too."""
     if not people:
         return set()
     params = person_months_params(people=people)
     with connection.cursor() as cursor:
-        cursor.execute(DELETE_PEOPLE, params)
-        before = {_row(row) for row in cursor.fetchall()}
-        cursor.execute(CHECK_IN_MONTHS, params)
-        after = {_row(row) for row in cursor.fetchall()}
-        cells = {(row[3], row[2]) for row in before ^ after}
+        cursor.execute(NEW_MONTHS, params)
+        cursor.execute(DELETE_CHANGED, params)
+        gone = Counter(_counted(row) for row in cursor.fetchall())
+        cursor.execute(INSERT_CHANGED, params)
+        added = Counter(_counted(row) for row in cursor.fetchall())
+        cursor.execute("DROP TABLE reports_new_months")
+        cells = {(team, month) for team, month, *_rest in (gone - added) + (added - gone)}
         if cells:
             cursor.execute(DELETE_SCORES, _cells({}, cells))
             cursor.execute(INSERT_SCORES, _cells({}, cells))
     return cells
 
 
-def _row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A CheckInMonth row as the cursor gives it, with its ids as UUIDs."""
-    client, measure, month, team, worker, value, category = row
-    return (UUID(str(client)), measure, month, UUID(str(team)), worker, value, category)
+def _counted(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """(team, month, measure, worker, value): what a distribution row counts."""
+    team, month, measure, worker, value = row
+    return (UUID(str(team)), month, measure, worker, value)
 
 
 def rebuild_check_ins() -> set[tuple[UUID, date]]:
@@ -358,11 +389,17 @@ def rebuild_check_ins() -> set[tuple[UUID, date]]:
 
 
 def _lock(*, wait: bool) -> bool:
-    """Take the refresh lock, and turn JIT compilation off for the transaction: a refresh is
-    many small statements whose estimated cost can pass jit_above_cost, and compiling them
-    took a second where running them took 80 ms (bench/, 200,000 contacts)."""
+    """Take the refresh lock, with settings for this transaction only:
+    - no JIT compilation: a refresh is many small statements whose estimated cost can pass
+      jit_above_cost, and compiling them took a second where running them took 80 ms;
+    - sorts in memory (a month of a team's contacts: 6 MB went to disk at work_mem's 4 MB);
+    - no wait for the commit to reach the disk: the rollups are derived data and the refresh
+      is one transaction, so a crash loses it whole, pending changes included, and the next
+      refresh does it again (a wait of 120 ms at 2,000,000 contacts: bench/README.md)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL synchronous_commit = off")
         if wait:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             return True

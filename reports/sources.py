@@ -74,11 +74,12 @@ class ServiceCounts:
 ContactRows = dict[tuple[UUID, date, int | None], ContactCounts]
 # (team, month, service type): the whole team's, or the scope's worker's when it has one.
 ServiceRows = dict[tuple[UUID, date, UUID], ServiceCounts]
-# (team, month, measure, value) -> people who gave that value (their latest that month).
-ScoreRows = dict[tuple[UUID, date, str, Decimal], int]
-# (team, category) -> people, by the change at their latest month in the period with that
-# team; team None: all the scope's teams together (each person once, at their latest).
-# Category "" is a person without a reliable change yet (one check-in, or under 28 days).
+# (month, measure, value) -> people of the scope's teams who gave that value (their latest
+# that month; each person counts with one team a month, so the teams add up).
+ScoreRows = dict[tuple[date, str, Decimal], int]
+# (team, category) -> people, by the change at their latest month in the period, counted
+# with that month's team (and worker); team None: all the scope's teams together. Category
+# "" is a person without a reliable change yet (one check-in, or under 28 days).
 ChangeRows = dict[tuple[UUID | None, str], int]
 
 
@@ -92,7 +93,7 @@ class Source(Protocol):
         ...
 
     def scores(self, scope: Scope, measures: Sequence[str]) -> ScoreRows:
-        """Distributions per team, month and measure: the team's, or its worker's (one query)."""
+        """Distributions per month and measure: the teams', or their worker's (one query)."""
         ...
 
     def changes(self, scope: Scope, measure: str) -> ChangeRows:
@@ -104,22 +105,17 @@ def _in_scope_months(scope: Scope) -> Q:
     return Q(team_id__in=scope.team_ids, month__gte=scope.first, month__lte=scope.last)
 
 
-# A person's latest month in the period with each team (and the scope's worker), and with
-# any of the scope's teams; `months` is the rollup table, or the same rows made on the fly.
+# Each person once: their latest month in the period (`next_month` after it, or none),
+# counted with that month's team and worker. `months` is the rollup table, or the same rows
+# made on the fly.
 CHANGE_COUNTS = """
-, latest AS (
-    SELECT DISTINCT ON (client_id, team_id) client_id, team_id, month, category
-      FROM months
-     WHERE measure = %(measure)s AND team_id = ANY(%(teams)s::uuid[])
-       AND month >= %(first)s AND month <= %(last)s
-       AND (%(any_worker)s OR worker_id = %(worker)s)
-     ORDER BY client_id, team_id, month DESC
-), overall AS (
-    SELECT DISTINCT ON (client_id) client_id, category FROM latest ORDER BY client_id, month DESC
-)
-SELECT team_id, category, count(*) FROM latest GROUP BY team_id, category
-UNION ALL
-SELECT NULL, category, count(*) FROM overall GROUP BY category
+SELECT team_id, category, count(*)
+  FROM months
+ WHERE measure = %(measure)s AND team_id = ANY(%(teams)s::uuid[])
+   AND month >= %(first)s AND month <= %(last)s
+   AND (next_month IS NULL OR next_month > %(last)s)
+   AND (%(any_worker)s OR worker_id = %(worker)s)
+ GROUP BY team_id, category
 """
 
 # Constant strings put together (no value is ever formatted into SQL here).
@@ -130,12 +126,12 @@ LIVE_SCORES = (
     "WITH months AS ("
     + person_months("in_period")
     + """)
-SELECT team_id, month, measure, value, count(*)
+SELECT month, measure, value, count(*)
   FROM months
  WHERE measure = ANY(%(measures)s) AND team_id = ANY(%(teams)s::uuid[])
    AND month >= %(first)s AND month <= %(last)s
    AND (%(any_worker)s OR worker_id = %(worker)s)
- GROUP BY team_id, month, measure, value
+ GROUP BY month, measure, value
 """
 )
 
@@ -152,12 +148,14 @@ def _change_params(scope: Scope, measure: str) -> dict[str, Any]:
 
 
 def _change_rows(sql: str, params: dict[str, Any]) -> ChangeRows:
+    """Per team, and for all the scope's teams together (team None: each person once)."""
+    found: ChangeRows = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            (UUID(str(team)) if team is not None else None, category): count
-            for team, category, count in cursor.fetchall()
-        }
+        for team, category, count in cursor.fetchall():
+            found[(UUID(str(team)), category)] = count
+            found[(None, category)] = found.get((None, category), 0) + count
+    return found
 
 
 class RollupSource:
@@ -178,10 +176,13 @@ class RollupSource:
 
     def scores(self, scope: Scope, measures: Sequence[str]) -> ScoreRows:
         worker = Q(worker_id=scope.worker_id) if scope.worker_id is not None else Q(worker__isnull=True)
-        rows = MonthlyTeamScores.objects.filter(_in_scope_months(scope), worker, measure__in=measures).values_list(
-            "team_id", "month", "measure", "value", "people"
+        rows = (
+            MonthlyTeamScores.objects.filter(_in_scope_months(scope), worker, measure__in=measures)
+            .values_list("month", "measure", "value")
+            .annotate(total=Sum("people"))
+            .order_by()
         )
-        return {(team, month, measure, value): people for team, month, measure, value, people in rows}
+        return {(month, measure, value): people for month, measure, value, people in rows}
 
     def changes(self, scope: Scope, measure: str) -> ChangeRows:
         return _change_rows(ROLLUP_CHANGES, _change_params(scope, measure))
@@ -251,10 +252,7 @@ class LiveSource:
         params = self._person_months(scope) | _change_params(scope, "") | {"measures": list(measures)}
         with connection.cursor() as cursor:
             cursor.execute(LIVE_SCORES, params)
-            return {
-                (UUID(str(team)), month, measure, value): people
-                for team, month, measure, value, people in cursor.fetchall()
-            }
+            return {(month, measure, value): people for month, measure, value, people in cursor.fetchall()}
 
     def changes(self, scope: Scope, measure: str) -> ChangeRows:
         return _change_rows(LIVE_CHANGES, self._person_months(scope) | _change_params(scope, measure))
