@@ -213,7 +213,8 @@ def ending_conflict(request: AuthenticatedHttpRequest, goal_id: UUID, typed: Sta
     data = request.POST.copy()
     data.update({"version": str(current.version), "replace": "1"})
     form = type(typed)(data)
-    labels = ENDING_LABELS if yours["became"] or saved["became"] else ENDING_LABELS[:-1]
+    shown = ENDING_FIELDS if yours["became"] or saved["became"] else ENDING_FIELDS[:3]  # no new goal either side
+    labels = [(name, label) for name, label in ENDING_LABELS if name in shown]
     rows = conflict_rows(labels, yours=yours, saved=saved, differs=differs, shown=shown_ending)
     record(action=AuditEvent.Action.GOAL_VIEWED, request=request, target=current, client_id=current.client_id)
     context = {
