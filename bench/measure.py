@@ -7,7 +7,11 @@ background load on this machine (other people's tests share the server), so the 
 between them is fair even when the absolute times wander.
 
 The first line out reports who was chosen, the query count of each page (captured once,
-after warm-up, so capturing never slows a timed request) and the size of the data.
+after warm-up, so capturing never slows a timed request) and the size of the data, and the
+dashboard's two other figures: the same figures by a direct query over the rollups' time
+(`LiveSource` against `RollupSource`, reports/sources.py, after checking that they agree),
+and the incremental refresh after a day's new rows (A_DAY: contacts with services and
+check-ins with answers, each written by its own statements as the app writes them).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -38,6 +43,68 @@ COUNTED_SEARCH = "maria"
 TYPICAL_SERVICES = {"sterile-syringes": "10", "naloxone-kit": "1", "condoms": "5"}
 # The deep timeline page starts after this many of the person's contacts (page 3 of 25).
 DEEP_AFTER = 50
+# The dashboard's figures computed by each source (after warm-up), and refreshes timed.
+ROLLUP_RUNS, LIVE_RUNS, REFRESH_RUNS = 20, 5, 5
+DAYS = 3 * 365  # the seed's contacts and check-ins are spread over three years
+
+# A day's new rows, one contact at a time: a random active person of any team, by a worker of
+# their team, at a time in the last 24 hours; syringes and a naloxone kit; a check-in at one
+# contact in CHECKIN_SHARE (WHO-5 or self-ratings, as the seed shares them) with its answers.
+# Statement by statement, so the rollups' triggers note them as they note the app's writes.
+# The contacts made are kept in bench_day, so A_DAY_GONE can remove them after the timed
+# refresh: each timed refresh then takes in one day's rows on top of the seeded ones.
+A_DAY = """
+CREATE TEMPORARY TABLE IF NOT EXISTS bench_day (id uuid);
+DO $$
+DECLARE
+    c record;
+    contact uuid;
+    made uuid;
+    chosen uuid;
+    who5 uuid := (SELECT id FROM outcomes_instrument WHERE slug = 'who5' AND is_current);
+    ratings uuid := (SELECT id FROM outcomes_instrument WHERE slug = 'self_ratings' AND is_current);
+BEGIN
+    FOR c IN
+        SELECT p.id AS client_id, p.home_team_id AS team_id, m.user_id AS worker_id,
+               now() - random() * interval '1 day' AS happened_at, random() AS roll
+          FROM (SELECT id, home_team_id FROM clients_client
+                 WHERE status = 'active' AND merged_into_id IS NULL
+                 ORDER BY random() LIMIT %(contacts)s) AS p
+         CROSS JOIN LATERAL (SELECT user_id FROM accounts_membership
+                              WHERE team_id = p.home_team_id AND role = 'worker'
+                              ORDER BY random() LIMIT 1) AS m
+    LOOP
+        contact := gen_random_uuid();
+        INSERT INTO bench_day VALUES (contact);
+        INSERT INTO encounters_encounter (id, client_id, head_count, happened_at, kind, worker_id, team_id, created_at)
+        VALUES (contact, c.client_id, 1, c.happened_at, 'street', c.worker_id, c.team_id, now());
+        INSERT INTO encounters_serviceprovided (encounter_id, service_type_id, quantity)
+        SELECT contact, id, 1 + floor(random() * 10)::int FROM encounters_servicetype
+         WHERE slug IN ('sterile-syringes', 'naloxone-kit');
+        IF c.roll < %(checkin_share)s THEN
+            made := gen_random_uuid();
+            chosen := CASE WHEN c.roll < %(who5_share)s * %(checkin_share)s THEN who5 ELSE ratings END;
+            INSERT INTO outcomes_checkin
+                (id, client_id, team_id, encounter_id, instrument_id, taken_at, recorded_by_id, total, created_at)
+            VALUES (made, c.client_id, c.team_id, contact, chosen, c.happened_at, c.worker_id,
+                    CASE WHEN chosen = who5 THEN 60 END, now());
+            INSERT INTO outcomes_answer (check_in_id, item_id, value, is_declined)
+            SELECT made, item.id, CASE WHEN chosen = who5 THEN 3 ELSE 6 END, false
+              FROM outcomes_instrumentitem AS item WHERE item.instrument_id = chosen;
+        END IF;
+    END LOOP;
+END
+$$;
+"""
+
+A_DAY_GONE = """
+DELETE FROM outcomes_answer
+ WHERE check_in_id IN (SELECT id FROM outcomes_checkin WHERE encounter_id IN (SELECT id FROM bench_day));
+DELETE FROM outcomes_checkin WHERE encounter_id IN (SELECT id FROM bench_day);
+DELETE FROM encounters_serviceprovided WHERE encounter_id IN (SELECT id FROM bench_day);
+DELETE FROM encounters_encounter WHERE id IN (SELECT id FROM bench_day);
+TRUNCATE bench_day;
+"""
 
 
 def emit(message: dict[str, Any]) -> None:
@@ -60,10 +127,17 @@ def main() -> None:
 
     from accounts.models import Membership, Team
     from accounts.sessions import stamp
+    from bench.seed import WHO5_SHARE
     from clients.models import Client
+    from core.dates import add_months
     from encounters.models import Encounter, Referral, Site
     from encounters.paging import make_cursor
     from encounters.sections import CURSOR_SALT
+    from outcomes.models import CheckIn
+    from reports import rollups
+    from reports.figures import dashboard as figures_for
+    from reports.forms import DEFAULT_MONTHS
+    from reports.sources import LiveSource, RollupSource, Scope
 
     # The same rule at every scale: in the first team, among active people with at least
     # MIN_CONTACTS contacts, the one with the median number of contacts (ties by code).
@@ -106,6 +180,15 @@ def main() -> None:
     session = http.session
     stamp(session, second_factor="")  # as the sign-in page does for a worker
     session.save()
+    # The dashboard is the team's supervisor's (who signs in with a second factor).
+    lead = Membership.objects.filter(team=team, role=Membership.Role.SUPERVISOR).select_related("user").first()
+    if lead is None:
+        raise SystemExit(f"no supervisor in {team}")
+    supervising = HttpClient()
+    supervising.force_login(lead.user)
+    session = supervising.session
+    stamp(session, second_factor="totp")
+    session.save()
     timeline = reverse("encounters:timeline", kwargs={"code": code})
     urls = {
         "list": reverse("clients:list"),
@@ -116,6 +199,7 @@ def main() -> None:
         "timeline_deep": f"{timeline}?before={make_cursor(salt=CURSOR_SALT, scope=code, at=deep[0], pk=deep[1])}",
         "not_seen": reverse("encounters:not_seen"),
         "followups": reverse("encounters:followups_team"),
+        "dashboard": reverse("reports:dashboard"),
     }
     searches = itertools.cycle(SEARCHES)
 
@@ -141,6 +225,8 @@ def main() -> None:
             return search(next(searches))
         if name == "log":
             return log_contact()
+        if name == "dashboard":
+            return supervising.get(urls[name])
         return http.get(urls[name])
 
     def get(name: str) -> float:
@@ -174,6 +260,44 @@ def main() -> None:
         queries[name] = len(captured)
     searches = itertools.cycle(SEARCHES)  # timed searches start at the same text at every scale
 
+    # The dashboard's figures by a direct query and from the rollups (brought up to date
+    # first: the warm-up logged contacts): the same numbers, in how much time.
+    rollups.refresh()
+    this_month = timezone.localdate().replace(day=1)
+    scope = Scope((team.pk,), add_months(this_month, 1 - DEFAULT_MONTHS), this_month)
+    names = {team.pk: team.name}
+    if figures_for(scope, source=LiveSource(), team_names=names) != figures_for(
+        scope, source=RollupSource(), team_names=names
+    ):
+        raise SystemExit("the dashboard's figures from the rollups and by a direct query differ")
+
+    def figures_ms(source: Any) -> float:
+        started = time.perf_counter()
+        figures_for(scope, source=source, team_names=names)
+        return (time.perf_counter() - started) * 1000
+
+    rollup_ms = statistics.median(figures_ms(RollupSource()) for _ in range(ROLLUP_RUNS))
+    live_ms = statistics.median(figures_ms(LiveSource()) for _ in range(LIVE_RUNS))
+
+    # An incremental refresh after a day's new rows, a few days running.
+    identified = Encounter.objects.filter(client__isnull=False).count()
+    day = {
+        "contacts": max(1, round(Encounter.objects.count() / DAYS)),
+        "checkin_share": min(1.0, CheckIn.objects.count() / max(1, identified)),
+        "who5_share": WHO5_SHARE,
+    }
+    refreshes, cells, people = [], 0, 0
+    for _ in range(REFRESH_RUNS):
+        with connection.cursor() as cursor:
+            cursor.execute(A_DAY, day)
+        started = time.perf_counter()
+        done = rollups.refresh()
+        refreshes.append((time.perf_counter() - started) * 1000)
+        cells, people = len(done.contact_cells) + len(done.score_cells), len(done.people)
+        with connection.cursor() as cursor:
+            cursor.execute(A_DAY_GONE)
+        rollups.refresh()
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('server_version_num')::int")
         (postgres,) = cursor.fetchone()
@@ -188,6 +312,13 @@ def main() -> None:
             "followups_rows": followups_rows,
             "queries": queries,
             "postgres": postgres,
+            "checkins": CheckIn.objects.count(),
+            "dashboard_rollup_ms": rollup_ms,
+            "dashboard_live_ms": live_ms,
+            "rollup_refresh_ms": statistics.median(refreshes),
+            "rollup_refresh_cells": cells,
+            "rollup_refresh_people": people,
+            "day_contacts": day["contacts"],
         }
     )
     for line in sys.stdin:

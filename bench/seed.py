@@ -22,7 +22,16 @@ The shape of the data, at scale 1:
 - a referral at one contact with a person in 20 (about 85,000), by the contact's worker, with
   its history: most of those made in the last 8 weeks still open, and 6% of older ones left
   open past their follow-up date (so overdue ones pile up as the years go by), about 10% open
-  in all; the others settled (attended, not attended or declined) a few weeks later.
+  in all; the others settled (attended, not attended or declined) a few weeks later;
+- 500,000 check-ins taken at contacts with a person (about one contact in 3.4), three in five
+  a WHO-5 and the others the self-ratings, with their answers (about 2,100,000): each person
+  has a wellbeing level and a drift over the years, so teams' trends move slowly and some
+  people change reliably; one answer in 40 is "prefer not to say" (a WHO-5 with one has no
+  total).
+
+Triggers on the filled tables (the dashboards' change notes, check-ins from drafts) are
+switched off while filling: bench/run.py rebuilds the rollups afterwards, as
+`manage.py refresh_rollups --rebuild` does after a bulk load.
 """
 
 from __future__ import annotations
@@ -72,8 +81,17 @@ STREET_NAMES = [
 NAMED_SHARE = 0.65
 ALIAS_SHARE = 0.2
 
-# The tables whose keys and indexes are rebuilt after filling.
-BIG_TABLES = ["clients_client", "encounters_encounter", "encounters_serviceprovided"]
+# The tables whose keys and indexes are rebuilt after filling (and whose triggers are off).
+BIG_TABLES = [
+    "clients_client",
+    "encounters_encounter",
+    "encounters_serviceprovided",
+    "outcomes_checkin",
+    "outcomes_answer",
+]
+# Check-ins: three in five a WHO-5, the others the self-ratings; answers declined.
+WHO5_SHARE = 0.6
+DECLINED_SHARE = 0.025
 
 
 @dataclass(frozen=True)
@@ -83,19 +101,24 @@ class Plan:
     teams: int = 10
     workers_per_team: int = 6
     sites_per_team: int = 6
+    checkins: int = 0
     years: int = 3
     anonymous_share: float = 0.15
 
     @classmethod
     def at(cls, scale: float) -> Plan:
-        return cls(people=max(1, round(50_000 * scale)), contacts=max(1, round(2_000_000 * scale)))
+        return cls(
+            people=max(1, round(50_000 * scale)),
+            contacts=max(1, round(2_000_000 * scale)),
+            checkins=round(500_000 * scale),
+        )
 
     @property
     def mean_contacts_per_person(self) -> float:
         return self.contacts * (1 - self.anonymous_share) / self.people
 
     def describe(self) -> str:
-        return f"people={self.people} contacts={self.contacts} teams={self.teams}"
+        return f"people={self.people} contacts={self.contacts} checkins={self.checkins} teams={self.teams}"
 
 
 def code_expression(number: str) -> str:
@@ -304,6 +327,55 @@ ORDER BY at;
 """
 
 
+# Check-ins at contacts with a person: each person's wellbeing is a level (0..1) that drifts
+# over the years they are known, and each answer is that level on the item's scale with some
+# noise (so WHO-5 totals spread over the range, and some people change by more than 21 points).
+CHECK_INS = """
+CREATE TEMP TABLE bench_instrument AS
+SELECT slug, id FROM outcomes_instrument WHERE is_current AND slug IN ('who5', 'self_ratings');
+
+CREATE TEMP TABLE bench_wellbeing AS
+SELECT id AS client_id, created_at, 0.2 + random() * 0.5 AS level, (random() - 0.35) * 0.15 AS drift
+FROM bench_person;
+
+CREATE TEMP TABLE bench_checkin AS
+SELECT gen_random_uuid() AS id, e.client_id, e.team_id, e.id AS encounter_id, e.happened_at, e.created_at,
+       e.worker_id, i.id AS instrument_id, i.slug,
+       greatest(0, least(1, w.level + w.drift * extract(epoch FROM e.happened_at - w.created_at) / 31557600
+                             + (r.noise - 0.5) * 0.2)) AS target
+FROM encounters_encounter AS e
+CROSS JOIN LATERAL (SELECT random() AS roll, random() AS noise, e.id AS tie) AS r
+JOIN bench_wellbeing AS w ON w.client_id = e.client_id
+JOIN bench_instrument AS i ON i.slug = CASE WHEN r.roll < %(who5_share)s * %(checkin_share)s THEN 'who5'
+                                            ELSE 'self_ratings' END
+WHERE e.client_id IS NOT NULL AND r.roll < %(checkin_share)s;
+
+CREATE TEMP TABLE bench_answer AS
+SELECT c.id AS check_in_id, item.id AS item_id,
+       CASE WHEN random() >= %(declined_share)s
+            THEN greatest(item.scale_min, least(item.scale_max,
+                          round(c.target * item.scale_max + (random() - 0.5) * 2)))::smallint END AS value
+FROM bench_checkin AS c
+JOIN outcomes_instrumentitem AS item ON item.instrument_id = c.instrument_id;
+
+CREATE TEMP TABLE bench_total AS
+SELECT a.check_in_id, CASE WHEN bool_and(a.value IS NOT NULL) THEN 4 * sum(a.value) END AS total
+FROM bench_answer AS a JOIN bench_checkin AS c ON c.id = a.check_in_id
+WHERE c.slug = 'who5'
+GROUP BY a.check_in_id;
+
+INSERT INTO outcomes_checkin
+    (id, client_id, team_id, encounter_id, instrument_id, taken_at, recorded_by_id, total, created_at)
+SELECT c.id, c.client_id, c.team_id, c.encounter_id, c.instrument_id, c.happened_at, c.worker_id, t.total,
+       c.created_at
+FROM bench_checkin AS c LEFT JOIN bench_total AS t ON t.check_in_id = c.id
+ORDER BY c.happened_at;
+
+INSERT INTO outcomes_answer (check_in_id, item_id, value, is_declined)
+SELECT check_in_id, item_id, value, value IS NULL FROM bench_answer;
+"""
+
+
 @dataclass(frozen=True)
 class Deferred:
     """Keys, indexes and foreign keys of the big tables, to drop before filling and rebuild after."""
@@ -344,6 +416,8 @@ class Deferred:
         )
 
     def drop(self, cur: Cursor) -> None:
+        for table in BIG_TABLES:
+            cur.execute(SQL("ALTER TABLE {} DISABLE TRIGGER USER").format(Identifier(table)))
         for table, name, _definition in [*self.foreign_keys, *self.keys]:
             cur.execute(SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(SQL(table), Identifier(name)))
         for name, _statement in self.indexes:
@@ -356,6 +430,8 @@ class Deferred:
             )
         for _name, statement in self.indexes:
             cur.execute(statement)
+        for table in BIG_TABLES:
+            cur.execute(SQL("ALTER TABLE {} ENABLE TRIGGER USER").format(Identifier(table)))
 
 
 def seed(cur: Cursor, plan: Plan) -> None:
@@ -397,6 +473,9 @@ def seed(cur: Cursor, plan: Plan) -> None:
     cur.execute("SELECT coalesce(sum(contacts), 0) FROM bench_person")
     (identified,) = cur.fetchone() or (0,)
     params["anonymous"] = max(0, plan.contacts - identified)
+    params["checkin_share"] = min(1.0, plan.checkins / max(1, identified))
+    params["who5_share"] = WHO5_SHARE
+    params["declined_share"] = DECLINED_SHARE
     deferred = Deferred.read(cur)
     deferred.drop(cur)
     cur.execute(ENCOUNTERS, params)
@@ -405,4 +484,6 @@ def seed(cur: Cursor, plan: Plan) -> None:
     if types:
         cur.execute(SERVICES, params)
     cur.execute(REFERRALS, params)
+    if plan.checkins:
+        cur.execute(CHECK_INS, params)
     deferred.rebuild(cur)
