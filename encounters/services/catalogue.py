@@ -23,9 +23,7 @@ SLUG_MAX = ServiceType._meta.get_field("slug").max_length or 50
 QUICK_BUTTON_STEP = 10
 
 
-def _audit(
-    *, request: HttpRequest, target: Any, change: str, fields: Sequence[str], model: str | None = None
-) -> None:
+def _audit(*, request: HttpRequest, target: Any, change: str, fields: Sequence[str], model: str | None = None) -> None:
     record(
         action=AuditEvent.Action.CATALOGUE_CHANGED,
         request=request,
