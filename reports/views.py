@@ -5,7 +5,8 @@ few counts the indexes answer directly; neither shows a person served, so neithe
 an audit event (no one's record is opened).
 """
 
-from datetime import date, datetime
+from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpResponse
@@ -17,7 +18,7 @@ from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
 from core.types import AuthenticatedHttpRequest
 
-from . import pages
+from . import pages, tasks
 from .figures import dashboard as figures_for
 from .forms import DashboardForm, PeriodForm
 from .models import RollupState
@@ -28,8 +29,20 @@ def _this_month() -> date:
     return timezone.localdate().replace(day=1)
 
 
-def _refreshed_at() -> datetime | None:
-    return RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+# The background refresh runs every minute (reports/tasks.py); figures older than this mean
+# it is not running.
+STALE_AFTER = timedelta(minutes=5)
+
+
+def _freshness() -> dict[str, Any]:
+    """When the rollups were last brought up to date, and whether that is too long ago. Then
+    the background refresh is (re)started, if no run is waiting (a lost chain, or a deployment
+    that never ran `refresh_rollups --schedule`): idempotent, so a GET may do it."""
+    refreshed_at = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    stale = refreshed_at is None or timezone.now() - refreshed_at > STALE_AFTER
+    if stale:
+        tasks.schedule(at=timezone.now())
+    return {"refreshed_at": refreshed_at, "stale": stale}
 
 
 def _staff(team_ids: list[UUID]) -> dict[int, str]:
@@ -52,7 +65,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "teams": [teams[team] for team in scope.team_ids],
         "worker": form.workers.get(scope.worker_id or 0, ""),
-        "refreshed_at": _refreshed_at(),
+        **_freshness(),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -66,5 +79,5 @@ def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, this_month=_this_month())
     first, last = form.months()
     figures = figures_for(Scope(tuple(teams), first, last), source=RollupSource(), team_names=teams, organisation=True)
-    context = pages.context(figures, organisation=True) | {"form": form, "refreshed_at": _refreshed_at()}
+    context = pages.context(figures, organisation=True) | {"form": form, **_freshness()}
     return render(request, "reports/organisation.html", context)

@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
+from django.test import Client as HttpClient
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
@@ -127,3 +129,24 @@ def test_a_new_check_in_rewrites_only_the_distributions_that_changed(person: Cli
 
     assert done.people == {person.pk}
     assert done.score_cells == {(team.pk, timezone.localdate().replace(day=1))}
+
+
+def test_the_dashboard_says_when_figures_are_stale_and_restarts_the_refresh(
+    supervisor_client: HttpClient,
+) -> None:
+    rollups.refresh()
+    RollupState.objects.update(refreshed_at=timezone.now() - timedelta(minutes=20))
+    DBTaskResult.objects.all().delete()
+
+    page = supervisor_client.get(reverse("reports:dashboard")).content.decode()
+
+    assert "the background worker may not be running" in page
+    assert len(waiting()) == 1  # started again; a second look enqueues nothing more
+    supervisor_client.get(reverse("reports:dashboard"))
+    assert len(waiting()) == 1
+
+
+def test_fresh_figures_say_nothing_and_enqueue_nothing(supervisor_client: HttpClient) -> None:
+    rollups.refresh()
+    page = supervisor_client.get(reverse("reports:dashboard")).content.decode()
+    assert "background worker" not in page and waiting() == []
