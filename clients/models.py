@@ -100,6 +100,22 @@ def validate_year_of_birth(value: int) -> None:
     MaxValueValidator(timezone.now().year)(value)
 
 
+def in_scope(user: User, *, person: str = "client", team: str | None = None) -> Q:
+    """The one scope rule for rows about a person (contacts, referrals, goals, check-ins...).
+
+    A row is visible to the teams the user belongs to when its person's CURRENT home team is
+    one of them (after a transfer the new team sees the history and the old team does not);
+    a row with no person (an anonymous contact) is visible to the team in the `team` field.
+    Team ids go in as values, not a subquery (see ClientQuerySet.visible_to). An anonymous
+    user, or one in no team, matches nothing.
+    """
+    teams = list(user.team_ids) if user.is_authenticated else []
+    rule = Q(**{f"{person}__home_team_id__in": teams})
+    if team is not None:
+        rule |= Q(**{f"{person}__isnull": True, f"{team}_id__in": teams})
+    return rule
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def visible_to(self, user: User) -> "ClientQuerySet":
         """The only way a view reaches people: those whose home team the user belongs to.

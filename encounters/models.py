@@ -13,7 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from clients.models import Client
+from clients.models import Client, in_scope
 
 MAX_QUANTITY = 999
 MAX_HEAD_COUNT = 200
@@ -111,10 +111,7 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
         team is one join on the client's primary key: a timeline (`client_id = X`) still walks
         encounter_client_when_idx, a single contact its primary key.
         """
-        if not user.is_authenticated:
-            return self.none()
-        teams = user.team_ids
-        return self.filter(Q(client__home_team_id__in=teams) | Q(client__isnull=True, team_id__in=teams))
+        return self.filter(in_scope(user, team="team"))
 
     def of_person(self, client: Client, user: User) -> "EncounterQuerySet":
         """A person's contacts as `visible_to(user)` sees them, with the scope decided once
@@ -265,9 +262,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         person's referrals, and the old team no longer does. `team` is the team following the
         referral up (the transfer moves open ones along: encounters/services/referrals.py).
         """
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(client__home_team_id__in=user.team_ids)
+        return self.filter(in_scope(user))
 
     def open(self) -> "ReferralQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
@@ -373,9 +368,7 @@ OPEN_STATUSES = [Referral.Status.SUGGESTED, Referral.Status.MADE]
 
 class ReferralUpdateQuerySet(models.QuerySet["ReferralUpdate"]):
     def visible_to(self, user: User) -> "ReferralUpdateQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(referral__client__home_team_id__in=user.team_ids)
+        return self.filter(in_scope(user, person="referral__client"))
 
     def at_contact(self, encounter: "Encounter") -> "ReferralUpdateQuerySet":
         """What was noted about referrals at one contact (made there, or updated), with the referral."""
@@ -407,10 +400,7 @@ class OverdoseResponseQuerySet(models.QuerySet["OverdoseResponse"]):
     def visible_to(self, user: User) -> "OverdoseResponseQuerySet":
         """As contacts: with a person, the person's CURRENT home team; without one, the team
         that responded. A response at a contact is visible exactly when the contact is."""
-        if not user.is_authenticated:
-            return self.none()
-        teams = user.team_ids
-        return self.filter(Q(client__home_team_id__in=teams) | Q(client__isnull=True, team_id__in=teams))
+        return self.filter(in_scope(user, team="team"))
 
     def for_page(self) -> "OverdoseResponseQuerySet":
         return self.select_related("client", "site", "created_by", "encounter")

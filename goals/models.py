@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from clients.models import Client
+from clients.models import Client, in_scope
 from encounters.models import Encounter
 
 WORDS_MAX = 500
@@ -38,9 +38,7 @@ class GoalQuerySet(models.QuerySet["Goal"]):
         the team ids as values), so a person who moves team keeps their goals in view of the
         team that now serves them. `Goal.team` is the team at the time, for team numbers.
         """
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(client__home_team_id__in=user.team_ids)
+        return self.filter(in_scope(user))
 
     def active(self) -> "GoalQuerySet":
         return self.filter(status=Goal.Status.ACTIVE)

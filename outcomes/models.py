@@ -35,7 +35,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from clients.models import Client
+from clients.models import Client, in_scope
 from encounters.models import Encounter
 
 NAME_MAX = 120
@@ -230,9 +230,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         """The only way views reach check-ins: those of people whose CURRENT home team the
         user belongs to (as ClientQuerySet.visible_to: a person who moves team takes their
         check-ins along). Team ids go in as values."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(client__home_team_id__in=user.team_ids)
+        return self.filter(in_scope(user))
 
     def of_instrument(self, slug: str) -> "CheckInQuerySet":
         """Every version of one instrument."""
