@@ -11,8 +11,9 @@ What is counted, and for whom:
 - wellbeing: each person once a month, their latest value that month, with the team and
   worker of that check-in (reports/models.py, CheckInMonth); monthly mean, median and
   quartiles are exact, read from the distributions (`Distribution`);
-- reliable change: people with a WHO-5 total in the period, by the change from their first
-  total ever to their latest in the period, among those whose two are 28 days apart or more;
+- reliable change: people with a WHO-5 total in the period, each once, by the change from
+  their first total ever to their latest in the period (counted with that month's team and
+  worker), among those whose two are 28 days apart or more;
 - goals: goals/stats.py (the team the goal was set in); overdose responses: the team that
   responded; the "right now" counts: people whose home team it is now.
 The worker filter applies to contacts, services, wellbeing, change and overdose responses

@@ -7,12 +7,13 @@ Why pending changes and not a timestamp watermark. A watermark (the largest `cre
 - a merge, which moves contacts and check-ins to another person with a plain UPDATE of
   `client_id` (no timestamp), changing "people seen" in months nobody touched;
 - the services of a correction, which have no timestamp of their own.
-So triggers (migration 0002) note, for every statement that writes contacts or services,
-the (team, UTC day) of the rows before and after, in `reports_pending_change`. The id of
-that table is the watermark: a refresh takes the rows there, rewrites the (team, month)
-cells they name from the source tables, and deletes exactly those rows in the same
-transaction. A change committed while a refresh runs stays pending for the next one (it
-was not visible to the refresh's DELETE), so none is lost.
+So triggers note, for every statement that writes contacts or services, the (team, UTC
+day) of the rows before and after (migration 0002), and for check-ins and their answers the
+person (migration 0003), in `reports_pending_change`. The id of that table is the
+watermark: a refresh takes the rows there, rewrites the cells they name from the source
+tables, and deletes exactly those rows in the same transaction. A change committed while a
+refresh runs stays pending for the next one (it was not visible to the refresh's DELETE),
+so none is lost.
 
 A cell is rewritten whole (delete its rows, insert its figures by one GROUPING SETS query
 over the team's contacts in it, through encounter_team_when_idx), so a refresh costs what
