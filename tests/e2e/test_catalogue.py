@@ -84,6 +84,7 @@ def test_a_new_service_type_becomes_a_teams_quick_button(
     # A large button, shown without opening anything: tap it twice, as for a bin of two.
     expect(one_more(page, SHARPS_BIN)).to_be_visible()
     person_option(page, person.preferred_name).tap()
+    page.wait_for_load_state("networkidle")  # the panels drawn for the person settle first
     one_more(page, SHARPS_BIN).tap()
     one_more(page, SHARPS_BIN).tap()
     page.get_by_label("Site").select_option(label=site.name)

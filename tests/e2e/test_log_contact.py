@@ -29,6 +29,16 @@ def person_option(page: Page, name: str) -> Locator:
     return page.locator("label.picker-option", has_text=name)
 
 
+def choose(page: Page, name: str) -> None:
+    """Tap a person (or Anonymous) and let the panels htmx draws for them settle.
+
+    Choosing a person draws the goals, check-in and referral panels above the services; a
+    tap on a stepper while they are still arriving could land on a moved target.
+    """
+    person_option(page, name).tap()
+    page.wait_for_load_state("networkidle")
+
+
 def one_more(page: Page, service: str) -> Locator:
     return page.locator('.step-button[data-step="1"]').and_(page.get_by_role("button", name=f"One more: {service}"))
 
@@ -55,7 +65,7 @@ def test_worker_registers_a_person_and_logs_a_contact(
     page.get_by_role("navigation").get_by_role("link", name="Log a contact").tap()
     expect(page).to_have_url(live_server.url + reverse("encounters:log"))
     check_page()
-    person_option(page, "Robin").tap()
+    choose(page, "Robin")
     expect(one_more(page, CONDOMS)).to_be_hidden()  # not a quick button: under More services
     page.get_by_text("More services").tap()
     for service, quantity in [(SYRINGES, 3), (NALOXONE, 1), (CONDOMS, 2)]:
@@ -84,13 +94,13 @@ def test_worker_logs_an_anonymous_group_contact_with_age_and_gender(
     expect(page).to_have_url(live_server.url + reverse("encounters:log"))
     check_page()
     expect(page.get_by_label("How many people")).to_be_hidden()  # only while Anonymous is chosen
-    person_option(page, "Anonymous contact").tap()
+    choose(page, "Anonymous contact")
     page.get_by_label("How many people").fill("3")
     page.get_by_label("Rough age").select_option(label="25 to 34")
     page.get_by_label("Gender").select_option(label="Non-binary")
-    person_option(page, "Kim").tap()  # a slip of the thumb: what was typed stays, only hidden
+    choose(page, "Kim")  # a slip of the thumb: what was typed stays, only hidden
     expect(page.get_by_label("Rough age")).to_be_hidden()
-    person_option(page, "Anonymous contact").tap()
+    choose(page, "Anonymous contact")
     expect(page.get_by_label("How many people")).to_have_value("3")
     one_more(page, NALOXONE).tap()
     one_more(page, NALOXONE).tap()
@@ -137,6 +147,7 @@ def test_typical_contact_takes_at_most_eight_taps(
 
     thumb = TapCounter()
     thumb.tap(person_option(page, "Sasha"))
+    page.wait_for_load_state("networkidle")  # not a tap: the panels drawn for Sasha settle
     for service, quantity in [(SYRINGES, 2), (NALOXONE, 1), (CONDOMS, 2)]:
         for _ in range(quantity):
             thumb.tap(one_more(page, service))
@@ -165,7 +176,7 @@ def test_a_referral_made_at_one_contact_is_marked_attended_at_the_next(
     page.goto(live_server.url + reverse("encounters:log"))
     check_page()
 
-    person_option(page, "Noor").tap()
+    choose(page, "Noor")
     page.get_by_text("Make a referral").tap()
     page.get_by_label("Referred to").select_option(label="Housing")
     page.get_by_label("Where (partner organisation)").fill("Casa Abierta")
@@ -177,7 +188,7 @@ def test_a_referral_made_at_one_contact_is_marked_attended_at_the_next(
     page.get_by_role("link", name="Log another contact").tap()
     expect(page).to_have_url(live_server.url + reverse("encounters:log"))
     check_page()
-    person_option(page, "Noor").tap()  # htmx draws Noor's open referrals
+    choose(page, "Noor")  # htmx draws Noor's open referrals
     page.get_by_text("Their open referral (1)").tap()
     expect(page.get_by_text("Casa Abierta")).to_be_visible()
     page.get_by_role("group", name="Housing").get_by_label("Attended", exact=True).check()
@@ -201,7 +212,7 @@ def test_an_overdose_response_at_a_contact(
     page.goto(live_server.url + reverse("encounters:log"))
     check_page()
 
-    person_option(page, "Ari").tap()
+    choose(page, "Ari")
     one_more(page, NALOXONE).tap()
     page.get_by_text("Overdose response").tap()
     page.get_by_label("Naloxone doses given").fill("2")
@@ -241,7 +252,7 @@ def test_the_browser_makes_the_id_and_a_double_tap_sends_one_contact(
 
     posts: list[str] = []  # form submissions (htmx requests to the same address are not navigations)
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.is_navigation_request() else None)
-    person_option(page, "Lee").tap()
+    choose(page, "Lee")
     one_more(page, SYRINGES).tap()
     # A second tap while the first is on its way (a slow connection): the answer is held back.
     page.route("**" + reverse("encounters:log"), slow_post)
@@ -276,7 +287,7 @@ def test_a_stalled_submission_can_be_sent_again_and_is_stored_once(
     page.clock.install()
     page.goto(live_server.url + reverse("encounters:log"))
     check_page()
-    person_option(page, "Dee").tap()
+    choose(page, "Dee")
     one_more(page, SYRINGES).tap()
     page.evaluate(HOLD_SUBMISSIONS)
     save = page.locator("button[name='save']")
