@@ -17,7 +17,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+# Required to serve: with it unset, Django refuses to sign anything (sessions, CSRF) and
+# `check --deploy` warns; commands that sign nothing (makemigrations --check) still run.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -108,7 +110,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url("DATABASE_URL")}
+# Unset, this names a local database that normally does not exist: commands that need no
+# connection (makemigrations --check) run, anything that queries fails to connect loudly.
+DATABASES = {"default": env.db_url("DATABASE_URL", default="postgres:///alongside-unset-database-url")}
 # Two roles (audit/roles.py, docs/security.md): the app connects as DATABASE_URL's role, which
 # may read and append to the audit trail but never change it; `manage.py migrate` connects as
 # the tables' owner, DATABASE_MIGRATE_URL, when set, then grants the app's role what it needs.
