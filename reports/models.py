@@ -56,20 +56,29 @@ class MonthlyTeamContacts(models.Model):
         return f"{self.team_id} {self.month:%Y-%m} {self.worker_id or 'all'}"
 
 
-class DailyTeamServices(models.Model):
+class TeamServicesRollup(models.Model):
+    """Services given at a team's contacts in a period, per type: all (worker NULL) and per
+    worker. `given` counts the contacts it was given at, `quantity` adds up the quantities,
+    `people` counts distinct registered people plus anonymous head counts."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+")
+    given = models.PositiveIntegerField(default=0)
+    quantity = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTeamServices(TeamServicesRollup):
     """Services given at a team's contacts on a day (the programme's calendar), per type: all
     (worker NULL) and per worker. A day's new contacts rewrite their day only: a month's
     services, found through each contact, cost a refresh too much at 2,000,000 contacts
     (bench/README.md), and the months are summed from these days (MonthlyTeamServices)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
-    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+")
-    given = models.PositiveIntegerField(default=0)
-    quantity = models.PositiveIntegerField(default=0)
-    # Distinct registered people plus anonymous head counts that day.
-    people = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "reports_daily_team_services"
@@ -87,21 +96,14 @@ class DailyTeamServices(models.Model):
         return f"{self.team_id} {self.day} {self.service_type_id}"
 
 
-class MonthlyTeamServices(models.Model):
+class MonthlyTeamServices(TeamServicesRollup):
     """Services given at a team's contacts in a month, per type: all (worker NULL) and per
     worker; the sums of its days (DailyTeamServices)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
-    service_type = models.ForeignKey(ServiceType, on_delete=models.CASCADE, related_name="+")
-    # How many contacts it was given at, and the quantities added up.
-    given = models.PositiveIntegerField(default=0)
-    quantity = models.PositiveIntegerField(default=0)
-    # People it reached on the month's busiest day (distinct registered people plus anonymous
-    # head counts): a lower bound of the month's people, which is what the organisation view's
-    # small-number rule needs (reports/privacy.py), at the cost of a day's work per refresh.
-    people = models.PositiveIntegerField(default=0)
+    # `people` here is the month's busiest day: a lower bound of the month's people, which is
+    # what the organisation view's small-number rule needs (reports/privacy.py), at the cost
+    # of a day's work per refresh.
 
     class Meta:
         db_table = "reports_monthly_team_services"
