@@ -18,6 +18,7 @@ from .overdose import record_overdose_response
 from .referrals import make_referral, update_referral
 
 
+@transaction.atomic
 def log_encounter(
     *,
     request: HttpRequest,
@@ -33,14 +34,21 @@ def log_encounter(
     age_band: str = "",
     gender: str = "",
     note: str = "",
+    extras: "ContactExtras | None" = None,
 ) -> tuple[Encounter, bool]:
-    """Store a contact and what was given; returns (encounter, created).
+    """Store a contact, what was given and its extras; returns (encounter, created).
+
+    One transaction: all of it is stored, or none of it. The extras (a referral made,
+    referrals followed up, an overdose response) need a registered person and run only when
+    the contact is new, so a retried submission adds no second referral or response.
 
     The id comes from the form, so a retried submission (a double tap, a lost response on
     a weak connection) finds the stored contact instead of making a second one. An id that
     belongs to another worker's contact is treated as not found. A rough age band and
     gender are kept for anonymous contacts only (a registered person has their own).
     """
+    if extras and client is None:
+        raise ValueError("Referrals and overdose responses at a contact need a registered person.")
     earlier = already_logged(encounter_id=encounter_id, worker=worker)
     if earlier is not None:
         return earlier, False
@@ -79,6 +87,8 @@ def log_encounter(
         if earlier is None:
             raise
         return earlier, False
+    if extras and client is not None:
+        _record_extras(request=request, encounter=encounter, worker=worker, team=team, client=client, extras=extras)
     return encounter, True
 
 
@@ -127,49 +137,11 @@ class ContactExtras:
         return self.referral is not None or bool(self.referral_changes) or self.overdose is not None
 
 
-@transaction.atomic
-def log_contact_with_extras(
-    *,
-    request: HttpRequest,
-    encounter_id: uuid.UUID,
-    worker: User,
-    team: Team,
-    client: Client | None,
-    head_count: int,
-    happened_at: datetime,
-    site: Site | None,
-    kind: str,
-    services: dict[ServiceType, int],
-    age_band: str = "",
-    gender: str = "",
-    note: str = "",
-    extras: ContactExtras | None = None,
-) -> tuple[Encounter, bool]:
-    """A contact with a referral made, referrals followed up and an overdose response.
-
-    One transaction: all of it is stored, or none of it. The extras run only when the
-    contact is new, so a retried submission adds no second referral or response.
-    """
-    extras = extras or ContactExtras()
-    if extras and client is None:
-        raise ValueError("Referrals and overdose responses at a contact need a registered person.")
-    encounter, created = log_encounter(
-        request=request,
-        encounter_id=encounter_id,
-        worker=worker,
-        team=team,
-        client=client,
-        head_count=head_count,
-        happened_at=happened_at,
-        site=site,
-        kind=kind,
-        services=services,
-        age_band=age_band,
-        gender=gender,
-        note=note,
-    )
-    if not created or client is None:
-        return encounter, created
+def _record_extras(
+    *, request: HttpRequest, encounter: Encounter, worker: User, team: Team, client: Client, extras: ContactExtras
+) -> None:
+    """The referral made, referrals followed up and overdose response of a new contact."""
+    happened_at, site = encounter.happened_at, encounter.site
     if extras.referral is not None:
         new = extras.referral
         make_referral(
@@ -207,4 +179,3 @@ def log_contact_with_extras(
             client=client,
             site=site,
         )
-    return encounter, created

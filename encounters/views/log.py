@@ -14,7 +14,7 @@ from clients.services.flags import with_active_flags
 from core.types import AuthenticatedHttpRequest
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import Encounter, Referral, Site
-from encounters.services.contacts import already_logged, log_contact_with_extras
+from encounters.services.contacts import already_logged, log_encounter
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
@@ -78,7 +78,7 @@ def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str
 
 def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:
     data = form.cleaned_data
-    encounter, _created = log_contact_with_extras(
+    encounter, _created = log_encounter(
         request=request,
         encounter_id=data["id"],
         worker=request.user,
