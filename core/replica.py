@@ -7,16 +7,18 @@ primary, as do these whenever the replica cannot be trusted:
 
 - it is behind by more than `DATABASE_REPLICA_MAX_LAG` seconds (what it has not replayed
   yet is older than that), or
-- it has not yet replayed the user's own last write (read-your-writes: after a POST, the
-  middleware below gives the browser the primary's WAL position in a cookie, and a replica
-  read needs the replica to have replayed past it; GitLab's database load balancer sticks
-  sessions to the primary the same way), or
+- it has not yet replayed the user's own last write (read-your-writes: after a request that
+  wrote, the middleware below gives the browser the primary's WAL position in a cookie, and
+  a replica read needs the replica to have replayed past it; GitLab's database load
+  balancer sticks sessions to the primary the same way), or
 - it does not answer (then it is not asked again for `DOWN_SECONDS`, so a dead replica
   costs one failed connection per process, not one per request).
 
 The choice is made once per view or job (`replica_reads`): one query on the replica, then
 every read inside goes to the same place, so a page never mixes two points in time. Writes
-always go to the primary. Without a replica configured nothing here queries anything.
+always go to the primary. Without a replica configured nothing here queries anything. Each
+choice is logged at INFO ("replica read: replica" or "replica read: primary (why)"), which
+is how bench/loadtest.py counts the share of reads the replica served.
 
 The router is in settings.DATABASE_ROUTERS; `replica_reads` is a decorator for views and a
 context manager for jobs. This module imports no app (core is the ground floor).
@@ -47,7 +49,8 @@ WRITTEN_COOKIE = "alongside_written"
 WRITTEN_COOKIE_SECONDS = 300
 LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
 DOWN_SECONDS = 10.0
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Statements that change rows (Django writes its SQL keywords in capitals).
+WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b")
 
 # Where reads go inside `replica_reads` (None: the default, the primary).
 _reading_from: ContextVar[str | None] = ContextVar("alongside_reading_from", default=None)
@@ -67,7 +70,7 @@ SELECT pg_is_in_recovery(),
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in connections.settings
 
 
 def reading_from() -> str | None:
@@ -86,11 +89,18 @@ def replica_usable(*, written_at: str | None = None) -> bool:
             cursor.execute(STATE_SQL, [after, after])
             _standby, lag, caught_up = cursor.fetchone()
     except DatabaseError:
-        logger.warning("replica did not answer: reading from the primary for %s s", DOWN_SECONDS)
+        logger.warning("replica read: primary (the replica did not answer; not asked for %s s)", DOWN_SECONDS)
         connections[REPLICA].close()
         _down_until = time.monotonic() + DOWN_SECONDS
         return False
-    return bool(caught_up) and float(lag) <= settings.DATABASE_REPLICA_MAX_LAG
+    if float(lag) > settings.DATABASE_REPLICA_MAX_LAG:
+        logger.info("replica read: primary (the replica is %.1f s behind)", float(lag))
+        return False
+    if not caught_up:
+        logger.info("replica read: primary (the replica has not replayed this user's last write)")
+        return False
+    logger.info("replica read: replica")
+    return True
 
 
 @contextmanager
@@ -138,19 +148,31 @@ class ReplicaRouter:
 
 
 class ReadYourWritesMiddleware:
-    """After a write request, remember the primary's WAL position in the browser.
+    """After a request that wrote, remember the primary's WAL position in the browser.
 
-    Only with a replica configured (otherwise it does nothing, not even a query). The
-    position is the end of the primary's WAL once the request's transactions have committed,
-    so it covers every write the request made.
+    Only with a replica configured (otherwise it does nothing, not even a query). A write is
+    an INSERT, UPDATE, DELETE or MERGE sent to the primary while the request ran (a search
+    POSTs but writes nothing, so it costs nothing here). The position is the end of the
+    primary's WAL once the request's transactions have committed, so it covers every write
+    the request made, the session's included (this middleware sits outside the session's).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.method in UNSAFE_METHODS and replica_configured() and response.status_code < 500:
+        if not replica_configured():
+            return self.get_response(request)
+        wrote = False
+
+        def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal wrote
+            wrote = wrote or WRITE.search(sql) is not None
+            return execute(sql, params, many, context)
+
+        with connections[PRIMARY].execute_wrapper(watch):
+            response = self.get_response(request)
+        if wrote and response.status_code < 500:
             try:
                 with connections[PRIMARY].cursor() as cursor:
                     cursor.execute("SELECT pg_current_wal_insert_lsn()::text")

@@ -18,7 +18,7 @@ PgBouncer refuse to run as root: as root they run as the user scripts/devdb.py p
 The primary is a real one: fsync and synchronous commit stay on (unlike the development
 server), WAL for a replica, a replication slot so the replica catches up after an outage.
 
-Usage: cluster.py start | stop | status | env
+Usage: cluster.py start | stop | status | env | stop-apps
        cluster.py stop-node app1|app2 | start-node app1|app2 | stop-replica | start-replica
        cluster.py restart-primary      (the faults bench/loadtest.py plays; docs/scaling.md)
 """
@@ -319,7 +319,8 @@ class Cluster:
             "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_HSTS_SECONDS": "0",
-            "DJANGO_LOG_LEVEL": "WARNING",
+            # INFO: each replica-or-primary choice is logged (bench/loadtest.py counts them).
+            "DJANGO_LOG_LEVEL": "INFO",
             "ALONGSIDE_ALLOW_DEMO_DATA": "1",
             # Exports where every node reaches them (docs/scaling.md: on shared storage).
             "ALONGSIDE_EXPORT_ROOT": str(STATE / "exports"),
@@ -560,6 +561,9 @@ def main() -> None:
         cluster.print_status()
     elif command == "env":
         print(json.dumps({"ports": cluster.ports, "owner_url": cluster.owner_url(), "app": cluster.app_env()}))
+    elif command == "stop-apps":  # the app nodes and the worker (bench/loadtest.py, before a reseed)
+        for name in (*APP_NODES, "worker"):
+            Process(name).stop()
     elif command == "stop-node" and argument in APP_NODES:
         Process(argument).stop()
     elif command == "start-node" and argument in APP_NODES:
