@@ -91,9 +91,9 @@ def main() -> None:
             "search": reverse("clients:list"),
             "person": reverse("clients:detail", args=["AAA-AAA"]).replace("AAA-AAA", "{code}"),
             "log": reverse("encounters:log"),
-            "dashboard": reverse("reports:dashboard"),
-            "organisation": reverse("reports:organisation"),
-            "export_start": reverse("reports:export_start"),
+            "dashboard": reverse("dashboards:dashboard"),
+            "organisation": reverse("dashboards:organisation"),
+            "export_start": reverse("exports:export_start"),
             "export_done_marker": "/download/",
         },
         "export_form": {

@@ -33,7 +33,7 @@ from tests.pgcluster import PrivateCluster
 pytestmark = pytest.mark.slow
 
 POINTED = ("NAME", "USER", "PASSWORD", "HOST", "PORT", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
-ORGANISATION = reverse("reports:organisation")
+ORGANISATION = reverse("dashboards:organisation")
 WAIT = 20.0  # seconds at most for the standby to catch up or fall behind
 
 
@@ -194,7 +194,7 @@ def test_a_user_sees_their_own_write_even_within_the_lag_limit(streaming: Pair) 
     assert WRITTEN_COOKIE not in streaming.browser.get(ORGANISATION).cookies  # a read sets nothing
     streaming.pause()
     streaming.write_behind_its_back("Seaside team")
-    response = streaming.browser.post(reverse("reports:export_start"), streaming.export_form())
+    response = streaming.browser.post(reverse("exports:export_start"), streaming.export_form())
     assert response.status_code == 302  # the export is noted on the primary
     assert WRITTEN_COOKIE in response.cookies
     with override_settings(DATABASE_REPLICA_MAX_LAG=3600):
