@@ -4,7 +4,9 @@ For each dataset chosen, one COPY of the anonymising statement streams into the 
 (exports/writers.py); the aggregate report is built from a few grouped queries and
 protected in Python; codebook.json and README.txt come last, with the privacy summary of
 each file. The pseudonym key lives in this function's frame only. The zip is written as
-`<id>.part` and renamed when complete, so a half-written file is never offered. Progress
+`<id>.part` in the worker's scratch folder and, once complete, stored in the database
+(exports/storage.py, where every app node reaches it), so a half-written file is never
+offered. Each dataset is written in one transaction (PgBouncer-safe). Progress
 (rows written) goes to the export's row through a second database connection, since the
 job's own connection is busy streaming.
 """
@@ -17,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from psycopg2 import Binary
 
@@ -27,7 +29,7 @@ from audit.services import record
 from dashboards.sources import Scope
 from exports.models import Export
 
-from . import aggregate
+from . import aggregate, storage
 from .codebook import codebook, codebook_json, readme
 from .datasets import AGGREGATE, ROW_LEVEL, Dataset
 from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, PseudonymKey, k_anonymous_select, ladder
@@ -108,9 +110,12 @@ def _privacy_summary(export: Export) -> dict[str, Any]:
     return summary
 
 
+@transaction.atomic
 def _write_dataset(
     archive: zipfile.ZipFile, export: Export, dataset: Dataset, key: PseudonymKey, progress: Progress
 ) -> dict[str, Any]:
+    """One transaction: behind PgBouncer in transaction mode, the temporary privacy table, the
+    COPY that fills it and the summary read from it must share one server connection."""
     sql, params = statement(dataset, export, key)
     with connection.cursor() as cursor:
         cursor.execute(CREATE_PRIVACY_TABLE)
@@ -162,7 +167,6 @@ def run(export_id: UUID) -> dict[str, Any]:
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started_at=timezone.now())
     root = export_root()
     part = root / f"{export.pk}.part"
-    final = root / f"{export.pk}.zip"
     notes = _ProgressNotes(export)
     progress = Progress(notes)
     summary: dict[str, Any] = {}
@@ -184,13 +188,14 @@ def run(export_id: UUID) -> dict[str, Any]:
             data = codebook(export, team_names=names, summary=summary)
             archive.writestr("codebook.json", codebook_json(data))
             archive.writestr("README.txt", readme(data))
-        part.rename(final)
+        size = storage.store(export.pk, part)
     except BaseException:
         part.unlink(missing_ok=True)
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, finished_at=timezone.now(), step="")
         raise
     finally:
         del key
+        part.unlink(missing_ok=True)  # stored in the database (exports/storage.py), or failed
         notes.close()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {PRIVACY_TABLE}")
@@ -202,8 +207,8 @@ def run(export_id: UUID) -> dict[str, Any]:
         rows_written=sum(rows.values()),
         finished_at=export.finished_at,
         expires_at=export.finished_at + timedelta(days=settings.ALONGSIDE_EXPORT_DAYS),
-        file_name=final.name,
-        file_size=final.stat().st_size,
+        file_name=f"{export.pk}.zip",
+        file_size=size,
         summary=summary,
     )
     record(
@@ -219,9 +224,9 @@ def delete_expired(*, now: Any = None) -> int:
     """Delete the files of exports past their time; the rows stay (as expired), so the list
     and the audit trail still say what was made. Returns how many were deleted."""
     now = now or timezone.now()
-    root = Path(settings.ALONGSIDE_EXPORT_ROOT)
-    expired = list(Export.objects.filter(expires_at__lte=now).exclude(file_name="").values_list("pk", "file_name"))
-    for pk, file_name in expired:
-        (root / file_name).unlink(missing_ok=True)
-        Export.objects.filter(pk=pk).update(status=Export.Status.EXPIRED, file_name="", file_size=0)
+    expired = list(Export.objects.filter(expires_at__lte=now).exclude(file_name="").values_list("pk", flat=True))
+    for pk in expired:
+        with transaction.atomic():
+            storage.delete(pk)
+            Export.objects.filter(pk=pk).update(status=Export.Status.EXPIRED, file_name="", file_size=0)
     return len(expired)
