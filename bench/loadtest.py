@@ -33,9 +33,12 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.error import HTTPError
+from urllib.parse import urlencode, urlsplit
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 import psycopg2
 from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
@@ -273,6 +276,7 @@ def fault_run(owner_url: str) -> dict[str, float]:
     player.join()
     locust_thread.join()
     sent: dict[str, dict[str, Any]] = json.loads(sent_file.read_text())
+    replayed = send_again([entry for entry in sent.values() if not entry["stored"]])
     database = connect(owner_url)
     with database.cursor() as cur:
         cur.execute(
@@ -294,7 +298,8 @@ def fault_run(owner_url: str) -> dict[str, float]:
     retried = sum(1 for entry in sent.values() if entry["tries"] > 1)
     on_replica, routed = routing.counts()
     say(
-        f"  contacts sent {len(sent)}, acknowledged {acknowledged}, retried {retried}, stored {len(stored)}, "
+        f"  contacts sent {len(sent)}, acknowledged {acknowledged} (and {replayed} when sent again after the run), "
+        f"retried {retried}, stored {len(stored)}, "
         f"lost {len(lost)}, doubled {doubled}, without all their services {len(partial)}; "
         f"requests {figures.get('requests', 0):.0f}, failed (then retried) share {figures.get('error_rate', 0):.4f}; "
         f"dashboard reads on the replica {on_replica} of {routed}"
@@ -302,10 +307,41 @@ def fault_run(owner_url: str) -> dict[str, float]:
     return {
         "fault_contacts_sent": len(sent),
         "fault_contacts_retried": retried,
+        "fault_contacts_sent_after_the_run": len(sent) - acknowledged,
         "fault_lost_contacts": len(lost) + len(partial),
         "fault_duplicate_contacts": doubled,
         "fault_request_error_rate": round(figures.get("error_rate", 0.0), 4),
     }
+
+
+def send_again(waiting: list[dict[str, Any]]) -> int:
+    """Contacts the run's end cut short (no answer yet), sent once more with the same id, as
+    the phone's outbox sends what it holds when it is back; how many were acknowledged."""
+    plan = json.loads((STATE / "loadtest-plan.json").read_text())
+    base = f"http://127.0.0.1:{cluster_env()['ports']['haproxy']}"
+    acknowledged = 0
+    for entry in waiting:
+        csrf = uuid.uuid4().hex
+        request = Request(  # noqa: S310 (loopback)
+            base + plan["urls"]["log"],
+            data=urlencode(entry["data"]).encode(),
+            headers={
+                "Cookie": f"{plan['session_cookie']}={entry['session']}; {plan['csrf_cookie']}={csrf}",
+                "X-CSRFToken": csrf,
+                "Referer": base + plan["urls"]["log"],
+            },
+        )
+        try:
+            with build_opener(NoRedirects).open(request, timeout=30):
+                pass
+        except HTTPError as answer:
+            acknowledged += answer.code == 302
+    return acknowledged
+
+
+class NoRedirects(HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def write_results(results: dict[str, float]) -> None:

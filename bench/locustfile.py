@@ -151,7 +151,9 @@ class FaultWorker(Worker):
     def log_contact(self) -> None:
         contact_id = str(uuid.uuid4())
         data = self.contact(contact_id, note=f"fault run {contact_id}")
-        SENT[contact_id] = {"stored": False, "tries": 0}
+        # What the phone's outbox keeps until the contact is stored (bench/loadtest.py sends
+        # again whatever a run's end cut short, as the outbox does when the phone is back).
+        SENT[contact_id] = {"stored": False, "tries": 0, "data": data, "session": self.me["session"]}
         given_up_at = time.monotonic() + RETRY_FOR
         while time.monotonic() < given_up_at:
             SENT[contact_id]["tries"] += 1

@@ -27,6 +27,7 @@ def startup_options() -> str:
 
 def connect_query() -> str:
     """SESSION_SETTINGS as SQL, for a pooler to run on each new server connection."""
+    # pooling-safe: the pooler runs it on every new server connection, so every client sees it
     return "; ".join(f"SET {name} = {value}" for name, value in SESSION_SETTINGS.items())
 
 
