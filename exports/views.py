@@ -74,8 +74,7 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request, form, review=True)
     data = form.cleaned_data
     export = start_export(
-        request=request,
-        user=request.user,
+        actor=request.user,
         datasets=[key for key in [*ROW_LEVEL, AGGREGATE] if key in data["datasets"]],
         team_ids=form.team_ids(),
         first_month=data["start"],
@@ -115,7 +114,7 @@ def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpR
         raise Http404
     if not storage.exists(export.pk):
         raise Http404
-    record_download(request=request, export=export)
+    record_download(actor=request.user, export=export)
     name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
     response = StreamingHttpResponse(storage.stream(export.pk), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
