@@ -15,8 +15,8 @@ class Export(models.Model):
     job has got, and where its file is (exports/).
 
     Only the admin who started it may see or download it (exports/access.py). The
-    file lives under ALONGSIDE_EXPORT_ROOT, outside the static and media roots, and is deleted
-    when the export expires. `summary` holds row counts and the privacy summary (k achieved,
+    file lives in the database (ExportChunk, exports/storage.py), never in the static or
+    media roots, and is deleted when the export expires. `summary` holds row counts and the privacy summary (k achieved,
     rows generalised and suppressed per dataset): numbers only, never data.
     """
 

@@ -207,8 +207,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # worker: `manage.py db_worker` (README: "Background worker").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Anonymised exports (exports/): where their files are written, outside the static
-# and media roots and never served by the web server, and how many days they are kept.
+# Anonymised exports (exports/): the worker's scratch folder where a zip is built (outside the
+# static and media roots; the finished file is stored in PostgreSQL, exports/storage.py), and
+# how many days a file is kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
 
