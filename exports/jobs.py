@@ -15,17 +15,18 @@ import logging
 import zipfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 from psycopg2 import Binary
 
 from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record
+from core.replica import REPLICA, reading_from, replica_block
 from dashboards.sources import Scope
 from exports.models import Export
 
@@ -44,10 +45,13 @@ def export_root() -> Path:
     return root
 
 
-def statement(dataset: Dataset, export: Export, key: PseudonymKey) -> tuple[str, dict[str, Any]]:
-    """The COPY statement of one dataset and its parameters (also what bench/ times with psql)."""
+def statement(
+    dataset: Dataset, export: Export, key: PseudonymKey, *, summary: Literal["table", "none", "only"] = "table"
+) -> tuple[str, dict[str, Any]]:
+    """The COPY statement of one dataset and its parameters (also what bench/ times with psql);
+    with summary="only", the SELECT of its privacy summary instead (exports/privacy.py)."""
     select = k_anonymous_select(
-        base=dataset.select(export.period), output=dataset.output(), period=export.period, k=export.k
+        base=dataset.select(export.period), output=dataset.output(), period=export.period, k=export.k, summary=summary
     )
     params = {
         "zone": timezone.get_current_timezone_name(),
@@ -57,6 +61,8 @@ def statement(dataset: Dataset, export: Export, key: PseudonymKey) -> tuple[str,
         "ipad": Binary(key.ipad),
         "opad": Binary(key.opad),
     }
+    if summary == "only":
+        return select, params
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", params
 
 
@@ -92,10 +98,8 @@ class _ProgressNotes:
             self._connection.close()
 
 
-def _privacy_summary(export: Export) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT level, rows, smallest FROM {PRIVACY_TABLE} ORDER BY level")  # noqa: S608
-        found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+def _privacy_summary(export: Export, found: dict[int, tuple[int, int | None]]) -> dict[str, Any]:
+    """The codebook's privacy summary from the rows and smallest group kept at each level."""
     levels = ladder(export.period)
     kept = [found.get(index, (0, None)) for index in range(len(levels))]
     smallest = [s for rows, s in kept if rows and s is not None]
@@ -110,30 +114,45 @@ def _privacy_summary(export: Export) -> dict[str, Any]:
     return summary
 
 
-@transaction.atomic
 def _write_dataset(
     archive: zipfile.ZipFile, export: Export, dataset: Dataset, key: PseudonymKey, progress: Progress
 ) -> dict[str, Any]:
-    """One transaction: behind PgBouncer in transaction mode, the temporary privacy table, the
-    COPY that fills it and the summary read from it must share one server connection."""
-    sql, params = statement(dataset, export, key)
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_PRIVACY_TABLE)
-        cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
+    """One dataset, in one transaction: behind PgBouncer in transaction mode the temporary
+    privacy table, the COPY that fills it and the read of it must share a server connection.
+    On the replica (chosen by `run`), which accepts no writes at all, the summary is a second
+    read in the same REPEATABLE READ snapshot as the rows instead."""
+    alias = reading_from() or DEFAULT_DB_ALIAS
+    database = connections[alias]
+    # A cursor outside the transaction first: Django's connection health check ("SELECT 1")
+    # runs then, not as the transaction's first statement (SET TRANSACTION must come first).
+    database.cursor().close()
+    # Built first: a dataset's SELECT may look things up (also not inside the transaction).
+    sql, params = statement(dataset, export, key, summary="none" if alias == REPLICA else "table")
+    summary_sql = statement(dataset, export, key, summary="only") if alias == REPLICA else None
+    with transaction.atomic(using=alias), database.cursor() as cursor:
+        if summary_sql is not None:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(*summary_sql)
+            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+        else:
+            cursor.execute(CREATE_PRIVACY_TABLE)
+            cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
         copy_sql = cursor.mogrify(sql, params).decode()
 
-    def copy(target: Any) -> None:
-        with connection.cursor() as cursor:
+        def copy(target: Any) -> None:
             cursor.copy_expert(copy_sql, target)
 
-    name = f"{dataset.file_stem}.{export.format}"
-    sheets = None
-    if export.format == Export.Format.XLSX:
-        numeric = [column.numeric for column in dataset.columns()]
-        rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
-    else:
-        rows = write_csv(archive, name, copy, progress)
-    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export)}
+        name = f"{dataset.file_stem}.{export.format}"
+        sheets = None
+        if export.format == Export.Format.XLSX:
+            numeric = [column.numeric for column in dataset.columns()]
+            rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
+        else:
+            rows = write_csv(archive, name, copy, progress)
+        if alias != REPLICA:
+            cursor.execute(f"SELECT level, rows, smallest FROM {PRIVACY_TABLE} ORDER BY level")  # noqa: S608
+            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, found)}
     if sheets is not None:
         entry["sheets"] = sheets
     return entry
@@ -173,6 +192,8 @@ def run(export_id: UUID) -> dict[str, Any]:
     key = PseudonymKey.new()
     try:
         with (
+            # The datasets and the aggregate read from the replica unless it lags (core/replica.py).
+            replica_block(),
             translation.override(settings.LANGUAGE_CODE),
             zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as archive,
         ):

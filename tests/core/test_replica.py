@@ -10,6 +10,7 @@ and present on a page read from the primary.
 """
 
 import time
+from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,7 +28,9 @@ from accounts.models import Team
 from accounts.sessions import stamp
 from core import replica as routing
 from core.replica import WRITTEN_COOKIE, replica_block
-from tests.factories import TeamFactory, UserFactory
+from exports import jobs
+from exports.models import Export
+from tests.factories import ClientFactory, EncounterFactory, TeamFactory, UserFactory
 from tests.pgcluster import PrivateCluster
 
 pytestmark = pytest.mark.slow
@@ -235,3 +238,37 @@ def test_writes_inside_a_replica_block_go_to_the_primary(streaming: Pair) -> Non
     assert Team.objects.filter(name="Written inside").exists()
     streaming.caught_up()
     assert streaming.standby_sql("SELECT count(*) FROM accounts_team WHERE name = 'Written inside'") == "1"
+
+
+def exported_contacts(export: Export) -> int:
+    """The contacts an export counted: kept as chosen, generalised or left out (all rows)."""
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE
+    privacy = export.summary["contacts"]["privacy"]
+    return sum(count for name, count in privacy.items() if name.startswith("rows_"))
+
+
+def test_an_export_reads_from_the_replica_unless_it_lags(streaming: Pair, tmp_path: Path) -> None:
+    """The export job's heavy reads run on the replica (its rows and, since a standby cannot
+    write even a temporary table, its privacy summary, both from one snapshot)."""
+    person = ClientFactory.create(home_team=TeamFactory.create(name="Export team"))
+    EncounterFactory.create_batch(3, client=person)
+    streaming.caught_up()
+    streaming.pause()
+    EncounterFactory.create_batch(2, client=person)  # behind the paused replica's back
+    streaming.write_behind_its_back("Export marker team")
+    month = timezone.localdate().replace(day=1)
+    admin = UserFactory.create(is_data_admin=True)
+
+    def export() -> Export:
+        made = Export.objects.create(
+            created_by=admin, datasets=["contacts"], team_ids=[person.home_team_id], first_month=month, last_month=month
+        )
+        jobs.run(made.pk)
+        return made
+
+    with override_settings(DATABASE_REPLICA_MAX_LAG=3600, ALONGSIDE_EXPORT_ROOT=tmp_path):
+        assert exported_contacts(export()) == 3  # the replica's snapshot
+    time.sleep(1.2)
+    with override_settings(DATABASE_REPLICA_MAX_LAG=1, ALONGSIDE_EXPORT_ROOT=tmp_path):
+        assert exported_contacts(export()) == 5  # too far behind: the primary
