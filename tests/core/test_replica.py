@@ -10,9 +10,9 @@ and present on a page read from the primary.
 """
 
 import time
-from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
