@@ -427,12 +427,13 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 10s
-    # A request that could not reach a node (refused, reset before any answer) goes to the
-    # other one: it was never processed. Contacts carry their own id, so even a retry of a
-    # processed one is stored once (encounters' one save path).
+    # A request that could not reach a node (connection refused or timed out) goes to the
+    # other one: it was never processed, so this is safe for every POST. A request a node
+    # dropped part-way is not replayed here (registering a person twice would be worse than
+    # an error page); the person retries, and a contact's own id keeps it stored once.
     retries 2
     option redispatch 1
-    retry-on conn-failure empty-response
+    retry-on conn-failure
 
 frontend web
     bind 127.0.0.1:{self.ports["haproxy"]}
