@@ -152,6 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.ContextWordsValidator"},
+    {"NAME": "accounts.passwords.StrengthValidator"},
 ]
 # Sign-in security (accounts/lockout.py, accounts/sessions.py). Fixed numbers, not settings
 # from the environment: a deployment cannot weaken them by accident.
