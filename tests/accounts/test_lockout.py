@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.forms import SIGN_IN_FAILED
 from accounts.models import User
 from audit.models import AuditEvent
+from audit.services import append
 from config.settings import base
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.totp import authenticator_for
@@ -200,7 +201,7 @@ def test_every_sign_in_failure_pause_and_sign_out_is_audited(client: HttpClient)
 
 def future_event(action: str, user: User, *, minutes: int, ip: str | None = None) -> None:
     """An event stamped ahead of this server's clock (a node with a fast clock, or a bad row)."""
-    AuditEvent.objects.create(action=action, actor_id=user.pk, ip=ip, at=timezone.now() + timedelta(minutes=minutes))
+    append(action=action, actor_id=user.pk, ip=ip, at=timezone.now() + timedelta(minutes=minutes))
 
 
 def test_a_future_dated_pause_does_not_pause_the_account(client: HttpClient, worker: User) -> None:
@@ -251,6 +252,6 @@ def test_the_pause_and_its_end_follow_the_order_events_were_written(client: Http
         for _ in range(5):
             attempt(client, "worker", "not-the-password")
         clock.shift(timedelta(minutes=-2))  # the admin's node is two minutes behind
-        AuditEvent.objects.create(action=Action.SIGN_IN_UNLOCKED, actor_id=worker.pk)
+        append(action=Action.SIGN_IN_UNLOCKED, actor_id=worker.pk)
         clock.shift(timedelta(minutes=3))
         assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
