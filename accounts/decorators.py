@@ -63,11 +63,14 @@ def signing_in(view: View) -> View:
 
 
 def recent_auth_required(view: View) -> View:
-    """Fresh proof of identity before a dangerous action: an export, a merge, an erasure.
+    """Fresh proof of identity before a dangerous action: a transfer, an erasure, a merge, an
+    export or its download, and any change to users, teams and roles (the Django admin's
+    views of them too: accounts/admin.py).
 
-    The session must have seen the user's password or a code within
-    ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is sent to confirm who
-    they are and back to this page (a GET: a POST is never replayed), where they start again.
+    The session must have seen the user's password (and their authenticator's code, where
+    they have one) within ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is
+    sent to confirm who they are and back to this page (a GET: a POST is never replayed),
+    where they start again.
     Put it below the role decorator, so users without the role still get 403 first:
 
         @require_http_methods(["GET", "POST"])
