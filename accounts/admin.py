@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,11 +28,10 @@ class RecentAuthAdmin(admin.ModelAdmin):
     passwords) needs a confirmation within the last 5 minutes: users, teams and roles decide
     who sees whose records."""
 
-    def get_urls(self) -> list[URLPattern | URLResolver]:
+    def get_urls(self) -> list[URLPattern]:
         urls = super().get_urls()
         for pattern in urls:
-            if isinstance(pattern, URLPattern):
-                pattern.callback = recent_auth_required(pattern.callback)
+            pattern.callback = recent_auth_required(pattern.callback)
         return urls
 
 
