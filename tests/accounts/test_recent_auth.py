@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from clients.models import Client
 from clients.views.merge import client_merge
 from clients.views.records import client_erase, client_transfer
-from reports.exports.views import export_download, export_start
+from exports.views import export_download, export_start
 from tests.factories import TEST_PASSWORD, ClientFactory, MembershipFactory
 from tests.totp import authenticator_for, code_for
 
