@@ -102,3 +102,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class CspViolation(models.Model):
+    """Browsers' reports of what the Content Security Policy blocked, counted per day.
+
+    No personal data: the page is its URL pattern's name, never its path (which may carry a
+    person's code); the blocked resource a keyword or a scheme and host, never a full URL,
+    a query string or a sample of code (audit/security_reports.py).
+    """
+
+    on_day = models.DateField(_("day"))
+    directive = models.CharField(_("directive"), max_length=40)
+    blocked = models.CharField(_("blocked"), max_length=120)
+    page = models.CharField(_("page"), max_length=80)
+    count = models.PositiveIntegerField(_("reports"), default=0)
+
+    class Meta:
+        verbose_name = _("CSP violation report count")
+        verbose_name_plural = _("CSP violation report counts")
+        constraints = [
+            # One row per kind and day: the report endpoint adds one with INSERT ... ON CONFLICT.
+            models.UniqueConstraint(fields=["on_day", "directive", "blocked", "page"], name="audit_csp_kind_day_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on_day} {self.directive} {self.blocked} {self.page}: {self.count}"
