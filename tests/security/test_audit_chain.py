@@ -23,6 +23,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
+from accounts.models import User
 from audit.chain import GENESIS, verify
 from audit.models import AuditEvent
 from audit.services import record
@@ -36,7 +37,7 @@ LANES = 8
 def events(count: int) -> list[AuditEvent]:
     """`count` events, each committed on its own (as separate requests would)."""
     made = [
-        record(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=n, details={"fields": ["n", str(n)]})
+        record(action=AuditEvent.Action.CLIENT_VIEWED, actor=User(pk=n), details={"fields": ["n", str(n)]})
         for n in range(1, count + 1)
     ]
     return list(AuditEvent.objects.filter(pk__in=[event.pk for event in made]).order_by("pk"))
@@ -109,16 +110,16 @@ def test_each_event_is_linked_to_the_one_before_with_a_keyed_hash(three: list[Au
 
 def test_an_event_is_linked_only_when_its_transaction_commits(transactional_db: None) -> None:
     with transaction.atomic():
-        event = record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+        event = record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
         assert AuditEvent.objects.values_list("chain_seq", "chain_hash").get(pk=event.pk) == (None, "")
     assert AuditEvent.objects.values_list("chain_seq", flat=True).get(pk=event.pk) == 1
 
 
 def test_a_rolled_back_event_leaves_no_gap(one_lane: None) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+        record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
         raise RuntimeError
-    record(action=AuditEvent.Action.SIGN_OUT, actor_id=1)
+    record(action=AuditEvent.Action.SIGN_OUT, actor=User(pk=1))
     assert list(AuditEvent.objects.values_list("chain_seq", "action")) == [(1, "sign_out")]
     assert verify(connection).broken is None
 
@@ -250,7 +251,7 @@ def test_the_app_role_can_neither_insert_nor_read_the_key_nor_make_a_link(as_app
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         AuditEvent.objects.create(action=AuditEvent.Action.SIGN_IN)
     # What it may do: append through the function, and ask yes or no about a stored link.
-    event = record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+    event = record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
     with connection.cursor() as cursor:
         cursor.execute("SELECT audit_link_valid(%s, e) FROM audit_auditevent e WHERE id = %s", [GENESIS, event.pk])
         assert cursor.fetchone() == (False,)  # not linked yet (linked at commit), and only a yes or no
@@ -305,7 +306,7 @@ def test_a_row_forged_by_the_app_role_is_detected(as_app_role: None, one_lane: N
                 cursor.execute(ON.format(trigger))
             cursor.execute(f'REVOKE INSERT ON audit_auditevent FROM "{app_role}"')
             owner.commit()
-    record(action=AuditEvent.Action.SIGN_OUT, actor_id=1)  # a real event after it
+    record(action=AuditEvent.Action.SIGN_OUT, actor=User(pk=1))  # a real event after it
     assert AuditEvent.objects.filter(pk=forged["id"], chain_seq=4).exists()  # the forged row is in
     with pytest.raises(CommandError, match=rf"BROKEN: link 0:4 \(event {forged['id']}\) does not match its hash"):
         verify_command()
@@ -313,7 +314,7 @@ def test_a_row_forged_by_the_app_role_is_detected(as_app_role: None, one_lane: N
 
 def test_a_transaction_s_events_share_a_lane_in_order(transactional_db: None) -> None:
     with transaction.atomic():
-        made = [record(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=n) for n in range(5)]
+        made = [record(action=AuditEvent.Action.CLIENT_VIEWED, actor=User(pk=n)) for n in range(5)]
     rows = list(
         AuditEvent.objects.filter(pk__in=[e.pk for e in made]).order_by("pk").values_list("chain_lane", "chain_seq")
     )
@@ -331,7 +332,7 @@ def test_writers_at_the_same_time_make_one_unbroken_chain_per_lane(transactional
             start.wait()
             for i in range(10):
                 with transaction.atomic():
-                    record(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=n, details={"i": i})
+                    record(action=AuditEvent.Action.CLIENT_VIEWED, actor=User(pk=n), details={"i": i})
         except BaseException as error:  # noqa: BLE001 (reported below)
             errors.append(error)
         finally:
