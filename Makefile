@@ -84,6 +84,11 @@ cluster: $(STAMP) cluster-packages
 cluster-stop:
 	$(PYTHON) scripts/cluster.py stop
 
+# Locust against the cluster (started if needed), then the same with faults; figures into
+# bench/results.json (bench/README.md). Bounded: fixed users and durations, loopback only.
+loadtest: $(STAMP) cluster-packages
+	$(PYTHON) -m bench.loadtest
+
 cluster-packages:
 	@missing=""; for tool in pgbouncer haproxy; do \
 	  command -v $$tool >/dev/null 2>&1 || test -x /usr/sbin/$$tool || missing="$$missing $$tool"; done; \
