@@ -405,6 +405,9 @@ pidfile = {folder / "pgbouncer.pid"}
             PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
             "--workers", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS), "--worker-class", "gthread",
             "--graceful-timeout", "10", "--timeout", "60", "--access-logfile", str(STATE / f"{name}.access.log"),
+            # Longer than HAProxy keeps an idle connection to a node (pool-purge-delay, 5 s), so
+            # HAProxy, not gunicorn, closes it: never a request sent on a connection being closed.
+            "--keep-alive", "75",
         ]  # fmt: skip
         Process(name).spawn(command, self.app_env())
         wait_for_port(port, name)
@@ -427,6 +430,8 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 10s
+    # A phone thinks between taps: keep its connection open across the pause.
+    timeout http-keep-alive 30s
     # A request that could not reach a node (connection refused or timed out) goes to the
     # other one: it was never processed, so this is safe for every POST. A request a node
     # dropped part-way is not replayed here (registering a person twice would be worse than
