@@ -40,6 +40,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
+import psutil
 import psycopg2
 from psycopg2.extensions import ISOLATION_LEVEL_AUTOCOMMIT
 
@@ -52,6 +53,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 SEED_VERSION = 1
 MAX_P95_MS = 300.0
 MAX_ERROR_RATE = 0.001
+CORES = os.cpu_count() or 2
 USERS = [int(n) for n in os.environ.get("LOADTEST_USERS", "80,120,160,200").split(",")]
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 SCALE = float(os.environ.get("LOADTEST_SCALE", "0.1"))
@@ -169,6 +171,36 @@ def wait_for_replica(owner_url: str, replica_port: int) -> None:
     replica.close()
 
 
+def cluster_cpu_seconds() -> float:
+    """CPU time used so far by the cluster's processes and the load generator (user + system).
+
+    The machine is shared: what share of its 2 cores the cluster actually got during a step
+    is part of the figures (`load_cpu_share`). Processes are found by what they run: the
+    PostgreSQL servers of var/cluster/ with their backends, and gunicorn, db_worker,
+    PgBouncer, HAProxy and Locust started from this checkout.
+    """
+    total = 0.0
+    seen: set[int] = set()
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            line = " ".join(process.info["cmdline"] or [])
+            ours = (
+                str(STATE) in line
+                or "bench/locustfile.py" in line
+                or (str(ROOT) in line and ("gunicorn" in line or "db_worker" in line))
+            )
+            if not ours:
+                continue
+            for member in [process, *process.children(recursive=True)]:
+                if member.pid not in seen:
+                    seen.add(member.pid)
+                    times = member.cpu_times()
+                    total += times.user + times.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
 class RoutingLog:
     """Counts the app nodes' routing choices (core/replica.py logs each) between two moments."""
 
@@ -216,17 +248,22 @@ def locust(users: int, seconds: int, classes: list[str], prefix: str, extra_env:
 def load_steps() -> dict[str, float]:
     results: dict[str, float] = {}
     best: dict[str, float] | None = None
-    say(f"{'users':>6} {'requests':>9} {'req/s':>7} {'p95 ms':>7} {'errors':>8} {'replica share':>14}")
+    say(
+        f"{'users':>6} {'requests':>9} {'req/s':>7} {'p95 ms':>7} {'errors':>8} {'replica share':>14} {'cpu share':>10}"
+    )
     for users in USERS:
         routing = RoutingLog()
+        cpu_before, started = cluster_cpu_seconds(), time.monotonic()
         figures = locust(users, SECONDS + users // 10, ["Worker", "Supervisor", "DataAdmin"], f"load-{users}", {})
+        cpu_share = (cluster_cpu_seconds() - cpu_before) / (CORES * (time.monotonic() - started))
         on_replica, routed = routing.counts()
         share = on_replica / routed if routed else 0.0
         say(
             f"{users:>6} {figures['requests']:>9.0f} {figures['rps']:>7.1f} {figures['p95_ms']:>7.0f} "
-            f"{figures['error_rate']:>8.4f} {share:>14.2f}"
+            f"{figures['error_rate']:>8.4f} {share:>14.2f} {cpu_share:>10.2f}"
         )
         results[f"load_p95_ms_at_{users}"] = figures["p95_ms"]
+        results[f"load_cpu_share_at_{users}"] = round(cpu_share, 2)
         if figures["p95_ms"] <= MAX_P95_MS and figures["error_rate"] <= MAX_ERROR_RATE:
             best = {**figures, "users": users, "replica_share": share}
     if best is None:
