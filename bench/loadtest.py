@@ -11,7 +11,10 @@
    count with p95 at most 300 ms and errors at most 0.1% is the one reported: load_users,
    load_rps, load_p95_ms, load_error_rate and replica_read_share (the share of the
    dashboards' and organisation view's reads the replica served, counted from the app
-   nodes' logs of their routing choices, core/replica.py).
+   nodes' logs of their routing choices, core/replica.py), with load_target_met 1. When
+   no count meets the p95 limit, the highest within the error limit is reported with
+   load_target_met 0. load_cpu_share: the share of the machine's cores the cluster and the
+   load generator got during the step (the machine is shared).
 4. The fault run (unless LOADTEST_FAULTS=0): FaultWorker users log contacts, retrying each
    with its id, while this script stops app node 1 and starts it again, stops the replica
    and starts it again, then restarts the primary. Then it counts in the database, against
@@ -248,6 +251,7 @@ def locust(users: int, seconds: int, classes: list[str], prefix: str, extra_env:
 def load_steps() -> dict[str, float]:
     results: dict[str, float] = {}
     best: dict[str, float] | None = None
+    met = False
     say(
         f"{'users':>6} {'requests':>9} {'req/s':>7} {'p95 ms':>7} {'errors':>8} {'replica share':>14} {'cpu share':>10}"
     )
@@ -264,11 +268,15 @@ def load_steps() -> dict[str, float]:
         )
         results[f"load_p95_ms_at_{users}"] = figures["p95_ms"]
         results[f"load_cpu_share_at_{users}"] = round(cpu_share, 2)
-        if figures["p95_ms"] <= MAX_P95_MS and figures["error_rate"] <= MAX_ERROR_RATE:
-            best = {**figures, "users": users, "replica_share": share}
+        step = {**figures, "users": users, "replica_share": share, "cpu_share": cpu_share}
+        if figures["error_rate"] <= MAX_ERROR_RATE and (figures["p95_ms"] <= MAX_P95_MS or not met):
+            best = step  # the highest count within both limits, else the highest within the error limit
+            met = met or figures["p95_ms"] <= MAX_P95_MS
     if best is None:
-        say("no user count met p95 <= 300 ms with errors <= 0.1%")
+        say("no user count kept errors at or under 0.1%")
         return results
+    if not met:
+        say(f"no user count met p95 <= {MAX_P95_MS:.0f} ms: reporting {best['users']} users (errors within the limit)")
     results.update(
         {
             "load_users": best["users"],
@@ -276,6 +284,8 @@ def load_steps() -> dict[str, float]:
             "load_p95_ms": best["p95_ms"],
             "load_error_rate": round(best["error_rate"], 5),
             "replica_read_share": round(best["replica_share"], 3),
+            "load_target_met": int(met),
+            "load_cpu_share": round(best["cpu_share"], 2),
             "load_seconds": SECONDS,
             "load_scale": SCALE,
         }
