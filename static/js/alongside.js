@@ -31,11 +31,16 @@
     });
   }
 
-  // The contact's id, made in the browser on a fresh form (the server's stays as a
-  // fallback). Runs before htmx starts, so every request of the page sees the same id.
-  var freshId = document.querySelector(".log-form input[name='id'][data-fresh]");
-  if (freshId && window.crypto && typeof window.crypto.randomUUID === "function") {
-    freshId.value = window.crypto.randomUUID();
+  // The contact's id goes into the page's address (?contact=), so Back, reload and the
+  // history bring this same contact back: once saved, the server shows it as saved
+  // instead of a new form the browser would refill (encounters/views/log.py).
+  var contactId = document.querySelector(".log-form input[name='id']");
+  if (contactId && contactId.value && window.history.replaceState) {
+    var address = new URL(window.location.href);
+    if (address.searchParams.get("contact") !== contactId.value) {
+      address.searchParams.set("contact", contactId.value);
+      window.history.replaceState(window.history.state, "", address.toString());
+    }
   }
 
   // One submission at a time: a second tap while the first is on its way does nothing.

@@ -18,6 +18,7 @@ Why these settings:
 """
 
 import os
+import re
 from collections.abc import Generator
 from importlib import import_module
 from pathlib import Path
@@ -222,3 +223,8 @@ def sign_in(page: Page, check_page: PageChecks, base_url: str, user: User) -> No
         page.get_by_role("button", name="Sign in").tap()
     page.wait_for_url(base_url + reverse("core:home"))
     check_page()
+
+
+def log_contact_address(base_url: str, before: str = "") -> re.Pattern[str]:
+    """Log a contact's address: each page is one contact, its id in the address (?contact=)."""
+    return re.compile(re.escape(f"{base_url}{reverse('encounters:log')}?{before}contact=") + "[0-9a-f-]{36}$")
