@@ -55,7 +55,7 @@ class AuditEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("Reset a user's two-factor sign-in")
         RECOVERY_CODES_MADE = "recovery_codes_made", _("Made new recovery codes")
         REAUTHENTICATED = "reauthenticated", _("Confirmed who they are again")
-        # Anonymised exports (reports/exports/): parameters and row counts, never data.
+        # Anonymised exports (exports/): parameters and row counts, never data.
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")

@@ -135,11 +135,11 @@ def queue() -> dict[str, Any]:
 
     from accounts.models import Team, User
     from encounters.models import Encounter
-    from reports.exports.datasets import ROW_LEVEL
-    from reports.exports.jobs import statement
-    from reports.exports.privacy import CREATE_PRIVACY_TABLE, PseudonymKey
-    from reports.exports.tasks import run_export
-    from reports.models import Export
+    from exports.datasets import ROW_LEVEL
+    from exports.jobs import statement
+    from exports.models import Export
+    from exports.privacy import CREATE_PRIVACY_TABLE, PseudonymKey
+    from exports.tasks import run_export
 
     bounds = Encounter.objects.aggregate(first=Min("happened_at"), last=Max("happened_at"))
     first = timezone.localtime(bounds["first"]).date().replace(day=1)
@@ -169,7 +169,7 @@ def queue() -> dict[str, Any]:
 
 
 def report(export_id: str) -> dict[str, Any]:
-    from reports.models import Export
+    from exports.models import Export
 
     export = Export.objects.get(pk=export_id)
     if export.status != Export.Status.DONE or export.started_at is None or export.finished_at is None:

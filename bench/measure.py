@@ -9,7 +9,7 @@ between them is fair even when the absolute times wander.
 The first line out reports who was chosen, the query count of each page (captured once,
 after warm-up, so capturing never slows a timed request) and the size of the data, and the
 dashboard's two other figures: the same figures by a direct query over the rollups' time
-(`LiveSource` against `RollupSource`, reports/sources.py, after checking that they agree),
+(`LiveSource` against `RollupSource`, dashboards/sources.py, after checking that they agree),
 and the incremental refresh after a day's new rows (A_DAY: contacts with services and
 check-ins with answers, each written by its own statements as the app writes them).
 """
@@ -130,14 +130,14 @@ def main() -> None:
     from bench.seed import WHO5_SHARE
     from clients.models import Client
     from core.dates import add_months
+    from dashboards import rollups
+    from dashboards.figures import dashboard as figures_for
+    from dashboards.forms import DEFAULT_MONTHS
+    from dashboards.sources import LiveSource, RollupSource, Scope
     from encounters.models import Encounter, Referral, Site
     from encounters.paging import make_cursor
     from encounters.sections import CURSOR_SALT
     from outcomes.models import CheckIn
-    from reports import rollups
-    from reports.figures import dashboard as figures_for
-    from reports.forms import DEFAULT_MONTHS
-    from reports.sources import LiveSource, RollupSource, Scope
 
     # The same rule at every scale: in the first team, among active people with at least
     # MIN_CONTACTS contacts, the one with the median number of contacts (ties by code).
@@ -199,7 +199,7 @@ def main() -> None:
         "timeline_deep": f"{timeline}?before={make_cursor(salt=CURSOR_SALT, scope=code, at=deep[0], pk=deep[1])}",
         "not_seen": reverse("encounters:not_seen"),
         "followups": reverse("encounters:followups_team"),
-        "dashboard": reverse("reports:dashboard"),
+        "dashboard": reverse("dashboards:dashboard"),
     }
     searches = itertools.cycle(SEARCHES)
 

@@ -63,7 +63,8 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
-    "reports",
+    "dashboards",
+    "exports",
     "demo",
 ]
 
@@ -194,7 +195,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # worker: `manage.py db_worker` (README: "Background worker").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Anonymised exports (reports/exports/): where their files are written, outside the static
+# Anonymised exports (exports/): where their files are written, outside the static
 # and media roots and never served by the web server, and how many days they are kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from reports.models import Export
+from exports.models import Export
 from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,12 @@ def grow(user: User, rows: int) -> Export:
 PAGES: dict[str, tuple[str, Callable[[Export], str], dict[str, str] | None, dict[str, str], int]] = {
     # name: (method, path, data, headers, pinned): session, user, my exports, teams (the form's choices);
     # the detail page: the export, its teams' names; the service types once for the contacts' columns.
-    "exports": ("get", lambda e: reverse("reports:exports"), None, {}, 6),
-    "review": ("post", lambda e: reverse("reports:export_start"), None, {}, 6),
-    "detail": ("get", lambda e: reverse("reports:export_detail", args=[e.pk]), None, {}, 4),
+    "exports": ("get", lambda e: reverse("exports:export_list"), None, {}, 6),
+    "review": ("post", lambda e: reverse("exports:export_start"), None, {}, 6),
+    "detail": ("get", lambda e: reverse("exports:export_detail", args=[e.pk]), None, {}, 4),
     "detail, htmx status": (
         "get",
-        lambda e: reverse("reports:export_detail", args=[e.pk]),
+        lambda e: reverse("exports:export_detail", args=[e.pk]),
         None,
         {"HX-Request": "true"},
         4,

@@ -17,7 +17,19 @@ from django.urls import reverse
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-SOURCES = ["accounts", "audit", "clients", "config", "core", "demo", "encounters", "goals", "outcomes", "reports"]
+SOURCES = [
+    "accounts",
+    "audit",
+    "clients",
+    "config",
+    "core",
+    "demo",
+    "encounters",
+    "goals",
+    "outcomes",
+    "dashboards",
+    "exports",
+]
 
 
 def keys(po: polib.POFile) -> set[tuple[str | None, str]]:

@@ -11,10 +11,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from clients.models import Client
+from dashboards import rollups
 from encounters.models import ServiceProvided, ServiceType, Site
-from reports import rollups
+from tests.dashboards.helpers import check_in, instrument
 from tests.factories import ClientFactory, EncounterFactory
-from tests.reports.helpers import check_in, instrument
 
 from .conftest import PageChecks, sign_in
 
@@ -50,7 +50,7 @@ def test_a_supervisor_reads_the_dashboard_on_a_phone_and_a_laptop(
 ) -> None:
     sign_in(page, check_page, live_server.url, supervisor)
     page.get_by_role("link", name="Team dashboard").tap()
-    page.wait_for_url(live_server.url + reverse("reports:dashboard"))
+    page.wait_for_url(live_server.url + reverse("dashboards:dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Team dashboard")
     check_page()
     no_sideways_scroll(page)
@@ -97,7 +97,7 @@ def test_a_data_admin_reads_the_organisation_view(
 ) -> None:
     sign_in(page, check_page, live_server.url, data_admin)
     page.get_by_role("link", name="The organisation, anonymised").first.tap()
-    page.wait_for_url(live_server.url + reverse("reports:organisation"))
+    page.wait_for_url(live_server.url + reverse("dashboards:organisation"))
     expect(page.get_by_role("heading", level=1)).to_have_text("The organisation")
     check_page()
     no_sideways_scroll(page)

@@ -109,7 +109,7 @@ def test_a_data_admin_exports_waits_downloads_and_opens_the_zip(
     assert "Browserperson" not in everything
     assert not any(person.code in everything for person in last_month_contacts)
 
-    page.goto(live_server.url + reverse("reports:exports"))
+    page.goto(live_server.url + reverse("exports:export_list"))
     expect(page.get_by_role("heading", name="My exports")).to_be_visible()
     expect(page.get_by_role("main").get_by_text("Ready")).to_be_visible()
     check_page()

@@ -20,9 +20,9 @@ from django.core.management import call_command
 from accounts.models import Team, User
 from clients.models import Alias, Client
 from encounters.models import Encounter, OverdoseResponse, Referral, ReferralUpdate, ServiceProvided, ServiceType, Site
+from exports.models import Export
 from goals.models import Goal, Review, Step
 from outcomes.models import Answer, CheckIn, Instrument
-from reports.models import Export
 
 GENDERS = ["woman", "man", "non_binary", "not_said"]
 AREAS = ["Harbour", "Old Town"]
@@ -143,7 +143,7 @@ def run_worker() -> None:
 def new_export(user: User, teams: list[Team], datasets: list[str], **extra: object) -> Export:
     from django.test import RequestFactory
 
-    from reports.exports.services import start_export
+    from exports.services import start_export
 
     request = RequestFactory().post("/")
     request.user = user

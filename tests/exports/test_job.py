@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
-from reports.exports.datasets import AGGREGATE, ROW_LEVEL
-from reports.models import Export
+from exports.datasets import AGGREGATE, ROW_LEVEL
+from exports.models import Export
 
 from .conftest import Programme, new_export, open_zip, run_worker
 

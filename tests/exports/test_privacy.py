@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
-from reports.exports.datasets import AGGREGATE, ROW_LEVEL
-from reports.exports.privacy import PseudonymKey
-from reports.models import Export
+from exports.datasets import AGGREGATE, ROW_LEVEL
+from exports.models import Export
+from exports.privacy import PseudonymKey
 
 from .conftest import Programme, every_text, new_export, open_zip, run_worker, uuid_forms
 
@@ -125,7 +125,7 @@ def test_the_sql_pseudonym_is_hmac_sha256() -> None:
     from django.db import connection
     from psycopg2 import Binary
 
-    from reports.exports.privacy import pseudonym_sql
+    from exports.privacy import pseudonym_sql
 
     key = PseudonymKey.new()
     person = "6f1c5a8e-0b7d-4a37-9d54-2c1e8f3a9b10"

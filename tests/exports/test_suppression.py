@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from reports.exports.suppression import (
+from exports.suppression import (
     PRIMARY_MARK,
     SECONDARY_MARK,
     Protected,

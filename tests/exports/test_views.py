@@ -15,17 +15,17 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from audit.models import AuditEvent
-from reports.exports import jobs, writers
-from reports.exports.tasks import delete_expired_exports
-from reports.exports.views import export_start
-from reports.models import Export
+from exports import jobs, writers
+from exports.models import Export
+from exports.tasks import delete_expired_exports
+from exports.views import export_start
 from tests.factories import UserFactory
 
 from .conftest import Programme, new_export, open_zip, run_worker
 
 pytestmark = pytest.mark.django_db
 
-START = reverse("reports:export_start")
+START = reverse("exports:export_start")
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def in_april(time_machine: time_machine.TimeMachineFixture) -> None:
 
 
 def test_the_page_shows_the_rules_the_columns_and_my_exports(admin_client: HttpClient, programme: Programme) -> None:
-    response = admin_client.get(reverse("reports:exports"))
+    response = admin_client.get(reverse("exports:export_list"))
     page = response.content.decode()
     assert "Privacy rules that will apply" in page
     assert "shared by at least 11 people" in page
@@ -91,7 +91,7 @@ def test_starting_queues_the_job_and_audits_the_parameters(
 ) -> None:
     response = admin_client.post(START, choice(programme, begin="1"))
     export = Export.objects.get()
-    assert response["Location"] == reverse("reports:export_detail", args=[export.pk])
+    assert response["Location"] == reverse("exports:export_detail", args=[export.pk])
     assert (export.created_by_id, export.datasets, export.k, export.status) == (
         data_admin.pk,
         ["contacts", "aggregate"],
@@ -115,7 +115,7 @@ def test_starting_queues_the_job_and_audits_the_parameters(
     finished = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT_FINISHED)
     assert finished.details["rows"]["contacts"] == Export.objects.get().summary["contacts"]["rows"]
 
-    download = admin_client.get(reverse("reports:export_download", args=[export.pk]))
+    download = admin_client.get(reverse("exports:export_download", args=[export.pk]))
     archive = zipfile.ZipFile(BytesIO(b"".join(download.streaming_content)))  # type: ignore[attr-defined]
     assert {"contacts.csv", "aggregate_report.csv", "codebook.json", "README.txt"} == set(archive.namelist())
     assert download["Content-Disposition"].startswith('attachment; filename="alongside-export-')
@@ -138,17 +138,17 @@ def test_another_data_admin_gets_404_and_no_audit(
     export = new_export(data_admin, programme.teams, ["referrals"])
     run_worker()
     client.force_login(UserFactory.create(username="second-admin", is_data_admin=True))
-    assert client.get(reverse("reports:export_detail", args=[export.pk])).status_code == 404
-    assert client.get(reverse("reports:export_download", args=[export.pk])).status_code == 404
-    assert "No exports yet." in client.get(reverse("reports:exports")).content.decode()
+    assert client.get(reverse("exports:export_detail", args=[export.pk])).status_code == 404
+    assert client.get(reverse("exports:export_download", args=[export.pk])).status_code == 404
+    assert "No exports yet." in client.get(reverse("exports:export_list")).content.decode()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_DOWNLOADED).exists()
 
 
 def test_wrong_method_gets_405(admin_client: HttpClient, programme: Programme, data_admin: User) -> None:
     export = new_export(data_admin, programme.teams, ["referrals"])
-    assert admin_client.post(reverse("reports:exports")).status_code == 405
-    assert admin_client.post(reverse("reports:export_detail", args=[export.pk])).status_code == 405
-    assert admin_client.delete(reverse("reports:export_download", args=[export.pk])).status_code == 405
+    assert admin_client.post(reverse("exports:export_list")).status_code == 405
+    assert admin_client.post(reverse("exports:export_detail", args=[export.pk])).status_code == 405
+    assert admin_client.delete(reverse("exports:export_download", args=[export.pk])).status_code == 405
 
 
 def test_files_expire_and_the_expiry_job_deletes_them(
@@ -164,12 +164,12 @@ def test_files_expire_and_the_expiry_job_deletes_them(
     assert DBTaskResult.objects.filter(task_path=delete_expired_exports.module_path, status="READY").exists()
     with time_machine.travel(export.expires_at + timedelta(seconds=1), tick=False):
         admin_client.force_login(data_admin)
-        assert admin_client.get(reverse("reports:export_download", args=[export.pk])).status_code == 404
+        assert admin_client.get(reverse("exports:export_download", args=[export.pk])).status_code == 404
         run_worker()
         assert not path.exists()
         export.refresh_from_db()
         assert (export.status, export.file_name) == (Export.Status.EXPIRED, "")
-        assert "expired" in admin_client.get(reverse("reports:export_detail", args=[export.pk])).content.decode()
+        assert "expired" in admin_client.get(reverse("exports:export_detail", args=[export.pk])).content.decode()
     # Nothing left to delete: the chain stops.
     assert not DBTaskResult.objects.filter(task_path=delete_expired_exports.module_path, status="READY").exists()
 

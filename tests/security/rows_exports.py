@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Export
+from exports.models import Export
 from tests.factories import UserFactory
 
 from .matrix import ROLES, Row
@@ -52,36 +52,36 @@ def objects(base: dict[str, Any]) -> dict[str, Any]:
 
 
 ROWS = [
-    Row("reports:exports", "get", lambda o: reverse("reports:exports"), {**ADMIN_ONLY, "data_admin": 200}),
+    Row("exports:export_list", "get", lambda o: reverse("exports:export_list"), {**ADMIN_ONLY, "data_admin": 200}),
     Row(
-        "reports:export_start",
+        "exports:export_start",
         "post",
-        lambda o: reverse("reports:export_start"),
+        lambda o: reverse("exports:export_start"),
         {**ADMIN_ONLY, "data_admin": 200},  # an empty form comes back with its errors; nothing starts
         {"review": "1"},
     ),
     Row(
-        "reports:export_detail",
+        "exports:export_detail",
         "get",
-        lambda o: reverse("reports:export_detail", args=[o["own_export"].pk]),
+        lambda o: reverse("exports:export_detail", args=[o["own_export"].pk]),
         {**ADMIN_ONLY, "data_admin": 200},
     ),
     Row(
-        "reports:export_detail",
+        "exports:export_detail",
         "get",
-        lambda o: reverse("reports:export_detail", args=[o["others_export"].pk]),
+        lambda o: reverse("exports:export_detail", args=[o["others_export"].pk]),
         {**ADMIN_ONLY, "data_admin": 404},
     ),
     Row(
-        "reports:export_download",
+        "exports:export_download",
         "get",
-        lambda o: reverse("reports:export_download", args=[o["own_export"].pk]),
+        lambda o: reverse("exports:export_download", args=[o["own_export"].pk]),
         {**ADMIN_ONLY, "data_admin": 200},
     ),
     Row(
-        "reports:export_download",
+        "exports:export_download",
         "get",
-        lambda o: reverse("reports:export_download", args=[o["others_export"].pk]),
+        lambda o: reverse("exports:export_download", args=[o["others_export"].pk]),
         {**ADMIN_ONLY, "data_admin": 404},
     ),
 ]

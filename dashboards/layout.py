@@ -1,0 +1,126 @@
+"""Everything a dashboard page prints, put together (templates/dashboards/_figures.html):
+the tables and charts of dashboards/pages.py under the page's rule."""
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .pages import (
+    Rule,
+    Table,
+    change,
+    contacts,
+    goals,
+    month_label,
+    now_items,
+    overdoses,
+    ratings,
+    services,
+    show_all,
+    teams,
+    wellbeing,
+)
+from .privacy import about
+from .shapes import Figures
+
+
+def context(figures: Figures, *, organisation: bool) -> dict[str, Any]:
+    """Everything the page template prints (templates/dashboards/_figures.html)."""
+    rule: Rule = about if organisation else show_all
+    wellbeing_rows, wellbeing_chart = wellbeing(figures, rule)
+    rating_rows, ratings_chart = ratings(figures, rule)
+    change_table, change_chart = change(figures, rule)
+    contact_rows, contacts_chart = contacts(figures, rule)
+    category_rows, service_rows, services_chart = services(figures, rule)
+    goal_rows, goals_chart = goals(figures, rule)
+    month = _("Month")
+    tables = {
+        "wellbeing": Table(
+            "wellbeing",
+            _("WHO-5 wellbeing each month: each person's latest total that month, 0 to 100."),
+            [month, _("People"), _("Mean"), _("Median"), _("25th percentile"), _("75th percentile")],
+            wellbeing_rows,
+        ),
+        "change": Table(
+            "change",
+            _("People by their change from their first WHO-5 total to their latest in the period."),
+            [_("Change"), _("People"), _("Share (%)")],
+            change_table.rows,
+            folded=False,
+        ),
+        "ratings": Table(
+            "ratings",
+            _("Mean self-ratings each month, 0 (very poor) to 10 (very good)."),
+            [month, *figures.rating_labels, _("People")],
+            rating_rows,
+        ),
+        "goals": Table(
+            "goals", _("Goals each month."), [month, _("Set"), _("Achieved"), _("Changed"), _("Set aside")], goal_rows
+        ),
+        "contacts": Table(
+            "contacts",
+            _("Contacts each month, and the syringes and naloxone kits given at them."),
+            [month, _("Contacts"), _("People seen"), _("Anonymous contacts"), _("Syringes"), _("Naloxone kits")],
+            contact_rows,
+        ),
+        "categories": Table(
+            "categories",
+            _("Services given each month, by category (how many times)."),
+            [month, *(label for _key, label in figures.categories)],
+            category_rows,
+        ),
+        "services": Table(
+            "services",
+            _("Each service in the period: how many contacts it was given at, and how many were given."),
+            [_("Service"), _("Contacts"), _("Quantity")],
+            service_rows,
+            folded=False,
+        ),
+        "overdoses": Table(
+            "overdoses",
+            _("Overdose responses each month. Called: emergency services were called."),
+            [month, _("Responses"), _("Naloxone doses"), _("Called")],
+            overdoses(figures, rule),
+        ),
+    }
+    if organisation:
+        tables["teams"] = Table(
+            "teams",
+            _("Each team in the period."),
+            [
+                _("Team"),
+                _("Contacts"),
+                _("People seen a month"),
+                _("Syringes"),
+                _("Naloxone kits"),
+                _("People with a WHO-5 total"),
+                _("Reliably improved"),
+                _("No reliable change"),
+                _("Reliably worse"),
+                _("Goals set"),
+                _("Goals achieved"),
+                _("Overdose responses"),
+                _("Not seen for %(days)s days") % {"days": settings.ALONGSIDE_NOT_SEEN_DAYS},
+                _("Consents due"),
+                _("Follow-ups due"),
+            ],
+            teams(figures.teams),
+            folded=False,
+        )
+    return {
+        "figures": figures,
+        "organisation": organisation,
+        "now_items": now_items(figures.now, rule, links=not organisation),
+        "tables": tables,
+        "change_totals": change_table,
+        "charts": {
+            "wellbeing": wellbeing_chart,
+            "change": change_chart,
+            "ratings": ratings_chart,
+            "goals": goals_chart,
+            "contacts": contacts_chart,
+            "services": services_chart,
+        },
+        "last_month": month_label(figures.months[-1]),
+    }

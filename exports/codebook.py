@@ -1,0 +1,116 @@
+"""The codebook.json and README.txt written into every export, and the rules the page shows.
+
+One source for the privacy rules' wording: the export page, the codebook and the README
+all read `rules()`, so what a data admin is told before starting is what the file says.
+"""
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from exports.models import Export
+
+from .datasets import AGGREGATE, ROW_LEVEL
+from .privacy import ALL_AREAS, K_MIN, NOT_RECORDED
+from .suppression import PRIMARY_MARK, SECONDARY_MARK
+
+
+def rules(*, k: int, period: str) -> list[str]:
+    unit = _("months") if period == Export.Period.MONTH else _("quarters")
+    generalised = (
+        _("its period becomes the quarter, then its area becomes “%(all)s”") % {"all": ALL_AREAS}
+        if period == Export.Period.MONTH
+        else _("its area becomes “%(all)s”") % {"all": ALL_AREAS}
+    )
+    return [
+        _("No names, aliases, codes, descriptions, notes or any other free text, and no staff."),
+        _(
+            "Each person has a pseudonym made with a random key used for this export only and then "
+            "discarded: the same person has one pseudonym here and a different one in every other export."
+        ),
+        _("Dates are given as %(unit)s.") % {"unit": unit},
+        _(
+            "Year of birth becomes a 10-year age band at the date of the row, with 90+ on top; anonymous "
+            "contacts keep the rough age band recorded with them."
+        ),
+        _("Sites become their area; anonymous contacts are kept with their head counts."),
+        _(
+            "Every combination of age band, gender, area and period is shared by at least %(k)s people "
+            "(distinct pseudonyms, plus each anonymous row's head count). A row in a smaller group is "
+            "generalised (%(generalised)s) and only then left out."
+        )
+        % {"k": k, "generalised": generalised},
+        _(
+            "Aggregate report: counts of 1 to 10 show as “%(primary)s”; other counts are hidden as "
+            "“%(secondary)s” where needed so that no hidden count can be worked out from the totals; means "
+            "and shares need at least 11 people."
+        )
+        % {"primary": PRIMARY_MARK, "secondary": SECONDARY_MARK},
+        _("“%(value)s” means the value was never recorded.") % {"value": NOT_RECORDED},
+    ]
+
+
+def codebook(export: Export, *, team_names: list[str], summary: dict[str, Any]) -> dict[str, Any]:
+    datasets: dict[str, Any] = {}
+    for key in export.datasets:
+        entry = summary.get(key, {})
+        if key == AGGREGATE:
+            datasets[key] = {"file": entry.get("file"), "privacy": entry.get("privacy", {})}
+            continue
+        dataset = ROW_LEVEL[key]
+        datasets[key] = {
+            "file": entry.get("file"),
+            "description": str(dataset.description),
+            "rows": entry.get("rows", 0),
+            "columns": {column.name: str(column.meaning) for column in dataset.columns()},
+            "privacy": entry.get("privacy", {}),
+        }
+    return {
+        "export": {
+            "id": str(export.pk),
+            "made_at": export.finished_at.isoformat() if export.finished_at else None,
+            "from_month": f"{export.first_month:%Y-%m}",
+            "to_month": f"{export.last_month:%Y-%m}",
+            "dates_as": export.period,
+            "teams": team_names,
+            "format": export.format,
+            "k": export.k,
+            "k_minimum": K_MIN,
+        },
+        "privacy_rules": rules(k=export.k, period=export.period),
+        "datasets": datasets,
+    }
+
+
+def codebook_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, indent=2, ensure_ascii=False).encode()
+
+
+def readme(data: dict[str, Any]) -> bytes:
+    lines = [
+        _("Anonymised export from Alongside"),
+        "",
+        _("Period: %(first)s to %(last)s. Teams: %(teams)s.")
+        % {
+            "first": data["export"]["from_month"],
+            "last": data["export"]["to_month"],
+            "teams": ", ".join(data["export"]["teams"]),
+        },
+        "",
+        _("Privacy rules applied:"),
+        *[f"- {rule}" for rule in data["privacy_rules"]],
+        "",
+        _("Files (codebook.json explains every column and gives each file's privacy summary):"),
+    ]
+    for key, entry in data["datasets"].items():
+        privacy = entry.get("privacy", {})
+        lines.append(f"- {entry.get('file')}: {key}; {json.dumps(privacy, ensure_ascii=False)}")
+    lines += [
+        "",
+        _(
+            "Keep this file as you would keep any data about people: share it only under your data sharing "
+            "agreement, and delete it when it is no longer needed."
+        ),
+    ]
+    return ("\n".join(lines) + "\n").encode()

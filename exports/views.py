@@ -1,0 +1,122 @@
+"""Data admins' exports: choose, review the columns and rules, start, follow, download.
+
+Every view is for data admins only (others 403); an export is its maker's only (others,
+other data admins included, 404: exports/access.py). Starting needs a recent
+password or code (`recent_auth_required`). Starting and downloading are audited
+(exports/services.py) with parameters and row counts, never data.
+"""
+
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import data_admin, recent_auth_required
+from accounts.models import Team
+from core.types import AuthenticatedHttpRequest
+from exports.models import Export
+
+from .access import get_export_for_user
+from .codebook import rules
+from .datasets import AGGREGATE, ROW_LEVEL
+from .forms import ExportForm
+from .services import record_download, start_export
+
+MY_EXPORTS = 20
+
+
+def _form(request: AuthenticatedHttpRequest, data: Any = None) -> ExportForm:
+    teams = dict(Team.objects.order_by("name").values_list("pk", "name"))
+    return ExportForm(data, teams=teams, this_month=timezone.localdate().replace(day=1))
+
+
+def _page(request: AuthenticatedHttpRequest, form: ExportForm, *, review: bool = False) -> HttpResponse:
+    exports = Export.objects.filter(created_by=request.user).order_by("-created_at")[:MY_EXPORTS]
+    context: dict[str, object] = {"form": form, "exports": exports, "review": review}
+    chosen = form.cleaned_data if review else {}
+    k = chosen.get("k") or form.fields["k"].initial
+    period = chosen.get("period") or Export.Period.MONTH
+    context["rules"] = rules(k=k, period=period)
+    keys = chosen.get("datasets") or list(ROW_LEVEL)
+    context["datasets"] = [ROW_LEVEL[key] for key in keys if key in ROW_LEVEL]
+    context["with_aggregate"] = AGGREGATE in keys
+    if review:
+        names: dict[str, str] = dict(cast(Any, form.fields["teams"]).choices)
+        context["chosen_teams"] = [names[value] for value in chosen["teams"]]
+    return render(request, "exports/export_list.html", context)
+
+
+@require_http_methods(["GET"])
+@data_admin
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The form, what each dataset holds and the rules, and My exports."""
+    return _page(request, _form(request))
+
+
+@require_http_methods(["GET", "POST"])
+@data_admin
+@recent_auth_required
+def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """POST "review": the columns and rules of what was chosen, and a Start button.
+    POST "begin": the export is noted, audited and queued. GET (back from confirming who
+    you are): the form again."""
+    if request.method == "GET":
+        return redirect("exports:export_list")
+    form = _form(request, request.POST)
+    if not form.is_valid():
+        return _page(request, form)
+    if "begin" not in request.POST:
+        return _page(request, form, review=True)
+    data = form.cleaned_data
+    export = start_export(
+        request=request,
+        user=request.user,
+        datasets=[key for key in [*ROW_LEVEL, AGGREGATE] if key in data["datasets"]],
+        team_ids=form.team_ids(),
+        first_month=data["start"],
+        last_month=data["end"],
+        period=data["period"],
+        file_format=data["file_format"],
+        k=data["k"],
+    )
+    return redirect("exports:export_detail", export_id=export.pk)
+
+
+@require_http_methods(["GET"])
+@data_admin
+def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
+    """Progress while the job runs (htmx polls the status part every 2 s; without
+    JavaScript, a Refresh link), then the privacy summary and the download."""
+    export = get_export_for_user(request.user, export_id)
+    names = dict(Team.objects.filter(pk__in=export.team_ids).values_list("pk", "name"))
+    context = {
+        "export": export,
+        "teams": sorted(names.values()),
+        "expired": export.expires_at is not None and export.expires_at <= timezone.now(),
+        "summary": sorted(export.summary.items()),
+    }
+    template = "exports/export_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+@data_admin
+def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
+    export = get_export_for_user(request.user, export_id)
+    expired = export.expires_at is None or export.expires_at <= timezone.now()
+    if export.status != Export.Status.DONE or not export.file_name or expired:
+        raise Http404
+    path = Path(settings.ALONGSIDE_EXPORT_ROOT) / export.file_name
+    if not path.is_file():
+        raise Http404
+    record_download(request=request, export=export)
+    name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+    return cast(HttpResponse, response)  # streamed; the role decorators are typed for HttpResponse
