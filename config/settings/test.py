@@ -20,3 +20,32 @@ LANGUAGE_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
+
+
+class UndefinedTemplateVariable(Exception):
+    """A template read a variable that does not exist."""
+
+
+class UndefinedVariable:
+    """string_if_invalid in tests: a template mistake fails the test that rendered it (issue 13).
+
+    Django renders a variable that does not exist as an empty string, so a misspelt name
+    (`row.at` for `row.on`) shows an empty column and no test notices. Here printing one
+    raises (`__mod__`, which Django calls with the variable's name), and so does printing a
+    related object that does not exist (`__str__`: Django gives this object itself for a
+    missing one-to-one, without the name). Used instead of pytest-django's
+    --fail-on-template-vars, whose object is printed as its own repr in the second case.
+    `{% if missing %}` stays false, as in production (Django does not look at this then).
+    """
+
+    def __contains__(self, key: str) -> bool:
+        return key == "%s"
+
+    def __mod__(self, name: object) -> str:
+        raise UndefinedTemplateVariable(f"undefined template variable: {name}")
+
+    def __str__(self) -> str:
+        raise UndefinedTemplateVariable("a template printed a related object that does not exist")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UndefinedVariable()  # type: ignore[index]  # noqa: F405

@@ -90,7 +90,7 @@ def opener(row: Row) -> str:
     return next(role for role in OPENERS if row.expected.get(role) == 200)
 
 
-NOT_PAGES = {"reports:export_download"}  # a zip file
+NOT_PAGES = {"exports:export_download"}  # a zip file
 PAGES = [
     row
     for row in MATRIX
