@@ -7,6 +7,8 @@
   Ortega"), with close years of birth.
 - A few people with a year of monthly check-ins (WHO-5 and self-ratings), so a person's
   page and the dashboards show change over a whole year.
+- Quick buttons: each team's four services given most over the last 90 days, so Log a
+  contact opens with what the team gives most, and the rest is under "More services".
 
 Goals achieved and changed come from demo/goals.py, referrals attended and not attended
 from demo/referrals.py. Called by load_demo after them; running it again adds nothing.
@@ -15,11 +17,12 @@ from demo/referrals.py. Called by load_demo after them; running it again adds no
 import random
 from datetime import timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Team, User
 from clients.models import Alias, Client, new_code, normalise_name
-from encounters.models import Encounter, Site
+from encounters.models import Encounter, ServiceProvided, Site, TeamService
 from outcomes import scoring
 from outcomes.models import Answer, CheckIn, Instrument
 
@@ -31,6 +34,7 @@ DUPLICATES = [
 ]
 YEAR_OF_CHECK_INS = 2  # people per team with 13 monthly check-ins (a full year)
 MONTHS = 13
+QUICK_BUTTONS = 4
 
 
 def load_living_programme(team: Team, workers: list[User], sites: list[Site]) -> None:
@@ -40,6 +44,22 @@ def load_living_programme(team: Team, workers: list[User], sites: list[Site]) ->
     _likely_duplicates(team, workers, sites, rng)
     fill_search_names(team)
     _a_year_of_check_ins(team, workers, rng)
+    _quick_buttons(team)
+
+
+def _quick_buttons(team: Team) -> None:
+    if TeamService.objects.filter(team=team).exists():
+        return
+    since = timezone.now() - timedelta(days=90)
+    given = (
+        ServiceProvided.objects.filter(encounter__team=team, encounter__happened_at__gte=since)
+        .values("service_type")
+        .annotate(times=Count("id"))
+        .order_by("-times", "service_type__order")[:QUICK_BUTTONS]
+    )
+    TeamService.objects.bulk_create(
+        TeamService(team=team, service_type_id=row["service_type"], order=order) for order, row in enumerate(given)
+    )
 
 
 def fill_search_names(team: Team) -> None:

@@ -147,7 +147,7 @@ def run() -> int:
             children.append(subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env))
             gunicorn = [
                 PYTHON, "-m", "gunicorn", "config.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
+                "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-", "--log-level", "warning",
             ]  # fmt: skip
             children.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env))
             wait_for_http(int(port))

@@ -2,13 +2,12 @@
 (function () {
   "use strict";
 
-  // Quantity steppers: the - and + buttons appear only with JavaScript; without it the
-  // number fields work on their own.
+  // Quantity steppers: the - and + buttons keep their place but stay invisible until this
+  // wires them (CSS), so nothing moves; without JavaScript the number fields work alone.
   function wire(root) {
     root.querySelectorAll(".step-button").forEach(function (button) {
       if (button.dataset.wired) { return; }
       button.dataset.wired = "1";
-      button.hidden = false;
       button.addEventListener("click", function () {
         var input = document.getElementById(button.dataset.target);
         var min = Number(input.min || 0);
@@ -17,17 +16,6 @@
         input.value = String(Math.min(max, Math.max(min, next)));
         input.dispatchEvent(new Event("change", { bubbles: true }));
       });
-    });
-    // Buttons that only matter without JavaScript (htmx does their job).
-    root.querySelectorAll(".no-js-only").forEach(function (element) { element.hidden = true; });
-  }
-
-  // Age band, gender and head count: shown while Anonymous is chosen (or when they have an
-  // error to show). Hiding keeps what was typed.
-  function showAnonymousPart() {
-    var anonymous = document.querySelector(".log-form input[name='who'][value='anonymous']");
-    document.querySelectorAll(".anonymous-only").forEach(function (part) {
-      part.hidden = !((anonymous && anonymous.checked) || part.hasAttribute("data-has-errors"));
     });
   }
 
@@ -72,12 +60,7 @@
     document.querySelectorAll(".log-form").forEach(release);
   });
 
-  document.addEventListener("change", function (event) {
-    if (event.target.name === "who") { showAnonymousPart(); }
-  });
-  // A deferred script: the page is parsed already, so no need to wait (and no flash of the
-  // anonymous part before it hides).
+  // A deferred script: the page is parsed already, so no need to wait.
   wire(document);
-  showAnonymousPart();
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();

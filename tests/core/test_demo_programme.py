@@ -5,15 +5,20 @@ have a year of check-ins, goals were achieved and changed, referrals attended an
 """
 
 import re
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
+from encounters.models import ServiceProvided, ServiceType
 from outcomes.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +36,12 @@ def signed_in(username: str) -> HttpClient:
     return http
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def text(response: Any) -> str:
+    return text_of(response.content.decode())
 
 
 def test_demo_people_are_found_by_name_accents_and_all(demo: None) -> None:
@@ -77,3 +86,17 @@ def test_goals_achieved_and_changed_and_referrals_attended_and_not(demo: None) -
         for person in Client.objects.filter(home_team__name="North team", referrals__isnull=False).distinct()
     )
     assert "Attended" in referrals and "Not attended" in referrals
+
+
+def test_log_a_contact_opens_with_the_services_the_team_gives_most(demo: None) -> None:
+    since = timezone.now() - timedelta(days=90)
+    most = (
+        ServiceProvided.objects.filter(encounter__team__name="North team", encounter__happened_at__gte=since)
+        .values("service_type__name")
+        .annotate(times=Count("id"))
+        .order_by("-times", "service_type__order")[:4]
+    )
+    html = signed_in("worker").get(reverse("encounters:log")).content.decode()
+    quick = text_of(html[html.index("what-given") : html.index("More services")])
+    shown = [name for name in ServiceType.objects.values_list("name", flat=True) if name in quick]
+    assert sorted(shown) == sorted(row["service_type__name"] for row in most)
