@@ -42,25 +42,25 @@ class UserAdmin(BaseUserAdmin):
         """Deactivating a user ends their sessions at once (not at their next request)."""
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
-            end_sessions(user=obj, request=request, reason="deactivated")
+            end_sessions(actor=request.user, user=obj, reason="deactivated")
 
     @admin.action(description=_("End all sessions of the selected users"))
     def end_all_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        ended = sum(end_sessions(user=user, request=request, reason="admin") for user in queryset)
+        ended = sum(end_sessions(actor=request.user, user=user, reason="admin") for user in queryset)
         self.message_user(request, ngettext("%d session ended.", "%d sessions ended.", ended) % ended)
 
     @admin.action(description=_("Reset two-factor sign-in (lost phone): they set it up again at their next sign-in"))
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             two_factor.reset(user)
-            record(action=AuditEvent.Action.TWO_FACTOR_RESET, request=request, target=user)
-            end_sessions(user=user, request=request, reason="two_factor_reset")
+            record(action=AuditEvent.Action.TWO_FACTOR_RESET, actor=request.user, target=user)
+            end_sessions(actor=request.user, user=user, reason="two_factor_reset")
         self.message_user(request, _("Two-factor sign-in reset."), messages.SUCCESS)
 
     @admin.action(description=_("End the pause on sign-in after failed attempts"))
     def end_sign_in_pause(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            lockout.unlock(request=request, user=user)
+            lockout.unlock(actor=request.user, user=user)  # type: ignore[arg-type]
         self.message_user(request, _("Sign-in pause ended."), messages.SUCCESS)
 
 

@@ -1,4 +1,4 @@
-"""Sign-in forms: they only tidy what was typed; the views decide (accounts/signin.py)."""
+"""Sign-in forms: they only tidy what was typed; the views decide (accounts/services.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import client_ip, record
+from audit.services import record
+from core.context import current_audit_context
 
 from .models import User
 
@@ -64,8 +64,9 @@ def failures_in_a_row(user_id: int) -> int:
     return count
 
 
-def address_throttled(request: HttpRequest) -> bool:
-    ip = client_ip(request)
+def address_throttled() -> bool:
+    """Too many failures lately from the address this request comes from (audit context)."""
+    ip = current_audit_context().ip
     if ip is None:
         return False
     limit = settings.ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS
@@ -80,25 +81,30 @@ def lock_user_row(user_id: int | None) -> None:
         list(User.objects.select_for_update().filter(pk=user_id).values_list("pk"))
 
 
-def refuse(*, request: HttpRequest, user_id: int | None, reason: str) -> None:
-    record(action=Action.SIGN_IN_REFUSED, request=request, actor_id=user_id, details={"reason": reason})
+def refuse(*, user: User | None, reason: str) -> None:
+    """Audit a sign-in refused while paused or throttled; `user` is the account tried
+    (None for an unknown username), recorded as the event's actor."""
+    record(action=Action.SIGN_IN_REFUSED, actor=user, details={"reason": reason})
 
 
-def register_failure(*, request: HttpRequest, user_id: int | None, step: str) -> bool:
-    """Audit a failed attempt; pause the account when it is the last one allowed.
+def register_failure(*, user: User | None, step: str) -> bool:
+    """Audit a failed attempt on the account `user` (None: an unknown username); pause the
+    account when it is the last one allowed.
 
     Returns True when this failure paused the account.
     """
+    user_id = user.pk if user is not None else None
     with transaction.atomic():
         lock_user_row(user_id)
-        record(action=Action.SIGN_IN_FAILED, request=request, actor_id=user_id, details={"step": step})
+        record(action=Action.SIGN_IN_FAILED, actor=user, details={"step": step})
         if user_id is None or failures_in_a_row(user_id) < settings.ALONGSIDE_SIGN_IN_ATTEMPTS:
             return False
         minutes = settings.ALONGSIDE_SIGN_IN_PAUSE_MINUTES
-        record(action=Action.LOCKED_OUT, request=request, actor_id=user_id, details={"minutes": minutes})
+        record(action=Action.LOCKED_OUT, actor=user, details={"minutes": minutes})
         return True
 
 
-def unlock(*, request: HttpRequest, user: User) -> None:
-    """A system admin ends a pause early (audited as theirs, about the user)."""
-    record(action=Action.SIGN_IN_UNLOCKED, request=request, actor_id=user.pk, details={"by": request.user.pk})
+def unlock(*, actor: User, user: User) -> None:
+    """A system admin (`actor`) ends a pause early: audited as the user's event, so their
+    count of failures starts again, with the admin's id in the details."""
+    record(action=Action.SIGN_IN_UNLOCKED, actor=user, details={"by": actor.pk})

@@ -156,7 +156,7 @@ def _write_aggregate(archive: zipfile.ZipFile, export: Export, progress: Progres
 
 def run(export_id: UUID) -> dict[str, Any]:
     """Write the export's zip. Returns counts only (the task result is kept in the database)."""
-    export = Export.objects.get(pk=export_id)
+    export = Export.objects.select_related("created_by").get(pk=export_id)
     if export.status != Export.Status.QUEUED:
         return {"skipped": export.status}
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started_at=timezone.now())
@@ -208,7 +208,7 @@ def run(export_id: UUID) -> dict[str, Any]:
     )
     record(
         action=AuditEvent.Action.EXPORT_FINISHED,
-        actor_id=export.created_by_id,
+        actor=export.created_by,  # the job acts for the data admin who started it
         target=export,
         details={"rows": rows, "privacy": {name: entry["privacy"] for name, entry in summary.items()}},
     )

@@ -74,8 +74,7 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request, form, review=True)
     data = form.cleaned_data
     export = start_export(
-        request=request,
-        user=request.user,
+        actor=request.user,
         datasets=[key for key in [*ROW_LEVEL, AGGREGATE] if key in data["datasets"]],
         team_ids=form.team_ids(),
         first_month=data["start"],
@@ -116,7 +115,7 @@ def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpR
     path = Path(settings.ALONGSIDE_EXPORT_ROOT) / export.file_name
     if not path.is_file():
         raise Http404
-    record_download(request=request, export=export)
+    record_download(actor=request.user, export=export)
     name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
     return cast(HttpResponse, response)  # streamed; the role decorators are typed for HttpResponse

@@ -43,9 +43,9 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         if ok:
             request.session[CONFIRMED] = now()
             details = {"with": "code" if is_code else "password"}
-            record(action=AuditEvent.Action.REAUTHENTICATED, request=request, details=details)
+            record(action=AuditEvent.Action.REAUTHENTICATED, actor=user, details=details)
             return redirect(next_url(request, target))
-        if paused or lockout.register_failure(request=request, user_id=user.pk, step="confirm"):
+        if paused or lockout.register_failure(user=user, step="confirm"):
             logout(request)
             request.session[ENDED] = "paused"
             return redirect("accounts:login")
@@ -79,9 +79,9 @@ def new_authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
         if two_factor.confirm_authenticator(device, form.cleaned_data["code"]):
             request.session.cycle_key()
             request.session[SECOND_FACTOR] = "totp"
-            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, request=request, target=user)
+            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, actor=user, target=user)
             codes = two_factor.make_recovery_codes(user)
-            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, request=request, target=user)
+            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, actor=user, target=user)
             return render(request, "accounts/recovery_codes_new.html", {"codes": codes, "next": ""})
         form.add_error("code", _("That code did not work. Check the app's clock is right and try the newest code."))
     context: dict[str, object] = {
@@ -104,6 +104,6 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     if request.method == "POST":
         codes = two_factor.make_recovery_codes(user)
-        record(action=AuditEvent.Action.RECOVERY_CODES_MADE, request=request, target=user)
+        record(action=AuditEvent.Action.RECOVERY_CODES_MADE, actor=user, target=user)
         return render(request, "accounts/recovery_codes_new.html", {"codes": codes, "next": ""})
     return render(request, "accounts/recovery_codes.html", {"codes_left": two_factor.recovery_codes_left(user)})

@@ -22,7 +22,7 @@ def grow(user: User, rows: int) -> None:
     start = RecoveryCode.objects.filter(user=user).count()
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=f"{start + n:064x}") for n in range(rows))
     for _ in range(rows):
-        record(action=AuditEvent.Action.SIGN_IN, actor_id=user.pk)
+        record(action=AuditEvent.Action.SIGN_IN, actor=user)
         TeamFactory.create()
         HttpClient().force_login(user)
 

@@ -17,6 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
+from accounts.models import User
 from audit.chain import GENESIS, link_hash, verify
 from audit.models import AuditEvent
 from audit.services import record
@@ -29,7 +30,7 @@ ON = "ALTER TABLE audit_auditevent ENABLE TRIGGER {}"
 def events(count: int) -> list[AuditEvent]:
     """`count` events, each committed on its own (as separate requests would)."""
     made = [
-        record(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=n, details={"fields": ["n", str(n)]})
+        record(action=AuditEvent.Action.CLIENT_VIEWED, actor=User(pk=n), details={"fields": ["n", str(n)]})
         for n in range(1, count + 1)
     ]
     return list(AuditEvent.objects.filter(pk__in=[event.pk for event in made]).order_by("chain_seq"))
@@ -74,16 +75,16 @@ def test_each_event_is_linked_to_the_one_before_when_it_commits(three: list[Audi
 
 def test_an_event_is_linked_only_when_its_transaction_commits(transactional_db: None) -> None:
     with transaction.atomic():
-        event = record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+        event = record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
         assert AuditEvent.objects.values_list("chain_seq", "chain_hash").get(pk=event.pk) == (None, "")
     assert AuditEvent.objects.values_list("chain_seq", flat=True).get(pk=event.pk) == 1
 
 
 def test_a_rolled_back_event_leaves_no_gap(transactional_db: None) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+        record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
         raise RuntimeError
-    record(action=AuditEvent.Action.SIGN_OUT, actor_id=1)
+    record(action=AuditEvent.Action.SIGN_OUT, actor=User(pk=1))
     assert list(AuditEvent.objects.values_list("chain_seq", "action")) == [(1, "sign_out")]
     assert verify(connection).broken is None
 
@@ -190,7 +191,7 @@ def test_writers_at_the_same_time_make_one_chain(transactional_db: None) -> None
             start.wait()
             for i in range(10):
                 with transaction.atomic():
-                    record(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=n, details={"i": i})
+                    record(action=AuditEvent.Action.CLIENT_VIEWED, actor=User(pk=n), details={"i": i})
         except BaseException as error:  # noqa: BLE001 (reported below)
             errors.append(error)
         finally:

@@ -94,9 +94,9 @@ def demo_database() -> Iterator[str]:
             "shell",
             "-c",
             "from django.core.management import call_command; from audit.models import AuditEvent as A\n"
-            "from audit.services import record\n"
+            "from audit.services import record\nfrom core.context import SystemActor\n"
             "call_command('load_demo')\n"
-            "for n in range(3): record(action=A.Action.CLIENT_VIEWED, actor_id=n)",
+            "for n in range(3): record(action=A.Action.CLIENT_VIEWED, actor=SystemActor(f'drill-{n}'))",
             database=name,
             ALONGSIDE_ALLOW_DEMO_DATA="1",
         )
