@@ -39,7 +39,7 @@ def choose(page: Page, name: str) -> None:
     page.wait_for_load_state("networkidle")
     # htmx marks an element while its request is out (a loaded machine can be slower than
     # networkidle's half second): tapping a panel being redrawn would tap the old one.
-    page.wait_for_function("document.querySelector('.htmx-request') === null")
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def one_more(page: Page, service: str) -> Locator:
