@@ -31,6 +31,7 @@ from typing import Any
 
 from bench.page_weight import (
     CHROMIUM,
+    CHROMIUM_ARGS,
     DEVDB,
     LOG_CONTACT,
     RESULTS,
@@ -49,16 +50,7 @@ PERFORMANCE_MIN = 95
 ACCESSIBILITY_MIN = 100
 CLS_MAX = 0.1
 # As the browser tests launch it (tests/e2e/conftest.py), headless.
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 METRICS = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "speed-index", "interactive"]
 
 

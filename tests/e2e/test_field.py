@@ -14,13 +14,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from accounts.two_factor import requires_two_factor
-from clients.models import Client
 from encounters.models import Encounter, Site
 from outcomes.models import Instrument
-from tests.factories import TEST_PASSWORD, ClientFactory, EncounterFactory
+from tests.factories import ClientFactory, EncounterFactory
 from tests.outcomes.helpers import check_in
-from tests.totp import authenticator_for, code_for
 
 from .conftest import PageChecks, log_contact_address, sign_in
 from .test_log_contact import SYRINGES, choose, one_more
@@ -133,24 +130,6 @@ def test_the_note_typed_is_shown_on_the_contact_and_the_person_s_page_as_typed(
     assert page.locator("main b").count() == 0
 
 
-def test_registering_a_person_says_so(
-    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
-) -> None:
-    sign_in(page, check_page, live_server.url, worker)
-    page.goto(live_server.url + reverse("clients:register"))
-    check_page()
-    page.get_by_label("The person agrees that the team keeps a record about them").check()
-    page.get_by_label("Name they use").fill("Robin")
-    page.get_by_role("button", name="Register").tap()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Robin")
-    code = Client.objects.get(preferred_name="Robin").code
-    expect(page.get_by_role("status")).to_have_text(f"Person registered. Their code is {code}.")
-    check_page()
-    page.reload()  # said once
-    expect(page.get_by_role("status")).to_have_count(0)
-    check_page()
-
-
 def test_a_contact_opened_later_does_not_say_it_was_just_saved(
     page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, site: Site
 ) -> None:
@@ -237,10 +216,7 @@ def test_the_top_bar_is_one_row_at_360_px(
 ) -> None:
     user: User = request.getfixturevalue(role)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    if language == "en":
-        sign_in(page, check_page, live_server.url, user)
-    else:
-        sign_in_es(page, check_page, live_server, user)
+    sign_in(page, check_page, live_server.url, user, language)
     boxes = page.locator("header nav > *").evaluate_all(
         "items => items.map(item => [item.getBoundingClientRect().top, item.getBoundingClientRect().bottom])"
     )
@@ -248,23 +224,6 @@ def test_the_top_bar_is_one_row_at_360_px(
     assert max(top for top, _ in boxes) < min(bottom for _, bottom in boxes), f"the top bar wraps: {boxes}"
     assert page.locator("header").evaluate("header => header.scrollWidth <= window.innerWidth")
     assert page.locator("header").bounding_box()["height"] <= 64  # type: ignore[index]
-
-
-def sign_in_es(page: Page, check_page: PageChecks, live_server: LiveServer, user: User) -> None:
-    """The sign-in pages in Spanish (the language cookie is set)."""
-    device = authenticator_for(user) if requires_two_factor(user) else None
-    page.goto(live_server.url + reverse("accounts:login"))
-    check_page()
-    page.get_by_label("Nombre de usuario").fill(user.username)
-    page.get_by_label("Contraseña").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").tap()
-    if device is not None:
-        page.wait_for_url(live_server.url + reverse("accounts:login_code"))
-        check_page()
-        page.get_by_label("Código").fill(code_for(device))
-        page.get_by_role("button", name="Iniciar sesión").tap()
-    page.wait_for_url(live_server.url + reverse("core:home"))
-    check_page()
 
 
 def test_the_favicon_is_served(page: Page, live_server: LiveServer) -> None:

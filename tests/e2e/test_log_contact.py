@@ -61,9 +61,13 @@ def test_worker_registers_a_person_and_logs_a_contact(
     page.get_by_label("Name they use").fill("Robin")
     page.get_by_role("button", name="Register").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Robin")
-    check_page()
     person = Client.objects.get(preferred_name="Robin")
+    expect(page.get_by_role("status")).to_have_text(f"Person registered. Their code is {person.code}.")
+    check_page()
     assert person.home_team_id == site.team_id
+    page.reload()  # said once
+    expect(page.get_by_role("status")).to_have_count(0)
+    check_page()
 
     page.get_by_role("navigation").get_by_role("link", name="Log a contact").tap()
     expect(page).to_have_url(log_contact_address(live_server.url))
