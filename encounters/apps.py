@@ -10,8 +10,9 @@ class EncountersConfig(AppConfig):
         from clients.sections import PersonSection, register
         from clients.services.transfer import register_transfer_step
 
+        from .parts import ContactPart, register_contact_part
         from .sections import person_contacts
-        from .services.referrals import follow_person_to_team
+        from .services import overdose, referrals
         from .views.referrals import person_referrals
 
         register(
@@ -22,4 +23,32 @@ class EncountersConfig(AppConfig):
                 key="referrals", order=25, template="encounters/referral_person_section.html", load=person_referrals
             )
         )
-        register_transfer_step("encounters.referrals", follow_person_to_team)
+        register_transfer_step("encounters.referrals", referrals.follow_person_to_team)
+        # Encounters' own parts of a contact; goals and outcomes register theirs (encounters/parts.py).
+        register_contact_part(
+            ContactPart(
+                key="referral",
+                order=10,
+                save=referrals.save_referral_part,
+                canonical=referrals.referral_canonical,
+                stored=referrals.stored_referral,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="referral_updates",
+                order=20,
+                save=referrals.save_referral_updates_part,
+                canonical=referrals.referral_updates_canonical,
+                stored=referrals.stored_referral_updates,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="overdose",
+                order=30,
+                save=overdose.save_overdose_part,
+                canonical=overdose.overdose_canonical,
+                stored=overdose.stored_overdose,
+            )
+        )

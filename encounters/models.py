@@ -147,7 +147,8 @@ class Encounter(models.Model):
     """A contact with a registered person, or an anonymous contact with a head count.
 
     The primary key is made when the form is drawn and travels with the submission, so
-    a retried or queued submission is stored once (see `log_encounter`).
+    a retried or queued submission is stored once (see `log_encounter`, which also keeps
+    `submission_digest` to tell the same submission from a different one with the same id).
     """
 
     class AgeBand(models.TextChoices):
@@ -193,6 +194,10 @@ class Encounter(models.Model):
         db_default="",
         help_text=_("The team can read this. Stick to facts that help the person."),
     )
+    # What was submitted, as a keyed digest (encounters.services.contacts): a resubmission
+    # with the same id and the same digest is a duplicate, with another a conflict. Blank for
+    # contacts stored before it existed; erasure blanks it with the note it was made from.
+    submission_digest = models.CharField(_("submission digest"), max_length=32, blank=True, db_default="")
     # Corrections: `version` goes up with every saved change, so a second person saving an
     # older version gets the conflict page instead of overwriting.
     version = models.PositiveIntegerField(_("version"), db_default=1, default=1)

@@ -10,8 +10,9 @@ How it is wired (templates/goals/_log_contact_goals.html, included once by the l
   (the log page with the person chosen, or the contact once it is saved).
 
 A review carries the id the log form gave the contact being logged. If that contact is
-already saved it is linked at once; otherwise the database links it when the contact is
-saved (goals migration 0002). A contact that is never saved leaves the review unlinked:
+already saved it is linked at once; otherwise the goals part of the contact's one save path
+links it when the contact is saved (goals.services.save_reviews_part, registered in
+goals/apps.py). A contact that is never saved leaves the review unlinked:
 the person's rating stands on its own. Without JavaScript, the log page draws a new id
 when the worker comes back to it, so those reviews stay unlinked too.
 """

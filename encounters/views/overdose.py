@@ -3,7 +3,7 @@ and the supervisors' list of the team's recent responses.
 
 Responses are reached through OverdoseResponseQuerySet.visible_to: with a person, the
 person's current home team; without one, the team that responded. At a contact, a response
-is recorded by log_contact_with_extras (the same service).
+is its "overdose" part, saved by log_encounter through the same service.
 """
 
 import uuid

@@ -4,7 +4,8 @@ a referral noted on its own, and the "follow-ups due" lists of the worker and of
 Every view reaches referrals through ReferralQuerySet.visible_to (the person's current home
 team; the follow-ups lists check it on their rows: see _due); a referral outside it, or one
 that does not exist, is the same 404. Inside Log a
-contact, referrals are made and updated by log_contact_with_extras (the same services).
+contact, they are its "referral" and "referral_updates" parts, saved by log_encounter
+(encounters/parts.py) through the same services.
 
 Follow-ups lists: open referrals due by today + 7 days, oldest date first (overdue ones lead),
 a keyset page of PAGE_SIZE at a time through referral_open_followup_idx. Workers see the
