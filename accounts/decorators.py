@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from core.types import AuthenticatedHttpRequest
+from accounts.types import AuthenticatedHttpRequest
 
 from .models import DATA_ADMIN, Membership
 from .sessions import confirmed_within
@@ -38,12 +38,6 @@ def role_required(*roles: str) -> Callable[[View], View]:
         return wrapped
 
     return decorator
-
-
-def signed_in(view: View) -> View:
-    """Any signed-in user (LoginRequiredMiddleware already keeps anonymous users out)."""
-    view.access_rule = "signed-in"  # type: ignore[attr-defined]
-    return view
 
 
 # Person-level pages: members of a team (worker or supervisor). Data admins are refused

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
-from core.types import AuthenticatedHttpRequest
+from accounts.types import AuthenticatedHttpRequest
 
 from . import layout, tasks
 from .figures import dashboard as figures_for

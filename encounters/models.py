@@ -136,7 +136,7 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
         """The referrals made at each contact (one more query)."""
         return self.prefetch_related(models.Prefetch("referrals", Referral.objects.order_by("created_at")))
 
-    def older_than(self, at: datetime, pk: uuid.UUID) -> "EncounterQuerySet":
+    def older_than(self, at: datetime, pk: uuid.UUID | int) -> "EncounterQuerySet":
         """The next keyset page after (at, pk) in newest-first order: `happened_at <= at` is
         the index range (encounter_client_when_idx, encounter_worker_when_idx), the id only
         settles ties at the boundary."""

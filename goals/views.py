@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
-from core.types import AuthenticatedHttpRequest
 from core.versioning import EditConflict, conflict_rows
 
 from .access import find_goal, find_step

@@ -30,9 +30,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, normalise_code
-from core.types import AuthenticatedHttpRequest
 
 from .forms import DECLINED, PANEL_PERSON, CheckInForm, panel_prefix
 from .models import CheckInDraft, Instrument

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
-from core.types import AuthenticatedHttpRequest
 from encounters.models import Encounter
 
 from .forms import BaseItemFormSet, CheckInForm, InstrumentForm, item_formset, item_initial

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from core.types import AuthenticatedHttpRequest
+from core.decorators import signed_in
 
 from .. import lockout, two_factor
-from ..decorators import recent_auth_required, signed_in
+from ..decorators import recent_auth_required
 from ..forms import ConfirmForm, NewAuthenticatorForm
 from ..sessions import CONFIRMED, ENDED, SECOND_FACTOR, now
 from .sign_in import next_url

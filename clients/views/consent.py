@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor, team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, Consent, ConsentKind
 from clients.sections import PersonSection
@@ -24,7 +25,6 @@ from clients.services.consent import (
     expiring_consents,
     record_consent,
 )
-from core.types import AuthenticatedHttpRequest
 
 EXPIRING_LIMIT = 500
 REFUSED = {Consent.Decision.DECLINED, Consent.Decision.WITHDRAWN}

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, SafetyFlag
 from clients.sections import PersonSection
 from clients.services.flags import active_flags_of, add_flag, end_flag
-from core.types import AuthenticatedHttpRequest
 
 
 class FlagForm(forms.Form):

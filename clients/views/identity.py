@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import EARLIEST_BIRTH_YEAR, Client, normalise_name
 from clients.sections import PersonSection
 from clients.services.consent import refuses_record
 from clients.services.identity import IDENTITY_FIELDS, add_alias, remove_alias, update_identity
 from clients.services.registration import record_client_viewed
-from core.types import AuthenticatedHttpRequest
 from core.versioning import EditConflict, conflict_rows, version_field
 
 

@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.forms import ClientRegistrationForm, SearchForm
 from clients.models import Client
 from clients.sections import sections_for
 from clients.services.duplicates import likely_duplicates
 from clients.services.registration import record_client_viewed, register_client
-from core.types import AuthenticatedHttpRequest
 
 LIST_SIZE = 25
 

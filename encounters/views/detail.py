@@ -8,9 +8,9 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from core.types import AuthenticatedHttpRequest
 from encounters.models import Encounter, ReferralUpdate
 
 

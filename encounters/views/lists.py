@@ -1,6 +1,6 @@
 """Lists: a person's whole timeline, the worker's day, and people the team has not seen lately.
 
-Each is a keyset page (encounters/paging.py): the next page starts after the last row shown,
+Each is a keyset page (core/paging.py): the next page starts after the last row shown,
 through an index, so a deep page costs what the first does. "More" links work as plain
 links; with htmx they append the next rows in place (the page's `rows` partial).
 """
@@ -24,12 +24,12 @@ from django.views.decorators.http import require_http_methods
 import clients.converters  # noqa: F401 (registers the <code:...> converter)
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client
 from clients.services.registration import record_client_viewed
-from core.types import AuthenticatedHttpRequest
+from core.paging import Page, Position, page_of, read_cursor
 from encounters.models import Encounter, ServiceProvided
-from encounters.paging import Page, Position, page_of, read_cursor
 from encounters.sections import CURSOR_SALT, PAGE_SIZE, timeline
 
 TODAY_SIZE = 50

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor, team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
-from core.types import AuthenticatedHttpRequest
 from encounters.models import OverdoseResponse
 from encounters.overdose_forms import NO_PERSON, OverdoseResponseForm
 from encounters.services.overdose import record_overdose_response

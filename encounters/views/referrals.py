@@ -28,12 +28,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients import converters  # noqa: F401  (registers the <code:...> path converter)
 from clients.access import get_client_for_user
 from clients.models import Client
-from core.types import AuthenticatedHttpRequest
 from encounters.models import Referral, ReferralQuerySet, ReferralUpdate
 from encounters.referral_forms import ReferralForm, ReferralUpdateForm
 from encounters.services.referrals import make_referral, update_referral
