@@ -168,8 +168,19 @@ class Encounter(models.Model):
         OTHER = "other", pgettext_lazy("contact kind", "Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # client, worker and team have no index of their own: encounter_client_when_idx,
+    # encounter_worker_when_idx and encounter_team_when_idx lead with them and serve every
+    # query and foreign-key check by them. Each index is one more page to write for every
+    # contact saved, and at 2,000,000 contacts a page of a big index is rarely in memory
+    # (bench/README.md: saving a contact stays flat from a tenth to full scale).
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="encounters", verbose_name=_("person")
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="encounters",
+        verbose_name=_("person"),
+        db_index=False,
     )
     head_count = models.PositiveSmallIntegerField(
         _("people"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_HEAD_COUNT)]
@@ -180,9 +191,15 @@ class Encounter(models.Model):
     )
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices, default=Kind.STREET)
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("worker")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        verbose_name=_("worker"),
+        db_index=False,
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("team"), db_index=False
+    )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
     # Anonymous contacts only, for statistics: a rough age band and gender, both optional.
     age_band = models.CharField(_("rough age"), max_length=10, choices=AgeBand.choices, blank=True, db_default="")
@@ -242,7 +259,9 @@ class Encounter(models.Model):
 
 
 class ServiceProvided(models.Model):
-    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="services")
+    # No index of its own: service_unique_per_encounter leads with it (a contact's services,
+    # the cascade from a contact, the foreign-key check).
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="services", db_index=False)
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
     quantity = models.PositiveSmallIntegerField(
         _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
