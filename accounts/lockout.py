@@ -13,6 +13,12 @@ record of attempts to keep in step, clean up or reset by hand.
   (SIGN_IN_UNLOCKED).
 - An address: ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS failures from one IP within the same
   minutes refuse every sign-in from it until older failures age out (a sliding window).
+
+Time is this server's clock only: the window is (now - pause, now], so an event stamped in
+the future (a node with a fast clock, a bad row) counts for nothing, and it never makes a
+pause start late or last long. Events are put in order by when they were written (their
+id), not by their stamp: "End the pause" always comes after the pause it ends, whatever
+the clocks of the nodes that wrote them said.
 """
 
 from datetime import datetime, timedelta
@@ -36,13 +42,16 @@ def pause() -> timedelta:
     return timedelta(minutes=settings.ALONGSIDE_SIGN_IN_PAUSE_MINUTES)
 
 
+def in_window() -> dict[str, datetime]:
+    """Filters for events of the last pause's length, by this server's clock (none in the future)."""
+    now = timezone.now()
+    return {"at__gt": now - pause(), "at__lte": now}
+
+
 def recent_events(user_id: int) -> list[tuple[str, datetime]]:
-    """The user's sign-in events inside the pause window, newest first (bounded)."""
-    since = timezone.now() - pause()
-    events = AuditEvent.objects.filter(
-        actor_id=user_id, at__gt=since, action__in=[Action.SIGN_IN_FAILED, *RESETS]
-    ).order_by("-at", "-pk")
-    return list(events.values_list("action", "at")[: settings.ALONGSIDE_SIGN_IN_ATTEMPTS + 1])
+    """The user's sign-in events inside the pause window, last written first (bounded)."""
+    events = AuditEvent.objects.filter(actor_id=user_id, action__in=[Action.SIGN_IN_FAILED, *RESETS], **in_window())
+    return list(events.order_by("-pk").values_list("action", "at")[: settings.ALONGSIDE_SIGN_IN_ATTEMPTS + 1])
 
 
 def paused_until(user_id: int) -> datetime | None:
@@ -70,7 +79,7 @@ def address_throttled() -> bool:
     if ip is None:
         return False
     limit = settings.ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS
-    failures = AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED, ip=ip, at__gt=timezone.now() - pause())
+    failures = AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED, ip=ip, **in_window())
     return failures[:limit].count() >= limit
 
 

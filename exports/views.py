@@ -1,8 +1,8 @@
 """Data admins' exports: choose, review the columns and rules, start, follow, download.
 
 Every view is for data admins only (others 403); an export is its maker's only (others,
-other data admins included, 404: exports/access.py). Starting needs a recent
-password or code (`recent_auth_required`). Starting and downloading are audited
+other data admins included, 404: exports/access.py). Starting and downloading need a
+recent confirmation (`recent_auth_required`). Starting and downloading are audited
 (exports/services.py) with parameters and row counts, never data.
 """
 
@@ -107,6 +107,7 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
 
 @require_http_methods(["GET"])
 @data_admin
+@recent_auth_required
 def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
     export = get_export_for_user(request.user, export_id)
     expired = export.expires_at is None or export.expires_at <= timezone.now()

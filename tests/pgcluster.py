@@ -44,7 +44,10 @@ class PrivateCluster:
     user_name = "alongside"
     database = "alongside"
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        # durable: fsync and synchronous commits on, as in production (benchmarks of commits);
+        # off by default, as the development server runs.
+        self.durable = durable
         tools = devdb()
         self.as_user = tools.as_user
         self.user = tools.run_as_user()
@@ -82,10 +85,9 @@ class PrivateCluster:
     def pg_ctl(self, action: str) -> None:
         command = [str(self.bindir / "pg_ctl"), action, "--wait", "--pgdata", str(self.datadir)]
         if action == "start":
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
+            options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
+            if not self.durable:
+                options += "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             command += ["--log", str(self.logfile), "-o", options]
         else:
             command += ["--mode", "fast"]

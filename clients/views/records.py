@@ -247,6 +247,7 @@ class TransferForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @supervisor
+@recent_auth_required
 def client_transfer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Any team of the organisation may receive the person (why: clients/services/transfer.py)."""
     client = get_client_for_supervisor(request.user, code)

@@ -37,6 +37,13 @@ ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
 ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# Where to report a security problem (/.well-known/security.txt, RFC 9116): mailto: or https:
+# URIs, comma-separated. Unset: security@ the first real host name in DJANGO_ALLOWED_HOSTS.
+ALONGSIDE_SECURITY_CONTACT = env.list("ALONGSIDE_SECURITY_CONTACT", default=[]) or [
+    f"mailto:security@{host}"
+    for host in ALLOWED_HOSTS[:1]
+    if "." in host and not host.startswith(".") and not host.replace(".", "").isdigit()
+]
 # Two-factor sign-in is always required of supervisors, data admins and system admins; this
 # requires it of outreach workers too (any user may turn it on for themselves).
 ALONGSIDE_WORKER_2FA = env.bool("ALONGSIDE_WORKER_2FA", default=False)
@@ -158,6 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.ContextWordsValidator"},
+    {"NAME": "accounts.passwords.StrengthValidator"},
 ]
 # Sign-in security (accounts/lockout.py, accounts/sessions.py). Fixed numbers, not settings
 # from the environment: a deployment cannot weaken them by accident.
@@ -240,6 +248,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
+    # Browsers report what the policy blocked; counted without personal data (audit/security_reports.py).
+    "report-uri": ["/security/csp-report/"],
 }
 
 # The proxy in front (or gunicorn) logs requests; the app logs no request bodies, and the

@@ -18,8 +18,8 @@ from audit.models import AuditEvent
 from exports import jobs, writers
 from exports.models import Export
 from exports.tasks import delete_expired_exports
-from exports.views import export_start
-from tests.factories import UserFactory
+from exports.views import export_download, export_start
+from tests.factories import TEST_PASSWORD, UserFactory
 
 from .conftest import Programme, new_export, open_zip, run_worker
 
@@ -130,6 +130,22 @@ def test_starting_needs_a_recent_password_or_code(admin_client: HttpClient, prog
         response = admin_client.post(START, choice(programme, begin="1"))
     assert response["Location"] == f"{reverse('accounts:confirm')}?{urlencode({'next': START})}"
     assert not Export.objects.exists()
+
+
+def test_downloading_needs_a_recent_confirmation(
+    admin_client: HttpClient, programme: Programme, data_admin: User, export_root: Path
+) -> None:
+    assert export_download.needs_recent_auth  # type: ignore[attr-defined]
+    export = new_export(data_admin, programme.teams, ["referrals"])
+    run_worker()
+    url = reverse("exports:export_download", args=[export.pk])
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        response = admin_client.get(url)
+        assert response["Location"] == f"{reverse('accounts:confirm')}?{urlencode({'next': url})}"
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_DOWNLOADED).exists()
+        admin_client.post(reverse("accounts:confirm"), {"password": TEST_PASSWORD, "next": url})
+        assert admin_client.get(url)["Content-Disposition"].startswith("attachment;")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_DOWNLOADED).count() == 1
 
 
 def test_another_data_admin_gets_404_and_no_audit(
