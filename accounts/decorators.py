@@ -48,14 +48,6 @@ data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
 
 
-def public(view: View) -> View:
-    """Open to everyone, signed in or not, because it serves no one's data: security.txt,
-    browsers' CSP violation reports (audit/security_reports.py)."""
-    view = login_not_required(view)
-    view.access_rule = "public"  # type: ignore[attr-defined]
-    return view
-
-
 def signing_in(view: View) -> View:
     """A step of signing in (password, code, first authenticator): open to anonymous users,
     who must still prove who they are on the page itself."""
