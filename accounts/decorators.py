@@ -65,11 +65,12 @@ def recent_auth_required(view: View) -> View:
     they have one) within ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is
     sent to confirm who they are and back to this page (a GET: a POST is never replayed),
     where they start again.
-    Put it below the role decorator, so users without the role still get 403 first:
+    Put it below the role decorator, so users without the role still get 403 first
+    (docs/architecture.md: the order of decorators):
 
-        @require_http_methods(["GET", "POST"])
         @supervisor
         @recent_auth_required
+        @require_http_methods(["GET", "POST"])
         def client_erase(request, code): ...
     """
 

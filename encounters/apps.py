@@ -15,20 +15,15 @@ class EncountersConfig(AppConfig):
         from .services import overdose, referrals
         from .views.referrals import person_referrals
 
+        register(PersonSection(key="contacts", template="encounters/_person_contacts.html", load=person_contacts))
         register(
-            PersonSection(key="contacts", order=20, template="encounters/_person_contacts.html", load=person_contacts)
-        )
-        register(
-            PersonSection(
-                key="referrals", order=25, template="encounters/referral_person_section.html", load=person_referrals
-            )
+            PersonSection(key="referrals", template="encounters/referral_person_section.html", load=person_referrals)
         )
         register_transfer_step("encounters.referrals", referrals.follow_person_to_team)
         # Encounters' own parts of a contact; goals and outcomes register theirs (encounters/parts.py).
         register_contact_part(
             ContactPart(
                 key="referral",
-                order=10,
                 save=referrals.save_referral_part,
                 canonical=referrals.referral_canonical,
                 stored=referrals.stored_referral,
@@ -37,7 +32,6 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="referral_updates",
-                order=20,
                 save=referrals.save_referral_updates_part,
                 canonical=referrals.referral_updates_canonical,
                 stored=referrals.stored_referral_updates,
@@ -46,7 +40,6 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="overdose",
-                order=30,
                 save=overdose.save_overdose_part,
                 canonical=overdose.overdose_canonical,
                 stored=overdose.stored_overdose,

@@ -62,13 +62,16 @@ class SavePart(Protocol):
 ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | None]
 
 
+# The order parts are saved in: the one place it is written.
+ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins"]
+
+
 @dataclass(frozen=True)
 class ContactPart:
     key: str
     save: SavePart
     canonical: Callable[[Any], Any]
     stored: Callable[["Encounter"], Any]
-    order: int = 100
     form: ReadPart | None = None
 
 
@@ -77,12 +80,14 @@ _parts: dict[str, ContactPart] = {}
 
 def register_contact_part(part: ContactPart) -> None:
     """Called from an app's AppConfig.ready(); registering a key again replaces it."""
+    if part.key not in ORDER:
+        raise ValueError(f"Contact part {part.key!r}: give it its place in encounters.parts.ORDER")
     _parts[part.key] = part
 
 
 def contact_parts() -> list[ContactPart]:
     """The registered parts, in the order they are saved."""
-    return sorted(_parts.values(), key=lambda part: (part.order, part.key))
+    return sorted(_parts.values(), key=lambda part: ORDER.index(part.key))
 
 
 def contact_part(key: str) -> ContactPart | None:

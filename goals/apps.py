@@ -13,11 +13,10 @@ class GoalsConfig(AppConfig):
         from . import services
         from .sections import person_goals
 
-        register(PersonSection(key="goals", order=15, template="goals/_person_goals.html", load=person_goals))
+        register(PersonSection(key="goals", template="goals/_person_goals.html", load=person_goals))
         register_contact_part(
             ContactPart(
                 key="goal_reviews",
-                order=40,
                 save=services.save_reviews_part,
                 canonical=services.reviews_canonical,
                 stored=services.stored_reviews,

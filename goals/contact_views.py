@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
 from clients.models import Client, normalise_code
+from core.errors import NotFound
 from encounters.models import Encounter
 
 from .access import find_goal
@@ -176,7 +177,7 @@ def _card(
 def contact_goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     try:
         client = get_client_for_user(request.user, code)
-    except Http404:
+    except NotFound:
         return refused(request)
     contact_id = _posted_contact_id(request)
     form = ContactGoalForm(request.POST, prefix=NEW_GOAL_PREFIX)

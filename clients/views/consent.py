@@ -68,7 +68,7 @@ def load_consent(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-section = PersonSection(key="consent", order=12, template="clients/_person_consent.html", load=load_consent)
+section = PersonSection(key="consent", template="clients/_person_consent.html", load=load_consent)
 
 
 @team_member

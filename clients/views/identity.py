@@ -99,7 +99,7 @@ def load_identity(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-section = PersonSection(key="identity", order=10, template="clients/_person_identity.html", load=load_identity)
+section = PersonSection(key="identity", template="clients/_person_identity.html", load=load_identity)
 
 
 def _edit_page(

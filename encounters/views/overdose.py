@@ -26,8 +26,8 @@ from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
+from encounters.forms.overdose import NO_PERSON, OverdoseResponseForm
 from encounters.models import OverdoseResponse
-from encounters.overdose_forms import NO_PERSON, OverdoseResponseForm
 from encounters.services.overdose import record_overdose_response
 
 PICKER_SIZE = 8

@@ -34,8 +34,8 @@ from audit.services import record
 from clients import converters  # noqa: F401  (registers the <code:...> path converter)
 from clients.access import get_client_for_user
 from clients.models import Client
+from encounters.forms.referrals import ReferralForm, ReferralUpdateForm
 from encounters.models import Referral, ReferralQuerySet, ReferralUpdate
-from encounters.referral_forms import ReferralForm, ReferralUpdateForm
 from encounters.services.referrals import make_referral, update_referral
 
 SECTION_SIZE = 20

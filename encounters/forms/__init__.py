@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from accounts.models import Team, User
 from clients.models import Client, normalise_code
 
-from .models import (
+from ..models import (
     MAX_HEAD_COUNT,
     MAX_QUANTITY,
     Encounter,
@@ -24,8 +24,8 @@ from .models import (
     Site,
     TeamService,
 )
-from .services.overdose import OverdoseDetails
-from .services.referrals import NewReferral, ReferralChange
+from ..services.overdose import OverdoseDetails
+from ..services.referrals import NewReferral, ReferralChange
 
 ANONYMOUS = "anonymous"
 SERVICE_PREFIX = "service_"
