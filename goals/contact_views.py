@@ -38,11 +38,11 @@ from clients.models import Client, normalise_code
 from core.errors import NotFound
 from encounters.models import Encounter
 
-from .access import find_goal
+from .access import get_goal_for_user
 from .forms import ContactGoalForm, ReviewForm
 from .models import Goal
 from .services import GoalRefused, review_goal, set_goal
-from .views import refused
+from .views import not_found_page, refused
 
 NEW_GOAL_PREFIX = "new-goal"
 PAGE = "goals/contact_goals.html"
@@ -126,10 +126,9 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @team_member
 @require_http_methods(["POST"])
+@not_found_page
 def contact_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     contact_id = _posted_contact_id(request)
     form = ReviewForm(request.POST, goal=goal, prefix=review_prefix(goal))
     if form.is_valid():
