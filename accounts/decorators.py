@@ -68,9 +68,9 @@ def recent_auth_required(view: View) -> View:
     Put it below the role decorator, so users without the role still get 403 first
     (docs/architecture.md: the order of decorators):
 
+        @require_http_methods(["GET", "POST"])
         @supervisor
         @recent_auth_required
-        @require_http_methods(["GET", "POST"])
         def client_erase(request, code): ...
     """
 

@@ -51,8 +51,8 @@ def _staff(team_ids: list[UUID]) -> dict[int, str]:
     return {m.user_id: m.user.get_full_name() or m.user.username for m in memberships}
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The teams the user supervises: wellbeing, change, goals, contacts, services, overdose
     responses, caseloads and what needs doing now, for a period and optionally one worker."""
@@ -70,8 +70,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", context)
 
 
-@data_admin
 @require_http_methods(["GET"])
+@data_admin
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every team's figures, anonymised: no person and no worker is named, and any figure
     about 1 to 10 people shows as "fewer than 11" (dashboards/privacy.py)."""

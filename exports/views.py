@@ -51,16 +51,16 @@ def _page(request: AuthenticatedHttpRequest, form: ExportForm, *, review: bool =
     return render(request, "exports/export_list.html", context)
 
 
-@data_admin
 @require_http_methods(["GET"])
+@data_admin
 def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The form, what each dataset holds and the rules, and My exports."""
     return _page(request, _form(request))
 
 
+@require_http_methods(["GET", "POST"])
 @data_admin
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
 def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST "review": the columns and rules of what was chosen, and a Start button.
     POST "begin": the export is noted, audited and queued. GET (back from confirming who
@@ -86,8 +86,8 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("exports:export_detail", export_id=export.pk)
 
 
-@data_admin
 @require_http_methods(["GET"])
+@data_admin
 def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
     """Progress while the job runs (htmx polls the status part every 2 s; without
     JavaScript, a Refresh link), then the privacy summary and the download."""
@@ -105,9 +105,9 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
     return render(request, template, context)
 
 
+@require_http_methods(["GET"])
 @data_admin
 @recent_auth_required
-@require_http_methods(["GET"])
 def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
     export = get_export_for_user(request.user, export_id)
     expired = export.expires_at is None or export.expires_at <= timezone.now()

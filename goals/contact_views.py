@@ -110,8 +110,8 @@ def _page(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpRes
     return render(request, PAGE, {**context, "back": back, "back_to_saved": saved})
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The chosen person's active goals (`who`), for the contact being logged (`id`)."""
     code = normalise_code(request.GET.get("who", ""))
@@ -124,8 +124,8 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, f"{PAGE}#panel", context) if request.htmx else _page(request, context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 @not_found_page
 def contact_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id)
@@ -171,8 +171,8 @@ def _card(
     return render(request, f"{PAGE}#card", context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def contact_goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     try:
         client = get_client_for_user(request.user, code)

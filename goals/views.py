@@ -65,8 +65,8 @@ def not_found_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Note a goal the person set, in their words."""
     client = get_client_for_user(request.user, code)
@@ -93,8 +93,8 @@ def _detail_context(goal: Goal, **forms: object) -> dict[str, object]:
     }
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 @not_found_page
 def goal_detail(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """The goal as they said it, its steps, and its history (chart and table)."""
@@ -103,8 +103,8 @@ def goal_detail(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     return render(request, "goals/goal_detail.html", _detail_context(goal))
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 @not_found_page
 def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """A review on its own (not during a contact): how close they feel, steps done, a note."""
@@ -128,8 +128,8 @@ def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     return render(request, "goals/goal_review.html", {"goal": goal, "person": goal.client, "form": form})
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 @not_found_page
 def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """Achieved, or set aside for now, with the date and an optional note."""
@@ -142,8 +142,8 @@ def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     return render(request, "goals/goal_status.html", {"goal": goal, "person": goal.client, "form": form})
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 @not_found_page
 def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """The person changes their goal: a new goal in their words; the old one links to it."""
@@ -253,8 +253,8 @@ def _unless_ended(request: AuthenticatedHttpRequest, change: Callable[[], object
         messages.warning(request, str(refusal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 @not_found_page
 def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id)
@@ -265,8 +265,8 @@ def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     return _steps_response(request, reloaded(request.user, goal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 @not_found_page
 def step_done(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     """Done, or back to not yet (a mistaken tap is undone the same way)."""
@@ -278,8 +278,8 @@ def step_done(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     return _steps_response(request, reloaded(request.user, step.goal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 @not_found_page
 def step_move(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     """One place up or down: reordering that works with one thumb and without JavaScript."""

@@ -64,8 +64,8 @@ def _status(draft: CheckInDraft | None) -> DraftSaved | None:
     return DraftSaved(total=draft.total, answered=len(draft.answers) - declined, declined=declined)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The offered instruments for the chosen person (`who`) and the contact being logged (`id`)."""
     code = normalise_code(request.GET.get("who", ""))
@@ -92,8 +92,8 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, f"{PAGE}#panel", context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def contact_answers(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     """Keep one instrument's answers as they are now for the contact being logged; say what is kept."""
     client = get_client_for_user(request.user, code)

@@ -71,8 +71,8 @@ def load_consent(client: Client, user: User) -> dict[str, Any]:
 section = PersonSection(key="consent", template="clients/_person_consent.html", load=load_consent)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: nothing is stored against the old code
@@ -88,8 +88,8 @@ def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     return redirect("clients:detail", code=client.code)
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def consents_expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People in the teams the user supervises whose consent is due for renewal within
     30 days or already past, soonest first."""

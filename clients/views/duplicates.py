@@ -18,8 +18,8 @@ from clients.models import Client
 from clients.services.duplicates import PAIRS_SHOWN, dismiss_duplicate, duplicate_pairs
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pairs in the teams the user supervises, most alike first (at most PAIRS_SHOWN)."""
     context = {
@@ -30,8 +30,8 @@ def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "clients/duplicate_list.html", context)
 
 
-@supervisor
 @require_http_methods(["POST"])
+@supervisor
 def duplicate_dismiss(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
     """Two records are different people: never suggest the pair again (audited)."""
     first, second = _supervised(request, code), _supervised(request, other_code)

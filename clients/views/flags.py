@@ -61,8 +61,8 @@ def load_flags(client: Client, user: User) -> dict[str, Any]:
 section = PersonSection(key="flags", template="clients/_person_flags.html", load=load_flags)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: nothing is stored against the old code
@@ -75,8 +75,8 @@ def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return redirect("clients:detail", code=client.code)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def flag_end(request: AuthenticatedHttpRequest, code: str, flag_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:

@@ -122,8 +122,8 @@ def _edit_page(
     return render(request, "clients/client_edit.html", context)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: edit the record it was merged into, from a fresh page
@@ -178,8 +178,8 @@ def shown(values: dict[str, Any], name: str) -> Any:
     return "" if value is None else value
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:
@@ -193,8 +193,8 @@ def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return redirect("clients:edit", code=client.code)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def alias_remove(request: AuthenticatedHttpRequest, code: str, alias_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:

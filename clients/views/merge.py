@@ -109,8 +109,8 @@ def moving_rows(client: Client) -> list[tuple[str, int]]:
     return rows
 
 
-@supervisor
 @require_http_methods(["GET", "POST"])
+@supervisor
 def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Pick the record to merge into this one, by its code."""
     person = get_supervised_client(request.user, code)
@@ -122,9 +122,9 @@ def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "clients/client_merge_start.html", {"person": person, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @supervisor
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
 def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
     """The two records side by side; POST merges the second into the first."""
     survivor = get_supervised_client(request.user, code)
@@ -149,8 +149,8 @@ def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) 
     return render(request, "clients/client_merge.html", context)
 
 
-@supervisor
 @require_http_methods(["POST"])
+@supervisor
 def merge_undo(request: AuthenticatedHttpRequest, merge_id: UUID) -> HttpResponse:
     """Give the merged person their own record back (within 30 days)."""
     supervised = request.user.supervised_team_ids()

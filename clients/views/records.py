@@ -127,8 +127,8 @@ def load_records(client: Client, user: User) -> dict[str, Any]:
 section = PersonSection(key="records", template="clients/_person_records.html", load=load_records)
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def client_viewers(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Everyone who opened or changed the record, newest first, a page at a time."""
     client = get_client_for_supervisor(request.user, code)
@@ -159,8 +159,8 @@ class ReportLine:
     last_at: datetime
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def client_viewers_print(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A one-page report for the person: who did what with their record, and when.
 
@@ -212,9 +212,9 @@ class EraseForm(forms.Form):
         return typed
 
 
+@require_http_methods(["GET", "POST"])
 @supervisor
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
 def client_erase(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_supervisor(request.user, code)
     if client.code != code:
@@ -245,9 +245,9 @@ class TransferForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
+@require_http_methods(["GET", "POST"])
 @supervisor
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
 def client_transfer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Any team of the organisation may receive the person (why: clients/services/transfer.py)."""
     client = get_client_for_supervisor(request.user, code)

@@ -75,8 +75,8 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "encounters/catalogue/catalogue.html", context)
 
 
-@data_admin
 @require_http_methods(["GET", "POST"])
+@data_admin
 def service_type_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new service type; its short name (slug) is made from the name and never changes."""
     last = ServiceType.objects.aggregate(last=Max("order"))["last"] or 0
@@ -89,8 +89,8 @@ def service_type_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "encounters/catalogue/service_type_form.html", {"form": form, "service_type": None})
 
 
-@data_admin
 @require_http_methods(["GET", "POST"])
+@data_admin
 def service_type_edit(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
     service_type = get_object_or_404(ServiceType, pk=service_type_id)
     form = ServiceTypeForm(request.POST if request.method == "POST" else None, instance=service_type)
@@ -102,8 +102,8 @@ def service_type_edit(request: AuthenticatedHttpRequest, service_type_id: UUID) 
     return render(request, "encounters/catalogue/service_type_form.html", context)
 
 
-@data_admin
 @require_http_methods(["POST"])
+@data_admin
 def service_type_active(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
     """Out of use, or back in use. Never deleted: past contacts keep showing it."""
     service_type = get_object_or_404(ServiceType, pk=service_type_id)
@@ -116,8 +116,8 @@ def service_type_active(request: AuthenticatedHttpRequest, service_type_id: UUID
     return _to_catalogue(service_type)
 
 
-@data_admin
 @require_http_methods(["POST"])
+@data_admin
 def service_type_move(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
     """One place up or down within its category: works with one thumb and without JavaScript."""
     service_type = get_object_or_404(ServiceType, pk=service_type_id)

@@ -138,8 +138,8 @@ def correctable_service_types(encounter: Encounter) -> list[ServiceType]:
     return list(ServiceType.objects.filter(Q(is_active=True) | Q(pk__in=given)))
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """Correct a contact. A save on top of someone else's newer save shows both versions."""
     encounter = get_encounter_for_correction(request, encounter_id)

@@ -14,8 +14,8 @@ from audit.services import record
 from encounters.models import Encounter, ReferralUpdate
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """The confirmation after saving, and the contact's own page."""
     queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")

@@ -44,8 +44,8 @@ def _template(request: AuthenticatedHttpRequest, name: str) -> str:
     return f"{name}#rows" if request.htmx else name
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_timeline(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """All of a person's contacts, newest first, with services and referrals made at each."""
     client = get_client_for_user(request.user, code)
@@ -88,8 +88,8 @@ def service_totals(contacts: QuerySet[Encounter]) -> list[ServiceTotal]:
     ]
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worker's own contacts today, newest first, and what they gave today."""
     user, day = request.user, timezone.localdate()
@@ -162,8 +162,8 @@ def not_seen(user: User, *, days: int, size: int, before: Position | None) -> Pa
     return page_of(rows, size=size, salt=NOT_SEEN_SALT, scope=scope, at="seen_at", first=before is None)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def people_not_seen(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People of the user's teams not seen for N days (ALONGSIDE_NOT_SEEN_DAYS unless chosen)."""
     default = settings.ALONGSIDE_NOT_SEEN_DAYS

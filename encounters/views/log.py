@@ -24,8 +24,8 @@ PAGE = "encounters/encounter_log.html"
 EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact: who, when, where, what was given, and what else happened. One submit.
 

@@ -35,8 +35,8 @@ LATEST = 20
 MONTHS = 12
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an overdose response. A POST with `find` only searches for the person (htmx
     swaps the picker; without JavaScript the whole page comes back with everything kept)."""
@@ -86,8 +86,8 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
     return options
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -> HttpResponse:
     response = OverdoseResponse.objects.visible_to(request.user).for_page().filter(pk=response_id).first()
     if response is None:
@@ -100,8 +100,8 @@ def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -
     return render(request, "encounters/overdose_detail.html", {"response": response})
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def overdose_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The supervised teams' responses: counts per month for a year, and the latest ones.
 

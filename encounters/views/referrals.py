@@ -76,15 +76,15 @@ def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralU
     return render(request, "encounters/referral_detail.html", context)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def referral_detail(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     referral = _find(request.user, referral_id)
     return _page(request, referral, ReferralUpdateForm(referral=referral))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """A new status or follow-up date; bad input comes back on the referral's page, nothing stored."""
     referral = _find(request.user, referral_id)
@@ -101,8 +101,8 @@ def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -
     return redirect("encounters:referral_detail", referral_id=referral.pk)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def referral_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A referral noted on its own, not during a contact."""
     client = get_client_for_user(request.user, code)
@@ -164,8 +164,8 @@ def _due(user: User) -> ReferralQuerySet:
     return Referral.objects.due(user.team_ids, horizon)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def followups_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open referrals the worker made or updated, due today or earlier, then the next 7 days."""
     touched = ReferralUpdate.objects.filter(referral=OuterRef("pk"), by=request.user)
@@ -173,8 +173,8 @@ def followups_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _followups(request, referrals, mine=True)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def followups_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open referral of the user's teams due by today + 7 days, by date."""
     return _followups(request, _due(request.user), mine=False)
