@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
 from accounts.types import AuthenticatedHttpRequest
+from core.replica import replica_reads
 
 from . import layout, tasks
 from .figures import dashboard as figures_for
@@ -53,6 +54,7 @@ def _staff(team_ids: list[UUID]) -> dict[int, str]:
 
 @require_http_methods(["GET"])
 @supervisor
+@replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The teams the user supervises: wellbeing, change, goals, contacts, services, overdose
     responses, caseloads and what needs doing now, for a period and optionally one worker."""
@@ -72,6 +74,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @data_admin
+@replica_reads
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every team's figures, anonymised: no person and no worker is named, and any figure
     about 1 to 10 people shows as "fewer than 11" (dashboards/privacy.py)."""

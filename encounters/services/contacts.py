@@ -175,6 +175,15 @@ def log_encounter(
     return ContactLogged(encounter, Outcome.CREATED)
 
 
+def logged_by(*, encounter_id: uuid.UUID, actor: User) -> Encounter | None:
+    """The contact stored under this id by `actor`, if any (NotFound if another worker's):
+    for a page that shows a contact already saved instead of a form to send twice."""
+    stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id").first()
+    if stored is not None and stored.worker_id != actor.pk:
+        raise NotFound
+    return stored
+
+
 def _already_logged(encounter_id: uuid.UUID, *, actor: User, sent: dict[str, Any], digest: str) -> Encounter | None:
     """The contact stored under this id from the same submission; None if there is none.
 

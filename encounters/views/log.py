@@ -2,11 +2,15 @@
 
 import uuid
 from typing import Any
+from uuid import UUID
 
+from django.contrib import messages
 from django.db.models import Case, F, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
@@ -17,11 +21,13 @@ from core.errors import Invalid
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
-from encounters.services.contacts import ContactLogged, log_encounter
+from encounters.services.contacts import ContactLogged, log_encounter, logged_by
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
 EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
+ALREADY_SAVED = gettext_lazy("This contact was already saved: nothing was stored twice.")
+CONTACT = "contact"  # the contact's id, in the page's address
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,6 +44,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     retry) goes to the same confirmation; the same id with a different contact is a
     Conflict (409, core.middleware.DomainErrorMiddleware).
     """
+    if request.method == "GET" and (answer := _page_of_one_contact(request)) is not None:
+        return answer
     redraw = request.method == "POST" and "find" in request.POST
     saving = request.method == "POST" and not redraw
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
@@ -50,6 +58,10 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if saving and form.is_valid():
         extras = _extras(request, form.cleaned_data["who"], data=request.POST, initial=None)
         if (logged := _save(request, form, extras)) is not None:
+            if logged.created:
+                messages.success(request, _("Contact saved."))
+            else:
+                messages.info(request, ALREADY_SAVED)
             return redirect("encounters:detail", encounter_id=logged.encounter.pk)
     return _page(request, form, extras, redraw=redraw)
 
@@ -116,7 +128,7 @@ def _page(
         if saving:
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options, "fresh_id": request.method == "GET"}
+    context |= {"query": query, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 
@@ -129,8 +141,30 @@ def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) 
     return normalise_code(request.GET.get("person", ""))
 
 
+def _page_of_one_contact(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """Each Log a contact page is one contact, its id in the page's address (?contact=).
+
+    static/js/alongside.js writes the id the page was drawn with into the address, so Back,
+    reload and the history bring the same id back: a contact already saved with it shows
+    as saved (no form to send twice), instead of a blank form with a new id that the
+    browser refills.
+    """
+    contact_id = _contact_id(request)
+    if contact_id and (earlier := logged_by(encounter_id=contact_id, actor=request.user)) is not None:
+        return render(request, "encounters/encounter_already_saved.html", {"encounter": earlier})
+    return None
+
+
+def _contact_id(request: AuthenticatedHttpRequest) -> UUID | None:
+    try:
+        return UUID(request.GET.get(CONTACT, ""))
+    except ValueError:
+        return None
+
+
 def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, Any]:
-    return EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
+    initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
+    return initial | {"id": _contact_id(request) or initial["id"]}
 
 
 def _extras(request: AuthenticatedHttpRequest, chosen: Client | None, *, data: Any, initial: Any) -> ExtrasForms:
