@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import team_member
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
+from core.text import search_text, without_control_characters
 from core.types import AuthenticatedHttpRequest
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import Encounter, Referral, Site
@@ -45,9 +46,10 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user))
     ):
         return redirect("encounters:detail", encounter_id=earlier.pk)
-    # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
-    chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
-    query = request.POST.get("q", "").replace("\x00", "").strip() if redraw else ""
+    # A code with control characters matches no one; a search with them is refused (core/text.py).
+    chosen_code = without_control_characters(_chosen_code(request, form if saving else None))
+    search = search_text(request.POST.get("q", "") if redraw else "")
+    query = search.text
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
     if not saving:
@@ -59,7 +61,12 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         encounter = _save(request, form, extras)
         return redirect("encounters:detail", encounter_id=encounter.pk)
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options, "fresh_id": request.method == "GET"}
+    context |= {
+        "query": query,
+        "search_refused": search.refused,
+        "options": options,
+        "fresh_id": request.method == "GET",
+    }
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 
