@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 TROUBLE = ["\x00", "a\x00b", "ACD-EFG\x00", "\x0b", "\x1b[2J", "\u202e", "'; SELECT 1; --", "<script>", "9" * 300, ""]
 JUNK = st.one_of(st.sampled_from(TROUBLE), st.text(st.characters(codec="utf-8"), max_size=60))
+# The profile's examples per test (tests/fuzz/conftest.py): 25 in CI, 500 with explore.
+PROFILE_EXAMPLES = settings().max_examples
 QUERY_PARAMETERS = ["q", "before", "after", "person", "who", "id", "contact", "days", "next"]
 
 
@@ -56,7 +58,7 @@ def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str
 
 
 @pytest.mark.parametrize("row", rows("post"), ids=lambda row: row.name)
-@settings(max_examples=max(3, settings.default.max_examples // 5))  # CI: 5 per form; explore: 100
+@settings(max_examples=max(3, PROFILE_EXAMPLES // 5))  # CI: 5 per form; explore: 100
 @given(data=st.data())
 def test_no_form_answers_junk_with_a_server_error(
     row: Row, objects: dict[str, Any], as_role: Callable[[str], HttpClient], data: st.DataObject
@@ -71,7 +73,7 @@ def test_no_form_answers_junk_with_a_server_error(
 
 
 @pytest.mark.parametrize("row", rows("get"), ids=lambda row: row.name)
-@settings(max_examples=max(2, settings.default.max_examples // 8))  # CI: 3 per page; explore: 62
+@settings(max_examples=max(2, PROFILE_EXAMPLES // 8))  # CI: 3 per page; explore: 62
 @given(data=st.data())
 def test_no_page_answers_junk_parameters_with_a_server_error(
     row: Row, objects: dict[str, Any], as_role: Callable[[str], HttpClient], data: st.DataObject
