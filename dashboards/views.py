@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
+from core.replica import replica_reads
 from core.types import AuthenticatedHttpRequest
 
 from . import layout, tasks
@@ -53,6 +54,7 @@ def _staff(team_ids: list[UUID]) -> dict[int, str]:
 
 @supervisor
 @require_http_methods(["GET"])
+@replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The teams the user supervises: wellbeing, change, goals, contacts, services, overdose
     responses, caseloads and what needs doing now, for a period and optionally one worker."""
@@ -72,6 +74,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @data_admin
 @require_http_methods(["GET"])
+@replica_reads
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every team's figures, anonymised: no person and no worker is named, and any figure
     about 1 to 10 people shows as "fewer than 11" (dashboards/privacy.py)."""

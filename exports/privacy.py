@@ -28,6 +28,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from hashlib import sha256
+from typing import Literal
 
 K_DEFAULT = 11
 K_MIN = 5
@@ -129,7 +130,9 @@ def ladder(period: str) -> list[Level]:
     return levels
 
 
-def k_anonymous_select(*, base: str, output: list[str], period: str, k: int) -> str:
+def k_anonymous_select(
+    *, base: str, output: list[str], period: str, k: int, summary: Literal["table", "none", "only"] = "table"
+) -> str:
     """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people.
 
     `base` must yield: person_id (uuid or NULL), heads (people a row stands for: 1, or an
@@ -148,6 +151,10 @@ def k_anonymous_select(*, base: str, output: list[str], period: str, k: int) -> 
       a data-modifying CTE writes the privacy summary (rows and smallest group per step)
       from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
     Parameters: zone, ipad, opad (and the dataset's).
+
+    A hot standby writes nothing, not even a temporary table, so an export read from the
+    replica (core/replica.py) asks for the rows with `summary="none"` and for the summary
+    alone (level, rows, smallest) with `summary="only"`, both in one REPEATABLE READ snapshot.
     """
     if k < K_MIN:
         raise ValueError(f"k must be at least {K_MIN}")
@@ -194,10 +201,11 @@ def k_anonymous_select(*, base: str, output: list[str], period: str, k: int) -> 
         f"CASE {' '.join(f'{when} {shown(level)[1]}' for when, level in zip(kept, levels, strict=True))} END "
         f"AS out_area FROM c0 {joins})"
     )
-    ctes.append(
-        f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) "  # noqa: S608
-        "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level RETURNING 1)"
-    )
+    summarise = "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level"
+    if summary == "only":
+        return f"WITH {', '.join(ctes)} {summarise} ORDER BY level"
+    if summary == "table":
+        ctes.append(f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) {summarise} RETURNING 1)")
     period_of_row = month_sql("b.at") if first == "month" else quarter_sql("b.at")
     columns = ", ".join(
         [

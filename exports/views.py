@@ -6,14 +6,13 @@ recent confirmation (`recent_auth_required`). Starting and downloading are audit
 (exports/services.py) with parameters and row counts, never data.
 """
 
-from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, recent_auth_required
@@ -21,6 +20,7 @@ from accounts.models import Team
 from core.types import AuthenticatedHttpRequest
 from exports.models import Export
 
+from . import storage
 from .access import get_export_for_user
 from .codebook import rules
 from .datasets import AGGREGATE, ROW_LEVEL
@@ -113,10 +113,11 @@ def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpR
     expired = export.expires_at is None or export.expires_at <= timezone.now()
     if export.status != Export.Status.DONE or not export.file_name or expired:
         raise Http404
-    path = Path(settings.ALONGSIDE_EXPORT_ROOT) / export.file_name
-    if not path.is_file():
+    if not storage.exists(export.pk):
         raise Http404
     record_download(actor=request.user, export=export)
     name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+    response = StreamingHttpResponse(storage.stream(export.pk), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Length"] = str(export.file_size)
     return cast(HttpResponse, response)  # streamed; the role decorators are typed for HttpResponse

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from accounts.models import Team, User
 from clients.models import Alias, Client
 from encounters.models import Encounter, OverdoseResponse, Referral, ReferralUpdate, ServiceProvided, ServiceType, Site
+from exports import storage
 from exports.models import Export
 from goals.models import Goal, Review, Step
 from outcomes.models import Answer, CheckIn, Instrument
@@ -156,9 +157,12 @@ def new_export(user: User, teams: list[Team], datasets: list[str], **extra: obje
 
 
 def open_zip(export: Export, root: Path) -> zipfile.ZipFile:
+    """The export's zip, as stored for every app node (exports/storage.py); nothing is left
+    in the worker's scratch folder `root`."""
     export.refresh_from_db()
     assert export.status == Export.Status.DONE, export.status
-    return zipfile.ZipFile(BytesIO((root / export.file_name).read_bytes()))
+    assert not root.exists() or list(root.iterdir()) == []
+    return zipfile.ZipFile(BytesIO(storage.read(export.pk)))
 
 
 def every_text(archive: zipfile.ZipFile) -> dict[str, str]:
