@@ -18,6 +18,7 @@ from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
 from demo.check_ins import load_check_ins
 from demo.goals import load_goals
+from demo.living import load_living_programme
 from demo.logins import DEMO_PASSWORD
 from demo.referrals import load_referrals
 from demo.totp import NEEDS_CODE, demo_key_hex
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 load_goals(team, [user for user in staff if team.pk in user.team_ids])
                 load_referrals(team, [user for user in staff if team.pk in user.team_ids])
                 load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
+                load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
