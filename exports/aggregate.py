@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.models import Team
 from dashboards import rollups
 from dashboards.sources import Scope
+from encounters.catalogue import NALOXONE
 from encounters.models import ServiceType
 from goals.stats import monthly_goal_numbers
 
@@ -35,7 +36,6 @@ from .suppression import SMALLEST_SHOWN, protect, with_totals
 
 ALL_TEAMS = "(all teams)"
 ALL_MONTHS = "(all months)"
-NALOXONE = "naloxone-kit"
 
 # (team, month) -> count; team None / month None: the totals of distinct counts.
 Counts = dict[tuple[UUID | None, date | None], int]

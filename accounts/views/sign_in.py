@@ -21,10 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from audit.services import record
+from core.decorators import signed_in
 from core.text import has_control_characters
 
 from .. import lockout, two_factor
-from ..decorators import signed_in, signing_in
+from ..decorators import signing_in
 from ..forms import SIGN_IN_FAILED, CodeForm, NewAuthenticatorForm, SignInForm
 from ..models import User
 from ..services import check_password
