@@ -18,6 +18,7 @@ from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.errors import Invalid
+from core.text import search_text, without_control_characters
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
@@ -119,8 +120,10 @@ def _page(
     a refused submission, every mistake shown."""
     saving = form.is_bound
     # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
-    chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
-    query = request.POST.get("q", "").replace("\x00", "").strip() if redraw else ""
+    # A code with control characters matches no one; a search with them is refused (core/text.py).
+    chosen_code = without_control_characters(_chosen_code(request, form if saving else None))
+    search = search_text(request.POST.get("q", "") if redraw else "")
+    query = search.text
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
     if not saving:
@@ -133,7 +136,7 @@ def _page(
         if saving:
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options}
+    context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 
