@@ -18,10 +18,12 @@ from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.errors import Invalid
+from core.text import search_text, without_control_characters
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
-from encounters.services.contacts import ContactLogged, log_encounter, logged_by
+from encounters.services.contacts import ContactConflict, ContactLogged, log_encounter, logged_by
+from encounters.views.log_conflict import conflict_page
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
@@ -41,8 +43,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     saved by the one save path (log_encounter) with every part of the contact: the
     referral and overdose parts drawn here, and the parts other apps read from the same
     submission (the check-in panel's answers). The same submission again (a double tap, a
-    retry) goes to the same confirmation; the same id with a different contact is a
-    Conflict (409, core.middleware.DomainErrorMiddleware).
+    retry) goes to the same confirmation; the same id with a different contact gets the
+    conflict page with both versions (409, encounters/views/log_conflict.py).
     """
     if request.method == "GET" and (answer := _page_of_one_contact(request)) is not None:
         return answer
@@ -57,7 +59,11 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     extras: ExtrasForms | None = None
     if saving and form.is_valid():
         extras = _extras(request, form.cleaned_data["who"], data=request.POST, initial=None)
-        if (logged := _save(request, form, extras)) is not None:
+        try:
+            logged = _save(request, form, extras)
+        except ContactConflict as conflict:  # the same id, another contact: both shown (409)
+            return conflict_page(request, conflict.payload)
+        if logged is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
             else:
@@ -114,8 +120,10 @@ def _page(
     a refused submission, every mistake shown."""
     saving = form.is_bound
     # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
-    chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
-    query = request.POST.get("q", "").replace("\x00", "").strip() if redraw else ""
+    # A code with control characters matches no one; a search with them is refused (core/text.py).
+    chosen_code = without_control_characters(_chosen_code(request, form if saving else None))
+    search = search_text(request.POST.get("q", "") if redraw else "")
+    query = search.text
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
     if not saving:
@@ -128,7 +136,7 @@ def _page(
         if saving:
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options}
+    context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
 

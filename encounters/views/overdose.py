@@ -26,6 +26,7 @@ from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
+from core.text import search_text, without_control_characters
 from encounters.forms.overdose import NO_PERSON, OverdoseResponseForm
 from encounters.models import OverdoseResponse
 from encounters.services.overdose import record_overdose_response
@@ -51,10 +52,17 @@ def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = OverdoseResponseForm(initial=request.POST.dict(), user=request.user)
     else:
         form = OverdoseResponseForm(initial=OverdoseResponseForm.initial_for(request.user), user=request.user)
-    query = request.POST.get("q", "").strip() if finding else ""
-    chosen_code = str(form["who"].value() or "")
-    options = _picker_people(request, query=query, chosen_code=chosen_code)
-    context = {"form": form, "query": query, "chosen_code": chosen_code, "options": options, "no_person": NO_PERSON}
+    search = search_text(request.POST.get("q", "") if finding else "")
+    chosen_code = without_control_characters(str(form["who"].value() or ""))
+    options = _picker_people(request, query=search.text, chosen_code=chosen_code)
+    context = {
+        "form": form,
+        "query": search.text,
+        "search_refused": search.refused,
+        "chosen_code": chosen_code,
+        "options": options,
+        "no_person": NO_PERSON,
+    }
     template = "encounters/overdose_new.html#picker" if finding and request.htmx else "encounters/overdose_new.html"
     return render(request, template, context)
 
