@@ -31,6 +31,7 @@ from dashboards.sources import Scope
 from encounters.models import ServiceType
 from goals.stats import monthly_goal_numbers
 
+from .datasets import service_column
 from .suppression import SMALLEST_SHOWN, protect, with_totals
 
 ALL_TEAMS = "(all teams)"
@@ -151,7 +152,7 @@ def build(*, team_ids: Sequence[UUID], first: date, last: date) -> Report:
     slugs = dict(services)
     for team, month, service, given, quantity in _fetch(SERVICES, params):
         slug = slugs[UUID(str(service))]
-        counts["service_" + slug.replace("-", "_")][(_uuid(team), month)] = given
+        counts[service_column(UUID(str(service)))][(_uuid(team), month)] = given
         if slug == NALOXONE:
             counts["naloxone_kits"][(_uuid(team), month)] = quantity
     for name, sql in (
@@ -178,7 +179,7 @@ def build(*, team_ids: Sequence[UUID], first: date, last: date) -> Report:
         "people_seen",
         "new_people",
         "people_met_anonymously",
-        *["service_" + slug.replace("-", "_") for _pk, slug in services],
+        *[service_column(pk) for pk, _slug in services],
         "naloxone_kits",
         "overdose_responses",
         "referrals_made",

@@ -13,6 +13,7 @@ from exports.models import Export
 
 from .datasets import AGGREGATE, ROW_LEVEL
 from .privacy import ALL_AREAS, K_MIN, NOT_RECORDED
+from .summary import plain_words
 from .suppression import PRIMARY_MARK, SECONDARY_MARK
 
 
@@ -103,9 +104,9 @@ def readme(data: dict[str, Any]) -> bytes:
         "",
         _("Files (codebook.json explains every column and gives each file's privacy summary):"),
     ]
-    for key, entry in data["datasets"].items():
+    for entry in data["datasets"].values():
         privacy = entry.get("privacy", {})
-        lines.append(f"- {entry.get('file')}: {key}; {json.dumps(privacy, ensure_ascii=False)}")
+        lines.append(f"- {entry.get('file')}: " + " ".join(plain_words(privacy)))
     lines += [
         "",
         _(

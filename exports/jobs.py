@@ -3,7 +3,7 @@
 For each dataset chosen, one COPY of the anonymising statement streams into the zip
 (exports/writers.py); the aggregate report is built from a few grouped queries and
 protected in Python; codebook.json and README.txt come last, with the privacy summary of
-each file. The pseudonym key lives in this function's frame only. The zip is written as
+each file. The zip is written as
 `<id>.part` and renamed when complete, so a half-written file is never offered. Progress
 (rows written) goes to the export's row through a second database connection, since the
 job's own connection is busy streaming.
@@ -19,7 +19,6 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone, translation
-from psycopg2 import Binary
 
 from accounts.models import Team
 from audit.models import AuditEvent
@@ -30,7 +29,7 @@ from exports.models import Export
 from . import aggregate
 from .codebook import codebook, codebook_json, readme
 from .datasets import AGGREGATE, ROW_LEVEL, Dataset
-from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, PseudonymKey, k_anonymous_select, ladder
+from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, k_anonymous_select, ladder
 from .writers import Progress, rows_to_csv_bytes, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -42,18 +41,20 @@ def export_root() -> Path:
     return root
 
 
-def statement(dataset: Dataset, export: Export, key: PseudonymKey) -> tuple[str, dict[str, Any]]:
+def statement(dataset: Dataset, export: Export) -> tuple[str, dict[str, Any]]:
     """The COPY statement of one dataset and its parameters (also what bench/ times with psql)."""
     select = k_anonymous_select(
-        base=dataset.select(export.period), output=dataset.output(), period=export.period, k=export.k
+        base=dataset.select(export.period),
+        output=dataset.output(),
+        period=export.period,
+        k=export.k,
+        sensitive=dataset.sensitive,
     )
     params = {
         "zone": timezone.get_current_timezone_name(),
         "teams": [str(team) for team in export.team_ids],
         "starts": _starts(export),
         "ends": _ends(export),
-        "ipad": Binary(key.ipad),
-        "opad": Binary(key.opad),
     }
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", params
 
@@ -108,10 +109,8 @@ def _privacy_summary(export: Export) -> dict[str, Any]:
     return summary
 
 
-def _write_dataset(
-    archive: zipfile.ZipFile, export: Export, dataset: Dataset, key: PseudonymKey, progress: Progress
-) -> dict[str, Any]:
-    sql, params = statement(dataset, export, key)
+def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, progress: Progress) -> dict[str, Any]:
+    sql, params = statement(dataset, export)
     with connection.cursor() as cursor:
         cursor.execute(CREATE_PRIVACY_TABLE)
         cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
@@ -156,17 +155,20 @@ def _write_aggregate(archive: zipfile.ZipFile, export: Export, progress: Progres
 
 def run(export_id: UUID) -> dict[str, Any]:
     """Write the export's zip. Returns counts only (the task result is kept in the database)."""
+    # Queued -> running in one conditional UPDATE: a task delivered twice (a worker lost and
+    # its task handed out again, two workers) finds the export no longer queued and stops.
+    claimed = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
+        status=Export.Status.RUNNING, started_at=timezone.now()
+    )
     export = Export.objects.get(pk=export_id)
-    if export.status != Export.Status.QUEUED:
+    if not claimed:
         return {"skipped": export.status}
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started_at=timezone.now())
     root = export_root()
     part = root / f"{export.pk}.part"
     final = root / f"{export.pk}.zip"
     notes = _ProgressNotes(export)
     progress = Progress(notes)
     summary: dict[str, Any] = {}
-    key = PseudonymKey.new()
     try:
         with (
             translation.override(settings.LANGUAGE_CODE),
@@ -178,7 +180,7 @@ def run(export_id: UUID) -> dict[str, Any]:
                 if name == AGGREGATE:
                     summary[name] = _write_aggregate(archive, export, progress)
                 else:
-                    summary[name] = _write_dataset(archive, export, ROW_LEVEL[name], key, progress)
+                    summary[name] = _write_dataset(archive, export, ROW_LEVEL[name], progress)
             export.finished_at = timezone.now()
             names = list(Team.objects.filter(pk__in=export.team_ids).order_by("name").values_list("name", flat=True))
             data = codebook(export, team_names=names, summary=summary)
@@ -190,7 +192,6 @@ def run(export_id: UUID) -> dict[str, Any]:
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, finished_at=timezone.now(), step="")
         raise
     finally:
-        del key
         notes.close()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {PRIVACY_TABLE}")

@@ -26,6 +26,7 @@ from .codebook import rules
 from .datasets import AGGREGATE, ROW_LEVEL
 from .forms import ExportForm
 from .services import record_download, start_export
+from .summary import plain_words
 
 MY_EXPORTS = 20
 
@@ -98,7 +99,9 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
         "export": export,
         "teams": sorted(names.values()),
         "expired": export.expires_at is not None and export.expires_at <= timezone.now(),
-        "summary": sorted(export.summary.items()),
+        "summary": [
+            (name, entry, plain_words(entry.get("privacy", {}))) for name, entry in sorted(export.summary.items())
+        ],
     }
     template = "exports/export_detail.html"
     if request.htmx:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
+    "privacy",
     "dashboards",
     "exports",
     "demo",
