@@ -149,7 +149,7 @@ def _write_aggregate(archive: zipfile.ZipFile, export: Export, progress: Progres
     return {
         "file": name,
         "rows": len(report.rows),
-        "privacy": {"counts_hidden_as_small": report.primary, "counts_hidden_to_protect_them": report.secondary},
+        "privacy": report.privacy,
     }
 
 

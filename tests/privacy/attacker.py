@@ -66,10 +66,10 @@ def _fact(measure: str, atoms: Iterable[Atom], interval: tuple[float, float] | N
 
 
 def facts_from_view(page: Page, teams: list[str], source: str) -> list[Fact]:
-    facts: list[Fact] = []
+    facts: list[Fact | None] = []
     contacts = page.tables.get("contacts")
     if contacts is None:
-        return facts
+        return []
     period = [m for m in (month_of_label(label) for label, _cells in contacts.rows) if m is not None]
     for (key, header), measure in VIEW_MONTHLY.items():
         table = page.tables.get(key)
@@ -94,7 +94,7 @@ def facts_from_view(page: Page, teams: list[str], source: str) -> list[Fact]:
     return [fact for fact in facts if fact is not None]
 
 
-def facts_from_aggregate(files: ExportFiles, source: str) -> list[Fact]:
+def facts_from_aggregate(files: ExportFiles, source: str, every_team: list[str]) -> list[Fact]:
     from .outputs import Cell
 
     rows = files.csv("aggregate_report")
@@ -109,7 +109,8 @@ def facts_from_aggregate(files: ExportFiles, source: str) -> list[Fact]:
     facts = []
     for row in rows:
         team = row.get("team", "")
-        row_teams = teams if team.startswith("(") else [team]
+        # "(all teams)": the export's teams; "(organisation)": every team, whichever were chosen.
+        row_teams = every_team if team == "(organisation)" else teams if team.startswith("(") else [team]
         months = months_of(row.get("month") or row.get("period") or "", period)
         if months is None:
             continue

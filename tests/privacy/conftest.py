@@ -79,13 +79,13 @@ def _truth(teams: list[Team]) -> dict[str, dict[tuple[str, date], int]]:
         .annotate(n=Count("id"))
     ):
         truth["overdose_responses"][(names[row["team_id"]], row["month"].date())] = row["n"]
-    for row in (
+    for kits in (
         ServiceProvided.objects.filter(service_type__slug="naloxone-kit")
         .annotate(month=TruncMonth("encounter__happened_at"))
         .values("encounter__team_id", "month")
         .annotate(n=Sum("quantity"))
     ):
-        truth["naloxone_kits"][(names[row["encounter__team_id"]], row["month"].date())] = row["n"]
+        truth["naloxone_kits"][(names[kits["encounter__team_id"]], kits["month"].date())] = kits["n"]
     return dict(truth)
 
 
@@ -178,7 +178,7 @@ def programme(db: None) -> Programme:
     check_ins, answers = [], []
     for n, person in enumerate(people):
         first = 40 + 4 * (n % 4)
-        second = first + (28 if n % 7 else -24)  # most reliably improved, every seventh worse
+        second = first + (28 if n % 4 else -24)  # most reliably improved, every fourth worse
         for month, total in ((MONTHS[0], first), (MONTHS[3], second)):
             check_in = CheckIn(client=person, team_id=person.home_team_id, instrument=who5, taken_at=at(month, 2),
                                recorded_by=workers[person.home_team_id], total=total)  # fmt: skip

@@ -144,16 +144,40 @@ def organisation_view(client: HttpClient, params: dict[str, str]) -> Page | None
     return parse_page(response.content.decode())
 
 
-def every_period_the_view_allows() -> list[dict[str, str]]:
-    """Every choice of period the organisation view's form accepts within the programme:
-    any range of months (a custom period), and the fixed periods (years, quarters, months)."""
-    choices = []
-    for i, first in enumerate(MONTHS):
-        for last in MONTHS[i:]:
-            choices.append({"period": "custom", "start": f"{first:%Y-%m}", "end": f"{last:%Y-%m}"})
-    choices.append({"period": "year", "year": "2026"})
-    choices += [{"period": "quarter", "quarter": q} for q in ("2026-Q1", "2026-Q2")]
-    choices += [{"period": "month", "month": f"{month:%Y-%m}"} for month in MONTHS]
+class _Options(HTMLParser):
+    """The choices of the form's `period` select, and whether it takes a range of months."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.options: list[str] = []
+        self.ranges = False
+        self._in_period = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "select":
+            self._in_period = values.get("name") == "period"
+        elif tag == "option" and self._in_period and values.get("value"):
+            self.options.append(values["value"] or "")
+        elif tag == "input" and values.get("name") in {"start", "end"}:
+            self.ranges = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._in_period = False
+
+
+def every_period_the_view_allows(client: HttpClient) -> list[dict[str, str]]:
+    """Every period the organisation view's form offers (read from the form itself), and,
+    where it takes a range of months, every range within the programme's months."""
+    parser = _Options()
+    parser.feed(client.get(reverse("dashboards:organisation")).content.decode())
+    choices = [{"period": option} for option in parser.options if option != "custom"]
+    if parser.ranges:
+        for i, first in enumerate(MONTHS):
+            for last in MONTHS[i:]:
+                choices.append({"period": "custom", "start": f"{first:%Y-%m}", "end": f"{last:%Y-%m}"})
+    assert choices, "the form offers periods"
     return choices
 
 

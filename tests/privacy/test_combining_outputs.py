@@ -30,7 +30,7 @@ def export_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
 def everything_released(programme: Programme, client: HttpClient, data_admin: User, root: Path) -> list[Fact]:
     client.force_login(data_admin)
     facts: list[Fact] = []
-    for params in every_period_the_view_allows():
+    for params in every_period_the_view_allows(client):
         page = organisation_view(client, params)
         if page is not None:
             facts += facts_from_view(page, programme.team_names, f"view {params}")
@@ -42,9 +42,8 @@ def everything_released(programme: Programme, client: HttpClient, data_admin: Us
         for teams in combinations(programme.teams, size):
             exports.append(start_export(data_admin, list(teams), ["aggregate"]))
     for files in finished(exports, root):
-        facts += facts_from_aggregate(
-            files, f"export {files.export.first_month:%Y-%m}..{files.export.last_month:%Y-%m}"
-        )
+        source = f"export {files.export.first_month:%Y-%m}..{files.export.last_month:%Y-%m}"
+        facts += facts_from_aggregate(files, source, programme.team_names)
     assert len({fact.source.split()[0] for fact in facts}) == 2, "both the view and the exports were read"
     return facts
 
