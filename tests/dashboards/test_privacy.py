@@ -89,7 +89,11 @@ def test_every_view_is_noted_in_the_release_register(
     client.force_login(data_admin)
     client.get(URL, {"period": "2026-Q1"})
     release = Release.objects.get()
-    assert (release.actor_id, release.kind, release.parameters["period"]) == (data_admin.pk, "organisation_view", "2026-Q1")
+    assert (release.actor_id, release.kind, release.parameters["period"]) == (
+        data_admin.pk,
+        "organisation_view",
+        "2026-Q1",
+    )
     assert set(release.parameters) == {"period", "teams"}  # parameters, never figures
 
 
