@@ -15,6 +15,7 @@ Django's cache until the rollups next change (`version`), so the organisation vi
 year's protected figures at the cost of a cache lookup.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -168,6 +169,9 @@ class Year:
     teams: list[UUID]
     periods: list[Period]
     figures: dict[str, dict[Key, Protected]] = field(default_factory=dict)
+    # The true values of the audited figures: never shown; for measuring the accuracy cost
+    # (bench/privacy_accuracy.py). Cached with the figures, in the server's cache only.
+    truth: dict[str, dict[Key, int]] = field(default_factory=dict)
     withheld: int = 0
 
     def get(self, measure: str, team: Team, period: Period) -> Protected:
@@ -281,6 +285,7 @@ def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     for measure, cells in audited.items():
         found.withheld += withhold_until_safe(cells)
         found.figures[measure] = {cell.key: cell.protected for cell in cells}  # type: ignore[misc]
+        found.truth[measure] = {cell.key: cell.true for cell in cells}  # type: ignore[misc]
     found.figures |= _people(params, periods)
     return found
 
@@ -289,7 +294,8 @@ def year_figures(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     """`build`, cached until the rollups are next refreshed (they change when the data does)."""
     team_ids = sorted(teams, key=str)
     version = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
-    key = f"privacy-hierarchy:{year}:{before}:{version}:{','.join(str(t) for t in team_ids)}"
+    described = f"{year}:{before}:{version}:{','.join(str(t) for t in team_ids)}"
+    key = "privacy-hierarchy:" + hashlib.sha256(described.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = build(year, teams=team_ids, before=before)

@@ -1,4 +1,5 @@
-"""The small-number rule (dashboards/privacy.py) and the organisation view that applies it."""
+"""The organisation view as a data admin reads it: protected figures only (privacy/,
+dashboards/hierarchy.py); tests/privacy plays the attacker against it."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -9,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from dashboards import rollups
-from dashboards.privacy import Shown, about, count_of_people, protect_parts
 from tests.factories import ClientFactory
 
 from .conftest import Programme
@@ -19,34 +19,6 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("dashboards:organisation")
 JANUARY_TO_MARCH = {"period": "custom", "start": "2026-01", "end": "2026-03"}  # the old form
-
-
-@pytest.mark.parametrize(
-    ("people", "hidden"), [(0, False), (1, True), (5, True), (10, True), (11, False), (250, False)]
-)
-def test_a_figure_about_1_to_10_people_is_hidden(people: int, hidden: bool) -> None:
-    assert count_of_people(people).hidden is hidden
-    assert about(42.5, people=people, decimals=1).hidden is hidden
-
-
-def test_hidden_figures_say_fewer_than_11_and_shown_ones_their_value() -> None:
-    assert str(about(7, people=7)) == "fewer than 11"
-    assert str(about(61.0, people=30, decimals=1)) == "61.0"
-    assert str(about(None, people=0)) == "–"
-
-
-def test_one_hidden_part_of_a_total_takes_the_next_smallest_with_it() -> None:
-    parts = [count_of_people(n) for n in (40, 5, 20)]
-    protected = protect_parts(parts, [40, 5, 20])
-    assert [part.hidden for part in protected] == [False, True, True]  # 40 - ? - 20 cannot give the 5
-
-    # Two hidden already: nothing more to hide; a 0 is never the second.
-    def hidden(counts: tuple[int, ...]) -> list[bool]:
-        return [part.hidden for part in protect_parts([count_of_people(n) for n in counts], counts)]
-
-    assert hidden((3, 4, 30)) == [True, True, False]
-    assert hidden((0, 4, 30)) == [False, True, True]
-    assert protect_parts([Shown(12, False)], [12]) == [Shown(12, False)]
 
 
 def test_the_organisation_view_shows_small_counts_as_fewer_than_11(
