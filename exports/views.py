@@ -6,12 +6,14 @@ password or code (`recent_auth_required`). Starting and downloading are audited
 (exports/services.py) with parameters and row counts, never data.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -29,6 +31,8 @@ from .services import record_download, start_export
 from .summary import plain_words
 
 MY_EXPORTS = 20
+CHOICES = "exports.choices"
+CHOICE_FIELDS = ["datasets", "teams", "start", "end", "period", "file_format", "k"]
 
 
 def _form(request: AuthenticatedHttpRequest, data: Any = None) -> ExportForm:
@@ -59,15 +63,39 @@ def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, _form(request))
 
 
+def keep_choices(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Above `recent_auth_required`: the choices of a POST are kept in the session, so that
+    when the admin is sent to confirm who they are, the GET that brings them back shows the
+    review of what they chose, not an empty form (issue 13, item 10). Choices only: datasets,
+    teams, months, format and k, never data."""
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            request.session[CHOICES] = {name: request.POST.getlist(name) for name in CHOICE_FIELDS}
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
 @data_admin
+@keep_choices
 @recent_auth_required
 def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST "review": the columns and rules of what was chosen, and a Start button.
     POST "begin": the export is noted, audited and queued. GET (back from confirming who
-    you are): the form again."""
+    you are): the review of the choices kept (never started without a second tap)."""
     if request.method == "GET":
-        return redirect("exports:export_list")
+        kept = request.session.pop(CHOICES, None)
+        if not kept:
+            return redirect("exports:export_list")
+        data = QueryDict(mutable=True)
+        for name, values in kept.items():
+            data.setlist(name, values)
+        form = _form(request, data)
+        return _page(request, form, review=form.is_valid())
+    request.session.pop(CHOICES, None)
     form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form)

@@ -136,6 +136,22 @@ def test_starting_needs_a_recent_password_or_code(admin_client: HttpClient, prog
     assert not Export.objects.exists()
 
 
+def test_confirming_who_you_are_at_review_keeps_every_choice(admin_client: HttpClient, programme: Programme) -> None:
+    """Issue 13, item 10: sent to confirm at the Review step, the admin comes back to the
+    review of what they chose (teams, months, datasets, k), not an empty form."""
+    chosen = choice(programme, review="1", k="15", start="2026-02", datasets=["check_ins"])
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        response = admin_client.post(START, chosen)
+    assert response["Location"].startswith(reverse("accounts:confirm"))
+    page = admin_client.get(START)  # where confirming brings them back (a GET)
+    html = page.content.decode()
+    assert "Check before starting" in html and "From Feb 2026 to Mar 2026" in html
+    assert 'name="k" value="15"' in html and 'name="datasets" value="check_ins"' in html
+    assert all(f'name="teams" value="{team.pk}"' in html for team in programme.teams)
+    assert not Export.objects.exists()  # nothing starts without the Start button
+    assert admin_client.get(START)["Location"] == reverse("exports:export_list")  # kept once
+
+
 def test_another_data_admin_gets_404_and_no_audit(
     client: HttpClient, programme: Programme, data_admin: User, export_root: Path
 ) -> None:
