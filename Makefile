@@ -6,7 +6,8 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench bench-weight clean-db security backup restore
+.PHONY: run test venv lint format typecheck messages bench bench-weight clean-db security backup restore \
+	cluster cluster-stop cluster-packages loadtest
 
 run: $(STAMP)
 	$(PYTHON) scripts/dev.py run
@@ -73,6 +74,24 @@ bench: $(STAMP)
 # (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).
 bench-weight: $(STAMP)
 	$(PYTHON) -m bench.page_weight
+
+# Past one machine, on loopback (scripts/cluster.py, docs/scaling.md): a PostgreSQL primary and
+# a streaming replica, PgBouncer, two gunicorn app nodes, a db_worker and HAProxy, all in
+# var/cluster/. PgBouncer and HAProxy come from Debian's packages, installed when missing.
+cluster: $(STAMP) cluster-packages
+	$(PYTHON) scripts/cluster.py start
+
+cluster-stop:
+	$(PYTHON) scripts/cluster.py stop
+
+cluster-packages:
+	@missing=""; for tool in pgbouncer haproxy; do \
+	  command -v $$tool >/dev/null 2>&1 || test -x /usr/sbin/$$tool || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Install them first: sudo apt-get install$$missing"; exit 1; fi; \
+	  echo "installing$$missing (Debian packages)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq$$missing >/dev/null; \
+	fi
 
 clean-db:
 	$(PYTHON) scripts/devdb.py stop || true

@@ -54,6 +54,14 @@ data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
 
 
+def public(view: View) -> View:
+    """Open to everyone, signed in or not, because it serves no one's data: security.txt,
+    browsers' CSP violation reports (audit/security_reports.py)."""
+    view = login_not_required(view)
+    view.access_rule = "public"  # type: ignore[attr-defined]
+    return view
+
+
 def signing_in(view: View) -> View:
     """A step of signing in (password, code, first authenticator): open to anonymous users,
     who must still prove who they are on the page itself."""
@@ -63,11 +71,14 @@ def signing_in(view: View) -> View:
 
 
 def recent_auth_required(view: View) -> View:
-    """Fresh proof of identity before a dangerous action: an export, a merge, an erasure.
+    """Fresh proof of identity before a dangerous action: a transfer, an erasure, a merge, an
+    export or its download, and any change to users, teams and roles (the Django admin's
+    views of them too: accounts/admin.py).
 
-    The session must have seen the user's password or a code within
-    ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is sent to confirm who
-    they are and back to this page (a GET: a POST is never replayed), where they start again.
+    The session must have seen the user's password (and their authenticator's code, where
+    they have one) within ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is
+    sent to confirm who they are and back to this page (a GET: a POST is never replayed),
+    where they start again.
     Put it below the role decorator, so users without the role still get 403 first:
 
         @require_http_methods(["GET", "POST"])

@@ -1,4 +1,6 @@
-"""Sign-in forms: they only tidy what was typed; the views decide (accounts/signin.py)."""
+"""Sign-in forms: they only tidy what was typed; the views decide (accounts/services.py)."""
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +45,20 @@ class NewAuthenticatorForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    secret = forms.CharField(
-        label=_("Your password, or a 6-digit code from your authenticator app"),
+    """Confirm it's you: the password, and a code from the app when the user has one."""
+
+    password = forms.CharField(
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
+    code = forms.CharField(
+        label=_("The 6-digit code your authenticator app shows now"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]

@@ -32,7 +32,7 @@ class SessionLimitsMiddleware:
         if request.user.is_authenticated:
             reason = self.reason_to_end(request)
             if reason:
-                record(action=AuditEvent.Action.SESSION_EXPIRED, request=request, details={"reason": reason})
+                record(action=AuditEvent.Action.SESSION_EXPIRED, actor=request.user, details={"reason": reason})
                 logout(request)
                 request.session[ENDED] = reason
             else:

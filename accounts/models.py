@@ -8,11 +8,13 @@ never identifiable records, unless that user is also a member of a team.
 import uuid
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,9 +105,10 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type[SessionBase]:
-        from .sessions import SessionStore
-
-        return SessionStore
+        # The engine named in settings (accounts.sessions), found by name: the store
+        # imports this model, so importing the store here would make a cycle.
+        store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        return store
 
 
 class RecoveryCode(models.Model):

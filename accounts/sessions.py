@@ -11,6 +11,9 @@
   a session may end up to a minute early, never late.
 - `start_session` is the one place a signed-in session begins: after the password and, where
   needed, the second factor. Sessions without its stamps (any other `login()`) are refused.
+- Between the password and the code the session only remembers who is pending
+  (`remember_pending`, for PENDING_SECONDS), still anonymous: no page but the sign-in steps
+  opens.
 """
 
 import time
@@ -24,6 +27,7 @@ from django.http import HttpRequest
 
 from audit.models import AuditEvent
 from audit.services import record
+from core.context import Actor
 
 from .models import User, UserSession
 
@@ -34,6 +38,7 @@ SECOND_FACTOR = "alongside:second_factor"  # "totp", "recovery" or "" (none need
 ENDED = "alongside:ended"  # why the last session ended, for the sign-in page to say
 PENDING = "alongside:pending"  # between the password and the code: {"user", "at", "next"}
 TOUCH_SECONDS = 60
+PENDING_SECONDS = 5 * 60
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -66,7 +71,28 @@ def start_session(request: HttpRequest, user: User, *, second_factor: str) -> No
     request.session.pop(PENDING, None)
     stamp(request.session, second_factor=second_factor)
     details = {"second_factor": second_factor or "none"}
-    record(action=AuditEvent.Action.SIGN_IN, request=request, details=details)
+    record(action=AuditEvent.Action.SIGN_IN, actor=user, details=details)
+
+
+def remember_pending(request: HttpRequest, user: User, next_url: str) -> None:
+    """Between the password and the code: a new session key, and who is pending."""
+    request.session.cycle_key()
+    request.session[PENDING] = {"user": user.pk, "at": now(), "next": next_url}
+
+
+def pending(request: HttpRequest) -> tuple[User, str] | None:
+    """The user between password and code, and where they were going; None when expired."""
+    data: dict[str, Any] = request.session.get(PENDING) or {}
+    if not data or now() - int(data.get("at", 0)) >= PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=int(data.get("user") or 0), is_active=True).first()
+    if user is None:
+        return None
+    return user, str(data.get("next", ""))
+
+
+def forget_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING, None)
 
 
 def limit_reached(session: SessionBase) -> str:
@@ -94,12 +120,12 @@ def confirmed_within(session: SessionBase, seconds: int) -> bool:
     return isinstance(confirmed, int) and now() - confirmed < seconds
 
 
-def end_sessions(*, user: User, request: HttpRequest | None, reason: str) -> int:
-    """End every session of `user` at once (one DELETE); audited with the count."""
+def end_sessions(*, actor: Actor, user: User, reason: str) -> int:
+    """End every session of `user` at once (one DELETE); audited as the actor's, with the count."""
     count, _ = UserSession.objects.filter(user=user).delete()
     record(
         action=AuditEvent.Action.SESSIONS_ENDED,
-        request=request,
+        actor=actor,
         target=user,
         details={"reason": reason, "sessions": count},
     )

@@ -1,157 +1,58 @@
-"""The audit trail's hash chain: each event is a link whose hash covers the link before it.
+"""The audit trail's hash chain: each event is a link whose keyed hash covers the link before it.
 
 Why a chain as well as the append-only trigger and the application role's missing UPDATE
 privilege: those stop the application from rewriting history, but not someone holding the
 table owner's password (a database administrator, a stolen backup restored and edited).
 With the chain, any change, removal or insertion in the middle of the history breaks every
 later link, and `manage.py verify_audit_chain` finds the first broken one; recording the
-head it prints somewhere else (an `--anchor`) also catches a rewritten or cut-off tail.
+heads it prints somewhere else (`--anchor`) also catches a rewritten or cut-off tail.
 
-Where the hash is computed, and when: in the database, by a deferred constraint trigger
-that runs when the inserting transaction COMMITS (not at INSERT time, not in Python):
+Why keyed (issue 20): with a plain sha256 anyone who can read the table can compute a valid
+link. Each link is HMAC-SHA256 under a key in `audit_chain_key`, a table only the owner can
+read; the application's role can neither read the key nor call the function that uses it
+(`audit_chain_mac`). It writes an event only by calling `audit_append` (it has no INSERT on
+the table, and a trigger refuses an INSERT by anyone but the owner), and the database links
+the row itself. So the application's role cannot make a valid link: a row it got in any
+other way, even with a hash computed as the old chain did, fails verification. The
+verifier asks the database yes-or-no per link (`audit_link_valid`), never for a hash.
 
-- every insert is linked, whatever wrote it (audit.services.record, raw SQL, a console);
-- the chain is one line however many requests write at once: the trigger takes a
-  transaction-level advisory lock, reads the last link and appends after it, and the lock
-  is released right after the commit, so the next writer reads a head that is already
-  committed. A unique index on `chain_seq` turns any fork into an error, never a silent
-  second branch (a REPEATABLE READ transaction that could not see the latest link fails
-  at commit instead of linking after a stale one);
+Where and when the link is made: by a deferred constraint trigger when the inserting
+transaction COMMITS (not at INSERT time, not in Python):
+
+- every insert is linked, whatever wrote it (audit_append, the owner's console);
 - the lock is held for the last moments of the commit only, not from the first audit event
   of a transaction to its end: a long transaction that records an event early (an export,
   a merge) never makes every other page view wait, and since nothing else is locked after
   the chain, it cannot deadlock with row locks taken later in the transaction;
-- the chain follows commit order, the order in which events became visible.
+- each lane is a line in commit order: its lock is released right after the commit, so the
+  next writer reads a head that is already committed, and a unique index on (lane, place)
+  turns any fork into an error, never a silent second branch (a REPEATABLE READ transaction
+  that could not see its lane's latest link fails at commit instead of linking after a
+  stale one).
 
-The trigger writes the two chain columns of the row just inserted; the append-only trigger
-lets exactly that change through (both columns empty before, every other column unchanged)
-and refuses every other UPDATE. It runs as the table's owner (SECURITY DEFINER), because the
-application's role has no UPDATE privilege on the table at all.
+Lanes (issue 14): one chain needs one lock, and a commit holds it until its WAL record is
+flushed, so audited commits went one at a time however many cores and disks the server
+had. The chain is now `audit_chain_key.lanes` chains (8) written side by side: a
+transaction's events go into lane (transaction id mod lanes), each lane with its own lock.
+Each lane is exactly as tamper-evident as the single chain was (every event is in exactly
+one lane, with its lane and place inside its keyed hash, so it cannot be moved between
+lanes either); the verifier checks every lane, and the anchor is the set of lane heads.
+bench/audit_writes.py measures 8 writers with 1 lane and with 8 (docs/security.md).
 
 The canonical form of an event is a JSON array of its fields (UTC time with microseconds,
 the JSON of `details` as PostgreSQL normalises it), built by the SQL function
-`audit_event_canonical`; the verifier recomputes each sha256 in Python from that text.
+`audit_event_canonical`. The SQL itself is in migration 0012.
 """
 
-import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 GENESIS = "0" * 64
-# pg_advisory_xact_lock(int, int): a class id of our own, so no other advisory lock collides.
-LOCK_CLASS, LOCK_OBJECT = 20261129, 1
 
-
-def link_hash(previous: str, canonical: str) -> str:
-    return hashlib.sha256((previous + canonical).encode()).hexdigest()
-
-
-def install_sql(schema: str) -> str:
-    """Functions and triggers of the chain, in `schema` (the one the tables live in)."""
-    path = f"{quote(schema)}, pg_temp"
-    return f"""
-CREATE OR REPLACE FUNCTION audit_event_canonical(e audit_auditevent) RETURNS text
-LANGUAGE sql STABLE SET search_path = {path} AS $$
-    SELECT jsonb_build_array(
-        e.id, e.chain_seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        e.actor_id, e.action, e.object_type, e.object_id, e.client_id, e.request_id,
-        host(e.ip), e.details
-    )::text
-$$;
-
--- Append-only, except the chain trigger's one write: both chain columns filled, nothing else.
-CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {path} AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.chain_seq IS NULL AND OLD.chain_hash = ''
-       AND NEW.chain_seq IS NOT NULL AND NEW.chain_hash <> ''
-       AND to_jsonb(NEW) - 'chain_seq' - 'chain_hash' = to_jsonb(OLD) - 'chain_seq' - 'chain_hash' THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION 'audit_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-
--- The chain columns are the database's to fill: an INSERT that sets them is refused.
-CREATE OR REPLACE FUNCTION audit_chain_unset() RETURNS trigger
-LANGUAGE plpgsql SET search_path = {path} AS $$
-BEGIN
-    IF NEW.chain_seq IS NOT NULL OR NEW.chain_hash <> '' THEN
-        RAISE EXCEPTION 'audit_auditevent: the hash chain is filled by the database'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-END;
-$$;
-
-CREATE OR REPLACE FUNCTION audit_chain_link() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
-DECLARE
-    head record;
-    event audit_auditevent := NEW;
-BEGIN
-    PERFORM pg_advisory_xact_lock({LOCK_CLASS}, {LOCK_OBJECT});
-    SELECT chain_seq, chain_hash INTO head FROM audit_auditevent
-        WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1;
-    event.chain_seq := coalesce(head.chain_seq, 0) + 1;
-    event.chain_hash := encode(
-        sha256(convert_to(coalesce(head.chain_hash, '{GENESIS}') || audit_event_canonical(event), 'UTF8')), 'hex'
-    );
-    UPDATE audit_auditevent SET chain_seq = event.chain_seq, chain_hash = event.chain_hash WHERE id = NEW.id;
-    RETURN NULL;
-END;
-$$;
-
-DROP TRIGGER IF EXISTS audit_auditevent_chain_unset ON audit_auditevent;
-CREATE TRIGGER audit_auditevent_chain_unset
-    BEFORE INSERT ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_chain_unset();
-DROP TRIGGER IF EXISTS audit_auditevent_chain ON audit_auditevent;
-CREATE CONSTRAINT TRIGGER audit_auditevent_chain
-    AFTER INSERT ON audit_auditevent
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION audit_chain_link();
-"""  # noqa: S608 (constants and a quoted identifier)
-
-
-# Events already stored when the chain arrives are linked in id order, once.
-FILL_SQL = f"""
-DO $$
-DECLARE
-    event audit_auditevent;
-    previous text := '{GENESIS}';
-    seq bigint := 0;
-BEGIN
-    FOR event IN SELECT * FROM audit_auditevent WHERE chain_seq IS NULL ORDER BY id LOOP
-        seq := seq + 1;
-        event.chain_seq := seq;
-        previous := encode(sha256(convert_to(previous || audit_event_canonical(event), 'UTF8')), 'hex');
-        UPDATE audit_auditevent SET chain_seq = seq, chain_hash = previous WHERE id = event.id;
-    END LOOP;
-END;
-$$;
-"""  # noqa: S608 (a constant)
-
-UNINSTALL_SQL = """
-DROP TRIGGER IF EXISTS audit_auditevent_chain ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditevent_chain_unset ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_chain_link();
-DROP FUNCTION IF EXISTS audit_chain_unset();
-DROP FUNCTION IF EXISTS audit_event_canonical(audit_auditevent);
-CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_auditevent is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-"""
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+# (lane, place) -> hash, as printed by an earlier run of verify_audit_chain.
+Anchors = dict[tuple[int, int], str]
 
 
 @dataclass(frozen=True)
@@ -159,47 +60,57 @@ class Verdict:
     """What the verifier found: `broken` is None when every link holds."""
 
     links: int
-    head_seq: int
-    head_hash: str
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # lane -> (place, hash)
     broken: str | None = None
+    broken_lane: int | None = None
     broken_seq: int | None = None
 
+    def head_lines(self) -> list[str]:
+        return [f"{lane}:{seq}:{digest}" for lane, (seq, digest) in sorted(self.heads.items())]
 
-def verify(connection: BaseDatabaseWrapper, *, anchors: dict[int, str] | None = None) -> Verdict:
-    """Walk the chain from the first link and stop at the first one that does not hold.
 
-    Reads one snapshot in chain order with a server-side cursor, so memory stays flat
-    however long the history is. `anchors` maps places in the chain to hashes recorded
-    earlier somewhere else: a missing or different one means the tail was rewritten.
+def verify(connection: BaseDatabaseWrapper, *, anchors: Anchors | None = None) -> Verdict:
+    """Walk every lane from its first link and stop at the first one that does not hold.
+
+    Reads one snapshot in lane and chain order with a server-side cursor, so memory stays
+    flat however long the history is. `anchors` maps (lane, place) to hashes recorded
+    earlier somewhere else: a missing or different one means a tail was rewritten or cut.
     """
     anchors = dict(anchors or {})
-    previous, expected, links = GENESIS, 1, 0
-    for event_id, seq, stored, canonical in _rows(connection):
-        if seq is None:
-            return _broken(links, previous, f"event {event_id} is not linked (written with the chain trigger off)")
+    heads: dict[int, tuple[int, str]] = {}
+    links = 0
+
+    def broken(reason: str, lane: int | None = None, seq: int | None = None) -> Verdict:
+        return Verdict(links=links, heads=heads, broken=reason, broken_lane=lane, broken_seq=seq)
+
+    for event_id, lane, seq, stored, valid in _rows(connection):
+        if lane is None or seq is None:
+            return broken(f"event {event_id} is not linked (written with the chain trigger off)")
+        expected = heads.get(lane, (0, GENESIS))[0] + 1
         if seq != expected:
-            return _broken(links, previous, f"link {expected} is missing (the next one is {seq}): events removed", seq)
-        if stored != link_hash(previous, canonical):
-            reason = f"link {seq} (event {event_id}) does not match its hash: the event or a link before it changed"
-            return _broken(links, previous, reason, seq)
-        if seq in anchors and anchors.pop(seq) != stored:
-            return _broken(links, previous, f"link {seq} differs from its recorded anchor", seq)
-        previous, expected, links = stored, expected + 1, links + 1
+            return broken(f"link {lane}:{expected} is missing (the next one is {seq}): events removed", lane, seq)
+        if not valid:
+            reason = (
+                f"link {lane}:{seq} (event {event_id}) does not match its hash: the event or a link before it changed"
+            )
+            return broken(reason, lane, seq)
+        if (lane, seq) in anchors and anchors.pop((lane, seq)) != stored:
+            return broken(f"link {lane}:{seq} differs from its recorded anchor", lane, seq)
+        heads[lane] = (seq, stored)
+        links += 1
     if anchors:
-        seq = min(anchors)
-        return _broken(links, previous, f"link {seq} of a recorded anchor is gone: the end was cut off", seq)
-    return Verdict(links=links, head_seq=links, head_hash=previous)
+        lane, seq = min(anchors)
+        return broken(f"link {lane}:{seq} of a recorded anchor is gone: the end was cut off", lane, seq)
+    return Verdict(links=links, heads=heads)
 
 
-def _broken(links: int, previous: str, reason: str, seq: int | None = None) -> Verdict:
-    return Verdict(links=links, head_seq=links, head_hash=previous, broken=reason, broken_seq=seq)
-
-
-def _rows(connection: BaseDatabaseWrapper) -> Iterator[tuple[int, int | None, str, str]]:
+def _rows(connection: BaseDatabaseWrapper) -> Iterator[tuple[int, int | None, int | None, str, bool]]:
     with connection.chunked_cursor() as cursor:
         cursor.execute(
-            "SELECT e.id, e.chain_seq, e.chain_hash, audit_event_canonical(e) FROM audit_auditevent e "
-            "ORDER BY e.chain_seq NULLS LAST, e.id"
+            "SELECT e.id, e.chain_lane, e.chain_seq, e.chain_hash, audit_link_valid("
+            "  coalesce(lag(e.chain_hash) OVER (PARTITION BY e.chain_lane ORDER BY e.chain_seq), %s), e)"
+            " FROM audit_auditevent e ORDER BY e.chain_lane NULLS LAST, e.chain_seq, e.id",
+            [GENESIS],
         )
         while rows := cursor.fetchmany(2000):
             yield from rows

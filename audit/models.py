@@ -1,10 +1,11 @@
 """The append-only audit trail: who did or saw what, and when.
 
-Rows are written only by `audit.services.record`. A database trigger refuses UPDATE and
-DELETE (migration 0002), and the application's database role may only SELECT and INSERT
-here (audit/roles.py), so not even the application can rewrite history. Each event is also
-a link in a hash chain that the database fills when its transaction commits
-(audit/chain.py); `manage.py verify_audit_chain` checks it. Rows carry ids, never names or
+Rows are written only through the database function `audit_append` (called by
+`audit.services.record`). A database trigger refuses UPDATE and DELETE (migration 0002), and
+the application's database role may only SELECT here and call that function
+(audit/roles.py), so not even the application can rewrite history or write a row any other
+way. Each event is also a link in a keyed hash chain that the database fills when its
+transaction commits (audit/chain.py); `manage.py verify_audit_chain` checks it. Rows carry ids, never names or
 note text. Foreign keys are kept as plain ids (no database constraint) so that deleting a
 user or erasing a person never has to touch this table.
 """
@@ -71,13 +72,21 @@ class AuditEvent(models.Model):
     # Ids and field names only (e.g. {"fields": ["pronouns"]}), never names, values or text.
     details = models.JSONField(_("details"), default=dict, blank=True)
     # The hash chain, written by the database at commit (never by Python; audit/chain.py):
-    # the event's place in the chain and sha256(previous link's hash + its canonical fields).
-    chain_seq = models.BigIntegerField(_("place in the chain"), null=True, blank=True, unique=True, editable=False)
+    # the lane (one of a few chains written side by side), the event's place in its lane, and
+    # HMAC-SHA256, under a key only the table's owner can read, of the previous link's hash and
+    # the event's canonical fields.
+    chain_lane = models.SmallIntegerField(_("chain lane"), null=True, blank=True, editable=False)
+    chain_seq = models.BigIntegerField(_("place in the chain"), null=True, blank=True, editable=False)
     chain_hash = models.CharField(_("chain hash"), max_length=64, blank=True, db_default="", editable=False)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        constraints = [
+            # One link per place in each lane: a fork is an error, never a second branch. Also
+            # the index that finds a lane's head when the next event is linked.
+            models.UniqueConstraint(fields=["chain_lane", "chain_seq"], name="audit_chain_lane_seq_uniq"),
+        ]
         indexes = [
             # "Who opened this person's record" (supervisors, newest first).
             models.Index(fields=["client_id", "-at"], name="audit_client_at_idx"),
@@ -93,3 +102,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class CspViolation(models.Model):
+    """Browsers' reports of what the Content Security Policy blocked, counted per day.
+
+    No personal data: the page is its URL pattern's name, never its path (which may carry a
+    person's code); the blocked resource a keyword or a scheme and host, never a full URL,
+    a query string or a sample of code (audit/security_reports.py).
+    """
+
+    on_day = models.DateField(_("day"))
+    directive = models.CharField(_("directive"), max_length=40)
+    blocked = models.CharField(_("blocked"), max_length=120)
+    page = models.CharField(_("page"), max_length=80)
+    count = models.PositiveIntegerField(_("reports"), default=0)
+
+    class Meta:
+        verbose_name = _("CSP violation report count")
+        verbose_name_plural = _("CSP violation report counts")
+        constraints = [
+            # One row per kind and day: the report endpoint adds one with INSERT ... ON CONFLICT.
+            models.UniqueConstraint(fields=["on_day", "directive", "blocked", "page"], name="audit_csp_kind_day_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on_day} {self.directive} {self.blocked} {self.page}: {self.count}"

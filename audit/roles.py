@@ -2,9 +2,11 @@
 
 The application connects as the role in DATABASE_URL. It does not own any table, so it can
 neither drop the audit table's triggers nor TRUNCATE it, and on the audit table it holds
-SELECT and INSERT only: UPDATE and DELETE are refused by PostgreSQL's privilege check before
-the append-only trigger is even reached. Everything else it may read and change (SELECT,
-INSERT, UPDATE, DELETE; sequences: USAGE, SELECT), and the migrations table it may only read.
+SELECT only: it writes events by calling `audit_append` (EXECUTE granted here), and INSERT,
+UPDATE and DELETE are refused by PostgreSQL's privilege check before any trigger is even
+reached. The audit chain's key table it may not even read. Everything else it may read and
+change (SELECT, INSERT, UPDATE, DELETE; sequences: USAGE, SELECT), and the migrations table
+it may only read.
 
 `manage.py migrate` (audit/management/commands/migrate.py) connects as the owner role
 (DATABASE_MIGRATE_URL) when that is set, runs Django's migrations, then calls
@@ -28,9 +30,12 @@ from psycopg2 import sql
 # What a role changes in a connection's settings; the database name is kept, so the same
 # credentials work on the test database pytest-django makes.
 CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
-# The application may only read and append here.
-APPEND_ONLY = ("audit_auditevent",)
-READ_ONLY = ("django_migrations",)
+# The application may only read these: audit events are written through audit_append().
+READ_ONLY = ("audit_auditevent", "django_migrations")
+# Nor even read these: the audit chain's key (audit/chain.py).
+SECRET = ("audit_chain_key",)
+# The functions the application may call that are not open to every role.
+FUNCTIONS = ("audit_append(timestamptz, bigint, text, text, text, uuid, text, inet, jsonb)",)
 
 
 def owner_credentials() -> dict[str, Any] | None:
@@ -76,18 +81,19 @@ def grant_app_privileges(cursor: Any, role: str) -> None:
         ("REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {role}", ""),
         ("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}", ""),
     ]
-    for table in APPEND_ONLY:
-        statements += [
-            ("REVOKE ALL ON {schema}.{table} FROM PUBLIC, {role}", table),
-            ("GRANT SELECT, INSERT ON {schema}.{table} TO {role}", table),
-        ]
     for table in READ_ONLY:
         statements += [
-            ("REVOKE ALL ON {schema}.{table} FROM {role}", table),
+            ("REVOKE ALL ON {schema}.{table} FROM PUBLIC, {role}", table),
             ("GRANT SELECT ON {schema}.{table} TO {role}", table),
         ]
+    for table in SECRET:
+        statements += [("REVOKE ALL ON {schema}.{table} FROM PUBLIC, {role}", table)]
     for statement, table in statements:
         cursor.execute(sql.SQL(statement).format(table=sql.Identifier(table or "-"), **names))
+    for function in FUNCTIONS:
+        # A signature, not an identifier: the constants above, schema-qualified.
+        grant = sql.SQL("GRANT EXECUTE ON FUNCTION {schema}." + function + " TO {role}")
+        cursor.execute(grant.format(**names))
 
 
 def is_superuser(cursor: Any, role: str) -> bool:

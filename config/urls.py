@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("audit.urls")),
     path("accounts/", include("accounts.urls")),
     path("people/", include("clients.urls")),
     path("contacts/", include("encounters.urls")),

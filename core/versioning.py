@@ -23,8 +23,10 @@ from django import forms
 from django.db import models
 from django.db.models import F
 
+from core.errors import Conflict
 
-class EditConflict(Exception):
+
+class EditConflict(Conflict):
     """Someone saved a newer version after this edit was loaded: nothing was written."""
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
 from core.dates import add_months
+from core.replica import replica_reads
 from core.types import AuthenticatedHttpRequest
 from privacy.models import Release, record_release
 
@@ -57,6 +58,7 @@ def _staff(team_ids: list[UUID]) -> dict[int, str]:
 
 @supervisor
 @require_http_methods(["GET"])
+@replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The teams the user supervises: wellbeing, change, goals, contacts, services, overdose
     responses, caseloads and what needs doing now, for a period and optionally one worker."""
@@ -76,6 +78,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @data_admin
 @require_http_methods(["GET"])
+@replica_reads
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every team's figures for a complete month, quarter or year, each through the protection
     layer (dashboards/hierarchy.py, privacy/): no person and no worker is named, counts are

@@ -4,7 +4,9 @@ For each dataset chosen, one COPY of the anonymising statement streams into the 
 (exports/writers.py); the aggregate report is built from a few grouped queries and
 protected in Python; codebook.json and README.txt come last, with the privacy summary of
 each file. The zip is written as
-`<id>.part` and renamed when complete, so a half-written file is never offered. Progress
+`<id>.part` in the worker's scratch folder and, once complete, stored in the database
+(exports/storage.py, where every app node reaches it), so a half-written file is never
+offered. Each dataset is written in one transaction (PgBouncer-safe). Progress
 (rows written) goes to the export's row through a second database connection, since the
 job's own connection is busy streaming.
 """
@@ -13,20 +15,21 @@ import logging
 import zipfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record
+from core.replica import REPLICA, reading_from, replica_block
 from dashboards.sources import Scope
 from exports.models import Export
 
-from . import aggregate
+from . import aggregate, storage
 from .codebook import codebook, codebook_json, readme
 from .datasets import AGGREGATE, ROW_LEVEL, Dataset
 from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, k_anonymous_select, ladder
@@ -41,14 +44,18 @@ def export_root() -> Path:
     return root
 
 
-def statement(dataset: Dataset, export: Export) -> tuple[str, dict[str, Any]]:
-    """The COPY statement of one dataset and its parameters (also what bench/ times with psql)."""
+def statement(
+    dataset: Dataset, export: Export, *, summary: Literal["table", "none", "only"] = "table"
+) -> tuple[str, dict[str, Any]]:
+    """The COPY statement of one dataset and its parameters (also what bench/ times with psql);
+    with summary="only", the SELECT of its privacy summary instead (exports/privacy.py)."""
     select = k_anonymous_select(
         base=dataset.select(export.period),
         output=dataset.output(),
         period=export.period,
         k=export.k,
         sensitive=dataset.sensitive,
+        summary=summary,
     )
     params = {
         "zone": timezone.get_current_timezone_name(),
@@ -56,6 +63,8 @@ def statement(dataset: Dataset, export: Export) -> tuple[str, dict[str, Any]]:
         "starts": _starts(export),
         "ends": _ends(export),
     }
+    if summary == "only":
+        return select, params
     return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", params
 
 
@@ -91,10 +100,8 @@ class _ProgressNotes:
             self._connection.close()
 
 
-def _privacy_summary(export: Export) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT level, rows, smallest FROM {PRIVACY_TABLE} ORDER BY level")  # noqa: S608
-        found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+def _privacy_summary(export: Export, found: dict[int, tuple[int, int | None]]) -> dict[str, Any]:
+    """The codebook's privacy summary from the rows and smallest group kept at each level."""
     levels = ladder(export.period)
     kept = [found.get(index, (0, None)) for index in range(len(levels))]
     smallest = [s for rows, s in kept if rows and s is not None]
@@ -110,24 +117,42 @@ def _privacy_summary(export: Export) -> dict[str, Any]:
 
 
 def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, progress: Progress) -> dict[str, Any]:
-    sql, params = statement(dataset, export)
-    with connection.cursor() as cursor:
-        cursor.execute(CREATE_PRIVACY_TABLE)
-        cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
+    """One dataset, in one transaction: behind PgBouncer in transaction mode the temporary
+    privacy table, the COPY that fills it and the read of it must share a server connection.
+    On the replica (chosen by `run`), which accepts no writes at all, the summary is a second
+    read in the same REPEATABLE READ snapshot as the rows instead."""
+    alias = reading_from() or DEFAULT_DB_ALIAS
+    database = connections[alias]
+    # A cursor outside the transaction first: Django's connection health check ("SELECT 1")
+    # runs then, not as the transaction's first statement (SET TRANSACTION must come first).
+    database.cursor().close()
+    # Built first: a dataset's SELECT may look things up (also not inside the transaction).
+    sql, params = statement(dataset, export, summary="none" if alias == REPLICA else "table")
+    summary_sql = statement(dataset, export, summary="only") if alias == REPLICA else None
+    with transaction.atomic(using=alias), database.cursor() as cursor:
+        if summary_sql is not None:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(*summary_sql)
+            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+        else:
+            cursor.execute(CREATE_PRIVACY_TABLE)
+            cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
         copy_sql = cursor.mogrify(sql, params).decode()
 
-    def copy(target: Any) -> None:
-        with connection.cursor() as cursor:
+        def copy(target: Any) -> None:
             cursor.copy_expert(copy_sql, target)
 
-    name = f"{dataset.file_stem}.{export.format}"
-    sheets = None
-    if export.format == Export.Format.XLSX:
-        numeric = [column.numeric for column in dataset.columns()]
-        rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
-    else:
-        rows = write_csv(archive, name, copy, progress)
-    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export)}
+        name = f"{dataset.file_stem}.{export.format}"
+        sheets = None
+        if export.format == Export.Format.XLSX:
+            numeric = [column.numeric for column in dataset.columns()]
+            rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
+        else:
+            rows = write_csv(archive, name, copy, progress)
+        if alias != REPLICA:
+            cursor.execute(f"SELECT level, rows, smallest FROM {PRIVACY_TABLE} ORDER BY level")  # noqa: S608
+            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, found)}
     if sheets is not None:
         entry["sheets"] = sheets
     return entry
@@ -160,17 +185,18 @@ def run(export_id: UUID) -> dict[str, Any]:
     claimed = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
         status=Export.Status.RUNNING, started_at=timezone.now()
     )
-    export = Export.objects.get(pk=export_id)
+    export = Export.objects.select_related("created_by").get(pk=export_id)
     if not claimed:
         return {"skipped": export.status}
     root = export_root()
     part = root / f"{export.pk}.part"
-    final = root / f"{export.pk}.zip"
     notes = _ProgressNotes(export)
     progress = Progress(notes)
     summary: dict[str, Any] = {}
     try:
         with (
+            # The datasets and the aggregate read from the replica unless it lags (core/replica.py).
+            replica_block(),
             translation.override(settings.LANGUAGE_CODE),
             zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True) as archive,
         ):
@@ -186,12 +212,13 @@ def run(export_id: UUID) -> dict[str, Any]:
             data = codebook(export, team_names=names, summary=summary)
             archive.writestr("codebook.json", codebook_json(data))
             archive.writestr("README.txt", readme(data))
-        part.rename(final)
+        size = storage.store(export.pk, part)
     except BaseException:
         part.unlink(missing_ok=True)
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, finished_at=timezone.now(), step="")
         raise
     finally:
+        part.unlink(missing_ok=True)  # stored in the database (exports/storage.py), or failed
         notes.close()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {PRIVACY_TABLE}")
@@ -203,13 +230,13 @@ def run(export_id: UUID) -> dict[str, Any]:
         rows_written=sum(rows.values()),
         finished_at=export.finished_at,
         expires_at=export.finished_at + timedelta(days=settings.ALONGSIDE_EXPORT_DAYS),
-        file_name=final.name,
-        file_size=final.stat().st_size,
+        file_name=f"{export.pk}.zip",
+        file_size=size,
         summary=summary,
     )
     record(
         action=AuditEvent.Action.EXPORT_FINISHED,
-        actor_id=export.created_by_id,
+        actor=export.created_by,  # the job acts for the data admin who started it
         target=export,
         details={"rows": rows, "privacy": {name: entry["privacy"] for name, entry in summary.items()}},
     )
@@ -220,9 +247,9 @@ def delete_expired(*, now: Any = None) -> int:
     """Delete the files of exports past their time; the rows stay (as expired), so the list
     and the audit trail still say what was made. Returns how many were deleted."""
     now = now or timezone.now()
-    root = Path(settings.ALONGSIDE_EXPORT_ROOT)
-    expired = list(Export.objects.filter(expires_at__lte=now).exclude(file_name="").values_list("pk", "file_name"))
-    for pk, file_name in expired:
-        (root / file_name).unlink(missing_ok=True)
-        Export.objects.filter(pk=pk).update(status=Export.Status.EXPIRED, file_name="", file_size=0)
+    expired = list(Export.objects.filter(expires_at__lte=now).exclude(file_name="").values_list("pk", flat=True))
+    for pk in expired:
+        with transaction.atomic():
+            storage.delete(pk)
+            Export.objects.filter(pk=pk).update(status=Export.Status.EXPIRED, file_name="", file_size=0)
     return len(expired)

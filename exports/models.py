@@ -15,8 +15,8 @@ class Export(models.Model):
     job has got, and where its file is (exports/).
 
     Only the admin who started it may see or download it (exports/access.py). The
-    file lives under ALONGSIDE_EXPORT_ROOT, outside the static and media roots, and is deleted
-    when the export expires. `summary` holds row counts and the privacy summary (k achieved,
+    file lives in the database (ExportChunk, exports/storage.py), never in the static or
+    media roots, and is deleted when the export expires. `summary` holds row counts and the privacy summary (k achieved,
     rows generalised and suppressed per dataset): numbers only, never data.
     """
 
@@ -56,7 +56,7 @@ class Export(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
-    # Relative to ALONGSIDE_EXPORT_ROOT; "" until written and after expiry.
+    # The download's name ("" until written and after expiry); the bytes are ExportChunk rows.
     file_name = models.CharField(max_length=200, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
@@ -82,3 +82,21 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED}
+
+
+class ExportChunk(models.Model):
+    """1 MiB of a finished export's zip (exports/storage.py): stored in PostgreSQL, so every
+    app node can hand the file over; deleted when the export expires."""
+
+    export = models.ForeignKey(Export, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            # Also the index a download reads the chunks by, one by one.
+            models.UniqueConstraint(fields=["export", "seq"], name="export_chunk_unique_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk {self.seq} of export {self.export_id}"

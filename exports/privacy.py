@@ -24,6 +24,7 @@ The rules (also in README.md and in the codebook.json of every export):
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 from privacy.rules import K_DEFAULT, K_MIN, L_DIVERSITY
 from privacy.safe import safe_text_sql
@@ -32,7 +33,6 @@ __all__ = ["K_DEFAULT", "K_MIN"]
 
 ALL_AREAS = "(all areas)"
 NOT_RECORDED = "not recorded"
-BLOCK = 64  # SHA-256's block size: a key up to 64 bytes is padded to it
 
 
 # Age at the row's date from the year of birth (the year is all that is kept, so an age is
@@ -96,7 +96,15 @@ def ladder(period: str) -> list[Level]:
     return levels
 
 
-def k_anonymous_select(*, base: str, output: list[str], period: str, k: int, sensitive: str | None = None) -> str:
+def k_anonymous_select(
+    *,
+    base: str,
+    output: list[str],
+    period: str,
+    k: int,
+    sensitive: str | None = None,
+    summary: Literal["table", "none", "only"] = "table",
+) -> str:
     """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people
     (and, with a `sensitive` column, at least L_DIVERSITY different values of it).
 
@@ -117,6 +125,10 @@ def k_anonymous_select(*, base: str, output: list[str], period: str, k: int, sen
       a data-modifying CTE writes the privacy summary (rows and smallest group per step)
       from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
     Parameters: zone (and the dataset's).
+
+    A hot standby writes nothing, not even a temporary table, so an export read from the
+    replica (core/replica.py) asks for the rows with `summary="none"` and for the summary
+    alone (level, rows, smallest) with `summary="only"`, both in one REPEATABLE READ snapshot.
     """
     if k < K_MIN:
         raise ValueError(f"k must be at least {K_MIN}")
@@ -168,10 +180,11 @@ def k_anonymous_select(*, base: str, output: list[str], period: str, k: int, sen
         f"CASE {' '.join(f'{when} {shown(level)[1]}' for when, level in zip(kept, levels, strict=True))} END "
         f"AS out_area FROM c0 {joins})"
     )
-    ctes.append(
-        f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) "  # noqa: S608
-        "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level RETURNING 1)"
-    )
+    summarise = "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level"
+    if summary == "only":
+        return f"WITH {', '.join(ctes)} {summarise} ORDER BY level"
+    if summary == "table":
+        ctes.append(f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) {summarise} RETURNING 1)")
     period_of_row = month_sql("b.at") if first == "month" else quarter_sql("b.at")
     columns = ", ".join(
         [

@@ -4,12 +4,12 @@ from datetime import date
 from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from exports.models import Export
+from privacy.models import Release, record_release
 
 from .tasks import run_export, schedule_expiry
 
@@ -29,8 +29,7 @@ def _parameters(export: Export) -> dict[str, object]:
 @transaction.atomic
 def start_export(
     *,
-    request: HttpRequest,
-    user: User,
+    actor: User,
     datasets: list[str],
     team_ids: list[UUID],
     first_month: date,
@@ -42,7 +41,7 @@ def start_export(
     """Note the export, audit it with its parameters, and queue the job (after commit, so the
     worker finds the row)."""
     export = Export.objects.create(
-        created_by=user,
+        created_by=actor,
         datasets=datasets,
         team_ids=team_ids,
         first_month=first_month,
@@ -51,7 +50,8 @@ def start_export(
         format=file_format,
         k=k,
     )
-    record(action=AuditEvent.Action.EXPORT_STARTED, request=request, target=export, details=_parameters(export))
+    record(action=AuditEvent.Action.EXPORT_STARTED, actor=actor, target=export, details=_parameters(export))
+    record_release(actor_id=actor.pk, kind=Release.Kind.EXPORT, parameters=_parameters(export))
     result = run_export.enqueue(str(export.pk))
     Export.objects.filter(pk=export.pk).update(task_id=result.id)
     export.task_id = result.id
@@ -59,11 +59,11 @@ def start_export(
     return export
 
 
-def record_download(*, request: HttpRequest, export: Export) -> None:
+def record_download(*, actor: User, export: Export) -> None:
     rows = {name: entry.get("rows", 0) for name, entry in export.summary.items()}
     record(
         action=AuditEvent.Action.EXPORT_DOWNLOADED,
-        request=request,
+        actor=actor,
         target=export,
         details={**_parameters(export), "rows": rows, "bytes": export.file_size},
     )

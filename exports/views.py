@@ -1,21 +1,20 @@
 """Data admins' exports: choose, review the columns and rules, start, follow, download.
 
 Every view is for data admins only (others 403); an export is its maker's only (others,
-other data admins included, 404: exports/access.py). Starting needs a recent
-password or code (`recent_auth_required`). Starting and downloading are audited
+other data admins included, 404: exports/access.py). Starting and downloading need a
+recent confirmation (`recent_auth_required`). Starting and downloading are audited
 (exports/services.py) with parameters and row counts, never data.
 """
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, recent_auth_required
@@ -23,6 +22,7 @@ from accounts.models import Team
 from core.types import AuthenticatedHttpRequest
 from exports.models import Export
 
+from . import storage
 from .access import get_export_for_user
 from .codebook import rules
 from .datasets import AGGREGATE, ROW_LEVEL
@@ -90,10 +90,10 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         kept = request.session.pop(CHOICES, None)
         if not kept:
             return redirect("exports:export_list")
-        data = QueryDict(mutable=True)
+        chosen = QueryDict(mutable=True)
         for name, values in kept.items():
-            data.setlist(name, values)
-        form = _form(request, data)
+            chosen.setlist(name, values)
+        form = _form(request, chosen)
         return _page(request, form, review=form.is_valid())
     request.session.pop(CHOICES, None)
     form = _form(request, request.POST)
@@ -103,8 +103,7 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _page(request, form, review=True)
     data = form.cleaned_data
     export = start_export(
-        request=request,
-        user=request.user,
+        actor=request.user,
         datasets=[key for key in [*ROW_LEVEL, AGGREGATE] if key in data["datasets"]],
         team_ids=form.team_ids(),
         first_month=data["start"],
@@ -139,15 +138,17 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
 
 @require_http_methods(["GET"])
 @data_admin
+@recent_auth_required
 def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
     export = get_export_for_user(request.user, export_id)
     expired = export.expires_at is None or export.expires_at <= timezone.now()
     if export.status != Export.Status.DONE or not export.file_name or expired:
         raise Http404
-    path = Path(settings.ALONGSIDE_EXPORT_ROOT) / export.file_name
-    if not path.is_file():
+    if not storage.exists(export.pk):
         raise Http404
-    record_download(request=request, export=export)
+    record_download(actor=request.user, export=export)
     name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="application/zip")
+    response = StreamingHttpResponse(storage.stream(export.pk), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Length"] = str(export.file_size)
     return cast(HttpResponse, response)  # streamed; the role decorators are typed for HttpResponse

@@ -117,7 +117,7 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     if client is None:
         # Anonymous, nobody chosen yet, or not one of the team's people: no panel.
         return HttpResponse("") if request.htmx else refused(request)
-    record(action=AuditEvent.Action.GOAL_VIEWED, request=request, client_id=client.pk)
+    record(action=AuditEvent.Action.GOAL_VIEWED, actor=request.user, client_id=client.pk)
     context = _panel_context(request, client, _contact_id(request.GET.get("id")))
     return render(request, f"{PAGE}#panel", context) if request.htmx else _page(request, context)
 
@@ -133,9 +133,8 @@ def contact_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResp
     if form.is_valid():
         try:
             review = review_goal(
-                request=request,
+                actor=request.user,
                 goal=goal,
-                reviewed_by=request.user,
                 closeness=form.cleaned_data["closeness"],
                 gas=form.cleaned_data.get("gas"),
                 note=form.cleaned_data["note"],
@@ -181,7 +180,7 @@ def contact_goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     contact_id = _posted_contact_id(request)
     form = ContactGoalForm(request.POST, prefix=NEW_GOAL_PREFIX)
     if form.is_valid():
-        goal = set_goal(request=request, client=client, noted_by=request.user, **form.goal_details())
+        goal = set_goal(actor=request.user, client=client, **form.goal_details())
         if request.htmx:
             return render(request, f"{PAGE}#panel", _panel_context(request, client, contact_id, noted=goal))
         messages.success(request, _("Goal noted."))

@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,20 +17,19 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import Invalid
 from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter
 
 from .models import Goal, Review, Step
 
 
-class GoalRefused(Exception):
+class GoalRefused(Invalid):
     """A change the rules do not allow (the view shows the message; nothing is stored)."""
 
 
-def _record(
-    action: AuditEvent.Action, request: HttpRequest, goal: Goal, details: Mapping[str, object] | None = None
-) -> None:
-    record(action=action, request=request, target=goal, client_id=goal.client_id, details=dict(details or {}))
+def _record(action: AuditEvent.Action, actor: User, goal: Goal, details: Mapping[str, object] | None = None) -> None:
+    record(action=action, actor=actor, target=goal, client_id=goal.client_id, details=dict(details or {}))
 
 
 def _create_goal(*, client: Client, noted_by: User, words: str, steps: Sequence[str], **details: object) -> Goal:
@@ -43,9 +41,8 @@ def _create_goal(*, client: Client, noted_by: User, words: str, steps: Sequence[
 @transaction.atomic
 def set_goal(
     *,
-    request: HttpRequest,
+    actor: User,
     client: Client,
-    noted_by: User,
     words: str,
     why: str = "",
     life_area: str = "",
@@ -66,7 +63,7 @@ def set_goal(
         raise GoalRefused(_("Write the goal in the person's own words."))
     goal = _create_goal(
         client=client,
-        noted_by=noted_by,
+        noted_by=actor,
         words=words,
         steps=steps,
         why=why,
@@ -79,7 +76,7 @@ def set_goal(
         gas_much_more=gas_much_more,
         gas_weight=gas_weight,
     )
-    _record(AuditEvent.Action.GOAL_SET, request, goal, {"steps": len(steps)})
+    _record(AuditEvent.Action.GOAL_SET, actor, goal, {"steps": len(steps)})
     return goal
 
 
@@ -101,34 +98,34 @@ def _require_active(goal: Goal) -> None:
 
 
 @transaction.atomic
-def add_step(*, request: HttpRequest, goal: Goal, text: str) -> Step:
+def add_step(*, actor: User, goal: Goal, text: str) -> Step:
     """A new small step, last in the list."""
     _require_active(goal)
     last = goal.steps.aggregate(last=Max("order"))["last"]
     step = Step.objects.create(goal=goal, text=text, order=0 if last is None else last + 1)
-    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, goal, {"added": str(step.pk)})
+    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, actor, goal, {"added": str(step.pk)})
     return step
 
 
 @transaction.atomic
-def complete_step(*, request: HttpRequest, step: Step, done: bool = True) -> Step:
+def complete_step(*, actor: User, step: Step, done: bool = True) -> Step:
     """Mark a step done (or not yet, to undo a mistaken tap)."""
     _require_active(step.goal)
     if step.is_done != done:
         step.is_done, step.done_at = done, timezone.now() if done else None
         step.save(update_fields=["is_done", "done_at"])
-        _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, step.goal, {"done" if done else "undone": str(step.pk)})
+        _record(AuditEvent.Action.GOAL_STEPS_CHANGED, actor, step.goal, {"done" if done else "undone": str(step.pk)})
     return step
 
 
 @transaction.atomic
-def reorder_steps(*, request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
+def reorder_steps(*, actor: User, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
     """Put the goal's steps in this order; the ids must be exactly the goal's steps."""
     _require_active(goal)
-    return _reorder(request, goal, step_ids)
+    return _reorder(actor, goal, step_ids)
 
 
-def _reorder(request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
+def _reorder(actor: User, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Step]:
     steps = {step.pk: step for step in goal.steps.select_for_update()}
     if set(step_ids) != set(steps) or len(step_ids) != len(steps):
         raise GoalRefused(_("Those steps are not this goal's steps."))
@@ -136,7 +133,7 @@ def _reorder(request: HttpRequest, goal: Goal, step_ids: Sequence[uuid.UUID]) ->
     for index, step in enumerate(ordered):
         step.order = index
     Step.objects.bulk_update(ordered, ["order"])
-    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, request, goal, {"reordered": len(ordered)})
+    _record(AuditEvent.Action.GOAL_STEPS_CHANGED, actor, goal, {"reordered": len(ordered)})
     return ordered
 
 
@@ -160,9 +157,8 @@ def _contact_link(goal: Goal, reviewer: User, contact_id: uuid.UUID | None) -> d
 @transaction.atomic
 def review_goal(
     *,
-    request: HttpRequest,
+    actor: User,
     goal: Goal,
-    reviewed_by: User,
     closeness: int,
     gas: int | None = None,
     note: str = "",
@@ -183,14 +179,14 @@ def review_goal(
         closeness=closeness,
         gas=gas,
         note=note,
-        reviewed_by=reviewed_by,
+        reviewed_by=actor,
         reviewed_at=reviewed_at or timezone.now(),
-        **_contact_link(goal, reviewed_by, contact_id),
+        **_contact_link(goal, actor, contact_id),
     )
     done = [step.pk for step in steps_done if not step.is_done]
     Step.objects.filter(pk__in=done).update(is_done=True, done_at=review.reviewed_at)
     details = {"review": str(review.pk), "steps_done": [str(pk) for pk in done]}
-    _record(AuditEvent.Action.GOAL_REVIEWED, request, goal, details)
+    _record(AuditEvent.Action.GOAL_REVIEWED, actor, goal, details)
     return review
 
 
@@ -226,7 +222,7 @@ def _end(
 @transaction.atomic
 def end_goal(
     *,
-    request: HttpRequest,
+    actor: User,
     goal: Goal,
     status: str,
     on: date | None = None,
@@ -239,24 +235,23 @@ def end_goal(
     if status not in {Goal.Status.ACHIEVED, Goal.Status.SET_ASIDE}:
         raise GoalRefused(_("Choose achieved or set aside."))
     replaced = _end(goal, status, on, note, version, replace_ending)
-    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, request, goal, {"status": goal.status, **replaced})
+    _record(AuditEvent.Action.GOAL_STATUS_CHANGED, actor, goal, {"status": goal.status, **replaced})
     return goal
 
 
-def mark_achieved(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
-    return end_goal(request=request, goal=goal, status=Goal.Status.ACHIEVED, on=on, note=note)
+def mark_achieved(*, actor: User, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    return end_goal(actor=actor, goal=goal, status=Goal.Status.ACHIEVED, on=on, note=note)
 
 
-def set_aside(*, request: HttpRequest, goal: Goal, on: date | None = None, note: str = "") -> Goal:
-    return end_goal(request=request, goal=goal, status=Goal.Status.SET_ASIDE, on=on, note=note)
+def set_aside(*, actor: User, goal: Goal, on: date | None = None, note: str = "") -> Goal:
+    return end_goal(actor=actor, goal=goal, status=Goal.Status.SET_ASIDE, on=on, note=note)
 
 
 @transaction.atomic
 def change_goal(
     *,
-    request: HttpRequest,
+    actor: User,
     goal: Goal,
-    noted_by: User,
     words: str,
     note: str = "",
     why: str | None = None,
@@ -280,7 +275,7 @@ def change_goal(
     open_steps = list(goal.steps.filter(is_done=False).values_list("text", flat=True)) if carry_open_steps else []
     new = _create_goal(
         client=goal.client,
-        noted_by=noted_by,
+        noted_by=actor,
         words=words,
         steps=[*open_steps, *steps],
         why=goal.why if why is None else why,
@@ -289,12 +284,12 @@ def change_goal(
     )
     goal.became = new
     replaced = _end(goal, Goal.Status.CHANGED, None, note, version, replace_ending)
-    _record(AuditEvent.Action.GOAL_CHANGED, request, goal, {"became": str(new.pk), **replaced})
+    _record(AuditEvent.Action.GOAL_CHANGED, actor, goal, {"became": str(new.pk), **replaced})
     return new
 
 
 @transaction.atomic
-def move_step(*, request: HttpRequest, step: Step, offset: int) -> list[Step]:
+def move_step(*, actor: User, step: Step, offset: int) -> list[Step]:
     """Move a step up (-1) or down (+1) one place: reordering that works without JavaScript.
 
     The order is read after the goal is locked, so two moves at once each start from where
@@ -303,4 +298,4 @@ def move_step(*, request: HttpRequest, step: Step, offset: int) -> list[Step]:
     ids = list(step.goal.steps.values_list("pk", flat=True))
     index = ids.index(step.pk)
     ids.insert(min(max(index + offset, 0), len(ids) - 1), ids.pop(index))
-    return _reorder(request, step.goal, ids)
+    return _reorder(actor, step.goal, ids)

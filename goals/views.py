@@ -58,7 +58,7 @@ def goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return redirect("goals:new", code=client.code)
     form = GoalForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        goal = set_goal(request=request, client=client, noted_by=request.user, **form.goal_details())
+        goal = set_goal(actor=request.user, client=client, **form.goal_details())
         messages.success(request, _("Goal noted."))
         return redirect("goals:detail", goal_id=goal.pk)
     return render(request, "goals/goal_new.html", {"person": client, "form": form})
@@ -84,7 +84,7 @@ def goal_detail(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     goal = find_goal(request.user, goal_id)
     if goal is None:
         return refused(request)
-    record(action=AuditEvent.Action.GOAL_VIEWED, request=request, target=goal, client_id=goal.client_id)
+    record(action=AuditEvent.Action.GOAL_VIEWED, actor=request.user, target=goal, client_id=goal.client_id)
     return render(request, "goals/goal_detail.html", _detail_context(goal))
 
 
@@ -99,9 +99,8 @@ def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     if goal.is_active and form.is_valid():
         try:
             review_goal(
-                request=request,
+                actor=request.user,
                 goal=goal,
-                reviewed_by=request.user,
                 closeness=form.cleaned_data["closeness"],
                 gas=form.cleaned_data.get("gas"),
                 note=form.cleaned_data["note"],
@@ -125,7 +124,7 @@ def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     form = StatusForm(request.POST if request.method == "POST" else None, initial={"version": goal.version})
     if form.is_valid():
         ending = form.ending()
-        if done := _save_ending(request, goal_id, form, lambda: end_goal(request=request, goal=goal, **ending)):
+        if done := _save_ending(request, goal_id, form, lambda: end_goal(actor=request.user, goal=goal, **ending)):
             return done
     return render(request, "goals/goal_status.html", {"goal": goal, "person": goal.client, "form": form})
 
@@ -141,9 +140,7 @@ def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     form = ChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
         change = form.change()
-        if done := _save_ending(
-            request, goal_id, form, lambda: change_goal(request=request, goal=goal, noted_by=request.user, **change)
-        ):
+        if done := _save_ending(request, goal_id, form, lambda: change_goal(actor=request.user, goal=goal, **change)):
             return done
     return render(request, "goals/goal_change.html", {"goal": goal, "person": goal.client, "form": form})
 
@@ -216,7 +213,7 @@ def ending_conflict(request: AuthenticatedHttpRequest, goal_id: UUID, typed: Sta
     shown = ENDING_FIELDS if yours["became"] or saved["became"] else ENDING_FIELDS[:3]  # no new goal either side
     labels = [(name, label) for name, label in ENDING_LABELS if name in shown]
     rows = conflict_rows(labels, yours=yours, saved=saved, differs=differs, shown=shown_ending)
-    record(action=AuditEvent.Action.GOAL_VIEWED, request=request, target=current, client_id=current.client_id)
+    record(action=AuditEvent.Action.GOAL_VIEWED, actor=request.user, target=current, client_id=current.client_id)
     context = {
         "goal": current,
         "person": current.client,
@@ -255,7 +252,7 @@ def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     form = StepForm(request.POST)
     if not form.is_valid() or not goal.is_active:
         return _steps_response(request, goal, form)
-    _unless_ended(request, lambda: add_step(request=request, goal=goal, text=form.cleaned_data["text"]))
+    _unless_ended(request, lambda: add_step(actor=request.user, goal=goal, text=form.cleaned_data["text"]))
     return _steps_response(request, find_goal(request.user, goal_id) or goal)
 
 
@@ -267,7 +264,9 @@ def step_done(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     if step is None:
         return refused(request)
     if step.goal.is_active:
-        _unless_ended(request, lambda: complete_step(request=request, step=step, done=request.POST.get("done") == "1"))
+        _unless_ended(
+            request, lambda: complete_step(actor=request.user, step=step, done=request.POST.get("done") == "1")
+        )
     return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)
 
 
@@ -280,5 +279,5 @@ def step_move(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
         return refused(request)
     if step.goal.is_active:
         offset = -1 if request.POST.get("direction") == "up" else 1
-        _unless_ended(request, lambda: move_step(request=request, step=step, offset=offset))
+        _unless_ended(request, lambda: move_step(actor=request.user, step=step, offset=offset))
     return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)

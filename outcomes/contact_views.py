@@ -103,12 +103,11 @@ def contact_answers(request: AuthenticatedHttpRequest, code: str, slug: str) -> 
     if form.is_valid() and contact_id is not None:
         try:
             saved = save_draft(
-                request=request,
+                actor=request.user,
                 client=client,
                 instrument=instrument,
                 contact_id=contact_id,
                 answers=form.answers(),
-                recorded_by=request.user,
             )
         except CheckInRefused as refusal:
             form.add_error(None, str(refusal))

@@ -14,7 +14,6 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import Invalid
 from encounters.models import Encounter
 
 from . import scoring
@@ -38,7 +38,7 @@ def _unknown_item() -> str:
     return _("An answer was sent for a question that is not in this questionnaire. Nothing was saved.")
 
 
-class CheckInRefused(Exception):
+class CheckInRefused(Invalid):
     """The answers cannot be stored as given; the message says why, in words for the worker."""
 
 
@@ -63,11 +63,11 @@ def _items(instrument: Instrument) -> list[InstrumentItem]:
     return list(instrument.items.all())
 
 
-def _audit(request: HttpRequest, check_in: CheckIn, answers: Answers, **details: Any) -> None:
+def _audit(actor: User, check_in: CheckIn, answers: Answers, **details: Any) -> None:
     declined = sum(1 for value in answers.values() if value is None)
     record(
         action=AuditEvent.Action.CHECK_IN_RECORDED,
-        request=request,
+        actor=actor,
         target=check_in,
         client_id=check_in.client_id,
         details={"instrument": check_in.instrument.slug, "version": check_in.instrument.version}
@@ -78,11 +78,10 @@ def _audit(request: HttpRequest, check_in: CheckIn, answers: Answers, **details:
 
 def record_check_in(
     *,
-    request: HttpRequest,
+    actor: User,
     client: Client,
     instrument: Instrument,
     answers: Answers,
-    recorded_by: User,
     encounter: Encounter | None = None,
     taken_at: datetime | None = None,
 ) -> CheckIn:
@@ -96,14 +95,14 @@ def record_check_in(
             encounter=encounter,
             instrument=instrument,
             taken_at=taken_at or (encounter.happened_at if encounter else timezone.now()),
-            recorded_by=recorded_by,
+            recorded_by=actor,
             total=scoring.total(instrument, items, answers),
         )
         Answer.objects.bulk_create(
             Answer(check_in=check_in, item_id=item_id, value=value, is_declined=value is None)
             for item_id, value in answers.items()
         )
-        _audit(request, check_in, answers, **({"contact": str(encounter.pk)} if encounter else {}))
+        _audit(actor, check_in, answers, **({"contact": str(encounter.pk)} if encounter else {}))
     return check_in
 
 
@@ -119,12 +118,11 @@ class DraftSaved:
 
 def save_draft(
     *,
-    request: HttpRequest,
+    actor: User,
     client: Client,
     instrument: Instrument,
     contact_id: UUID,
     answers: Answers,
-    recorded_by: User,
 ) -> DraftSaved:
     """Keep the answers given so far for the contact being logged (all of them, as they are now).
 
@@ -145,11 +143,10 @@ def save_draft(
         if encounter is not None:
             CheckIn.objects.filter(encounter=encounter, instrument__slug=instrument.slug).delete()
             check_in = record_check_in(
-                request=request,
+                actor=actor,
                 client=client,
                 instrument=instrument,
                 answers=answers,
-                recorded_by=recorded_by,
                 encounter=encounter,
             )
             return DraftSaved(total=total, answered=saved.answered, declined=declined, check_in=check_in)
@@ -160,7 +157,7 @@ def save_draft(
             client=client,
             instrument=instrument,
             team_id=client.home_team_id,
-            recorded_by=recorded_by,
+            recorded_by=actor,
             answers={str(item_id): value for item_id, value in answers.items()},
             total=total,
             updated_at=timezone.now(),
@@ -177,7 +174,7 @@ def save_draft(
             # Once per check-in begun during a contact (not on every tap): who gave whose answers.
             record(
                 action=AuditEvent.Action.CHECK_IN_RECORDED,
-                request=request,
+                actor=actor,
                 client_id=client.pk,
                 details={"instrument": instrument.slug, "version": instrument.version, "contact": str(contact_id)}
                 | {"during_contact": True},
@@ -245,13 +242,13 @@ def _write_version(instrument: Instrument, *, fields: Mapping[str, Any], items: 
 
 
 def define_instrument(
-    *, request: HttpRequest, user: User, slug: str, fields: Mapping[str, Any], items: Sequence[ItemDefinition]
+    *, actor: User, slug: str, fields: Mapping[str, Any], items: Sequence[ItemDefinition]
 ) -> Instrument:
     """A new instrument, version 1."""
     with transaction.atomic():
-        new = Instrument(slug=slug, version=1, is_current=True, created_by=user)
+        new = Instrument(slug=slug, version=1, is_current=True, created_by=actor)
         instrument = _write_version(new, fields=fields, items=items)
-        record(action=AuditEvent.Action.INSTRUMENT_CHANGED, request=request, target=instrument, details={"version": 1})
+        record(action=AuditEvent.Action.INSTRUMENT_CHANGED, actor=actor, target=instrument, details={"version": 1})
     return instrument
 
 
@@ -264,8 +261,7 @@ def is_in_use(instrument: Instrument) -> bool:
 
 def change_instrument(
     *,
-    request: HttpRequest,
-    user: User,
+    actor: User,
     instrument: Instrument,
     fields: Mapping[str, Any],
     items: Sequence[ItemDefinition],
@@ -283,13 +279,13 @@ def change_instrument(
             changed = current
         elif is_in_use(current):
             Instrument.objects.filter(pk=current.pk).update(is_current=False)
-            new = Instrument(slug=current.slug, version=current.version + 1, is_current=True, created_by=user)
+            new = Instrument(slug=current.slug, version=current.version + 1, is_current=True, created_by=actor)
             changed = _write_version(new, fields=fields, items=items)
         else:
             changed = _write_version(current, fields=fields, items=items)
         record(
             action=AuditEvent.Action.INSTRUMENT_CHANGED,
-            request=request,
+            actor=actor,
             target=changed,
             details={"version": changed.version, "previous": str(instrument.pk)},
         )

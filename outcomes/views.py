@@ -51,11 +51,10 @@ def check_in(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpRes
     if form.is_valid():
         try:
             record_check_in(
-                request=request,
+                actor=request.user,
                 client=client,
                 instrument=instrument,
                 answers=form.answers(),
-                recorded_by=request.user,
                 encounter=contact,
             )
         except CheckInRefused as refusal:
@@ -107,8 +106,7 @@ def instrument_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     formset = item_formset(data)
     if data is not None and _valid(form, formset):
         define_instrument(
-            request=request,
-            user=request.user,
+            actor=request.user,
             slug=form.cleaned_data["slug"],
             fields=form.fields_for_instrument(),
             items=_item_definitions(formset),
@@ -130,15 +128,12 @@ def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> H
     form = InstrumentForm(data, instrument=instrument, initial=InstrumentForm.initial_for(instrument))
     formset = item_formset(data, initial=item_initial(items))
     if instrument.is_builtin and data is not None and form.is_valid():
-        change_instrument(
-            request=request, user=request.user, instrument=instrument, fields=form.fields_for_instrument(), items=[]
-        )
+        change_instrument(actor=request.user, instrument=instrument, fields=form.fields_for_instrument(), items=[])
         messages.success(request, _("Questionnaire saved."))
         return redirect("outcomes:instruments")
     if not instrument.is_builtin and data is not None and _valid(form, formset):
         changed = change_instrument(
-            request=request,
-            user=request.user,
+            actor=request.user,
             instrument=instrument,
             fields=form.fields_for_instrument(),
             items=_item_definitions(formset),

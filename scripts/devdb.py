@@ -227,10 +227,7 @@ class Server:
             if not self.logfile.exists():
                 self.logfile.touch()
             chown(self.logfile, self.user)
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
+            options = self.server_options()
             subprocess.run(
                 as_user(
                     self.user,
@@ -252,6 +249,14 @@ class Server:
         self.wait_for_port()
         self.ensure_database()
         self.ensure_app_role()
+
+    def server_options(self) -> str:
+        """postgres command-line settings: loopback only, and speed over durability (a
+        development server; scripts/cluster.py keeps durability for its primary)."""
+        return (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
 
     def wait_for_port(self) -> None:
         deadline = time.monotonic() + 30

@@ -44,7 +44,10 @@ class PrivateCluster:
     user_name = "alongside"
     database = "alongside"
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        # durable: fsync and synchronous commits on, as in production (benchmarks of commits);
+        # off by default, as the development server runs.
+        self.durable = durable
         tools = devdb()
         self.as_user = tools.as_user
         self.user = tools.run_as_user()
@@ -56,6 +59,7 @@ class PrivateCluster:
         self.password = secrets.token_urlsafe(16)
         self.port = free_port()
         self._chown = tools.chown
+        self.standby_of: PrivateCluster | None = None
 
     def run(self, *command: str) -> None:
         subprocess.run(self.as_user(self.user, list(command)), check=True, stdout=sys.stderr, stderr=sys.stderr)
@@ -79,13 +83,57 @@ class PrivateCluster:
         self.psql(f"CREATE DATABASE {self.database}", database="postgres")
         return self
 
+    def start_replica(self) -> PrivateCluster:
+        """A hot standby of this cluster (pg_basebackup with the same binaries), streaming from
+        it, in a folder and on a port of its own; the same owner and password."""
+        replica = PrivateCluster.__new__(PrivateCluster)
+        replica.__dict__.update(self.__dict__)
+        replica.folder = Path(tempfile.mkdtemp(prefix="alongside-replica-"))
+        replica.folder.chmod(0o755)
+        replica.datadir = replica.folder / "data"
+        replica.logfile = replica.folder / "postgres.log"
+        replica.port = free_port()
+        replica.standby_of = self
+        self._chown(replica.folder, self.user)
+        replica.logfile.touch()
+        self._chown(replica.logfile, self.user)
+        subprocess.run(
+            self.as_user(
+                self.user,
+                [
+                    str(self.bindir / "pg_basebackup"),
+                    "--pgdata",
+                    str(replica.datadir),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--username",
+                    self.user_name,
+                    "--wal-method",
+                    "stream",
+                    "--write-recovery-conf",
+                    "--checkpoint",
+                    "fast",
+                    "--no-sync",
+                ],
+            ),  # fmt: skip
+            check=True,
+            stdout=sys.stderr,
+            stderr=sys.stderr,
+            env=self.environment(),
+        )
+        replica.pg_ctl("start")
+        return replica
+
     def pg_ctl(self, action: str) -> None:
         command = [str(self.bindir / "pg_ctl"), action, "--wait", "--pgdata", str(self.datadir)]
         if action == "start":
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
+            options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories='' "
+            if not self.durable:
+                options += "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            if self.standby_of is not None:
+                options += " -c hot_standby=on -c wal_receiver_status_interval=1"
             command += ["--log", str(self.logfile), "-o", options]
         else:
             command += ["--mode", "fast"]

@@ -20,36 +20,35 @@ from .sign_in import next_url
 
 
 @signed_in
-@sensitive_post_parameters("secret")
+@sensitive_post_parameters("password", "code")
 @require_http_methods(["GET", "POST"])
 def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Confirm who you are (password, or a code) before an export, a merge or an erasure.
+    """Confirm it's you (the password, and a code from the app where one is set up) before a
+    transfer, an erasure, a merge, an export, or a change to users and roles.
 
     Wrong answers count towards the pause like failed sign-ins; the one that pauses the
     account also ends this session, since someone else may be holding the phone.
     """
     user = request.user
     target = request.POST.get("next") or request.GET.get("next") or ""
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    device = two_factor.authenticator_of(user)
+    form = ConfirmForm(request.POST if request.method == "POST" else None, needs_code=device is not None)
     if request.method == "POST" and form.is_valid():
-        secret = form.cleaned_data["secret"]
-        device = two_factor.authenticator_of(user)
-        is_code = bool(two_factor.TOTP_CODE.match(secret.strip()))
+        data = form.cleaned_data
         paused = lockout.paused_until(user.pk) is not None
-        if is_code and device is not None:
-            ok = not paused and two_factor.check_totp(device, secret)
-        else:
-            ok = not paused and user.check_password(secret)
+        ok = not paused and user.check_password(data["password"])
+        ok = ok and (device is None or two_factor.check_totp(device, data["code"]))
         if ok:
             request.session[CONFIRMED] = now()
-            details = {"with": "code" if is_code else "password"}
-            record(action=AuditEvent.Action.REAUTHENTICATED, request=request, details=details)
+            details = {"with": "password" if device is None else "password+code"}
+            record(action=AuditEvent.Action.REAUTHENTICATED, actor=user, details=details)
             return redirect(next_url(request, target))
-        if paused or lockout.register_failure(request=request, user_id=user.pk, step="confirm"):
+        if paused or lockout.register_failure(user=user, step="confirm"):
             logout(request)
             request.session[ENDED] = "paused"
             return redirect("accounts:login")
-        form.add_error("secret", _("That did not match. Try again."))
+        wrong = _("That did not match. Check your password and the newest code, and try again.")
+        form.add_error(None, wrong if device is not None else _("That password did not match. Try again."))
     return render(request, "accounts/confirm.html", {"form": form, "next": target})
 
 
@@ -79,9 +78,9 @@ def new_authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
         if two_factor.confirm_authenticator(device, form.cleaned_data["code"]):
             request.session.cycle_key()
             request.session[SECOND_FACTOR] = "totp"
-            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, request=request, target=user)
+            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, actor=user, target=user)
             codes = two_factor.make_recovery_codes(user)
-            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, request=request, target=user)
+            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, actor=user, target=user)
             return render(request, "accounts/recovery_codes_new.html", {"codes": codes, "next": ""})
         form.add_error("code", _("That code did not work. Check the app's clock is right and try the newest code."))
     context: dict[str, object] = {
@@ -104,6 +103,6 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     if request.method == "POST":
         codes = two_factor.make_recovery_codes(user)
-        record(action=AuditEvent.Action.RECOVERY_CODES_MADE, request=request, target=user)
+        record(action=AuditEvent.Action.RECOVERY_CODES_MADE, actor=user, target=user)
         return render(request, "accounts/recovery_codes_new.html", {"codes": codes, "next": ""})
     return render(request, "accounts/recovery_codes.html", {"codes_left": two_factor.recovery_codes_left(user)})

@@ -1,7 +1,7 @@
 """Signing in (password, then a code or a first authenticator) and signing out.
 
 Nobody is signed in until every step is done: between the password and the code the
-session only remembers who is pending (accounts/signin.py), so no page but these opens.
+session only remembers who is pending (accounts/sessions.py), so no page but these opens.
 """
 
 from django.conf import settings
@@ -25,8 +25,8 @@ from .. import lockout, two_factor
 from ..decorators import signed_in, signing_in
 from ..forms import SIGN_IN_FAILED, CodeForm, NewAuthenticatorForm, SignInForm
 from ..models import User
-from ..sessions import ENDED, start_session
-from ..signin import check_password_step, forget_pending, pending, remember_pending
+from ..services import check_password
+from ..sessions import ENDED, forget_pending, pending, remember_pending, start_session
 
 ENDED_MESSAGES = {
     "idle": gettext_lazy("You were signed out after 15 minutes without activity. Sign in again to go on."),
@@ -54,7 +54,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username, password = form.cleaned_data["username"], form.cleaned_data["password"]
-        user = check_password_step(request=request, username=username, password=password)
+        user = check_password(username=username, password=password)
         if user is None:
             form.add_error(None, SIGN_IN_FAILED)
         elif two_factor.needs_second_factor(user):
@@ -73,14 +73,14 @@ def paused_response(request: HttpRequest, user: User) -> HttpResponse | None:
     """Leave the code step when the account is paused (audited as a refusal)."""
     if lockout.paused_until(user.pk) is None:
         return None
-    lockout.refuse(request=request, user_id=user.pk, reason="account")
+    lockout.refuse(user=user, reason="account")
     forget_pending(request)
     request.session[ENDED] = "paused"
     return redirect("accounts:login")
 
 
 def code_failed(request: HttpRequest, user: User, step: str) -> HttpResponse | None:
-    if lockout.register_failure(request=request, user_id=user.pk, step=step):
+    if lockout.register_failure(user=user, step=step):
         forget_pending(request)
         request.session[ENDED] = "paused"
         return redirect("accounts:login")
@@ -135,9 +135,9 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
             return refused
         if two_factor.confirm_authenticator(device, form.cleaned_data["code"]):
             start_session(request, user, second_factor="totp")
-            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, request=request, target=user)
+            record(action=AuditEvent.Action.TWO_FACTOR_SET_UP, actor=user, target=user)
             codes = two_factor.make_recovery_codes(user)
-            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, request=request, target=user)
+            record(action=AuditEvent.Action.RECOVERY_CODES_MADE, actor=user, target=user)
             shown = {"codes": codes, "next": next_url(request, target)}
             return render(request, "accounts/recovery_codes_new.html", shown)
         if (refused := code_failed(request, user, "set-up")) is not None:
@@ -156,7 +156,7 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """End the server session and tell the browser to drop what it kept of it."""
-    record(action=AuditEvent.Action.SIGN_OUT, request=request)
+    record(action=AuditEvent.Action.SIGN_OUT, actor=request.user)
     logout(request)
     response = redirect(settings.LOGOUT_REDIRECT_URL)
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,12 +22,11 @@ def renewal_due(kind: ConsentKind, on: date) -> date:
 @transaction.atomic
 def record_consent(
     *,
-    request: HttpRequest,
+    actor: User,
     client: Client,
     kind: ConsentKind,
     decision: str,
     method: str,
-    recorded_by: User,
 ) -> Consent:
     """Append a decision (history is never rewritten). Given consent gets a renewal date."""
     today = timezone.localdate()
@@ -37,10 +35,10 @@ def record_consent(
         kind=kind,
         decision=decision,
         method=method,
-        recorded_by=recorded_by,
+        recorded_by=actor,
         expires_on=renewal_due(kind, today) if decision == Consent.Decision.GIVEN else None,
     )
-    record(action=AuditEvent.Action.CONSENT_RECORDED, request=request, target=consent, client_id=client.pk)
+    record(action=AuditEvent.Action.CONSENT_RECORDED, actor=actor, target=consent, client_id=client.pk)
     return consent
 
 

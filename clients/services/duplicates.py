@@ -13,7 +13,6 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordS
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Abs, Greatest
-from django.http import HttpRequest
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -177,16 +176,16 @@ def duplicate_pairs(user: User, *, limit: int = PAIRS_SHOWN) -> list[Pair]:
 
 
 @transaction.atomic
-def dismiss_duplicate(*, request: HttpRequest, first: Client, second: Client, dismissed_by: User) -> DuplicateDismissal:
+def dismiss_duplicate(*, actor: User, first: Client, second: Client) -> DuplicateDismissal:
     """ "Not the same person": the pair is never suggested again (dismissing twice changes nothing)."""
     low, high = sorted((first, second), key=lambda person: person.pk)
     dismissal, created = DuplicateDismissal.objects.get_or_create(
-        first=low, second=high, defaults={"dismissed_by": dismissed_by}
+        first=low, second=high, defaults={"dismissed_by": actor}
     )
     if created:
         record(
             action=AuditEvent.Action.DUPLICATE_DISMISSED,
-            request=request,
+            actor=actor,
             target=dismissal,
             client_id=low.pk,
             details={"clients": [str(low.pk), str(high.pk)]},

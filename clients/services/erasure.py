@@ -22,12 +22,13 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, ForeignObjectRel, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import CODE_PATTERN, Alias, Client, ClientQuerySet, Merge, SafetyFlag, normalise_name
+from core.context import SystemActor
 
 # Identifying fields of Client and the value each is reset to.
 ERASED_VALUES: dict[str, Any] = {
@@ -87,11 +88,11 @@ def inactive_since(cutoff: datetime) -> ClientQuerySet:
 
 
 @transaction.atomic
-def erase_client(*, request: HttpRequest | None, client: Client) -> Client:
+def erase_client(*, actor: User | SystemActor, client: Client) -> Client:
     """Erase the identifying data of the person and of every record merged into them.
 
-    `request` is None when the retention command erases: the audit event then has no
-    actor (the system did it). One CLIENT_ERASED event, with the ids of the merged records
+    The actor is the supervisor who erased, or SystemActor("erase_inactive") when the
+    retention command did. One CLIENT_ERASED event, with the ids of the merged records
     erased along with the person.
     """
     group = merged_group(client)
@@ -115,7 +116,7 @@ def erase_client(*, request: HttpRequest | None, client: Client) -> Client:
     others = [str(pk) for pk in ids[1:]]
     record(
         action=AuditEvent.Action.CLIENT_ERASED,
-        request=request,
+        actor=actor,
         target=client,
         client_id=client.pk,
         details={"merged_records": others} if others else None,

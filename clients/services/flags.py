@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import transaction
 from django.db.models import OuterRef, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -41,11 +40,11 @@ def with_active_flags(people: ClientQuerySet) -> ClientQuerySet:
 
 
 @transaction.atomic
-def add_flag(*, request: HttpRequest, client: Client, text: str, expires_on: date | None, added_by: User) -> SafetyFlag:
-    flag = SafetyFlag.objects.create(client=client, text=text, expires_on=expires_on, created_by=added_by)
+def add_flag(*, actor: User, client: Client, text: str, expires_on: date | None) -> SafetyFlag:
+    flag = SafetyFlag.objects.create(client=client, text=text, expires_on=expires_on, created_by=actor)
     record(
         action=AuditEvent.Action.FLAG_CHANGED,
-        request=request,
+        actor=actor,
         target=flag,
         client_id=client.pk,
         details={"change": "added"},
@@ -54,7 +53,7 @@ def add_flag(*, request: HttpRequest, client: Client, text: str, expires_on: dat
 
 
 @transaction.atomic
-def end_flag(*, request: HttpRequest, client: Client, flag: SafetyFlag) -> SafetyFlag:
+def end_flag(*, actor: User, client: Client, flag: SafetyFlag) -> SafetyFlag:
     """End a flag (kept for the record, no longer shown). Ending it twice changes nothing."""
     if flag.ended_at is not None:
         return flag
@@ -62,7 +61,7 @@ def end_flag(*, request: HttpRequest, client: Client, flag: SafetyFlag) -> Safet
     flag.save(update_fields=["ended_at"])
     record(
         action=AuditEvent.Action.FLAG_CHANGED,
-        request=request,
+        actor=actor,
         target=flag,
         client_id=client.pk,
         details={"change": "ended"},

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -29,7 +28,7 @@ IDENTITY_FIELDS = (
 
 
 @transaction.atomic
-def update_identity(*, request: HttpRequest, client: Client, version: int, changes: dict[str, Any]) -> list[str]:
+def update_identity(*, actor: User, client: Client, version: int, changes: dict[str, Any]) -> list[str]:
     """Store the fields whose value changed, on top of `version`; return their names (sorted).
 
     The comparison is with the row as stored now, not with an instance a form has already
@@ -55,7 +54,7 @@ def update_identity(*, request: HttpRequest, client: Client, version: int, chang
         refresh_search_names(client)
     record(
         action=AuditEvent.Action.CLIENT_CHANGED,
-        request=request,
+        actor=actor,
         target=client,
         client_id=client.pk,
         details={"fields": changed},
@@ -64,12 +63,12 @@ def update_identity(*, request: HttpRequest, client: Client, version: int, chang
 
 
 @transaction.atomic
-def add_alias(*, request: HttpRequest, client: Client, name: str, added_by: User) -> Alias:
-    alias = Alias.objects.create(client=client, name=name, created_by=added_by)
+def add_alias(*, actor: User, client: Client, name: str) -> Alias:
+    alias = Alias.objects.create(client=client, name=name, created_by=actor)
     refresh_search_names(client)
     record(
         action=AuditEvent.Action.CLIENT_CHANGED,
-        request=request,
+        actor=actor,
         target=alias,
         client_id=client.pk,
         details={"fields": ["aliases"], "change": "added"},
@@ -78,13 +77,13 @@ def add_alias(*, request: HttpRequest, client: Client, name: str, added_by: User
 
 
 @transaction.atomic
-def remove_alias(*, request: HttpRequest, client: Client, alias: Alias) -> None:
+def remove_alias(*, actor: User, client: Client, alias: Alias) -> None:
     alias_id = alias.pk
     alias.delete()
     refresh_search_names(client)
     record(
         action=AuditEvent.Action.CLIENT_CHANGED,
-        request=request,
+        actor=actor,
         target=client,
         client_id=client.pk,
         details={"fields": ["aliases"], "change": "removed", "alias_id": alias_id},

@@ -41,7 +41,6 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, F, ForeignObjectRel, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +48,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Alias, Client, DuplicateDismissal, Merge, normalise_name
+from core.errors import Invalid
 
 from .names import refresh_search_names
 
@@ -75,12 +75,8 @@ STAYING = {DuplicateDismissal, Merge}
 Relation = tuple[type[models.Model], str]
 
 
-class MergeError(Exception):
+class MergeError(Invalid):
     """A merge or undo that cannot be done; `message` is safe to show (no names)."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def person_relations() -> list[Relation]:
@@ -223,21 +219,20 @@ def _alias_for_name_not_kept(survivor: Client, other_name: str, merged_by: User)
 @transaction.atomic
 def merge_clients(
     *,
-    request: HttpRequest,
+    actor: User,
     survivor: Client,
     merged: Client,
     field_choices: dict[str, str],
-    merged_by: User,
 ) -> Merge:
     """Merge `merged` (B) into `survivor` (A), keeping per detail the value chosen.
 
     `field_choices` maps a key of FIELD_GROUPS to "survivor" or "merged"; a missing key
     keeps A's value. Refuses (MergeError, nothing changed) a merge with itself, records
-    outside the teams `merged_by` supervises, merged or erased records, and unique clashes.
+    outside the teams the actor supervises, merged or erased records, and unique clashes.
     """
     choices = _check_choices(field_choices)
     survivor, merged = _lock(survivor, merged)
-    _check_mergeable(survivor, merged, merged_by)
+    _check_mergeable(survivor, merged, actor)
     before = {SURVIVOR: _columns(survivor), MERGED: _columns(merged)}
     moved: dict[str, dict[str, list[Any]]] = {}
     for model, key in person_relations():
@@ -250,7 +245,7 @@ def merge_clients(
         for name in FIELD_GROUPS[group]:
             setattr(survivor, name, getattr(merged if choice == MERGED else survivor, name))
     not_kept = before[MERGED if choices["preferred_name"] == SURVIVOR else SURVIVOR]["preferred_name"]
-    alias_pk = _alias_for_name_not_kept(survivor, not_kept, merged_by)
+    alias_pk = _alias_for_name_not_kept(survivor, not_kept, actor)
     seen = [at for at in (survivor.last_seen_at, merged.last_seen_at) if at is not None]
     survivor.last_seen_at = max(seen, default=None)
     survivor.version = F("version") + 1  # an edit of A's details loaded before the merge conflicts
@@ -266,13 +261,11 @@ def merge_clients(
         "moved": moved,
         "created_aliases": [alias_pk] if alias_pk is not None else [],
     }
-    merge = Merge.objects.create(survivor=survivor, merged=merged, merged_by=merged_by, snapshot=snapshot)
+    merge = Merge.objects.create(survivor=survivor, merged=merged, merged_by=actor, snapshot=snapshot)
     # One event per person, so each person's own trail shows the merge (and, later, its undo).
     details = {"survivor": str(survivor.pk), "merged": str(merged.pk)}
     for client in (survivor, merged):
-        record(
-            action=AuditEvent.Action.CLIENTS_MERGED, request=request, target=merge, client_id=client.pk, details=details
-        )
+        record(action=AuditEvent.Action.CLIENTS_MERGED, actor=actor, target=merge, client_id=client.pk, details=details)
     return merge
 
 
@@ -310,7 +303,7 @@ def _restored_survivor_columns(snapshot: dict[str, Any], survivor: Client) -> di
 
 
 @transaction.atomic
-def undo_merge(*, request: HttpRequest, merge: Merge, undone_by: User) -> Client:
+def undo_merge(*, actor: User, merge: Merge) -> Client:
     """Give B its own record back, exactly as it was; returns B.
 
     Refused (MergeError, nothing changed) after 30 days, when already undone, when A was
@@ -318,7 +311,7 @@ def undo_merge(*, request: HttpRequest, merge: Merge, undone_by: User) -> Client
     """
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     survivor, merged = _lock(Client(pk=merge.survivor_id), Client(pk=merge.merged_id))
-    _check_undoable(merge, survivor, merged, undone_by)
+    _check_undoable(merge, survivor, merged, actor)
     snapshot = merge.snapshot
     Alias.objects.filter(pk__in=snapshot["created_aliases"], client=survivor).delete()
     for label, keys in snapshot["moved"].items():
@@ -333,11 +326,9 @@ def undo_merge(*, request: HttpRequest, merge: Merge, undone_by: User) -> Client
     refresh_search_names(survivor)
     refresh_search_names(merged)
     merge.undone_at = timezone.now()
-    merge.undone_by = undone_by
+    merge.undone_by = actor
     merge.save(update_fields=["undone_at", "undone_by"])
     details = {"survivor": str(survivor.pk), "merged": str(merged.pk)}
     for client in (survivor, merged):
-        record(
-            action=AuditEvent.Action.MERGE_UNDONE, request=request, target=merge, client_id=client.pk, details=details
-        )
+        record(action=AuditEvent.Action.MERGE_UNDONE, actor=actor, target=merge, client_id=client.pk, details=details)
     return merged

@@ -1,7 +1,6 @@
 """Workflows on people's records; each writes its audit event."""
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
@@ -17,8 +16,7 @@ CODE_ATTEMPTS = 5
 @transaction.atomic
 def register_client(
     *,
-    request: HttpRequest,
-    registered_by: User,
+    actor: User,
     home_team: Team,
     preferred_name: str = "",
     year_of_birth: int | None = None,
@@ -40,24 +38,23 @@ def register_client(
                     year_of_birth=year_of_birth,
                     gender=gender,
                     gender_self_described=gender_self_described if gender == Client.Gender.SELF_DESCRIBED else "",
-                    created_by=registered_by,
+                    created_by=actor,
                 )
             break
         except IntegrityError:
             if attempt == CODE_ATTEMPTS - 1:
                 raise
     refresh_search_names(client)
-    record(action=AuditEvent.Action.CLIENT_CREATED, request=request, target=client, client_id=client.pk)
+    record(action=AuditEvent.Action.CLIENT_CREATED, actor=actor, target=client, client_id=client.pk)
     record_consent(
-        request=request,
+        actor=actor,
         client=client,
         kind=ConsentKind.objects.get(slug=ConsentKind.RECORD_KEEPING),
         decision=Consent.Decision.GIVEN,
         method=consent_method,
-        recorded_by=registered_by,
     )
     return client
 
 
-def record_client_viewed(*, request: HttpRequest, client: Client) -> None:
-    record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=client, client_id=client.pk)
+def record_client_viewed(*, actor: User, client: Client) -> None:
+    record(action=AuditEvent.Action.CLIENT_VIEWED, actor=actor, target=client, client_id=client.pk)

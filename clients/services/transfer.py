@@ -13,12 +13,13 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from accounts.models import Team
+from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import Invalid
 
 from .erasure import merged_group
 
@@ -36,7 +37,7 @@ def register_transfer_step(key: str, step: TransferStep) -> None:
 
 
 @transaction.atomic
-def transfer_client(*, request: HttpRequest | None, client: Client, to_team: Team) -> Client:
+def transfer_client(*, actor: User, client: Client, to_team: Team) -> Client:
     """Make `to_team` the person's home team: from now on only that team sees them.
 
     Records merged into the person move with them, so that an old code keeps resolving for
@@ -45,7 +46,7 @@ def transfer_client(*, request: HttpRequest | None, client: Client, to_team: Tea
     """
     from_team_id = client.home_team_id
     if to_team.pk == from_team_id:
-        raise ValueError("The person is already in this team.")
+        raise Invalid(_("%(code)s is already with this team.") % {"code": client.code})
     ids = [member.pk for member in merged_group(client)]
     Client.objects.filter(pk__in=ids).update(home_team=to_team)
     client.home_team = to_team
@@ -53,7 +54,7 @@ def transfer_client(*, request: HttpRequest | None, client: Client, to_team: Tea
         step(ids, to_team)
     record(
         action=AuditEvent.Action.CLIENT_TRANSFERRED,
-        request=request,
+        actor=actor,
         target=client,
         client_id=client.pk,
         details={"from_team": str(from_team_id), "to_team": str(to_team.pk)},

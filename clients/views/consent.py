@@ -80,7 +80,7 @@ def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     form = ConsentRecordForm(request.POST, kinds=active_kinds())
     if not form.is_valid():
         return render(request, "clients/consent_record.html", {"person": client, "form": form})
-    consent = record_consent(request=request, client=client, recorded_by=request.user, **form.cleaned_data)
+    consent = record_consent(actor=request.user, client=client, **form.cleaned_data)
     if consent.kind.slug == ConsentKind.RECORD_KEEPING and consent.decision in REFUSED:
         messages.warning(request, _("Recorded. Stop recording identifying details; anonymous contacts still work."))
     else:

@@ -37,7 +37,7 @@ def duplicate_dismiss(request: AuthenticatedHttpRequest, code: str, other_code: 
     first, second = _supervised(request, code), _supervised(request, other_code)
     if first.pk == second.pk:
         raise Http404
-    dismiss_duplicate(request=request, first=first, second=second, dismissed_by=request.user)
+    dismiss_duplicate(actor=request.user, first=first, second=second)
     messages.success(request, _("Marked as different people. This pair will not be suggested again."))
     return redirect("clients:duplicates")
 

@@ -70,7 +70,7 @@ def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = FlagForm(request.POST)
     if not form.is_valid():
         return render(request, "clients/flag_add.html", {"person": client, "form": form})
-    add_flag(request=request, client=client, added_by=request.user, **form.cleaned_data)
+    add_flag(actor=request.user, client=client, **form.cleaned_data)
     messages.success(request, _("Safety flag added."))
     return redirect("clients:detail", code=client.code)
 
@@ -82,7 +82,7 @@ def flag_end(request: AuthenticatedHttpRequest, code: str, flag_id: int) -> Http
     if client.code != code:
         return redirect("clients:detail", code=client.code)
     flag = get_object_or_404(SafetyFlag.objects.filter(client=client), pk=flag_id)
-    end_flag(request=request, client=client, flag=flag)
+    end_flag(actor=request.user, client=client, flag=flag)
     messages.success(request, _("Safety flag ended."))
     return redirect("clients:detail", code=client.code)
 

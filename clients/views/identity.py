@@ -129,7 +129,7 @@ def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if client.code != code:  # merged: edit the record it was merged into, from a fresh page
         return redirect("clients:edit", code=client.code)
     if request.method == "GET":
-        record_client_viewed(request=request, client=client)
+        record_client_viewed(actor=request.user, client=client)
         return _edit_page(request, client)
     heading = client.display_name  # before the form copies typed values onto the instance
     form = IdentityForm(request.POST, instance=client)
@@ -137,7 +137,7 @@ def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return _edit_page(request, client, heading=heading, form=form)
     version = form.cleaned_data["version"]
     try:
-        changed = update_identity(request=request, client=client, version=version, changes=form.cleaned_data)
+        changed = update_identity(actor=request.user, client=client, version=version, changes=form.cleaned_data)
     except EditConflict:
         return _conflict(request, code, form)
     # Nothing to change on a newer version: a repeated submission of a saved edit.
@@ -161,7 +161,7 @@ def _conflict(request: AuthenticatedHttpRequest, code: str, typed: IdentityForm)
     form = IdentityForm(data, instance=current)
     labels = [(name, typed.fields[name].label) for name in IDENTITY_FIELDS]
     rows = conflict_rows(labels, yours=typed.cleaned_data, saved=saved, differs=differs, shown=shown)
-    record_client_viewed(request=request, client=current)
+    record_client_viewed(actor=request.user, client=current)
     context = {"person": current, "heading": heading, "form": form, "rows": rows}
     return render(request, "clients/client_conflict.html", context, status=409)
 
@@ -188,7 +188,7 @@ def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = AliasForm(request.POST, known_names=known)
     if not form.is_valid():
         return _edit_page(request, client, alias_form=form)
-    add_alias(request=request, client=client, name=form.cleaned_data["name"], added_by=request.user)
+    add_alias(actor=request.user, client=client, name=form.cleaned_data["name"])
     messages.success(request, _("Name added."))
     return redirect("clients:edit", code=client.code)
 
@@ -200,7 +200,7 @@ def alias_remove(request: AuthenticatedHttpRequest, code: str, alias_id: int) ->
     if client.code != code:
         return redirect("clients:edit", code=client.code)
     alias = get_object_or_404(client.aliases.all(), pk=alias_id)
-    remove_alias(request=request, client=client, alias=alias)
+    remove_alias(actor=request.user, client=client, alias=alias)
     messages.success(request, _("Name removed."))
     return redirect("clients:edit", code=client.code)
 

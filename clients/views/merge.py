@@ -138,9 +138,7 @@ def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) 
     if request.method == "POST" and form.is_valid():
         try:
             choices = form.cleaned_data
-            merge_clients(
-                request=request, survivor=survivor, merged=merged, field_choices=choices, merged_by=request.user
-            )
+            merge_clients(actor=request.user, survivor=survivor, merged=merged, field_choices=choices)
         except MergeError as error:
             form.add_error(None, error.message)
         else:
@@ -164,7 +162,7 @@ def merge_undo(request: AuthenticatedHttpRequest, merge_id: UUID) -> HttpRespons
     if merge is None:
         raise Http404
     try:
-        merged = undo_merge(request=request, merge=merge, undone_by=request.user)
+        merged = undo_merge(actor=request.user, merge=merge)
     except MergeError as error:
         messages.error(request, error.message)
     else:

@@ -50,7 +50,7 @@ def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
                 gender=details["gender"],
             )
         if not duplicates:
-            client = register_client(request=request, registered_by=request.user, **details)
+            client = register_client(actor=request.user, **details)
             return redirect("clients:detail", code=client.code)
     return render(request, "clients/client_register.html", {"form": form, "duplicates": duplicates})
 
@@ -61,6 +61,6 @@ def client_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:
         return redirect("clients:detail", code=client.code)
-    record_client_viewed(request=request, client=client)
+    record_client_viewed(actor=request.user, client=client)
     context = {"person": client, "sections": sections_for(client, request.user)}
     return render(request, "clients/client_detail.html", context)

@@ -153,7 +153,7 @@ def client_viewers(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     before = read_cursor(client, request.GET.get("before", ""))
     events = viewer_events(client, limit=PAGE_SIZE + 1, before=before)
     older = cursor_of(client, events[PAGE_SIZE - 1]) if len(events) > PAGE_SIZE else ""
-    record_client_viewed(request=request, client=client)
+    record_client_viewed(actor=request.user, client=client)
     context = {"person": client, "events": events[:PAGE_SIZE], "older": older, "paged": before is not None}
     return render(request, "clients/client_viewers.html", context)
 
@@ -195,7 +195,7 @@ def client_viewers_print(request: AuthenticatedHttpRequest, code: str) -> HttpRe
         )
         for group in groups[:REPORT_ROWS]
     ]
-    record(action=AuditEvent.Action.VIEWERS_PRINTED, request=request, target=client, client_id=client.pk)
+    record(action=AuditEvent.Action.VIEWERS_PRINTED, actor=request.user, target=client, client_id=client.pk)
     context = {"person": client, "lines": lines, "more": len(groups) > REPORT_ROWS, "today": timezone.localdate()}
     return render(request, "clients/client_viewers_print.html", context)
 
@@ -229,7 +229,7 @@ def client_erase(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return redirect("clients:erase", code=client.code)
     form = EraseForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
-        erase_client(request=request, client=client)
+        erase_client(actor=request.user, client=client)
         messages.success(request, _("Identifying data erased. Contacts and check-ins stay, without a name."))
         return redirect("clients:detail", code=client.code)
     counts = client_counts(client)
@@ -255,6 +255,7 @@ class TransferForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @supervisor
+@recent_auth_required
 def client_transfer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Any team of the organisation may receive the person (why: clients/services/transfer.py)."""
     client = get_client_for_supervisor(request.user, code)
@@ -263,7 +264,7 @@ def client_transfer(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     form = TransferForm(request.POST if request.method == "POST" else None, client=client)
     if request.method == "POST" and form.is_valid():
         team = form.cleaned_data["team"]
-        transfer_client(request=request, client=client, to_team=team)
+        transfer_client(actor=request.user, client=client, to_team=team)
         messages.success(request, _("%(code)s is now with %(team)s.") % {"code": client.code, "team": team.name})
         if team.pk in request.user.team_ids:
             return redirect("clients:detail", code=client.code)

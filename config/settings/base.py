@@ -11,6 +11,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.database import add_session_options, replica_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -37,6 +39,13 @@ ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
 ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# Where to report a security problem (/.well-known/security.txt, RFC 9116): mailto: or https:
+# URIs, comma-separated. Unset: security@ the first real host name in DJANGO_ALLOWED_HOSTS.
+ALONGSIDE_SECURITY_CONTACT = env.list("ALONGSIDE_SECURITY_CONTACT", default=[]) or [
+    f"mailto:security@{host}"
+    for host in ALLOWED_HOSTS[:1]
+    if "." in host and not host.startswith(".") and not host.replace(".", "").isdigit()
+]
 # Two-factor sign-in is always required of supervisors, data admins and system admins; this
 # requires it of outreach workers too (any user may turn it on for themselves).
 ALONGSIDE_WORKER_2FA = env.bool("ALONGSIDE_WORKER_2FA", default=False)
@@ -78,11 +87,18 @@ MIDDLEWARE = [
     # masked anew on every response.
     "django.middleware.gzip.GZipMiddleware",
     "core.middleware.RequestIdMiddleware",
+    # After a write, the WAL position the user's next replica reads must have reached
+    # (only with DATABASE_REPLICA_URL; core/replica.py). Outside the session middleware, so
+    # the position also covers the session's own write.
+    "core.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where the request comes from, for the audit trail (core/context.py): before anything
+    # that writes an audit event.
+    "core.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -90,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NoStoreMiddleware",
+    # Last, so it sees a view's domain error first (core/errors.py: 404, 403, 400, 409).
+    "core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,17 +141,24 @@ ALONGSIDE_OWNER_DATABASE = environ.Env.db_url_config(_migrate_url) if _migrate_u
 ALONGSIDE_APP_ROLE = DATABASES["default"].get("USER", "")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Fuzzy search by name (clients.models.ClientQuerySet.matching) and duplicate detection use
-# pg_trgm's `%>` / `%` operators, which the GIN index client_search_names_trgm serves. Their
-# default thresholds (0.6 / 0.3) miss a swapped letter: "Jhonny" is only 0.29 similar to
-# "Johnny". Set for every connection, so the index still picks the candidates.
-_db_options = DATABASES["default"].setdefault("OPTIONS", {})
-_db_options["options"] = " ".join(
-    [
-        _db_options.get("options", ""),
-        "-c pg_trgm.word_similarity_threshold=0.25 -c pg_trgm.similarity_threshold=0.25",
-    ]
-).strip()
+# Settings every connection carries (the trigram thresholds of fuzzy search): config/database.py.
+# Behind a pooler in transaction mode (DATABASE_TRANSACTION_POOLING=1: PgBouncer, as
+# `make cluster` runs it) a connection's startup options are not passed on, so the pooler
+# sets them on each server connection instead (its connect_query, written from the same
+# values: config/database.py), and Django opens no server-side cursors, which would not
+# outlive the transaction the pooler lends a server connection for (docs/scaling.md).
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+if DATABASE_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+else:
+    add_session_options(DATABASES["default"])
+# A streaming replica for the dashboards, the organisation view and the exports (core/replica.py):
+# read there unless it is more than DATABASE_REPLICA_MAX_LAG seconds behind or has not yet
+# replayed the user's own last write; writes and migrations never go there.
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=10.0)
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = replica_settings(env.db_url("DATABASE_REPLICA_URL"), DATABASES["default"])
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -154,6 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.ContextWordsValidator"},
+    {"NAME": "accounts.passwords.StrengthValidator"},
 ]
 # Sign-in security (accounts/lockout.py, accounts/sessions.py). Fixed numbers, not settings
 # from the environment: a deployment cannot weaken them by accident.
@@ -190,8 +216,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # worker: `manage.py db_worker` (README: "Background worker").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Anonymised exports (exports/): where their files are written, outside the static
-# and media roots and never served by the web server, and how many days they are kept.
+# Anonymised exports (exports/): the worker's scratch folder where a zip is built (outside the
+# static and media roots; the finished file is stored in PostgreSQL, exports/storage.py), and
+# how many days a file is kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
 
@@ -212,6 +239,8 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE_COOKIES else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer asks each node over plain http on its private address (core/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
 )
@@ -236,6 +265,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
+    # Browsers report what the policy blocked; counted without personal data (audit/security_reports.py).
+    "report-uri": ["/security/csp-report/"],
 }
 
 # The proxy in front (or gunicorn) logs requests; the app logs no request bodies, and the

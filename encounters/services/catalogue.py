@@ -11,10 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.text import slugify
 
-from accounts.models import Team
+from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from encounters.models import ServiceType, Site, TeamService
@@ -23,10 +22,10 @@ SLUG_MAX = ServiceType._meta.get_field("slug").max_length or 50
 QUICK_BUTTON_STEP = 10
 
 
-def _audit(*, request: HttpRequest, target: Any, change: str, fields: Sequence[str], model: str | None = None) -> None:
+def _audit(*, actor: User, target: Any, change: str, fields: Sequence[str], model: str | None = None) -> None:
     record(
         action=AuditEvent.Action.CATALOGUE_CHANGED,
-        request=request,
+        actor=actor,
         target=target,
         details={"model": model or target._meta.model_name, "change": change, "fields": sorted(fields)},
     )
@@ -56,7 +55,7 @@ def unique_slug(name: str) -> str:
 
 @transaction.atomic
 def add_service_type(
-    *, request: HttpRequest, name: str, category: str, unit: str, counts_quantity: bool, order: int
+    *, actor: User, name: str, category: str, unit: str, counts_quantity: bool, order: int
 ) -> ServiceType:
     service_type = ServiceType.objects.create(
         slug=unique_slug(name),
@@ -67,14 +66,14 @@ def add_service_type(
         order=order,
     )
     fields = ["slug", "name", "category", "unit", "counts_quantity", "order"]
-    _audit(request=request, target=service_type, change="created", fields=fields)
+    _audit(actor=actor, target=service_type, change="created", fields=fields)
     return service_type
 
 
 @transaction.atomic
 def change_service_type(
     *,
-    request: HttpRequest,
+    actor: User,
     service_type: ServiceType,
     name: str,
     category: str,
@@ -87,19 +86,19 @@ def change_service_type(
     changed = _changed_fields(service_type, values)
     if changed:
         service_type.save(update_fields=changed)
-        _audit(request=request, target=service_type, change="changed", fields=changed)
+        _audit(actor=actor, target=service_type, change="changed", fields=changed)
     return changed
 
 
 @transaction.atomic
-def set_service_type_active(*, request: HttpRequest, service_type: ServiceType, is_active: bool) -> ServiceType:
+def set_service_type_active(*, actor: User, service_type: ServiceType, is_active: bool) -> ServiceType:
     """Out of use (or back in use). Past contacts keep showing it; teams' quick buttons are
     kept, so putting it back in use brings its buttons back where they were."""
     if service_type.is_active != is_active:
         service_type.is_active = is_active
         service_type.save(update_fields=["is_active"])
         change = "reactivated" if is_active else "deactivated"
-        _audit(request=request, target=service_type, change=change, fields=["is_active"])
+        _audit(actor=actor, target=service_type, change=change, fields=["is_active"])
     return service_type
 
 
@@ -112,7 +111,7 @@ def _renumbered(orders: list[int]) -> list[int]:
 
 
 @transaction.atomic
-def move_service_type(*, request: HttpRequest, service_type: ServiceType, offset: int) -> list[ServiceType]:
+def move_service_type(*, actor: User, service_type: ServiceType, offset: int) -> list[ServiceType]:
     """One place up (-1) or down (+1) within its category: reordering without JavaScript.
 
     The category's own order numbers are shuffled among its types, so where the category
@@ -132,41 +131,41 @@ def move_service_type(*, request: HttpRequest, service_type: ServiceType, offset
             changed.append(sibling)
     if changed:
         ServiceType.objects.bulk_update(changed, ["order"])
-        _audit(request=request, target=service_type, change="reordered", fields=["order"])
+        _audit(actor=actor, target=service_type, change="reordered", fields=["order"])
     return siblings
 
 
 @transaction.atomic
-def add_site(*, request: HttpRequest, team: Team, name: str, area: str, kind: str) -> Site:
+def add_site(*, actor: User, team: Team, name: str, area: str, kind: str) -> Site:
     site = Site.objects.create(team=team, name=name, area=area, kind=kind)
-    _audit(request=request, target=site, change="created", fields=["team", "name", "area", "kind"])
+    _audit(actor=actor, target=site, change="created", fields=["team", "name", "area", "kind"])
     return site
 
 
 @transaction.atomic
-def change_site(*, request: HttpRequest, site: Site, name: str, area: str, kind: str) -> list[str]:
+def change_site(*, actor: User, site: Site, name: str, area: str, kind: str) -> list[str]:
     """Save what differs (a site stays with its team: its contacts count for that team)."""
     changed = _changed_fields(site, {"name": name, "area": area, "kind": kind})
     if changed:
         site.save(update_fields=changed)
-        _audit(request=request, target=site, change="changed", fields=changed)
+        _audit(actor=actor, target=site, change="changed", fields=changed)
     return changed
 
 
 @transaction.atomic
-def set_site_active(*, request: HttpRequest, site: Site, is_active: bool) -> Site:
+def set_site_active(*, actor: User, site: Site, is_active: bool) -> Site:
     """Out of use (no longer offered on Log a contact) or back in use; contacts keep it."""
     if site.is_active != is_active:
         site.is_active = is_active
         site.save(update_fields=["is_active"])
         change = "reactivated" if is_active else "deactivated"
-        _audit(request=request, target=site, change=change, fields=["is_active"])
+        _audit(actor=actor, target=site, change=change, fields=["is_active"])
     return site
 
 
 @transaction.atomic
 def set_quick_buttons(
-    *, request: HttpRequest, team: Team, service_type_ids: Sequence[UUID], choosable: Sequence[UUID]
+    *, actor: User, team: Team, service_type_ids: Sequence[UUID], choosable: Sequence[UUID]
 ) -> list[TeamService]:
     """The team's quick buttons become `service_type_ids`, in that order.
 
@@ -190,5 +189,5 @@ def set_quick_buttons(
     TeamService.objects.bulk_update(moved, ["order"])
     fields = (["service_type"] if added or removed else []) + (["order"] if added or moved else [])
     if fields:
-        _audit(request=request, target=team, change="changed", fields=fields, model="teamservice")
+        _audit(actor=actor, target=team, change="changed", fields=fields, model="teamservice")
     return list(TeamService.objects.filter(team=team).select_related("service_type"))

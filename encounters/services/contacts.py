@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import NotFound
 from encounters.models import Encounter, Referral, ServiceProvided, ServiceType, Site
 
 from .overdose import record_overdose_response
@@ -21,9 +21,8 @@ from .referrals import make_referral, update_referral
 @transaction.atomic
 def log_encounter(
     *,
-    request: HttpRequest,
+    actor: User,
     encounter_id: uuid.UUID,
-    worker: User,
     team: Team,
     client: Client | None,
     head_count: int,
@@ -49,7 +48,7 @@ def log_encounter(
     """
     if extras and client is None:
         raise ValueError("Referrals and overdose responses at a contact need a registered person.")
-    earlier = already_logged(encounter_id=encounter_id, worker=worker)
+    earlier = already_logged(encounter_id=encounter_id, worker=actor)
     if earlier is not None:
         return earlier, False
     anonymous = client is None
@@ -57,7 +56,7 @@ def log_encounter(
         with transaction.atomic():
             encounter = Encounter.objects.create(
                 id=encounter_id,
-                worker=worker,
+                worker=actor,
                 team=team,
                 client=client,
                 head_count=head_count if anonymous else 1,
@@ -77,26 +76,26 @@ def log_encounter(
                 Client.objects.filter(pk=client.pk).mark_seen(happened_at)
             record(
                 action=AuditEvent.Action.ENCOUNTER_CREATED,
-                request=request,
+                actor=actor,
                 target=encounter,
                 client_id=client.pk if client is not None else None,
             )
     except IntegrityError:
         # The same submission raced itself (two requests at once): the first one won.
-        earlier = already_logged(encounter_id=encounter_id, worker=worker)
+        earlier = already_logged(encounter_id=encounter_id, worker=actor)
         if earlier is None:
             raise
         return earlier, False
     if extras and client is not None:
-        _record_extras(request=request, encounter=encounter, worker=worker, team=team, client=client, extras=extras)
+        _record_extras(actor=actor, encounter=encounter, team=team, client=client, extras=extras)
     return encounter, True
 
 
 def already_logged(*, encounter_id: uuid.UUID, worker: User) -> Encounter | None:
-    """The contact stored under this id by this worker, if any (404 if another worker's)."""
+    """The contact stored under this id by this worker, if any (NotFound if another worker's)."""
     stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id").first()
     if stored is not None and stored.worker_id != worker.pk:
-        raise Http404
+        raise NotFound
     return stored
 
 
@@ -137,39 +136,34 @@ class ContactExtras:
         return self.referral is not None or bool(self.referral_changes) or self.overdose is not None
 
 
-def _record_extras(
-    *, request: HttpRequest, encounter: Encounter, worker: User, team: Team, client: Client, extras: ContactExtras
-) -> None:
+def _record_extras(*, actor: User, encounter: Encounter, team: Team, client: Client, extras: ContactExtras) -> None:
     """The referral made, referrals followed up and overdose response of a new contact."""
     happened_at, site = encounter.happened_at, encounter.site
     if extras.referral is not None:
         new = extras.referral
         make_referral(
-            request=request,
+            actor=actor,
             client=client,
             team=team,
             to=new.to,
             partner=new.partner,
             status=new.status,
             follow_up_on=new.follow_up_on,
-            created_by=worker,
             encounter=encounter,
         )
     for change in extras.referral_changes:
         update_referral(
-            request=request,
+            actor=actor,
             referral=change.referral,
             status=change.status,
             follow_up_on=change.follow_up_on,
-            by=worker,
             encounter=encounter,
         )
     if extras.overdose is not None:
         response = extras.overdose
         record_overdose_response(
-            request=request,
+            actor=actor,
             team=team,
-            created_by=worker,
             happened_at=happened_at,
             naloxone_doses=response.naloxone_doses,
             emergency_services=response.emergency_services,

@@ -32,7 +32,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -113,9 +112,7 @@ def may_correct(user: User, encounter: Encounter, *, now: datetime | None = None
 
 
 @transaction.atomic
-def correct_encounter(
-    *, request: HttpRequest, encounter: Encounter, version: int, values: ContactValues, by: User
-) -> list[str]:
+def correct_encounter(*, actor: User, encounter: Encounter, version: int, values: ContactValues) -> list[str]:
     """Save a correction made on `version`; returns the names of the fields changed.
 
     Nothing changed: nothing written (no new version, no audit event). Someone saved after
@@ -135,7 +132,7 @@ def correct_encounter(
         "age_band": values.age_band if anonymous else "",
         "gender": values.gender if anonymous else "",
         "updated_at": timezone.now(),
-        "updated_by": by,
+        "updated_by": actor,
     }
     if not save_if_current(Encounter, encounter.pk, version, changes):
         raise EditConflict
@@ -145,7 +142,7 @@ def correct_encounter(
         _follow_last_seen(encounter.client_id, old=encounter.happened_at, new=values.happened_at)
     record(
         action=AuditEvent.Action.ENCOUNTER_CHANGED,
-        request=request,
+        actor=actor,
         target=encounter,
         client_id=encounter.client_id,
         details={"fields": changed},

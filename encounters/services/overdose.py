@@ -4,20 +4,19 @@ import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import NotFound
 from encounters.models import Encounter, OverdoseResponse, Site
 
 
 def record_overdose_response(
     *,
-    request: HttpRequest,
+    actor: User,
     team: Team,
-    created_by: User,
     happened_at: datetime,
     naloxone_doses: int,
     emergency_services: str,
@@ -32,17 +31,17 @@ def record_overdose_response(
 
     `response_id` comes from the form when it is recorded on its own, so a retried
     submission (a double tap, a lost answer on a weak connection) returns the stored
-    response instead of making a second one; an id of someone else's response is a 404.
-    At a contact the contact's own id does that job (log_contact_with_extras).
+    response instead of making a second one; an id of someone else's response is NotFound.
+    At a contact the contact's own id does that job (encounters.services.contacts).
     """
-    if response_id is not None and (earlier := _stored(response_id, created_by)) is not None:
+    if response_id is not None and (earlier := _stored(response_id, actor)) is not None:
         return earlier
     try:
         with transaction.atomic():
             response = OverdoseResponse.objects.create(
                 id=response_id or uuid.uuid4(),
                 team=team,
-                created_by=created_by,
+                created_by=actor,
                 happened_at=happened_at,
                 naloxone_doses=naloxone_doses,
                 emergency_services=emergency_services,
@@ -54,13 +53,13 @@ def record_overdose_response(
             )
             record(
                 action=AuditEvent.Action.OVERDOSE_RECORDED,
-                request=request,
+                actor=actor,
                 target=response,
                 client_id=client.pk if client is not None else None,
             )
     except IntegrityError:
         # The same submission raced itself: the first one won.
-        earlier = _stored(response_id, created_by) if response_id is not None else None
+        earlier = _stored(response_id, actor) if response_id is not None else None
         if earlier is None:
             raise
         return earlier
@@ -70,5 +69,5 @@ def record_overdose_response(
 def _stored(response_id: uuid.UUID, created_by: User) -> OverdoseResponse | None:
     stored = OverdoseResponse.objects.filter(pk=response_id).only("id", "created_by_id").first()
     if stored is not None and stored.created_by_id != created_by.pk:
-        raise Http404
+        raise NotFound
     return stored

@@ -4,7 +4,6 @@ import uuid
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -17,14 +16,13 @@ from encounters.models import Encounter, Referral, ReferralUpdate
 @transaction.atomic
 def make_referral(
     *,
-    request: HttpRequest,
+    actor: User,
     client: Client,
     team: Team,
     to: str,
     partner: str = "",
     status: str = Referral.Status.SUGGESTED,
     follow_up_on: date | None = None,
-    created_by: User,
     encounter: Encounter | None = None,
 ) -> Referral:
     referral = Referral.objects.create(
@@ -34,15 +32,15 @@ def make_referral(
         partner=partner,
         status=status,
         follow_up_on=follow_up_on,
-        created_by=created_by,
+        created_by=actor,
         encounter=encounter,
     )
     ReferralUpdate.objects.create(
-        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=created_by
+        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=actor
     )
     record(
         action=AuditEvent.Action.REFERRAL_MADE,
-        request=request,
+        actor=actor,
         target=referral,
         client_id=client.pk,
         details={"to": to, "status": status},
@@ -53,11 +51,10 @@ def make_referral(
 @transaction.atomic
 def update_referral(
     *,
-    request: HttpRequest,
+    actor: User,
     referral: Referral,
     status: str,
     follow_up_on: date | None,
-    by: User,
     encounter: Encounter | None = None,
 ) -> Referral:
     """A new status (and follow-up date), from a later contact or on its own; history kept."""
@@ -66,11 +63,11 @@ def update_referral(
     referral.updated_at = timezone.now()
     referral.save(update_fields=["status", "follow_up_on", "updated_at"])
     ReferralUpdate.objects.create(
-        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=by
+        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=actor
     )
     record(
         action=AuditEvent.Action.REFERRAL_UPDATED,
-        request=request,
+        actor=actor,
         target=referral,
         client_id=referral.client_id,
         details={"status": status},

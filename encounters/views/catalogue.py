@@ -83,7 +83,7 @@ def service_type_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"order": min(last + ORDER_STEP, MAX_ORDER), "counts_quantity": True}
     form = ServiceTypeForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
-        service_type = services.add_service_type(request=request, **form.cleaned_data)
+        service_type = services.add_service_type(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Service type added."))
         return _to_catalogue(service_type)
     return render(request, "encounters/catalogue/service_type_form.html", {"form": form, "service_type": None})
@@ -95,7 +95,7 @@ def service_type_edit(request: AuthenticatedHttpRequest, service_type_id: UUID) 
     service_type = get_object_or_404(ServiceType, pk=service_type_id)
     form = ServiceTypeForm(request.POST if request.method == "POST" else None, instance=service_type)
     if form.is_valid():
-        changed = services.change_service_type(request=request, service_type=service_type, **form.cleaned_data)
+        changed = services.change_service_type(actor=request.user, service_type=service_type, **form.cleaned_data)
         messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
         return _to_catalogue(service_type)
     context = {"form": form, "service_type": service_type}
@@ -108,7 +108,7 @@ def service_type_active(request: AuthenticatedHttpRequest, service_type_id: UUID
     """Out of use, or back in use. Never deleted: past contacts keep showing it."""
     service_type = get_object_or_404(ServiceType, pk=service_type_id)
     is_active = request.POST.get("active") == "1"
-    services.set_service_type_active(request=request, service_type=service_type, is_active=is_active)
+    services.set_service_type_active(actor=request.user, service_type=service_type, is_active=is_active)
     if is_active:
         messages.success(request, _("Back in use."))
     else:
@@ -122,7 +122,7 @@ def service_type_move(request: AuthenticatedHttpRequest, service_type_id: UUID) 
     """One place up or down within its category: works with one thumb and without JavaScript."""
     service_type = get_object_or_404(ServiceType, pk=service_type_id)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    services.move_service_type(request=request, service_type=service_type, offset=offset)
+    services.move_service_type(actor=request.user, service_type=service_type, offset=offset)
     return _to_catalogue(service_type)
 
 
@@ -150,7 +150,7 @@ def site_new(request: AuthenticatedHttpRequest, team_id: UUID) -> HttpResponse:
     team = get_team_for_keeper(request.user, team_id)
     form = SiteForm(request.POST if request.method == "POST" else None, team=team)
     if form.is_valid():
-        services.add_site(request=request, team=team, **form.cleaned_data)
+        services.add_site(actor=request.user, team=team, **form.cleaned_data)
         messages.success(request, _("Site added."))
         return redirect("encounters:team_catalogue", team_id=team.pk)
     return render(request, "encounters/catalogue/site_form.html", {"form": form, "team": team, "site": None})
@@ -162,7 +162,7 @@ def site_edit(request: AuthenticatedHttpRequest, site_id: UUID) -> HttpResponse:
     site = get_site_for_keeper(request.user, site_id)
     form = SiteForm(request.POST if request.method == "POST" else None, team=site.team, instance=site)
     if form.is_valid():
-        changed = services.change_site(request=request, site=site, **form.cleaned_data)
+        changed = services.change_site(actor=request.user, site=site, **form.cleaned_data)
         messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
         return redirect("encounters:team_catalogue", team_id=site.team_id)
     context = {"form": form, "team": site.team, "site": site}
@@ -175,7 +175,7 @@ def site_active(request: AuthenticatedHttpRequest, site_id: UUID) -> HttpRespons
     """Out of use (no longer offered on Log a contact), or back in use. Never deleted."""
     site = get_site_for_keeper(request.user, site_id)
     is_active = request.POST.get("active") == "1"
-    services.set_site_active(request=request, site=site, is_active=is_active)
+    services.set_site_active(actor=request.user, site=site, is_active=is_active)
     if is_active:
         messages.success(request, _("Back in use."))
     else:
@@ -196,7 +196,7 @@ def quick_buttons(request: AuthenticatedHttpRequest, team_id: UUID) -> HttpRespo
     form = QuickButtonsForm(request.POST if request.method == "POST" else None, choices=choices, positions=positions)
     if form.is_valid():
         services.set_quick_buttons(
-            request=request, team=team, service_type_ids=form.chosen_ids(), choosable=[kind.pk for kind in in_use]
+            actor=request.user, team=team, service_type_ids=form.chosen_ids(), choosable=[kind.pk for kind in in_use]
         )
         messages.success(request, _("Quick buttons saved."))
         return redirect("encounters:team_catalogue", team_id=team.pk)

@@ -152,11 +152,10 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
         if form.is_valid():
             try:
                 changed = correct_encounter(
-                    request=request,
+                    actor=request.user,
                     encounter=encounter,
                     version=form.cleaned_data["version"],
                     values=form.values(),
-                    by=request.user,
                 )
             except EditConflict:
                 return conflict(request, encounter_id, form)
@@ -169,7 +168,10 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
             initial=CorrectionForm.initial_for(encounter), encounter=encounter, service_types=service_types
         )
         record(
-            action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id
+            action=AuditEvent.Action.ENCOUNTER_VIEWED,
+            actor=request.user,
+            target=encounter,
+            client_id=encounter.client_id,
         )
     return render(request, "encounters/encounter_edit.html", {"encounter": encounter, "form": form})
 
@@ -190,7 +192,7 @@ def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: Corre
         return redirect("encounters:detail", encounter_id=current.pk)
     labels = LABELS if current.is_anonymous else [row for row in LABELS if row[0] not in ANONYMOUS_ONLY]
     rows = conflict_rows(labels, yours=theirs, saved=saved, differs=differs, shown=shown)
-    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=current, client_id=current.client_id)
+    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=current, client_id=current.client_id)
     context = {"encounter": current, "form": form, "rows": rows}
     return render(request, "encounters/encounter_conflict.html", context, status=409)
 

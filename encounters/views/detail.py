@@ -22,7 +22,9 @@ def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> H
     # Its overdose response, if any, comes in the same query (one-to-one).
     queryset = queryset.select_related("overdose_response__site")
     encounter = get_object_or_404(queryset, pk=encounter_id)
-    record(action=AuditEvent.Action.ENCOUNTER_VIEWED, request=request, target=encounter, client_id=encounter.client_id)
+    record(
+        action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=encounter, client_id=encounter.client_id
+    )
     # Referrals made or updated at this contact (one query).
     referral_updates = list(ReferralUpdate.objects.visible_to(request.user).at_contact(encounter))
     context = {"encounter": encounter, "referral_updates": referral_updates}

@@ -53,7 +53,7 @@ def encounter_timeline(request: AuthenticatedHttpRequest, code: str) -> HttpResp
         return redirect("encounters:timeline", code=client.code)
     before = read_cursor(request.GET.get("before", ""), salt=CURSOR_SALT, scope=client.code)
     page = timeline(client, request.user, size=PAGE_SIZE, before=before, referrals=True)
-    record_client_viewed(request=request, client=client)
+    record_client_viewed(actor=request.user, client=client)
     context = {"person": client, "page": page, "encounters": page.rows}
     return render(request, _template(request, "encounters/encounter_timeline.html"), context)
 

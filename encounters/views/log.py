@@ -79,9 +79,8 @@ def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str
 def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:
     data = form.cleaned_data
     encounter, _created = log_encounter(
-        request=request,
+        actor=request.user,
         encounter_id=data["id"],
-        worker=request.user,
         team=data["team"],
         client=data["who"],
         head_count=data["head_count"],

@@ -62,10 +62,9 @@ def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _save(request: AuthenticatedHttpRequest, form: OverdoseResponseForm) -> OverdoseResponse:
     data = form.cleaned_data
     return record_overdose_response(
-        request=request,
+        actor=request.user,
         response_id=data["id"],
         team=data["team"],
-        created_by=request.user,
         client=data["who"],
         site=data["site"],
         happened_at=data["happened_at"],
@@ -95,7 +94,9 @@ def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -
         raise Http404
     if response.client_id is not None:
         # A response about a named person is part of their record: who opened it is audited.
-        record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=response, client_id=response.client_id)
+        record(
+            action=AuditEvent.Action.CLIENT_VIEWED, actor=request.user, target=response, client_id=response.client_id
+        )
     return render(request, "encounters/overdose_detail.html", {"response": response})
 
 

@@ -63,7 +63,7 @@ def _find(user: User, referral_id: uuid.UUID) -> Referral:
 
 def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralUpdateForm) -> HttpResponse:
     """The referral, its history and the update form (a view of the person's record: audited)."""
-    record(action=AuditEvent.Action.CLIENT_VIEWED, request=request, target=referral, client_id=referral.client_id)
+    record(action=AuditEvent.Action.CLIENT_VIEWED, actor=request.user, target=referral, client_id=referral.client_id)
     updates = ReferralUpdate.objects.filter(referral=referral).select_related("by").order_by("-at", "-id")
     context = {
         "referral": referral,
@@ -91,11 +91,10 @@ def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -
     if not form.is_valid():
         return _page(request, referral, form)
     update_referral(
-        request=request,
+        actor=request.user,
         referral=referral,
         status=form.cleaned_data["status"],
         follow_up_on=form.cleaned_data["follow_up_on"],
-        by=request.user,
     )
     messages.success(request, _("Referral updated."))
     return redirect("encounters:referral_detail", referral_id=referral.pk)
@@ -111,9 +110,7 @@ def referral_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = ReferralForm(request.POST)
         if form.is_valid():
-            referral = make_referral(
-                request=request, client=client, team=client.home_team, created_by=request.user, **form.cleaned_data
-            )
+            referral = make_referral(actor=request.user, client=client, team=client.home_team, **form.cleaned_data)
             messages.success(request, _("Referral noted."))
             return redirect("encounters:referral_detail", referral_id=referral.pk)
     else:

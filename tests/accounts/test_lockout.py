@@ -11,10 +11,12 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.forms import SIGN_IN_FAILED
 from accounts.models import User
 from audit.models import AuditEvent
+from audit.services import append
 from config.settings import base
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.totp import authenticator_for
@@ -195,3 +197,61 @@ def test_every_sign_in_failure_pause_and_sign_out_is_audited(client: HttpClient)
         Action.LOCKED_OUT,
         Action.SIGN_IN_REFUSED,
     ]
+
+
+def future_event(action: str, user: User, *, minutes: int, ip: str | None = None) -> None:
+    """An event stamped ahead of this server's clock (a node with a fast clock, or a bad row)."""
+    append(action=action, actor_id=user.pk, ip=ip, at=timezone.now() + timedelta(minutes=minutes))
+
+
+def test_a_future_dated_pause_does_not_pause_the_account(client: HttpClient, worker: User) -> None:
+    future_event(Action.LOCKED_OUT, worker, minutes=60 * 24 * 365)
+    assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
+    assert events(Action.SIGN_IN_REFUSED) == []
+
+
+def test_future_dated_failures_count_for_nothing(client: HttpClient, worker: User) -> None:
+    for _ in range(10):
+        future_event(Action.SIGN_IN_FAILED, worker, minutes=5, ip="10.0.0.7")
+    attempt(client, "worker", "not-the-password")
+    assert events(Action.LOCKED_OUT) == []
+    assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
+
+
+def test_a_future_dated_success_does_not_hide_failures(client: HttpClient, worker: User) -> None:
+    """Nor does a success stamped in the future reset the count: five real failures still pause."""
+    future_event(Action.SIGN_IN, worker, minutes=10)
+    for _ in range(5):
+        attempt(client, "worker", "not-the-password")
+    assert len(events(Action.LOCKED_OUT)) == 1
+    assert attempt(client, "worker", TEST_PASSWORD) == (200, [SIGN_IN_FAILED])
+
+
+def test_end_the_pause_works_even_with_future_dated_events(
+    client: HttpClient, worker: User, system_admin: User
+) -> None:
+    """A real pause, plus a pause and failures stamped an hour ahead: the admin's action ends it."""
+    for _ in range(5):
+        attempt(client, "worker", "not-the-password")
+    future_event(Action.LOCKED_OUT, worker, minutes=60)
+    future_event(Action.SIGN_IN_FAILED, worker, minutes=61)
+    assert attempt(client, "worker", TEST_PASSWORD) == (200, [SIGN_IN_FAILED])
+
+    admin = HttpClient()
+    admin.force_login(system_admin)
+    changelist = reverse("admin:accounts_user_changelist")
+    response = admin.post(changelist, {"action": "end_sign_in_pause", "_selected_action": [worker.pk]}, follow=True)
+    assert "Sign-in pause ended." in response.content.decode()
+    assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
+
+
+def test_the_pause_and_its_end_follow_the_order_events_were_written(client: HttpClient, worker: User) -> None:
+    """The unlock is written after the pause it ends: it ends it even if its stamp is earlier
+    (the node that wrote it had a slower clock)."""
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(5):
+            attempt(client, "worker", "not-the-password")
+        clock.shift(timedelta(minutes=-2))  # the admin's node is two minutes behind
+        append(action=Action.SIGN_IN_UNLOCKED, actor_id=worker.pk)
+        clock.shift(timedelta(minutes=3))
+        assert attempt(client, "worker", TEST_PASSWORD)[0] == 302

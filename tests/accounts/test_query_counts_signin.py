@@ -22,7 +22,7 @@ def grow(user: User, rows: int) -> None:
     start = RecoveryCode.objects.filter(user=user).count()
     RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=f"{start + n:064x}") for n in range(rows))
     for _ in range(rows):
-        record(action=AuditEvent.Action.SIGN_IN, actor_id=user.pk)
+        record(action=AuditEvent.Action.SIGN_IN, actor=user)
         TeamFactory.create()
         HttpClient().force_login(user)
 
@@ -50,7 +50,8 @@ PAGES: dict[str, tuple[str, Callable[[User], HttpClient], str, int]] = {
     "first set-up": ("worker_by_setting", pending, "accounts:login_set_up", 4),
     # + authenticator, recovery codes left
     "security": ("supervisor", signed_in, "accounts:security", 5),
-    "confirm": ("supervisor", signed_in, "accounts:confirm", 3),
+    # + authenticator (a code is asked for only when there is one)
+    "confirm": ("supervisor", signed_in, "accounts:confirm", 4),
     # + the one being set up
     "new authenticator": ("supervisor", signed_in, "accounts:new_authenticator", 4),
     # + authenticator, recovery codes left

@@ -16,6 +16,7 @@ from accounts.models import RecoveryCode, User, UserSession
 from accounts.sessions import end_sessions
 from audit.models import AuditEvent
 from config.settings import base
+from core.context import SystemActor
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.totp import authenticator_for
 
@@ -134,7 +135,7 @@ def test_ending_all_of_a_user_s_sessions_is_one_delete(worker: User) -> None:
     for _ in range(3):
         sign_in(HttpClient())
     with CaptureQueriesContext(connection) as queries:
-        assert end_sessions(user=worker, request=None, reason="test") == 3
+        assert end_sessions(actor=SystemActor("test"), user=worker, reason="test") == 3
     deletes = [query["sql"] for query in queries if query["sql"].startswith("DELETE")]
     assert len(deletes) == 1 and "accounts_usersession" in deletes[0]
     assert not UserSession.objects.filter(user=worker).exists()

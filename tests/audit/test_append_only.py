@@ -4,6 +4,7 @@ import psycopg2.errors
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from tests.db_roles import owner_connection
@@ -16,7 +17,7 @@ REFUSED = "append-only|permission denied for table audit_auditevent"
 
 @pytest.fixture
 def event() -> AuditEvent:
-    return record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+    return record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
 
 
 def test_update_is_refused_by_the_database(event: AuditEvent) -> None:
@@ -40,7 +41,7 @@ def test_raw_sql_update_and_delete_are_refused(event: AuditEvent) -> None:
 
 
 def test_inserting_still_works(event: AuditEvent) -> None:
-    record(action=AuditEvent.Action.SIGN_OUT, actor_id=1)
+    record(action=AuditEvent.Action.SIGN_OUT, actor=User(pk=1))
     assert AuditEvent.objects.count() == 2
 
 

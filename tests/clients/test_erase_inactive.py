@@ -62,7 +62,7 @@ def test_a_dry_run_lists_codes_and_a_count_and_changes_nothing(people: dict[str,
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_ERASED).exists()
 
 
-def test_erase_erases_each_listed_person_and_audits_each_without_an_actor(people: dict[str, Client]) -> None:
+def test_erase_erases_each_listed_person_and_audits_each_as_the_retention_command(people: dict[str, Client]) -> None:
     output = run("--erase")
     assert "Identifying data erased for 2 people." in output
     for key in ("old", "never_seen", "merged"):
@@ -72,8 +72,8 @@ def test_erase_erases_each_listed_person_and_audits_each_without_an_actor(people
     recent = Client.objects.get(pk=people["recent"].pk)
     assert recent.preferred_name == "Rita Recent" and recent.erased_at is None
     events = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_ERASED)
-    assert sorted((event.client_id, event.actor_id) for event in events) == sorted(
-        [(people["old"].pk, None), (people["never_seen"].pk, None)]
+    assert sorted((event.client_id, event.actor_id, event.details.get("system")) for event in events) == sorted(
+        [(people["old"].pk, None, "erase_inactive"), (people["never_seen"].pk, None, "erase_inactive")]
     )
     assert run().startswith("0 people")  # a second run finds nobody
 

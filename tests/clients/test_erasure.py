@@ -17,6 +17,7 @@ from clients.models import Alias, Client, Consent, ConsentKind, Merge, SafetyFla
 from clients.services.erasure import erase_client, free_text_blanks, scrub
 from clients.services.merge import merge_clients
 from clients.services.names import refresh_search_names
+from core.context import SystemActor
 from encounters.models import Encounter, OverdoseResponse
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory
 
@@ -250,11 +251,13 @@ def test_the_merged_code_leads_to_the_survivors_page(supervisor_client: HttpClie
 
 
 def test_erasing_again_clears_what_was_added_since(zebulon: Client, worker: User) -> None:
-    erase_client(request=None, client=zebulon)
+    retention = SystemActor("erase_inactive")
+    erase_client(actor=retention, client=zebulon)
     Alias.objects.create(client=zebulon, name="Quax again")
-    erase_client(request=None, client=zebulon)
+    erase_client(actor=retention, client=zebulon)
     assert not Alias.objects.filter(client=zebulon).exists()
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_ERASED, actor_id=None).count() == 2
+    erased = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_ERASED, actor_id=None)
+    assert [event.details["system"] for event in erased] == ["erase_inactive", "erase_inactive"]
 
 
 def test_scrub_keeps_ids_and_blanks_names_wherever_they_are() -> None:
@@ -292,15 +295,7 @@ def test_after_a_real_merge_erasing_the_person_leaves_no_trace_of_either_record(
     SafetyFlag.objects.create(client=other, text="His brother is not welcome at the van")
     for person in (kept, other):
         refresh_search_names(person)
-    request = rf.post("/")
-    request.user = supervisor
-    merge_clients(
-        request=request,
-        survivor=kept,
-        merged=other,
-        field_choices={"contact": "merged"},
-        merged_by=supervisor,
-    )
+    merge_clients(actor=supervisor, survivor=kept, merged=other, field_choices={"contact": "merged"})
     assert ("clients_merge", "snapshot") in columns_mentioning(ERASED)
-    erase_client(request=request, client=Client.objects.get(pk=kept.pk))
+    erase_client(actor=supervisor, client=Client.objects.get(pk=kept.pk))
     assert columns_mentioning(ERASED) == set()

@@ -1,14 +1,12 @@
 """Merging two records of one person, and undoing it exactly (issue 3, item 6)."""
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import models
-from django.http import HttpRequest
 from django.test import Client as HttpClient
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,18 +35,14 @@ EVERYTHING_FROM_B = {
 }
 
 
-def merge_keeping_a(request: HttpRequest, survivor: Client, merged: Client) -> Merge:
-    """Merge as the request's user, keeping every detail of the survivor."""
-    return merge_clients(
-        request=request, survivor=survivor, merged=merged, field_choices={}, merged_by=cast(User, request.user)
-    )
+def merge_keeping_a(actor: User, survivor: Client, merged: Client) -> Merge:
+    """Merge as `actor`, keeping every detail of the survivor."""
+    return merge_clients(actor=actor, survivor=survivor, merged=merged, field_choices={})
 
 
 @pytest.fixture
-def http_request(supervisor: User) -> HttpRequest:
-    request = RequestFactory().post("/")
-    request.user = supervisor
-    return request
+def actor(supervisor: User) -> User:
+    return supervisor
 
 
 def attach(client: Client, worker: User, supervisor: User, rows: int, *, name_prefix: str) -> None:
@@ -101,7 +95,7 @@ def every_row() -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def two_records(team: Team, worker: User, supervisor: User, http_request: HttpRequest) -> tuple[Client, Client]:
+def two_records(team: Team, worker: User, supervisor: User, actor: User) -> tuple[Client, Client]:
     """A ("Robin") and B ("Robbie", with more details and an earlier merge of its own)."""
     survivor = ClientFactory.create(
         home_team=team, preferred_name="Robin", pronouns="she/her", last_seen_at=timezone.now() - timedelta(days=9)
@@ -127,7 +121,7 @@ def two_records(team: Team, worker: User, supervisor: User, http_request: HttpRe
     refresh_search_names(merged)
     earlier = ClientFactory.create(home_team=team, preferred_name="")
     attach(earlier, worker, supervisor, 1, name_prefix="Earlier")
-    merge_clients(request=http_request, survivor=merged, merged=earlier, field_choices={}, merged_by=supervisor)
+    merge_clients(actor=supervisor, survivor=merged, merged=earlier, field_choices={})
     stranger = ClientFactory.create(home_team=team, preferred_name="Sam")
     attach(stranger, worker, supervisor, 2, name_prefix="Sam alias")
     first, second = sorted([merged, stranger], key=lambda client: client.pk)
@@ -136,7 +130,7 @@ def two_records(team: Team, worker: User, supervisor: User, http_request: HttpRe
 
 
 def test_merge_then_undo_restores_every_row_exactly(
-    two_records: tuple[Client, Client], supervisor: User, http_request: HttpRequest
+    two_records: tuple[Client, Client], supervisor: User, actor: User
 ) -> None:
     survivor, merged = two_records
     before = every_row()
@@ -147,9 +141,7 @@ def test_merge_then_undo_restores_every_row_exactly(
     # 3 of each kind, "Rob", the earlier record and its own rows (merged into B before).
     assert sum(len(pks) for pks in b_rows.values()) == 3 * KINDS + 1 + 1 + KINDS
 
-    merge = merge_clients(
-        request=http_request, survivor=survivor, merged=merged, field_choices=EVERYTHING_FROM_B, merged_by=supervisor
-    )
+    merge = merge_clients(actor=supervisor, survivor=survivor, merged=merged, field_choices=EVERYTHING_FROM_B)
 
     for (label, key), pks in b_rows.items():
         model = apps.get_model(label)
@@ -170,7 +162,7 @@ def test_merge_then_undo_restores_every_row_exactly(
     assert not Client.objects.current().filter(pk=merged.pk).exists()
 
     assert survivor.version == 2  # an edit of A's details loaded before the merge now conflicts
-    restored = undo_merge(request=http_request, merge=merge, undone_by=supervisor)
+    restored = undo_merge(actor=supervisor, merge=merge)
 
     assert restored.pk == merged.pk
     after = every_row()
@@ -186,11 +178,11 @@ def test_merge_then_undo_restores_every_row_exactly(
 
 
 def test_merge_and_undo_are_audited_for_both_people(
-    two_records: tuple[Client, Client], supervisor: User, http_request: HttpRequest
+    two_records: tuple[Client, Client], supervisor: User, actor: User
 ) -> None:
     survivor, merged = two_records
-    merge = merge_keeping_a(http_request, survivor, merged)
-    undo_merge(request=http_request, merge=merge, undone_by=supervisor)
+    merge = merge_keeping_a(actor, survivor, merged)
+    undo_merge(actor=supervisor, merge=merge)
     events = AuditEvent.objects.filter(object_id=str(merge.pk))
     assert sorted((event.action, event.client_id == survivor.pk) for event in events) == [
         ("clients_merged", False),
@@ -203,16 +195,14 @@ def test_merge_and_undo_are_audited_for_both_people(
 
 
 def test_rows_added_after_the_merge_and_later_edits_stay_with_the_survivor(
-    two_records: tuple[Client, Client], supervisor: User, worker: User, http_request: HttpRequest
+    two_records: tuple[Client, Client], supervisor: User, worker: User, actor: User
 ) -> None:
     survivor, merged = two_records
-    merge = merge_clients(
-        request=http_request, survivor=survivor, merged=merged, field_choices=EVERYTHING_FROM_B, merged_by=supervisor
-    )
+    merge = merge_clients(actor=supervisor, survivor=survivor, merged=merged, field_choices=EVERYTHING_FROM_B)
     later = EncounterFactory.create(client=survivor, team=survivor.home_team, worker=worker)
     Client.objects.filter(pk=survivor.pk).mark_seen(later.happened_at)
     Client.objects.filter(pk=survivor.pk).update(languages="Spanish, Catalan")
-    undo_merge(request=http_request, merge=merge, undone_by=supervisor)
+    undo_merge(actor=supervisor, merge=merge)
     survivor.refresh_from_db()
     later.refresh_from_db()
     assert later.client_id == survivor.pk
@@ -260,10 +250,10 @@ def test_the_merge_page_shows_both_records_and_what_moves(
 
 
 def test_undo_after_31_days_is_refused(
-    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], http_request: HttpRequest
+    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], actor: User
 ) -> None:
     survivor, merged = two_records
-    merge = merge_keeping_a(http_request, survivor, merged)
+    merge = merge_keeping_a(actor, survivor, merged)
     Merge.objects.filter(pk=merge.pk).update(merged_at=timezone.now() - timedelta(days=31))
     response = supervisor_client.post(reverse("clients:merge_undo", args=[merge.pk]), follow=True)
     assert "A merge can only be undone within 30 days." in response.content.decode()
@@ -274,26 +264,26 @@ def test_undo_after_31_days_is_refused(
 
 
 def test_a_second_undo_is_refused_with_a_message(
-    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], http_request: HttpRequest
+    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], actor: User
 ) -> None:
     survivor, merged = two_records
-    merge = merge_keeping_a(http_request, survivor, merged)
-    undo_merge(request=http_request, merge=merge, undone_by=supervisor)
+    merge = merge_keeping_a(actor, survivor, merged)
+    undo_merge(actor=supervisor, merge=merge)
     response = supervisor_client.post(reverse("clients:merge_undo", args=[merge.pk]), follow=True)
     assert "This merge was already undone." in response.content.decode()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.MERGE_UNDONE).count() == 2  # the first undo only
 
 
 def test_undo_is_refused_while_the_survivor_is_merged_into_someone_else(
-    team: Team, supervisor: User, two_records: tuple[Client, Client], http_request: HttpRequest
+    team: Team, supervisor: User, two_records: tuple[Client, Client], actor: User
 ) -> None:
     survivor, merged = two_records
-    merge = merge_keeping_a(http_request, survivor, merged)
+    merge = merge_keeping_a(actor, survivor, merged)
     third = ClientFactory.create(home_team=team)
-    merge_keeping_a(http_request, third, survivor)
+    merge_keeping_a(actor, third, survivor)
     assert Client.objects.get(pk=merged.pk).merged_into_id == third.pk  # chains are kept one step long
     with pytest.raises(MergeError, match="undo that merge first"):
-        undo_merge(request=http_request, merge=merge, undone_by=supervisor)
+        undo_merge(actor=supervisor, merge=merge)
 
 
 def test_other_teams_supervisor_gets_404_and_changes_nothing(
@@ -301,10 +291,10 @@ def test_other_teams_supervisor_gets_404_and_changes_nothing(
     other_supervisor: User,
     supervisor: User,
     two_records: tuple[Client, Client],
-    http_request: HttpRequest,
+    actor: User,
 ) -> None:
     survivor, merged = two_records
-    merge = merge_keeping_a(http_request, survivor, merged)
+    merge = merge_keeping_a(actor, survivor, merged)
     client.force_login(other_supervisor)
     assert client.post(reverse("clients:merge_undo", args=[merge.pk])).status_code == 404
     other = ClientFactory.create(home_team=survivor.home_team)
@@ -340,14 +330,14 @@ def test_a_supervisor_of_both_teams_merges_across_them(
 
 
 def test_worker_gets_403_and_sees_no_merge_controls(
-    worker_client: HttpClient, person: Client, team: Team, supervisor: User, http_request: HttpRequest
+    worker_client: HttpClient, person: Client, team: Team, supervisor: User, actor: User
 ) -> None:
     other = ClientFactory.create(home_team=team)
     assert worker_client.get(reverse("clients:merge", args=[person.code, other.code])).status_code == 403
     assert worker_client.post(reverse("clients:merge", args=[person.code, other.code]), {}).status_code == 403
     start = reverse("clients:merge_start", args=[person.code])
     assert worker_client.post(start, {"other": other.code}).status_code == 403
-    merge = merge_keeping_a(http_request, person, other)
+    merge = merge_keeping_a(actor, person, other)
     assert worker_client.post(reverse("clients:merge_undo", args=[merge.pk])).status_code == 403
     page = worker_client.get(reverse("clients:detail", args=[person.code])).content.decode()
     assert "Merge records" not in page
@@ -395,18 +385,18 @@ def test_the_start_form_explains_bad_codes(
 
 
 def test_merging_a_person_with_themself_is_refused(
-    supervisor_client: HttpClient, supervisor: User, person: Client, http_request: HttpRequest
+    supervisor_client: HttpClient, supervisor: User, person: Client, actor: User
 ) -> None:
     response = supervisor_client.post(reverse("clients:merge", args=[person.code, person.code]), {}, follow=True)
     assert "A record cannot be merged with itself." in response.content.decode()
     with pytest.raises(MergeError, match="itself"):
-        merge_clients(request=http_request, survivor=person, merged=person, field_choices={}, merged_by=supervisor)
+        merge_clients(actor=supervisor, survivor=person, merged=person, field_choices={})
     assert not Merge.objects.exists()
     assert Client.objects.get(pk=person.pk).merged_into_id is None
 
 
 def test_invalid_choices_are_refused_and_change_nothing(
-    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], http_request: HttpRequest
+    supervisor_client: HttpClient, supervisor: User, two_records: tuple[Client, Client], actor: User
 ) -> None:
     survivor, merged = two_records
     before = every_row()
@@ -417,26 +407,24 @@ def test_invalid_choices_are_refused_and_change_nothing(
     assert "Choose one of the two values." in response.content.decode()
     for choices in ({"gender": "both"}, {"shoe_size": "merged"}):
         with pytest.raises(MergeError, match="Choose which record"):
-            merge_clients(
-                request=http_request, survivor=survivor, merged=merged, field_choices=choices, merged_by=supervisor
-            )
+            merge_clients(actor=supervisor, survivor=survivor, merged=merged, field_choices=choices)
     assert every_row() == before
 
 
 def test_the_service_refuses_people_outside_the_supervised_teams(
-    worker: User, person: Client, other_team: Team, supervisor: User, http_request: HttpRequest
+    worker: User, person: Client, other_team: Team, supervisor: User, actor: User
 ) -> None:
     elsewhere = ClientFactory.create(home_team=other_team)
     with pytest.raises(MergeError, match="teams you supervise"):
-        merge_clients(request=http_request, survivor=person, merged=elsewhere, field_choices={}, merged_by=supervisor)
+        merge_clients(actor=supervisor, survivor=person, merged=elsewhere, field_choices={})
     other = ClientFactory.create(home_team=person.home_team)
     with pytest.raises(MergeError, match="teams you supervise"):
-        merge_clients(request=http_request, survivor=person, merged=other, field_choices={}, merged_by=worker)
+        merge_clients(actor=worker, survivor=person, merged=other, field_choices={})
     assert not Merge.objects.exists()
 
 
 def test_a_unique_clash_refuses_the_merge_and_names_the_kind_of_row(
-    monkeypatch: pytest.MonkeyPatch, team: Team, supervisor: User, http_request: HttpRequest
+    monkeypatch: pytest.MonkeyPatch, team: Team, supervisor: User, actor: User
 ) -> None:
     """No relation that moves has a unique constraint today; DuplicateDismissal's unique pair
     (first, second) stands in for one, to show a clash is found before anything moves."""
@@ -448,7 +436,7 @@ def test_a_unique_clash_refuses_the_merge_and_names_the_kind_of_row(
         merge_service, "person_relations", lambda: [(Encounter, "client"), (DuplicateDismissal, "first")]
     )
     with pytest.raises(MergeError, match="duplicate dismissals that can exist only once per person"):
-        merge_clients(request=http_request, survivor=first, merged=second, field_choices={}, merged_by=supervisor)
+        merge_clients(actor=supervisor, survivor=first, merged=second, field_choices={})
     assert Encounter.objects.get().client_id == second.pk
     assert not Merge.objects.exists()
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -34,12 +33,10 @@ def attach(client: Client, worker: User, rows: int) -> None:
 
 def merged_into(person: Client, supervisor: User, rows: int) -> None:
     """`rows` people merged into `person` (each undoable), with a contact each."""
-    request = RequestFactory().post("/")
-    request.user = supervisor
     for _ in range(rows):
         other = ClientFactory.create(home_team=person.home_team, last_seen_at=timezone.now() - timedelta(days=1))
         EncounterFactory.create(client=other, team=person.home_team)
-        merge_clients(request=request, survivor=person, merged=other, field_choices={}, merged_by=supervisor)
+        merge_clients(actor=supervisor, survivor=person, merged=other, field_choices={})
 
 
 def count(http: HttpClient, path: str) -> int:

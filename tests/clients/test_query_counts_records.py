@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
+from audit.services import append
 from clients.models import Alias, Client, SafetyFlag
 from tests.factories import TeamFactory, UserFactory
 
@@ -23,10 +24,8 @@ MINUTE = timedelta(minutes=1)
 def audit_rows(person: Client, rows: int) -> None:
     """`rows` events about the person, each by a different member of staff (so `rows` report lines)."""
     now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=user.pk, client_id=person.pk, at=now - i * MINUTE)
-        for i, user in enumerate(UserFactory.create_batch(rows))
-    )
+    for i, user in enumerate(UserFactory.create_batch(rows)):
+        append(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=user.pk, client_id=person.pk, at=now - i * MINUTE)
 
 
 def aliases_and_flags(person: Client, rows: int) -> None:

@@ -10,6 +10,7 @@ from accounts.models import Membership, Team, User
 from audit.models import AuditEvent
 from clients.models import Client
 from clients.services.transfer import transfer_client
+from core.errors import Invalid
 from encounters.models import Encounter
 from tests.factories import ClientFactory, MembershipFactory, TeamFactory
 
@@ -83,15 +84,17 @@ def test_a_supervisor_of_both_teams_stays_on_the_persons_page(
     assert f"{person.code} is now with River." in page
 
 
-def test_records_merged_into_the_person_move_with_them(person: Client, team: Team, other_team: Team) -> None:
+def test_records_merged_into_the_person_move_with_them(
+    person: Client, team: Team, other_team: Team, supervisor: User
+) -> None:
     merged = ClientFactory.create(home_team=team, merged_into=person)
-    transfer_client(request=None, client=person, to_team=other_team)
+    transfer_client(actor=supervisor, client=person, to_team=other_team)
     assert Client.objects.get(pk=merged.pk).home_team_id == other_team.pk
 
 
-def test_moving_to_the_same_team_is_refused_by_the_service(person: Client, team: Team) -> None:
-    with pytest.raises(ValueError):
-        transfer_client(request=None, client=person, to_team=team)
+def test_moving_to_the_same_team_is_refused_by_the_service(person: Client, team: Team, supervisor: User) -> None:
+    with pytest.raises(Invalid):
+        transfer_client(actor=supervisor, client=person, to_team=team)
 
 
 def test_workers_are_refused(worker_client: HttpClient, person: Client, other_team: Team) -> None:

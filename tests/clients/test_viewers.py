@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from audit.models import AuditEvent
+from audit.services import append
 from clients.models import Client
 from clients.views.records import ON_PERSON_PAGE, PAGE_SIZE, REPORT_ROWS, load_records
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
@@ -28,8 +29,8 @@ def trail(
 ) -> None:
     """`count` audit events about the person, one minute apart, the newest `ago` ago."""
     start = timezone.now() - ago
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
+    for index in range(count):
+        append(
             action=action,
             actor_id=actor.pk if actor else None,
             client_id=person.pk,
@@ -38,8 +39,6 @@ def trail(
             at=start - timedelta(minutes=index),
             ip="10.9.8.7",
         )
-        for index in range(count)
-    )
 
 
 def test_supervisor_sees_who_opened_the_record_newest_first(
@@ -48,9 +47,7 @@ def test_supervisor_sees_who_opened_the_record_newest_first(
     worker.first_name, worker.last_name = "Alex", "Moreno"
     worker.save()
     trail(person, worker, 1, AuditEvent.Action.CLIENT_CHANGED)
-    AuditEvent.objects.create(
-        action=AuditEvent.Action.CONSENT_RECORDED, actor_id=worker.pk, client_id=person.pk, at=timezone.now()
-    )
+    append(action=AuditEvent.Action.CONSENT_RECORDED, actor_id=worker.pk, client_id=person.pk, at=timezone.now())
     page = supervisor_client.get(reverse("clients:detail", args=[person.code])).content.decode()
     assert "Who opened or changed this record" in page
     assert "Alex Moreno" in page and "(worker)" in page
@@ -107,7 +104,7 @@ def test_the_section_loads_in_two_queries_for_supervisors_and_none_for_workers(
 
 def test_unknown_and_missing_actors_are_named_plainly(supervisor_client: HttpClient, person: Client) -> None:
     trail(person, None, 1, AuditEvent.Action.CLIENT_ERASED)
-    AuditEvent.objects.create(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=987654, client_id=person.pk)
+    append(action=AuditEvent.Action.CLIENT_VIEWED, actor_id=987654, client_id=person.pk)
     page = supervisor_client.get(reverse("clients:viewers", args=[person.code])).content.decode()
     assert "The system (automatic)" in page
     assert "A former member of staff" in page

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -145,10 +144,8 @@ def test_other_teams_get_404(client: HttpClient, encounter: Encounter, role: str
 def test_after_a_transfer_the_new_teams_supervisor_corrects_and_the_old_one_cannot(
     client: HttpClient, encounter: Encounter, other_team: Team, supervisor: User, other_supervisor: User
 ) -> None:
-    request = RequestFactory().post("/")
-    request.user = supervisor
     assert encounter.client is not None
-    transfer_client(request=request, client=encounter.client, to_team=other_team)
+    transfer_client(actor=supervisor, client=encounter.client, to_team=other_team)
     client.force_login(supervisor)
     assert client.get(edit_url(encounter)).status_code == 404
     client.force_login(other_supervisor)
@@ -198,15 +195,13 @@ def test_two_people_at_once_the_second_gets_both_versions_and_loses_nothing(
 
 def test_the_save_is_a_compare_and_set_on_the_version(encounter: Encounter, worker: User, supervisor: User) -> None:
     """Both loaded version 1: exactly one save of version 1 is written."""
-    request = RequestFactory().post("/")
-    request.user = worker
     loaded = for_correction(worker).get(pk=encounter.pk)
     values = ContactValues.of(loaded)
     first = ContactValues(**{**values.__dict__, "kind": "van"})
     second = ContactValues(**{**values.__dict__, "kind": "phone"})
-    assert correct_encounter(request=request, encounter=loaded, version=1, values=first, by=supervisor) == ["kind"]
+    assert correct_encounter(actor=supervisor, encounter=loaded, version=1, values=first) == ["kind"]
     with pytest.raises(EditConflict):
-        correct_encounter(request=request, encounter=loaded, version=1, values=second, by=worker)
+        correct_encounter(actor=worker, encounter=loaded, version=1, values=second)
     encounter.refresh_from_db()
     assert (encounter.kind, encounter.version, encounter.updated_by_id) == ("van", 2, supervisor.pk)
     assert len(changes()) == 1

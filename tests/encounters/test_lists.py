@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,10 +186,8 @@ def test_today_lists_the_workers_own_contacts_of_today_newest_first_with_totals(
 def test_today_leaves_out_a_person_who_moved_to_another_team(
     worker_client: HttpClient, encounter: Encounter, other_team: Team, supervisor: User
 ) -> None:
-    request = RequestFactory().post("/")
-    request.user = supervisor
     assert encounter.client is not None
-    transfer_client(request=request, client=encounter.client, to_team=other_team)
+    transfer_client(actor=supervisor, client=encounter.client, to_team=other_team)
     response = worker_client.get(reverse("encounters:today"))
     assert response.context["page"].rows == [] and response.context["totals"]["contacts"] == 0
 

@@ -289,12 +289,12 @@ def test_a_malformed_position_shows_the_first_page(worker_client: HttpClient, pe
 
 
 def test_a_transferred_persons_open_referrals_follow_them_to_the_new_team(
-    client: HttpClient, person: Client, worker: User, outsider: User, other_team: Team
+    client: HttpClient, person: Client, worker: User, supervisor: User, outsider: User, other_team: Team
 ) -> None:
     still_open = ReferralFactory.create(client=person, created_by=worker, follow_up_on=days(1))
     settled = ReferralFactory.create(client=person, created_by=worker, status="attended", follow_up_on=None)
     old_team = person.home_team_id
-    transfer_client(request=None, client=person, to_team=other_team)
+    transfer_client(actor=supervisor, client=person, to_team=other_team)
     still_open.refresh_from_db()
     settled.refresh_from_db()
     # The new team follows the open one up; a settled one stays with the team that followed it.

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client as HttpClient
-from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Team, User
@@ -16,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def move(person: Client | None, to_team: Team, by: User) -> None:
     assert person is not None
-    request = RequestFactory().post("/")
-    request.user = by
-    transfer_client(request=request, client=person, to_team=to_team)
+    transfer_client(actor=by, client=person, to_team=to_team)
 
 
 def test_after_a_transfer_the_old_team_gets_404_on_the_contact_page(

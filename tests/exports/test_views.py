@@ -16,12 +16,12 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import User
 from audit.models import AuditEvent
 from encounters.models import ServiceType
-from exports import jobs, writers
+from exports import jobs, storage, writers
 from exports.datasets import service_column
-from exports.models import Export
+from exports.models import Export, ExportChunk
 from exports.tasks import delete_expired_exports
-from exports.views import export_start
-from tests.factories import UserFactory
+from exports.views import export_download, export_start
+from tests.factories import TEST_PASSWORD, UserFactory
 
 from .conftest import Programme, new_export, open_zip, run_worker
 
@@ -152,6 +152,22 @@ def test_confirming_who_you_are_at_review_keeps_every_choice(admin_client: HttpC
     assert admin_client.get(START)["Location"] == reverse("exports:export_list")  # kept once
 
 
+def test_downloading_needs_a_recent_confirmation(
+    admin_client: HttpClient, programme: Programme, data_admin: User, export_root: Path
+) -> None:
+    assert export_download.needs_recent_auth  # type: ignore[attr-defined]
+    export = new_export(data_admin, programme.teams, ["referrals"])
+    run_worker()
+    url = reverse("exports:export_download", args=[export.pk])
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        response = admin_client.get(url)
+        assert response["Location"] == f"{reverse('accounts:confirm')}?{urlencode({'next': url})}"
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_DOWNLOADED).exists()
+        admin_client.post(reverse("accounts:confirm"), {"password": TEST_PASSWORD, "next": url})
+        assert admin_client.get(url)["Content-Disposition"].startswith("attachment;")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_DOWNLOADED).count() == 1
+
+
 def test_another_data_admin_gets_404_and_no_audit(
     client: HttpClient, programme: Programme, data_admin: User, export_root: Path
 ) -> None:
@@ -177,16 +193,16 @@ def test_files_expire_and_the_expiry_job_deletes_them(
     export = new_export(data_admin, programme.teams, ["referrals"])
     run_worker()
     export.refresh_from_db()
-    path = export_root / export.file_name
     assert export.expires_at is not None and export.finished_at is not None
-    assert path.exists() and export.expires_at - export.finished_at == timedelta(days=7)
+    assert storage.exists(export.pk) and export.expires_at - export.finished_at == timedelta(days=7)
     # Queued with the export: an hourly chain that runs while files are left.
     assert DBTaskResult.objects.filter(task_path=delete_expired_exports.module_path, status="READY").exists()
     with time_machine.travel(export.expires_at + timedelta(seconds=1), tick=False):
         admin_client.force_login(data_admin)
         assert admin_client.get(reverse("exports:export_download", args=[export.pk])).status_code == 404
         run_worker()
-        assert not path.exists()
+        assert not storage.exists(export.pk)
+        assert not ExportChunk.objects.filter(export=export).exists()
         export.refresh_from_db()
         assert (export.status, export.file_name) == (Export.Status.EXPIRED, "")
         assert "expired" in admin_client.get(reverse("exports:export_detail", args=[export.pk])).content.decode()
@@ -225,3 +241,28 @@ def test_xlsx_splits_a_long_dataset_across_sheets(
         sheets = sorted(name for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
         rows = [book.read(name).decode().count("<row ") for name in sheets]
     assert rows == [50, 50, 23]  # each sheet starts with the header row
+
+
+def test_any_app_node_hands_over_the_file_the_worker_wrote(
+    admin_client: HttpClient,
+    programme: Programme,
+    data_admin: User,
+    export_root: Path,
+    tmp_path: Path,
+    settings: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The zip lives in the database (exports/storage.py), not on the worker's disk: a node
+    with an empty folder of its own streams it whole, in chunks (small here, 1 MiB for real)."""
+    monkeypatch.setattr(storage, "CHUNK", 1000)
+    export = new_export(data_admin, programme.teams, ["contacts", "check_ins"])
+    run_worker()
+    export.refresh_from_db()
+    assert ExportChunk.objects.filter(export=export).count() == -(-export.file_size // 1000) > 1
+    assert list(export_root.iterdir()) == []  # nothing left on the worker's disk
+
+    settings.ALONGSIDE_EXPORT_ROOT = tmp_path / "another-node"  # type: ignore[attr-defined]
+    download = admin_client.get(reverse("exports:export_download", args=[export.pk]))
+    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    assert len(body) == int(download["Content-Length"]) == export.file_size
+    assert {"contacts.csv", "check_ins.csv", "codebook.json"} <= set(zipfile.ZipFile(BytesIO(body)).namelist())

@@ -1,6 +1,4 @@
 import pytest
-from django.http import HttpRequest
-from django.test import RequestFactory
 
 from accounts.models import User
 from clients.models import Client
@@ -10,11 +8,9 @@ from .factories import GoalFactory, StepFactory
 
 
 @pytest.fixture
-def http_request(worker: User) -> HttpRequest:
-    """A request from the worker, for calling services directly (the audit trail reads it)."""
-    request = RequestFactory().post("/")
-    request.user = worker
-    return request
+def actor(worker: User) -> User:
+    """Who calls the services directly in these tests: the worker."""
+    return worker
 
 
 @pytest.fixture

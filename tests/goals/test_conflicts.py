@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.http import HttpRequest
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -71,16 +70,14 @@ def test_achieved_and_set_aside_at_once_the_second_gets_both_versions_and_loses_
     assert endings()[1].details == {"status": "set_aside", "replaced": "achieved"}
 
 
-def test_the_ending_is_a_compare_and_set_on_the_version(http_request: HttpRequest, goal: Goal) -> None:
+def test_the_ending_is_a_compare_and_set_on_the_version(actor: User, goal: Goal) -> None:
     """Both loaded version 1: exactly one ending of version 1 is written."""
     first, second = Goal.objects.get(pk=goal.pk), Goal.objects.get(pk=goal.pk)
-    mark_achieved(request=http_request, goal=first)
+    mark_achieved(actor=actor, goal=first)
     with pytest.raises(EditConflict):
-        set_aside(request=http_request, goal=second, note="Not now")
+        set_aside(actor=actor, goal=second, note="Not now")
     with pytest.raises(EditConflict):
-        end_goal(
-            request=http_request, goal=Goal.objects.get(pk=goal.pk), status="set_aside", version=1, replace_ending=True
-        )
+        end_goal(actor=actor, goal=Goal.objects.get(pk=goal.pk), status="set_aside", version=1, replace_ending=True)
     goal.refresh_from_db()
     assert (goal.status, goal.status_note, goal.version, len(endings())) == ("achieved", "", 2, 1)
 
@@ -196,17 +193,15 @@ def test_steps_ticked_or_added_meanwhile_are_no_conflict(
     assert (goal.status, goal.version, goal.steps.count()) == ("achieved", 2, 3)
 
 
-def test_a_step_or_review_never_lands_on_a_goal_ended_a_moment_before(
-    http_request: HttpRequest, goal: Goal, worker: User
-) -> None:
+def test_a_step_or_review_never_lands_on_a_goal_ended_a_moment_before(actor: User, goal: Goal, worker: User) -> None:
     """The instance still says active; the row, checked under a lock, says achieved."""
     loaded = Goal.objects.get(pk=goal.pk)
-    mark_achieved(request=http_request, goal=Goal.objects.get(pk=goal.pk))
+    mark_achieved(actor=actor, goal=Goal.objects.get(pk=goal.pk))
     assert loaded.is_active
     with pytest.raises(GoalRefused, match="not active"):
-        add_step(request=http_request, goal=loaded, text="One more")
+        add_step(actor=actor, goal=loaded, text="One more")
     with pytest.raises(GoalRefused, match="not active"):
-        review_goal(request=http_request, goal=loaded, reviewed_by=worker, closeness=7)
+        review_goal(actor=worker, goal=loaded, closeness=7)
     assert (Step.objects.filter(goal=goal).count(), Review.objects.count()) == (2, 0)
 
 

@@ -2,7 +2,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,13 +29,10 @@ pytestmark = pytest.mark.django_db
 THEIR_WORDS = "get my kids back for weekends,  not just visits!!"
 
 
-def test_a_goal_is_stored_as_they_said_it_with_its_first_steps(
-    http_request: HttpRequest, person: Client, worker: User
-) -> None:
+def test_a_goal_is_stored_as_they_said_it_with_its_first_steps(actor: User, person: Client, worker: User) -> None:
     goal = set_goal(
-        request=http_request,
+        actor=worker,
         client=person,
-        noted_by=worker,
         words=THEIR_WORDS,
         why="They're everything",
         life_area=Goal.LifeArea.RELATIONSHIPS,
@@ -51,46 +47,42 @@ def test_a_goal_is_stored_as_they_said_it_with_its_first_steps(
     assert "social worker" not in str(event.details) and THEIR_WORDS not in str(event.details)
 
 
-def test_an_empty_goal_is_refused_and_nothing_is_stored(
-    http_request: HttpRequest, person: Client, worker: User
-) -> None:
+def test_an_empty_goal_is_refused_and_nothing_is_stored(actor: User, person: Client, worker: User) -> None:
     with pytest.raises(GoalRefused, match="own words"):
-        set_goal(request=http_request, client=person, noted_by=worker, words="   ", steps=["A step"])
+        set_goal(actor=worker, client=person, words="   ", steps=["A step"])
     assert (Goal.objects.count(), Step.objects.count(), AuditEvent.objects.count()) == (0, 0, 0)
 
 
-def test_steps_are_added_last_done_undone_and_reordered(http_request: HttpRequest, goal: Goal) -> None:
-    added = add_step(request=http_request, goal=goal, text="Take the bus there")
+def test_steps_are_added_last_done_undone_and_reordered(actor: User, goal: Goal) -> None:
+    added = add_step(actor=actor, goal=goal, text="Take the bus there")
     first, second, third = goal.steps.all()
     assert third == added
 
     def fresh(step: Step) -> Step:
         return Step.objects.select_related("goal").get(pk=step.pk)
 
-    complete_step(request=http_request, step=fresh(first))
+    complete_step(actor=actor, step=fresh(first))
     assert fresh(first).is_done and fresh(first).done_at is not None
-    complete_step(request=http_request, step=fresh(first), done=False)
+    complete_step(actor=actor, step=fresh(first), done=False)
     assert (fresh(first).is_done, fresh(first).done_at) == (False, None)
-    reorder_steps(request=http_request, goal=goal, step_ids=[third.pk, first.pk, second.pk])
+    reorder_steps(actor=actor, goal=goal, step_ids=[third.pk, first.pk, second.pk])
     assert list(goal.steps.all()) == [third, first, second]
-    move_step(request=http_request, step=fresh(second), offset=-1)
+    move_step(actor=actor, step=fresh(second), offset=-1)
     assert list(goal.steps.all()) == [third, second, first]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.GOAL_STEPS_CHANGED).count() == 5
 
 
-def test_reordering_with_another_goals_step_is_refused(http_request: HttpRequest, goal: Goal, person: Client) -> None:
-    stranger = add_step(request=http_request, goal=GoalFactory.create(client=person), text="Elsewhere")
+def test_reordering_with_another_goals_step_is_refused(actor: User, goal: Goal, person: Client) -> None:
+    stranger = add_step(actor=actor, goal=GoalFactory.create(client=person), text="Elsewhere")
     ids = [step.pk for step in goal.steps.all()]
     with pytest.raises(GoalRefused):
-        reorder_steps(request=http_request, goal=goal, step_ids=[*ids[:1], stranger.pk])
+        reorder_steps(actor=actor, goal=goal, step_ids=[*ids[:1], stranger.pk])
     assert [step.order for step in goal.steps.all()] == [0, 1]
 
 
-def test_a_review_stores_their_rating_and_the_steps_done(http_request: HttpRequest, goal: Goal, worker: User) -> None:
+def test_a_review_stores_their_rating_and_the_steps_done(actor: User, goal: Goal, worker: User) -> None:
     first_step = goal.steps.all()[0]
-    review = review_goal(
-        request=http_request, goal=goal, reviewed_by=worker, closeness=7, note="Feels closer", steps_done=[first_step]
-    )
+    review = review_goal(actor=worker, goal=goal, closeness=7, note="Feels closer", steps_done=[first_step])
     review.refresh_from_db()
     assert (review.closeness, review.gas, review.note, review.reviewed_by_id) == (7, None, "Feels closer", worker.pk)
     first_step.refresh_from_db()
@@ -101,26 +93,26 @@ def test_a_review_stores_their_rating_and_the_steps_done(http_request: HttpReque
 
 @pytest.mark.parametrize(("closeness", "gas"), [(11, None), (-1, None), (5, 1)])
 def test_a_rating_outside_its_range_is_refused_and_nothing_is_stored(
-    http_request: HttpRequest, goal: Goal, worker: User, closeness: int, gas: int | None
+    actor: User, goal: Goal, worker: User, closeness: int, gas: int | None
 ) -> None:
     """The goal has no levels described, so no level can be given either."""
     with pytest.raises(GoalRefused):
-        review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=closeness, gas=gas)
+        review_goal(actor=worker, goal=goal, closeness=closeness, gas=gas)
     assert (Review.objects.count(), AuditEvent.objects.count()) == (0, 0)
 
 
-def test_a_level_is_taken_when_the_goal_has_levels(http_request: HttpRequest, person: Client, worker: User) -> None:
+def test_a_level_is_taken_when_the_goal_has_levels(actor: User, person: Client, worker: User) -> None:
     goal = GoalFactory.create(client=person, gas_expected="Sleeping indoors 3 nights", gas_more="Most nights")
-    assert review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=6, gas=1).gas == 1
+    assert review_goal(actor=worker, goal=goal, closeness=6, gas=1).gas == 1
     with pytest.raises(GoalRefused):
-        review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=6, gas=3)
+        review_goal(actor=worker, goal=goal, closeness=6, gas=3)
     assert Review.objects.count() == 1
 
 
-def test_achieved_and_set_aside_keep_the_date_and_note(http_request: HttpRequest, person: Client) -> None:
-    achieved = mark_achieved(request=http_request, goal=GoalFactory.create(client=person))
+def test_achieved_and_set_aside_keep_the_date_and_note(actor: User, person: Client) -> None:
+    achieved = mark_achieved(actor=actor, goal=GoalFactory.create(client=person))
     yesterday = timezone.localdate() - timedelta(days=1)
-    aside = set_aside(request=http_request, goal=GoalFactory.create(client=person), on=yesterday, note="Not now")
+    aside = set_aside(actor=actor, goal=GoalFactory.create(client=person), on=yesterday, note="Not now")
     achieved.refresh_from_db()
     aside.refresh_from_db()
     assert (achieved.status, achieved.status_on) == (Goal.Status.ACHIEVED, timezone.localdate())
@@ -129,34 +121,31 @@ def test_achieved_and_set_aside_keep_the_date_and_note(http_request: HttpRequest
     assert sorted(event.details["status"] for event in statuses) == ["achieved", "set_aside"]
 
 
-def test_an_ended_goal_takes_no_more_reviews_or_endings(http_request: HttpRequest, goal: Goal, worker: User) -> None:
-    mark_achieved(request=http_request, goal=goal)
+def test_an_ended_goal_takes_no_more_reviews_or_endings(actor: User, goal: Goal, worker: User) -> None:
+    mark_achieved(actor=actor, goal=goal)
     with pytest.raises(GoalRefused, match="not active"):
-        review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=9)
+        review_goal(actor=worker, goal=goal, closeness=9)
     with pytest.raises(GoalRefused):
-        set_aside(request=http_request, goal=goal)
+        set_aside(actor=actor, goal=goal)
     goal.refresh_from_db()
     assert goal.status == Goal.Status.ACHIEVED
     assert not Review.objects.exists()
 
 
-def test_a_date_in_the_future_is_refused(http_request: HttpRequest, goal: Goal) -> None:
+def test_a_date_in_the_future_is_refused(actor: User, goal: Goal) -> None:
     with pytest.raises(GoalRefused):
-        mark_achieved(request=http_request, goal=goal, on=timezone.localdate() + timedelta(days=2))
+        mark_achieved(actor=actor, goal=goal, on=timezone.localdate() + timedelta(days=2))
     goal.refresh_from_db()
     assert goal.status == Goal.Status.ACTIVE
 
 
-def test_changing_a_goal_starts_the_new_one_and_links_the_old(
-    http_request: HttpRequest, goal: Goal, worker: User
-) -> None:
+def test_changing_a_goal_starts_the_new_one_and_links_the_old(actor: User, goal: Goal, worker: User) -> None:
     goal.why, goal.life_area = "To work again", Goal.LifeArea.LEGAL
     goal.save()
     goal = Goal.objects.select_related("client").get(pk=goal.pk)
     new = change_goal(
-        request=http_request,
+        actor=worker,
         goal=goal,
-        noted_by=worker,
         words="Get a passport instead",
         note="The ID office is too far",
         steps=["Photos"],
@@ -174,49 +163,43 @@ def test_changing_a_goal_starts_the_new_one_and_links_the_old(
     assert AuditEvent.objects.get(action=AuditEvent.Action.GOAL_CHANGED).details == {"became": str(new.pk)}
 
 
-def test_changing_into_an_empty_goal_is_refused(http_request: HttpRequest, goal: Goal, worker: User) -> None:
+def test_changing_into_an_empty_goal_is_refused(actor: User, goal: Goal, worker: User) -> None:
     goal = Goal.objects.select_related("client").get(pk=goal.pk)
     with pytest.raises(GoalRefused):
-        change_goal(request=http_request, goal=goal, noted_by=worker, words="")
+        change_goal(actor=worker, goal=goal, words="")
     assert Goal.objects.get().status == Goal.Status.ACTIVE
 
 
 class TestContactLink:
     """A review made during a contact links to it: at once, or when the contact is saved."""
 
-    def test_a_saved_contact_of_the_person_is_linked_at_once(
-        self, http_request: HttpRequest, goal: Goal, worker: User
-    ) -> None:
+    def test_a_saved_contact_of_the_person_is_linked_at_once(self, actor: User, goal: Goal, worker: User) -> None:
         contact = EncounterFactory.create(client=goal.client, worker=worker)
-        review = review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=4, contact_id=contact.pk)
+        review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=contact.pk)
         assert (review.encounter_id, review.contact_ref) == (contact.pk, None)
 
-    def test_a_contact_being_logged_is_linked_when_it_is_saved(
-        self, http_request: HttpRequest, goal: Goal, worker: User
-    ) -> None:
+    def test_a_contact_being_logged_is_linked_when_it_is_saved(self, actor: User, goal: Goal, worker: User) -> None:
         contact_id = uuid.uuid4()
-        review = review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=4, contact_id=contact_id)
+        review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=contact_id)
         assert (review.encounter_id, review.contact_ref) == (None, contact_id)
         EncounterFactory.create(id=contact_id, client=goal.client, worker=worker)  # the database trigger links it
         review.refresh_from_db()
         assert review.encounter_id == contact_id
 
     def test_a_contact_with_someone_else_is_never_linked(
-        self, http_request: HttpRequest, goal: Goal, worker: User, person: Client
+        self, actor: User, goal: Goal, worker: User, person: Client
     ) -> None:
         someone_else = ClientFactory.create(home_team=person.home_team)
         saved = EncounterFactory.create(client=someone_else, worker=worker)
-        review = review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=4, contact_id=saved.pk)
+        review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=saved.pk)
         assert (review.encounter_id, review.contact_ref) == (None, None)
         later_id = uuid.uuid4()
-        review = review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=5, contact_id=later_id)
+        review = review_goal(actor=worker, goal=goal, closeness=5, contact_id=later_id)
         EncounterFactory.create(id=later_id, client=someone_else, worker=worker)
         review.refresh_from_db()
         assert review.encounter_id is None
 
-    def test_another_teams_contact_is_ignored(
-        self, http_request: HttpRequest, goal: Goal, worker: User, outsider: User
-    ) -> None:
+    def test_another_teams_contact_is_ignored(self, actor: User, goal: Goal, worker: User, outsider: User) -> None:
         theirs = EncounterFactory.create(worker=outsider)
-        review = review_goal(request=http_request, goal=goal, reviewed_by=worker, closeness=4, contact_id=theirs.pk)
+        review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=theirs.pk)
         assert (review.encounter_id, review.contact_ref) == (None, None)

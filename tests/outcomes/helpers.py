@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,15 +20,12 @@ def check_in(
     at: datetime | None = None,
 ) -> CheckIn:
     """A check-in with `values` for the instrument's items in order (None: prefer not to say)."""
-    request = RequestFactory().post("/")
-    request.user = by
     items = list(instrument.items.all())
     answers = {item.pk: value for item, value in zip(items, values, strict=False)}
     return record_check_in(
-        request=request,
+        actor=by,
         client=client,
         instrument=instrument,
         answers=answers,
-        recorded_by=by,
         taken_at=at or timezone.now(),
     )

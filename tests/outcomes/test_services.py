@@ -2,11 +2,9 @@
 
 import uuid
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_in_stores_answers_and_total(
-    http_request: HttpRequest, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
+    actor: User, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
 ) -> None:
     given = dict(zip([item.pk for item in who5_items], [3, 2, 3, 2, 3], strict=True))
-    check_in = record_check_in(request=http_request, client=person, instrument=who5, answers=given, recorded_by=worker)
+    check_in = record_check_in(actor=worker, client=person, instrument=who5, answers=given)
     assert check_in.total == 52
     assert check_in.team_id == person.home_team_id
     stored = {answer.item_id: (answer.value, answer.is_declined) for answer in Answer.objects.filter(check_in=check_in)}
@@ -35,10 +33,10 @@ def test_check_in_stores_answers_and_total(
 
 
 def test_declined_item_is_stored_as_declined_and_gives_no_total(
-    http_request: HttpRequest, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
+    actor: User, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
 ) -> None:
     given = dict(zip([item.pk for item in who5_items], [5, 5, None, 5, 5], strict=True))
-    check_in = record_check_in(request=http_request, client=person, instrument=who5, answers=given, recorded_by=worker)
+    check_in = record_check_in(actor=worker, client=person, instrument=who5, answers=given)
     assert check_in.total is None
     declined = Answer.objects.get(check_in=check_in, item=who5_items[2])
     assert (declined.value, declined.is_declined) == (None, True)
@@ -47,7 +45,7 @@ def test_declined_item_is_stored_as_declined_and_gives_no_total(
 @pytest.mark.parametrize("value", [6, -1])
 def test_value_outside_the_scale_is_refused_and_nothing_stored(
     value: int,
-    http_request: HttpRequest,
+    actor: User,
     person: Client,
     worker: User,
     who5: Instrument,
@@ -55,73 +53,56 @@ def test_value_outside_the_scale_is_refused_and_nothing_stored(
 ) -> None:
     given = {who5_items[0].pk: 3, who5_items[1].pk: value}
     with pytest.raises(CheckInRefused, match=f"{value} is not one of the answers to “I have felt calm and relaxed”"):
-        record_check_in(request=http_request, client=person, instrument=who5, answers=given, recorded_by=worker)
+        record_check_in(actor=worker, client=person, instrument=who5, answers=given)
     assert not CheckIn.objects.exists()
     assert not Answer.objects.exists()
 
 
 def test_unknown_item_is_refused_and_nothing_stored(
-    http_request: HttpRequest, person: Client, worker: User, who5: Instrument, ratings: Instrument
+    actor: User, person: Client, worker: User, who5: Instrument, ratings: Instrument
 ) -> None:
     other_item = ratings.items.first()
     assert other_item is not None
     with pytest.raises(CheckInRefused, match="not in this questionnaire"):
-        record_check_in(
-            request=http_request, client=person, instrument=who5, answers={other_item.pk: 3}, recorded_by=worker
-        )
+        record_check_in(actor=worker, client=person, instrument=who5, answers={other_item.pk: 3})
     assert not CheckIn.objects.exists()
 
 
-def test_no_answer_at_all_is_refused(http_request: HttpRequest, person: Client, worker: User, who5: Instrument) -> None:
+def test_no_answer_at_all_is_refused(actor: User, person: Client, worker: User, who5: Instrument) -> None:
     with pytest.raises(CheckInRefused, match="Nothing to save"):
-        record_check_in(request=http_request, client=person, instrument=who5, answers={}, recorded_by=worker)
+        record_check_in(actor=worker, client=person, instrument=who5, answers={})
 
 
 def test_housing_choice_outside_the_options_is_refused(
-    http_request: HttpRequest, person: Client, worker: User, housing: Instrument
+    actor: User, person: Client, worker: User, housing: Instrument
 ) -> None:
     item = housing.items.get()
     with pytest.raises(CheckInRefused):
-        record_check_in(
-            request=http_request, client=person, instrument=housing, answers={item.pk: 9}, recorded_by=worker
-        )
-    stable = record_check_in(
-        request=http_request, client=person, instrument=housing, answers={item.pk: 1}, recorded_by=worker
-    )
+        record_check_in(actor=worker, client=person, instrument=housing, answers={item.pk: 9})
+    stable = record_check_in(actor=worker, client=person, instrument=housing, answers={item.pk: 1})
     assert stable.answers.get().value == 1
 
 
 def test_database_refuses_an_answer_both_declined_and_valued(
-    http_request: HttpRequest, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
+    actor: User, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
 ) -> None:
-    check_in = record_check_in(
-        request=http_request, client=person, instrument=who5, answers={who5_items[0].pk: 1}, recorded_by=worker
-    )
+    check_in = record_check_in(actor=worker, client=person, instrument=who5, answers={who5_items[0].pk: 1})
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(check_in=check_in, item=who5_items[1], value=0, is_declined=True)
 
 
 class TestDraftsFromLogAContact:
-    def draft(
-        self, request: HttpRequest, person: Client, who5: Instrument, contact_id: uuid.UUID, values: list
-    ) -> None:
+    def draft(self, actor: User, person: Client, who5: Instrument, contact_id: uuid.UUID, values: list) -> None:
         items = list(who5.items.all())
         answers = {item.pk: value for item, value in zip(items, values, strict=False) if value != "-"}
-        save_draft(
-            request=request,
-            client=person,
-            instrument=who5,
-            contact_id=contact_id,
-            answers=answers,
-            recorded_by=cast(User, request.user),
-        )
+        save_draft(actor=actor, client=person, instrument=who5, contact_id=contact_id, answers=answers)
 
     def test_saving_the_contact_turns_the_draft_into_a_check_in(
-        self, http_request: HttpRequest, person: Client, worker: User, who5: Instrument
+        self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
         contact_id = uuid.uuid4()
-        self.draft(http_request, person, who5, contact_id, [3])
-        self.draft(http_request, person, who5, contact_id, [3, 2, None, 2, 3])  # the answers as they are now
+        self.draft(actor, person, who5, contact_id, [3])
+        self.draft(actor, person, who5, contact_id, [3, 2, None, 2, 3])  # the answers as they are now
         assert not CheckIn.objects.exists()
         draft = CheckInDraft.objects.get()
         assert draft.total is None
@@ -136,64 +117,61 @@ class TestDraftsFromLogAContact:
         assert values == [(1, 3, False), (2, 2, False), (3, None, True), (4, 2, False), (5, 3, False)]
         assert not CheckInDraft.objects.exists()
 
-    def test_complete_draft_keeps_its_total(
-        self, http_request: HttpRequest, person: Client, worker: User, who5: Instrument
-    ) -> None:
+    def test_complete_draft_keeps_its_total(self, actor: User, person: Client, worker: User, who5: Instrument) -> None:
         contact_id = uuid.uuid4()
-        self.draft(http_request, person, who5, contact_id, [3, 2, 3, 2, 3])
+        self.draft(actor, person, who5, contact_id, [3, 2, 3, 2, 3])
         EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
         assert CheckIn.objects.get().total == 52
 
     def test_a_draft_for_someone_else_is_thrown_away(
-        self, http_request: HttpRequest, person: Client, worker: User, who5: Instrument
+        self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
         first_choice = ClientFactory.create(home_team=person.home_team)
         contact_id = uuid.uuid4()
-        self.draft(http_request, first_choice, who5, contact_id, [1, 1])
+        self.draft(actor, first_choice, who5, contact_id, [1, 1])
         EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
         assert not CheckIn.objects.exists()
         assert not CheckInDraft.objects.exists()
 
     def test_an_anonymous_contact_takes_no_check_in(
-        self, http_request: HttpRequest, person: Client, worker: User, who5: Instrument
+        self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
         contact_id = uuid.uuid4()
-        self.draft(http_request, person, who5, contact_id, [1, 1])
+        self.draft(actor, person, who5, contact_id, [1, 1])
         EncounterFactory.create(id=contact_id, client=None, team=person.home_team, worker=worker, head_count=2)
         assert not CheckIn.objects.exists()
 
     def test_answers_after_the_contact_was_saved_make_the_check_in_at_once(
-        self, http_request: HttpRequest, person: Client, worker: User, who5: Instrument
+        self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
         contact_id = uuid.uuid4()
-        self.draft(http_request, person, who5, contact_id, [3, 2, 3, 2])
+        self.draft(actor, person, who5, contact_id, [3, 2, 3, 2])
         encounter = EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
-        self.draft(http_request, person, who5, contact_id, [3, 2, 3, 2, 3])  # the last tap arrives late
+        self.draft(actor, person, who5, contact_id, [3, 2, 3, 2, 3])  # the last tap arrives late
         check_in = CheckIn.objects.get()  # replaced, not a second one
         assert (check_in.encounter_id, check_in.total, check_in.answers.count()) == (encounter.pk, 52, 5)
         assert not CheckInDraft.objects.exists()
 
-    def test_old_drafts_are_thrown_away(self, http_request: HttpRequest, person: Client, who5: Instrument) -> None:
+    def test_old_drafts_are_thrown_away(self, actor: User, person: Client, who5: Instrument) -> None:
         abandoned = uuid.uuid4()
-        self.draft(http_request, person, who5, abandoned, [1])
+        self.draft(actor, person, who5, abandoned, [1])
         CheckInDraft.objects.update(updated_at=timezone.now() - DRAFT_MAX_AGE - timedelta(minutes=1))
-        self.draft(http_request, person, who5, uuid.uuid4(), [2])
+        self.draft(actor, person, who5, uuid.uuid4(), [2])
         assert not CheckInDraft.objects.filter(contact_ref=abandoned).exists()
         assert CheckInDraft.objects.count() == 1
 
     def test_refused_draft_keeps_what_was_kept(
-        self, http_request: HttpRequest, person: Client, who5: Instrument, who5_items: list[InstrumentItem]
+        self, actor: User, person: Client, who5: Instrument, who5_items: list[InstrumentItem]
     ) -> None:
         contact_id = uuid.uuid4()
-        self.draft(http_request, person, who5, contact_id, [1])
+        self.draft(actor, person, who5, contact_id, [1])
         with pytest.raises(CheckInRefused):
             save_draft(
-                request=http_request,
+                actor=actor,
                 client=person,
                 instrument=who5,
                 contact_id=contact_id,
                 answers={who5_items[0].pk: 9},
-                recorded_by=cast(User, http_request.user),
             )
         assert CheckInDraft.objects.get().answers == {str(who5_items[0].pk): 1}
 
@@ -209,18 +187,17 @@ def test_trigger_reads_the_contact_through_jsonb() -> None:
 
 
 def test_a_check_in_begun_during_a_contact_is_audited_once(
-    http_request: HttpRequest, person: Client, who5: Instrument, who5_items: list[InstrumentItem]
+    actor: User, person: Client, who5: Instrument, who5_items: list[InstrumentItem]
 ) -> None:
     contact_id = uuid.uuid4()
     for value in (1, 2, 3):
         save_draft(
-            request=http_request,
+            actor=actor,
             client=person,
             instrument=who5,
             contact_id=contact_id,
             answers={who5_items[0].pk: value},
-            recorded_by=cast(User, http_request.user),
         )
     event = AuditEvent.objects.get(action=AuditEvent.Action.CHECK_IN_RECORDED)
-    assert (event.client_id, event.actor_id) == (person.pk, http_request.user.pk)
+    assert (event.client_id, event.actor_id) == (person.pk, actor.pk)
     assert event.details == {"instrument": "who5", "version": 1, "contact": str(contact_id), "during_contact": True}

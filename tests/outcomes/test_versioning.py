@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.http import HttpRequest
 
 from accounts.models import User
 from clients.models import Client
@@ -33,9 +32,9 @@ FIELDS = {
 
 
 @pytest.fixture
-def safety(http_request: HttpRequest, worker: User) -> Instrument:
+def safety(actor: User, worker: User) -> Instrument:
     items = [ItemDefinition("Safe where I sleep", 0, 4), ItemDefinition("Worried about violence", 0, 4, True)]
-    return define_instrument(request=http_request, user=worker, slug="safety", fields=FIELDS, items=items)
+    return define_instrument(actor=worker, slug="safety", fields=FIELDS, items=items)
 
 
 def test_a_new_instrument_is_version_one(safety: Instrument) -> None:
@@ -44,10 +43,9 @@ def test_a_new_instrument_is_version_one(safety: Instrument) -> None:
     assert [(item.key, item.is_reverse_scored) for item in safety.items.all()] == [("item-1", False), ("item-2", True)]
 
 
-def test_unused_version_changes_in_place(http_request: HttpRequest, worker: User, safety: Instrument) -> None:
+def test_unused_version_changes_in_place(actor: User, worker: User, safety: Instrument) -> None:
     changed = change_instrument(
-        request=http_request,
-        user=worker,
+        actor=worker,
         instrument=safety,
         fields=FIELDS | {"name": "Safety"},
         items=[ItemDefinition("Safe where I sleep", 0, 10)],
@@ -56,13 +54,12 @@ def test_unused_version_changes_in_place(http_request: HttpRequest, worker: User
 
 
 def test_used_version_stays_and_the_change_is_a_new_version(
-    http_request: HttpRequest, person: Client, worker: User, safety: Instrument
+    actor: User, person: Client, worker: User, safety: Instrument
 ) -> None:
     past = check_in(person, safety, [3, 1], by=worker)  # 3 + (4 - 1) = 6
     assert past.total == 6
     changed = change_instrument(
-        request=http_request,
-        user=worker,
+        actor=worker,
         instrument=safety,
         fields=FIELDS | {"scoring": "mean"},
         items=[ItemDefinition("Safe where I sleep", 0, 10)],
@@ -75,10 +72,8 @@ def test_used_version_stays_and_the_change_is_a_new_version(
     assert Instrument.objects.current().get(slug="safety").pk == changed.pk
 
 
-def test_built_in_can_only_be_offered_or_not(http_request: HttpRequest, worker: User, who5: Instrument) -> None:
-    change_instrument(
-        request=http_request, user=worker, instrument=who5, fields=FIELDS | {"is_active": False}, items=[]
-    )
+def test_built_in_can_only_be_offered_or_not(actor: User, worker: User, who5: Instrument) -> None:
+    change_instrument(actor=worker, instrument=who5, fields=FIELDS | {"is_active": False}, items=[])
     who5.refresh_from_db()
     assert (who5.is_active, who5.name, who5.version) == (False, "WHO-5 Wellbeing Index", 1)
     assert not Instrument.objects.offered().filter(slug="who5").exists()

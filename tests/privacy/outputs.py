@@ -21,6 +21,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from accounts.models import Team, User
+from exports import storage
 from exports.models import Export
 from tests.exports.conftest import run_worker
 
@@ -242,14 +243,7 @@ def start_export(user: User, teams: list[Team], datasets: list[str], **extra: An
         "file_format": Export.Format.CSV,
         "k": 11,
     } | extra
-    try:
-        return start(actor=user, **values)  # type: ignore[call-arg]
-    except TypeError:  # the services before they took an actor
-        from django.test import RequestFactory
-
-        request = RequestFactory().post("/")
-        request.user = user
-        return start(request=request, user=user, **values)  # type: ignore[call-arg]
+    return start(actor=user, **values)
 
 
 def finished(exports: list[Export], root: Path) -> list[ExportFiles]:
@@ -259,6 +253,6 @@ def finished(exports: list[Export], root: Path) -> list[ExportFiles]:
     for export in exports:
         export.refresh_from_db()
         assert export.status == Export.Status.DONE, export.status
-        with zipfile.ZipFile(BytesIO((root / export.file_name).read_bytes())) as archive:
+        with zipfile.ZipFile(BytesIO(storage.read(export.pk))) as archive:
             found.append(ExportFiles(export, {name: archive.read(name) for name in archive.namelist()}))
     return found

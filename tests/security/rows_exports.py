@@ -13,6 +13,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from exports import storage
 from exports.models import Export
 from tests.factories import UserFactory
 
@@ -33,8 +34,10 @@ def _export(owner: Any, root: Path) -> Export:
         expires_at=timezone.now() + timedelta(days=7),
     )
     export.file_name = f"{export.pk}.zip"
-    (root / export.file_name).write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
-    export.save(update_fields=["file_name"])
+    made = root / export.file_name
+    made.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip
+    export.file_size = storage.store(export.pk, made)  # where the worker puts it (exports/storage.py)
+    export.save(update_fields=["file_name", "file_size"])
     return export
 
 

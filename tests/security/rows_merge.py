@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.test import RequestFactory
 from django.urls import reverse
 
 from clients.services.merge import FIELD_GROUPS, merge_clients
@@ -44,10 +43,8 @@ def objects(base: dict[str, Any]) -> dict[str, Any]:
     """A second person to merge, and a person (without a name) already merged into `person`."""
     person = base["person"]
     supervisor = base["request"].getfixturevalue("supervisor")
-    request = RequestFactory().post("/")
-    request.user = supervisor
     earlier = ClientFactory.create(home_team=person.home_team, preferred_name="")
-    merge = merge_clients(request=request, survivor=person, merged=earlier, field_choices={}, merged_by=supervisor)
+    merge = merge_clients(actor=supervisor, survivor=person, merged=earlier, field_choices={})
     return {
         "merge_other": ClientFactory.create(home_team=person.home_team, preferred_name="Sam"),
         "merge_record": merge,

@@ -31,8 +31,9 @@ ROWS = [
         "accounts:confirm",
         "post",
         lambda o: reverse("accounts:confirm"),
-        {**dict.fromkeys(ROLES, 302)},
-        {"secret": TEST_PASSWORD, "next": "/"},
+        # The supervisor has an authenticator: the password alone is not enough (the form again).
+        {**dict.fromkeys(ROLES, 302), "supervisor": 200},
+        {"password": TEST_PASSWORD, "next": "/"},
     ),
     Row("accounts:security", "get", lambda o: reverse("accounts:security"), SIGNED_IN),
     Row("accounts:new_authenticator", "get", lambda o: reverse("accounts:new_authenticator"), SIGNED_IN),

@@ -31,6 +31,7 @@ MATRIX: list[Row] = [
         {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ),
     Row("accounts:login", "get", lambda o: reverse("accounts:login"), dict.fromkeys(ROLES, 200)),
+    Row("core:health", "get", lambda o: reverse("core:health"), dict.fromkeys(ROLES, 200)),
     Row(
         "accounts:logout",
         "post",

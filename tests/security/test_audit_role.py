@@ -13,8 +13,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from psycopg2 import sql
 
+from accounts.models import User
 from audit.models import AuditEvent
-from audit.roles import APPEND_ONLY, READ_ONLY, grant_app_privileges
+from audit.roles import READ_ONLY, SECRET, grant_app_privileges
 from audit.services import record
 from clients.models import Client
 from tests.db_roles import running_as_app_role
@@ -44,9 +45,11 @@ def refused(statement: str) -> str:
     return str(refusal.value)
 
 
-def test_the_app_role_cannot_update_delete_or_truncate_the_audit_trail(app_role: str) -> None:
-    event = record(action=AuditEvent.Action.SIGN_IN, actor_id=1)
+def test_the_app_role_cannot_insert_update_delete_or_truncate_the_audit_trail(app_role: str) -> None:
+    event = record(action=AuditEvent.Action.SIGN_IN, actor=User(pk=1))
     for statement in (
+        "INSERT INTO audit_auditevent (at, action, object_type, object_id, request_id, details)"
+        " VALUES (now(), 'sign_in', '', '', '', '{}')",
         "UPDATE audit_auditevent SET actor_id = 2",
         "DELETE FROM audit_auditevent",
         "TRUNCATE audit_auditevent",
@@ -66,7 +69,7 @@ def test_the_app_role_cannot_switch_the_triggers_off_or_drop_the_table(app_role:
 
 
 def test_the_app_role_reads_and_appends_and_works_elsewhere(app_role: str, person: Client) -> None:
-    event = record(action=AuditEvent.Action.CLIENT_VIEWED, client_id=person.pk)
+    event = record(action=AuditEvent.Action.CLIENT_VIEWED, actor=None, client_id=person.pk)
     assert AuditEvent.objects.filter(client_id=person.pk).get() == event
     Client.objects.filter(pk=person.pk).update(preferred_name="Sam")
     assert Client.objects.get(pk=person.pk).preferred_name == "Sam"
@@ -86,7 +89,8 @@ def test_the_app_role_owns_nothing_and_has_no_special_powers(app_role: str) -> N
 
 
 def test_the_grants_are_exactly_what_the_app_needs(app_role: str) -> None:
-    """Every table: all four kinds of rows change, except the audit trail and the migrations table; no TRUNCATE."""
+    """Every table: all four kinds of rows change, except the audit trail and the migrations table (read
+    only) and the chain's key (nothing); no TRUNCATE."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname, array_remove(ARRAY["
@@ -99,8 +103,11 @@ def test_the_grants_are_exactly_what_the_app_needs(app_role: str) -> None:
             " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
         )
         privileges = dict(cursor.fetchall())
-    assert {name: privileges.pop(name) for name in APPEND_ONLY} == {"audit_auditevent": ["SELECT", "INSERT"]}
-    assert {name: privileges.pop(name) for name in READ_ONLY} == {"django_migrations": ["SELECT"]}
+    assert {name: privileges.pop(name) for name in READ_ONLY} == {
+        "audit_auditevent": ["SELECT"],
+        "django_migrations": ["SELECT"],
+    }
+    assert {name: privileges.pop(name) for name in SECRET} == {"audit_chain_key": []}
     assert "clients_client" in privileges
     assert {
         name for name, granted in privileges.items() if granted != ["SELECT", "INSERT", "UPDATE", "DELETE"]

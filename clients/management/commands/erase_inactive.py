@@ -2,7 +2,7 @@
 
 A dry run by default: it lists how many people and their codes (never names), so a system
 admin can check the list before running it again with --erase. Each person is erased in
-their own transaction and audited (CLIENT_ERASED, no actor: the system did it).
+their own transaction and audited (CLIENT_ERASED by the system actor "erase_inactive").
 """
 
 from datetime import datetime
@@ -13,6 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from clients.services.erasure import erase_client, inactive_since
+from core.context import SystemActor
+
+ACTOR = SystemActor("erase_inactive")
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -48,5 +51,5 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was erased. Run again with --erase to erase their identifying data.")
             return
         for person in people:
-            erase_client(request=None, client=person)
+            erase_client(actor=ACTOR, client=person)
         self.stdout.write(self.style.SUCCESS(f"Identifying data erased for {len(people)} people."))
