@@ -9,11 +9,11 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from core import charts
+from core.charts import BLUE, BarSpec
 from privacy.figures import Protected
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 
-from . import charts
-from .charts import BLUE, BarSpec
 from .forms import period_code
 from .hierarchy import MONTH, Period, Year, complete_periods, months_of
 from .privacy import formatted

@@ -16,8 +16,9 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from . import charts
-from .charts import BLUE, BROWN, CATEGORY_COLOURS, GREEN, GREY, PURPLE, RED, BarSpec, LineSpec
+from core import charts
+from core.charts import BLUE, BROWN, CATEGORY_COLOURS, GREEN, GREY, PURPLE, RED, BarSpec, LineSpec
+
 from .privacy import Shown, formatted
 from .shapes import Figures, NowCounts
 
