@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -209,7 +209,8 @@ def _params(year: int) -> dict[str, Any]:
 
 
 def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    """Run on the database the router reads from (the replica inside `replica_reads`)."""
+    with connections[router.db_for_read(RollupState) or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -15,6 +15,7 @@ whose hub has contacts already gets nothing more.
 import random
 from datetime import timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -31,10 +32,18 @@ REFERRED_TO = ["housing", "health", "treatment"]
 REFERRAL_STATUSES = ["made", "attended", "not_attended"]
 
 
+HUB = " hub"  # the end of each hub site's name
+
+
+def regulars() -> QuerySet[Client]:
+    """The people this module adds (for the demo's other tests, which count their own)."""
+    return Client.objects.filter(encounters__site__name__endswith=HUB).distinct()
+
+
 def load_export_cohort(team: Team, area: str, workers: list[User]) -> None:
     if not workers:
         return
-    hub, _created = Site.objects.get_or_create(team=team, name=f"{team.name} hub", defaults={"area": area})
+    hub, _created = Site.objects.get_or_create(team=team, name=f"{team.name}{HUB}", defaults={"area": area})
     if Encounter.objects.filter(site=hub).exists():
         return
     rng = random.Random(f"{team.name} regulars")

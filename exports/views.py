@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, cast
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, recent_auth_required
 from accounts.models import Team
+from accounts.sessions import confirmed_within
 from core.types import AuthenticatedHttpRequest
 from exports.models import Export
 
@@ -71,7 +73,9 @@ def keep_choices(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     @wraps(view)
     def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
+        # Only when the confirmation is due: otherwise the session is not written at all.
+        stale = not confirmed_within(request.session, settings.ALONGSIDE_REAUTH_MINUTES * 60)
+        if request.method == "POST" and stale:
             request.session[CHOICES] = {name: request.POST.getlist(name) for name in CHOICE_FIELDS}
         return view(request, *args, **kwargs)
 
@@ -95,7 +99,6 @@ def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             chosen.setlist(name, values)
         form = _form(request, chosen)
         return _page(request, form, review=form.is_valid())
-    request.session.pop(CHOICES, None)
     form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form)
