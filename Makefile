@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench bench-weight clean-db security backup restore \
+.PHONY: run test venv lint format typecheck messages bench bench-weight bench-lighthouse clean-db security backup restore \
 	cluster cluster-stop cluster-packages loadtest
 
 run: $(STAMP)
@@ -18,7 +18,8 @@ test: $(STAMP)
 venv: $(STAMP)
 
 # Python 3.12 or newer: python3 if it is new enough (pyenv reads .python-version), else
-# python3.13 / python3.12 from the PATH.
+# python3.13 / python3.12 from the PATH. One line per step with its time; pip's own output
+# goes to var/pip-install.log and is shown only if the install fails.
 $(STAMP): requirements.txt requirements-dev.txt
 	@set -e; \
 	for candidate in python3 python3.13 python3.12; do \
@@ -27,9 +28,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 	    PY=$$candidate; break; fi; \
 	done; \
 	if [ -z "$$PY" ]; then echo "Python 3.12 or newer is needed (apt-get install python3)"; exit 1; fi; \
-	if [ ! -x $(PYTHON) ]; then $$PY -m venv $(VENV) || { echo "Install python3-venv (apt-get install python3-venv)"; exit 1; }; fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+	took() { awk -v start="$$1" -v now="$$EPOCHREALTIME" 'BEGIN { printf " %.1f s\n", now - start }'; }; \
+	if [ ! -x $(PYTHON) ]; then \
+	  printf 'alongside: creating the virtualenv (.venv, %s) ...' "$$($$PY --version)"; start=$$EPOCHREALTIME; \
+	  $$PY -m venv $(VENV) || { echo; echo "Install python3-venv (apt-get install python3-venv)"; exit 1; }; \
+	  took $$start; \
+	fi; \
+	mkdir -p var; \
+	printf 'alongside: installing the pinned packages (requirements-dev.txt; about a minute the first time) ...'; \
+	start=$$EPOCHREALTIME; \
+	if ! $(PYTHON) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt \
+	     >var/pip-install.log 2>&1; then echo " failed:"; cat var/pip-install.log; exit 1; fi; \
+	took $$start
+	@touch $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -74,6 +85,18 @@ bench: $(STAMP)
 # (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).
 bench-weight: $(STAMP)
 	$(PYTHON) -m bench.page_weight
+
+# Lighthouse (mobile profile) on Log a contact, served as in production; needs Node.js and npm
+# (apt-get install nodejs npm) and Debian's Chromium. The pinned Lighthouse is installed into
+# bench/lighthouse/node_modules from its lock file, no browser downloaded (bench/lighthouse.py).
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed (apt-get install nodejs npm)"; exit 1; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(LIGHTHOUSE)
+
+bench-lighthouse: $(STAMP) $(LIGHTHOUSE)
+	$(PYTHON) -m bench.lighthouse
 
 # Past one machine, on loopback (scripts/cluster.py, docs/scaling.md): a PostgreSQL primary and
 # a streaming replica, PgBouncer, two gunicorn app nodes, a db_worker and HAProxy, all in

@@ -228,7 +228,8 @@ def _y(value: float, low: float, high: float) -> float:
 
 @lru_cache(maxsize=512)
 def _abbreviation(month: date, language: str | None) -> str:
-    return formats.date_format(month, "M")
+    # The month as the language writes it in a date (`Dec`, `dic`: config/formats/).
+    return formats.date_format(month, str(formats.get_format("YEAR_MONTH_FORMAT")).replace("Y", "").strip())
 
 
 def month_labels(months: Sequence[date]) -> list[MonthLabel]:

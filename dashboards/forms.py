@@ -163,7 +163,7 @@ class OrganisationForm(forms.Form):
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
         self.periods = periods
-        self.fields["period"].choices = [(period_code(p), _period_label(p)) for p in periods]  # type: ignore[attr-defined]
+        self.fields["period"].choices = [(period_code(p), period_label(p)) for p in periods]  # type: ignore[attr-defined]
         default = next((p for p in periods if p[0] == "quarter"), periods[0] if periods else None)
         self.default = default
         if default is not None:
@@ -175,7 +175,7 @@ class OrganisationForm(forms.Form):
         return found if found in self.periods else self.default
 
 
-def _period_label(period: tuple[str, date]) -> str:
+def period_label(period: tuple[str, date]) -> str:
     from django.utils import formats
 
     kind, first = period
@@ -183,4 +183,4 @@ def _period_label(period: tuple[str, date]) -> str:
         return str(first.year)
     if kind == "quarter":
         return _("Quarter %(quarter)s %(year)s") % {"quarter": (first.month - 1) // 3 + 1, "year": first.year}
-    return formats.date_format(first, "F Y")
+    return formats.date_format(first, "YEAR_MONTH_FORMAT")  # as the `month` filter (core/templatetags)

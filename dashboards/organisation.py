@@ -14,7 +14,7 @@ from core.charts import BLUE, BarSpec
 from privacy.figures import Protected
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 
-from .forms import period_code
+from .forms import period_code, period_label
 from .hierarchy import MONTH, Period, Year, complete_periods, months_of
 from .privacy import formatted
 
@@ -158,6 +158,7 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
         "tables": tables,
         "chart": chart,
         "period_code": period_code(period),
+        "period_label": period_label(period),
         "protection_interval": PROTECTION_INTERVAL,
         "threshold": THRESHOLD,
         "withheld": year.withheld,

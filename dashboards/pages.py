@@ -63,7 +63,7 @@ def month_label(month: date) -> str:
 
 @lru_cache(maxsize=512)
 def _month_label(month: date, language: str | None) -> str:
-    return formats.date_format(month, "M Y")
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def _first_last(values: Sequence[float | None]) -> tuple[float, float] | None:

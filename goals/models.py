@@ -171,6 +171,15 @@ class Goal(models.Model):
         return reverse("goals:detail", kwargs={"goal_id": self.pk})
 
     @property
+    def changed_from(self) -> "Goal | None":
+        """The goal this one was changed from, or None: a template cannot ask for a missing
+        one-to-one (`came_from` raises, which a template silently takes for a value)."""
+        try:
+            return self.came_from
+        except Goal.DoesNotExist:
+            return None
+
+    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 

@@ -18,6 +18,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
@@ -30,6 +32,37 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+@contextmanager
+def step(what: str) -> Iterator[list[str]]:
+    """One line per step with its time: `alongside: migrating the database ... 2.1 s`.
+
+    The step's name shows as it starts, so a long step is never silent. What a step has to
+    tell (a port that moved) is added to the list it is given and printed under its line;
+    the commands' own chatter is kept back and shown only if they fail.
+    """
+    print(f"alongside: {what} ...", end="", flush=True)
+    started = time.monotonic()
+    notes: list[str] = []
+    try:
+        yield notes
+    except BaseException:
+        print(" failed", flush=True)
+        raise
+    print(f" {time.monotonic() - started:.1f} s", flush=True)
+    for note in notes:
+        say(f"  {note}")
+
+
+def quietly(command: list[str], *, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command, keeping its output; on failure show it all and stop."""
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print("", flush=True)
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(done.returncode)
+    return done
+
+
 def database_urls() -> tuple[dict[str, str], bool]:
     """({DATABASE_URL, DATABASE_MIGRATE_URL}, started_here): the configured server, or the private one.
 
@@ -40,8 +73,13 @@ def database_urls() -> tuple[dict[str, str], bool]:
     if configured:
         return {"DATABASE_URL": configured, "DATABASE_MIGRATE_URL": os.environ.get("DATABASE_MIGRATE_URL", "")}, False
     already_running = subprocess.run([*DEVDB, "running"], check=False).returncode == 0
-    owner = subprocess.run([*DEVDB, "start"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    app = subprocess.run([*DEVDB, "app-url"], check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
+    doing = "using the private PostgreSQL (running)" if already_running else "starting the private PostgreSQL"
+    with step(doing) as notes:
+        started = quietly([*DEVDB, "start"])
+        owner = started.stdout.strip()
+        app = quietly([*DEVDB, "app-url"]).stdout.strip()
+        # devdb's own lines: where the data is, the port (and a port that had to move).
+        notes += [line for line in started.stderr.splitlines() if line.startswith("devdb:")]
     return {"DATABASE_URL": app, "DATABASE_MIGRATE_URL": owner}, not already_running
 
 
@@ -50,7 +88,7 @@ def stop_database() -> None:
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env=env)
+    quietly([PYTHON, "manage.py", *args], env=env)
 
 
 def secret_key() -> str:
@@ -96,18 +134,23 @@ def run() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        manage("migrate", "--no-input", env=env)
-        manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
-        manage("load_demo", env=env)
+        with step("migrating the database"):
+            manage("migrate", "--no-input", env=env)
+        with step("collecting static files"):
+            manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
+        with step("loading demo data"):
+            manage("load_demo", env=env)
         # The dashboards' rollups: take in what is there, then refresh every minute (db_worker).
-        manage("refresh_rollups", "--schedule", env=env)
-        children.append(subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env))
-        gunicorn = [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-",
-        ]  # fmt: skip
-        children.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env))
-        wait_for_http(int(port))
+        with step("refreshing the dashboards' figures"):
+            manage("refresh_rollups", "--schedule", env=env)
+        with step(f"serving on http://127.0.0.1:{port}/ (gunicorn, and the background worker)"):
+            children.append(subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env))
+            gunicorn = [
+                PYTHON, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "-", "--log-level", "warning",
+            ]  # fmt: skip
+            children.append(subprocess.Popen(gunicorn, cwd=ROOT, env=env))
+            wait_for_http(int(port))
         print_welcome(port)
         while all(child.poll() is None for child in children):
             time.sleep(0.5)

@@ -120,8 +120,27 @@ def chown(path: Path, user: str | None) -> None:
 
 
 def port_in_use(port: int) -> bool:
+    """Something listens on 127.0.0.1:port, or holds it bound (PostgreSQL would fail to bind)."""
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        if sock.connect_ex(("127.0.0.1", port)) == 0:
+            return True
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as PostgreSQL binds
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port(after: int = FIRST_PORT - 1) -> int:
+    """The first free port from FIRST_PORT, after `after` (wrapping round below 65536)."""
+    candidates = [*range(max(after + 1, FIRST_PORT), 65536), *range(FIRST_PORT, max(after + 1, FIRST_PORT))]
+    for port in candidates:
+        if not port_in_use(port):
+            return port
+    say("no free port for PostgreSQL")
+    raise SystemExit(1)
 
 
 class Server:
@@ -140,16 +159,40 @@ class Server:
         """DEVDB_PORT, else the port this checkout's server was given, else a free one.
 
         Each checkout keeps its own port, so two clones on one machine do not collide.
+        A running server keeps the port it listens on (from its postmaster.pid).
         """
         if os.environ.get("DEVDB_PORT"):
             return int(os.environ["DEVDB_PORT"])
+        if (listening := self.listening_port()) is not None:
+            return listening
         if self.port_file.exists():
             return int(self.port_file.read_text())
-        port = FIRST_PORT
-        while port_in_use(port):
-            port += 1
+        return self.remember(free_port())
+
+    def remember(self, port: int) -> int:
         self.port_file.write_text(str(port))
+        self.__dict__["port"] = port
         return port
+
+    def listening_port(self) -> int | None:
+        """The port in the running server's postmaster.pid (line 4), if it is running."""
+        try:
+            lines = (self.datadir / "postmaster.pid").read_text().splitlines()
+        except (FileNotFoundError, PermissionError):
+            return None
+        return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() and self.is_running() else None
+
+    def take_a_free_port(self) -> None:
+        """Before starting: if another server has taken the remembered port since (another
+        clone's PostgreSQL, anything), move to a free one, remember it, and say so."""
+        if not port_in_use(self.port):
+            return
+        if os.environ.get("DEVDB_PORT"):
+            say(f"port {self.port} (DEVDB_PORT) is taken by another server: choose another or unset DEVDB_PORT")
+            raise SystemExit(1)
+        taken = self.port
+        self.remember(free_port(after=taken))
+        say(f"port {taken} is taken by another server; using port {self.port} from now on (kept in {self.port_file})")
 
     def bin(self, name: str) -> str:
         return str(self.bindir / name)
@@ -223,6 +266,7 @@ class Server:
     def start(self) -> None:
         self.initialise()
         if not self.is_running():
+            self.take_a_free_port()
             say(f"starting PostgreSQL on 127.0.0.1:{self.port}")
             if not self.logfile.exists():
                 self.logfile.touch()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,9 @@ from ..forms import SIGN_IN_FAILED, CodeForm, NewAuthenticatorForm, SignInForm
 from ..models import User
 from ..services import check_password
 from ..sessions import ENDED, forget_pending, pending, remember_pending, start_session
+
+# Sign-out clears the browser's cache and storage; cookies are deleted one by one (sign_out).
+SIGN_OUT_CLEARS = '"cache", "storage"'
 
 ENDED_MESSAGES = {
     "idle": gettext_lazy("You were signed out after 15 minutes without activity. Sign in again to go on."),
@@ -155,9 +159,17 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    """End the server session and tell the browser to drop what it kept of it."""
+    """End the server session and tell the browser to drop what it kept of it.
+
+    Everything but the language: `Clear-Site-Data: "cookies"` would delete the language
+    cookie too, and a Spanish-speaking worker would be signed out into English. So the
+    browser clears its cache and storage, and the session, CSRF and messages cookies are
+    deleted one by one (they are all the cookies the app sets besides the language).
+    """
     record(action=AuditEvent.Action.SIGN_OUT, actor=request.user)
     logout(request)
     response = redirect(settings.LOGOUT_REDIRECT_URL)
-    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response["Clear-Site-Data"] = SIGN_OUT_CLEARS
+    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, CookieStorage.cookie_name):
+        response.delete_cookie(name, samesite="Lax")
     return response

@@ -4,8 +4,10 @@ Search goes by POST so that a name typed into the box never lands in a URL (and 
 access log or the browser history).
 """
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
@@ -51,6 +53,7 @@ def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         if not duplicates:
             client = register_client(actor=request.user, **details)
+            messages.success(request, _("Person registered. Their code is %(code)s.") % {"code": client.code})
             return redirect("clients:detail", code=client.code)
     return render(request, "clients/client_register.html", {"form": form, "duplicates": duplicates})
 

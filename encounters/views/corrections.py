@@ -213,7 +213,7 @@ ANONYMOUS_ONLY = {"head_count", "age_band", "gender"}
 def shown(values: ContactValues, name: str) -> Any:
     """One value as a person reads it."""
     if name == "happened_at":
-        return date_format(timezone.localtime(values.happened_at), "j M Y, H:i")
+        return date_format(timezone.localtime(values.happened_at), "DATETIME_FORMAT")
     if name == "site":
         return values.site.name if values.site is not None else ""
     if name == "kind":

@@ -27,7 +27,9 @@ def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> H
     )
     # Referrals made or updated at this contact (one query).
     referral_updates = list(ReferralUpdate.objects.visible_to(request.user).at_contact(encounter))
-    context = {"encounter": encounter, "referral_updates": referral_updates}
+    # None when there is none (a missing one-to-one raises; a template must not guess).
+    overdose = getattr(encounter, "overdose_response", None)
+    context = {"encounter": encounter, "referral_updates": referral_updates, "overdose": overdose}
     return render(request, "encounters/encounter_detail.html", context)
 
 

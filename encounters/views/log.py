@@ -1,11 +1,15 @@
 """Log a contact: the worker's main job, on a phone."""
 
 from typing import Any
+from uuid import UUID
 
+from django.contrib import messages
 from django.db.models import Case, F, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
@@ -18,6 +22,8 @@ from encounters.services.contacts import already_logged, log_encounter
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
+ALREADY_SAVED = gettext_lazy("This contact was already saved: nothing was stored twice.")
+CONTACT = "contact"  # the contact's id, in the page's address
 EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
 
 
@@ -31,6 +37,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     JavaScript the whole page comes back, with everything typed kept. A submission whose
     id is already stored (a double tap, a retry) goes to the same confirmation.
     """
+    if request.method == "GET" and (answer := _page_of_one_contact(request)) is not None:
+        return answer
     redraw = request.method == "POST" and "find" in request.POST
     saving = request.method == "POST" and not redraw
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
@@ -44,6 +52,7 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         and form.is_valid()
         and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user))
     ):
+        messages.info(request, ALREADY_SAVED)
         return redirect("encounters:detail", encounter_id=earlier.pk)
     # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
     chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
@@ -57,10 +66,32 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Both checked, so every mistake shows at once.
     if saving and all([form.is_valid(), extras.is_valid(anonymous=chosen_code == ANONYMOUS)]):
         encounter = _save(request, form, extras)
+        messages.success(request, _("Contact saved."))
         return redirect("encounters:detail", encounter_id=encounter.pk)
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options, "fresh_id": request.method == "GET"}
+    context |= {"query": query, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
+
+
+def _page_of_one_contact(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """Each Log a contact page is one contact, its id in the page's address (?contact=).
+
+    static/js/alongside.js writes the id the page was drawn with into the address, so Back,
+    reload and the history bring the same id back: a contact already saved with it shows
+    as saved (no form to send twice), instead of a blank form with a new id that the
+    browser refills.
+    """
+    contact_id = _contact_id(request)
+    if contact_id and (earlier := already_logged(encounter_id=contact_id, worker=request.user)) is not None:
+        return render(request, "encounters/encounter_already_saved.html", {"encounter": earlier})
+    return None
+
+
+def _contact_id(request: AuthenticatedHttpRequest) -> UUID | None:
+    try:
+        return UUID(request.GET.get(CONTACT, ""))
+    except ValueError:
+        return None
 
 
 def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) -> str:
@@ -73,7 +104,8 @@ def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) 
 
 
 def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, Any]:
-    return EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
+    initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
+    return initial | {"id": _contact_id(request) or initial["id"]}
 
 
 def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:

@@ -2,13 +2,12 @@
 (function () {
   "use strict";
 
-  // Quantity steppers: the - and + buttons appear only with JavaScript; without it the
-  // number fields work on their own.
+  // Quantity steppers: the - and + buttons keep their place but stay invisible until this
+  // wires them (CSS), so nothing moves; without JavaScript the number fields work alone.
   function wire(root) {
     root.querySelectorAll(".step-button").forEach(function (button) {
       if (button.dataset.wired) { return; }
       button.dataset.wired = "1";
-      button.hidden = false;
       button.addEventListener("click", function () {
         var input = document.getElementById(button.dataset.target);
         var min = Number(input.min || 0);
@@ -18,24 +17,18 @@
         input.dispatchEvent(new Event("change", { bubbles: true }));
       });
     });
-    // Buttons that only matter without JavaScript (htmx does their job).
-    root.querySelectorAll(".no-js-only").forEach(function (element) { element.hidden = true; });
   }
 
-  // Age band, gender and head count: shown while Anonymous is chosen (or when they have an
-  // error to show). Hiding keeps what was typed.
-  function showAnonymousPart() {
-    var anonymous = document.querySelector(".log-form input[name='who'][value='anonymous']");
-    document.querySelectorAll(".anonymous-only").forEach(function (part) {
-      part.hidden = !((anonymous && anonymous.checked) || part.hasAttribute("data-has-errors"));
-    });
-  }
-
-  // The contact's id, made in the browser on a fresh form (the server's stays as a
-  // fallback). Runs before htmx starts, so every request of the page sees the same id.
-  var freshId = document.querySelector(".log-form input[name='id'][data-fresh]");
-  if (freshId && window.crypto && typeof window.crypto.randomUUID === "function") {
-    freshId.value = window.crypto.randomUUID();
+  // The contact's id goes into the page's address (?contact=), so Back, reload and the
+  // history bring this same contact back: once saved, the server shows it as saved
+  // instead of a new form the browser would refill (encounters/views/log.py).
+  var contactId = document.querySelector(".log-form input[name='id']");
+  if (contactId && contactId.value && window.history.replaceState) {
+    var address = new URL(window.location.href);
+    if (address.searchParams.get("contact") !== contactId.value) {
+      address.searchParams.set("contact", contactId.value);
+      window.history.replaceState(window.history.state, "", address.toString());
+    }
   }
 
   // One submission at a time: a second tap while the first is on its way does nothing.
@@ -67,12 +60,7 @@
     document.querySelectorAll(".log-form").forEach(release);
   });
 
-  document.addEventListener("change", function (event) {
-    if (event.target.name === "who") { showAnonymousPart(); }
-  });
-  // A deferred script: the page is parsed already, so no need to wait (and no flash of the
-  // anonymous part before it hides).
+  // A deferred script: the page is parsed already, so no need to wait.
   wire(document);
-  showAnonymousPart();
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
 })();

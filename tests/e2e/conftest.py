@@ -18,6 +18,7 @@ Why these settings:
 """
 
 import os
+import re
 from collections.abc import Generator
 from importlib import import_module
 from pathlib import Path
@@ -206,19 +207,33 @@ def context(new_context: Any) -> BrowserContext:
     return context
 
 
-def sign_in(page: Page, check_page: PageChecks, base_url: str, user: User) -> None:
+# The sign-in pages' words in each language: (username, password, the button, code).
+SIGN_IN_WORDS = {
+    "en": ("Username", "Password", "Sign in", "Code"),
+    "es": ("Nombre de usuario", "Contraseña", "Iniciar sesión", "Código"),
+}
+
+
+def sign_in(page: Page, check_page: PageChecks, base_url: str, user: User, language: str = "en") -> None:
     """Sign in through the real sign-in pages, as a worker would; users whose role needs
-    two-factor sign-in type the code their authenticator app (tests/totp.py) shows."""
+    two-factor sign-in type the code their authenticator app (tests/totp.py) shows.
+    `language`: the language the pages are in (the browser's language cookie)."""
+    username, password, button, code = SIGN_IN_WORDS[language]
     device = authenticator_for(user) if requires_two_factor(user) else None
     page.goto(base_url + reverse("accounts:login"))
     check_page()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").tap()
+    page.get_by_label(username).fill(user.username)
+    page.get_by_label(password).fill(TEST_PASSWORD)
+    page.get_by_role("button", name=button).tap()
     if device is not None:
         page.wait_for_url(base_url + reverse("accounts:login_code"))
         check_page()
-        page.get_by_label("Code").fill(code_for(device))
-        page.get_by_role("button", name="Sign in").tap()
+        page.get_by_label(code).fill(code_for(device))
+        page.get_by_role("button", name=button).tap()
     page.wait_for_url(base_url + reverse("core:home"))
     check_page()
+
+
+def log_contact_address(base_url: str, before: str = "") -> re.Pattern[str]:
+    """Log a contact's address: each page is one contact, its id in the address (?contact=)."""
+    return re.compile(re.escape(f"{base_url}{reverse('encounters:log')}?{before}contact=") + "[0-9a-f-]{36}$")

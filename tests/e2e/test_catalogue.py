@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from clients.models import Client
 from encounters.models import Encounter, ServiceType, Site, TeamService
 
-from .conftest import PageChecks, sign_in
+from .conftest import PageChecks, log_contact_address, sign_in
 from .test_log_contact import NALOXONE, one_more, person_option, stored_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_a_new_service_type_becomes_a_teams_quick_button(
     check_page()
     sign_in(page, check_page, live_server.url, worker)
     page.get_by_role("main").get_by_role("link", name="Log a contact").tap()
-    expect(page).to_have_url(live_server.url + reverse("encounters:log"))
+    expect(page).to_have_url(log_contact_address(live_server.url))
     check_page()
     # A large button, shown without opening anything: tap it twice, as for a bin of two.
     expect(one_more(page, SHARPS_BIN)).to_be_visible()

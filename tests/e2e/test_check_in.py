@@ -40,6 +40,7 @@ def test_a_who5_check_in_during_a_contact_with_one_item_declined(
 
     # The panel is inside the contact's form; the person may skip any item or prefer not to say.
     panel = page.locator("#contact-checkin-panel")
+    panel.get_by_text("Wellbeing check-in").tap()  # closed until opened
     panel.get_by_text("WHO-5 Wellbeing Index").tap()
     who5 = panel.locator(".checkin-answers[data-instrument='who5']")
     expect(who5.get_by_text("CC BY-NC-SA 3.0 IGO")).to_be_visible()

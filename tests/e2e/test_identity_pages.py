@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import User
 from clients.models import Alias, Client, Consent, ConsentKind, SafetyFlag
 
-from .conftest import PageChecks, sign_in
+from .conftest import PageChecks, log_contact_address, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,7 @@ def test_a_worker_sees_the_flag_first_edits_identity_and_records_consent(
     assert Consent.objects.filter(client=person, decision=Consent.Decision.DECLINED).count() == 1
 
     page.get_by_role("link", name="Log a contact").last.tap()
-    page.wait_for_url(live_server.url + reverse("encounters:log") + f"?person={person.code}")
+    page.wait_for_url(log_contact_address(live_server.url, f"person={person.code}&"))
     check_page()
     expect(page.get_by_role("alert")).to_contain_text("Do not visit alone")
     shot(page, "log")

@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -272,12 +273,26 @@ def test_the_note_says_who_can_read_it(worker_client: HttpClient) -> None:
     assert "The team can read this. Stick to facts that help the person." in worker_client.get(URL).content.decode()
 
 
-def test_a_fresh_form_lets_the_browser_make_the_id_and_a_redraw_keeps_it(worker_client: HttpClient, site: Site) -> None:
-    assert "data-fresh" in worker_client.get(URL).content.decode()
+def test_the_page_s_id_comes_from_its_address_and_a_redraw_keeps_it(worker_client: HttpClient, site: Site) -> None:
+    """Back, reload and the history bring the page's address, and with it the same id."""
+    kept = uuid.uuid4()
+    assert f'value="{kept}"' in worker_client.get(f"{URL}?contact={kept}").content.decode()
+    fresh = worker_client.get(URL).content.decode()  # alongside.js writes it into the address
+    assert re.search(r'name="id" value="[0-9a-f-]{36}"', fresh)
     data = contact("anonymous", site, head_count="0")
     page = worker_client.post(URL, data).content.decode()
-    assert "data-fresh" not in page
     assert f'value="{data["id"]}"' in page
+
+
+def test_the_address_of_a_contact_already_saved_shows_it_as_saved(
+    worker_client: HttpClient, person: Client, site: Site
+) -> None:
+    data = contact(person.code, site)
+    worker_client.post(URL, data)
+    page = worker_client.get(f"{URL}?contact={data['id']}").content.decode()
+    assert "Contact already saved" in page
+    assert 'name="save"' not in page  # no form to send twice
+    assert Encounter.objects.count() == 1
 
 
 # --- Bad input: refused with a clear message, what was typed kept, nothing stored --------

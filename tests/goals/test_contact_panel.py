@@ -60,7 +60,7 @@ class TestThePanel:
         GoalFactory.create(client=person, words="Old goal", status="achieved", status_on="2026-01-01")
         contact_id = uuid.uuid4()
         html = page(worker_client.get(panel_url(person.code, contact_id), headers=HTMX))
-        assert html.strip().startswith('<section id="contact-goals-panel"')
+        assert html.strip().startswith('<details id="contact-goals-panel"')
         assert "Get my ID back" in html and "Old goal" not in html
         assert "<form" not in html  # it sits inside the contact form
         # It posts the contact form's id as it is when the button is pressed, not a copy.

@@ -135,6 +135,6 @@ def test_switched_off_instrument_is_not_in_the_panel(
 
 def test_log_a_contact_includes_the_panel_inside_its_form(worker_client: HttpClient, person: Client) -> None:
     html = worker_client.get(f"{reverse('encounters:log')}?{urlencode({'person': person.code})}").content.decode()
-    form = html[html.index('<form method="post"\n          action="/contacts/log/"') :]
+    form = html[html.index('<form method="post"\n          action="/contacts/log/') :]
     assert 'id="contact-checkin"' in form[: form.index("</form>")]
     assert f"{reverse('outcomes:contact_panel')}?who={person.code}" in html  # without JavaScript: its own page
