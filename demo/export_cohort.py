@@ -49,7 +49,8 @@ def load_export_cohort(team: Team, area: str, workers: list[User]) -> None:
     rng = random.Random(f"{team.name} regulars")
     now = timezone.now()
     start = now.replace(day=1, hour=12, minute=0, second=0, microsecond=0)
-    services = list(ServiceType.objects.filter(slug__in=["sterile-syringes", "naloxone-kit", "condoms"]))
+    syringes = ServiceType.objects.get(slug="sterile-syringes")
+    naloxone = ServiceType.objects.get(slug="naloxone-kit")
     who5 = Instrument.objects.get(slug="who5", is_current=True)
     items = list(who5.items.all())
     people = [
@@ -70,7 +71,9 @@ def load_export_cohort(team: Team, area: str, workers: list[User]) -> None:
             contact = Encounter(client=person, team=team, worker=workers[n % len(workers)], site=hub,
                                 happened_at=when, kind="drop_in")  # fmt: skip
             contacts.append(contact)
-            given += [ServiceProvided(encounter=contact, service_type=s, quantity=rng.randint(1, 10)) for s in services]
+            given.append(ServiceProvided(encounter=contact, service_type=syringes, quantity=rng.randint(1, 10)))
+            if rng.random() < 0.3:
+                given.append(ServiceProvided(encounter=contact, service_type=naloxone, quantity=rng.randint(1, 2)))
             if months_ago % 3 == 0:
                 raw = [rng.randint(1, 5) for _ in items]
                 check_in = CheckIn(client=person, team=team, encounter=contact, instrument=who5, taken_at=when,
