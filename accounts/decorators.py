@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from core.types import AuthenticatedHttpRequest
+from accounts.types import AuthenticatedHttpRequest
 
 from .models import DATA_ADMIN, Membership
 from .sessions import confirmed_within
@@ -40,26 +40,12 @@ def role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def signed_in(view: View) -> View:
-    """Any signed-in user (LoginRequiredMiddleware already keeps anonymous users out)."""
-    view.access_rule = "signed-in"  # type: ignore[attr-defined]
-    return view
-
-
 # Person-level pages: members of a team (worker or supervisor). Data admins are refused
 # unless they are also members of a team.
 team_member = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR)
 supervisor = role_required(Membership.Role.SUPERVISOR)
 data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
-
-
-def public(view: View) -> View:
-    """Open to everyone, signed in or not, because it serves no one's data: security.txt,
-    browsers' CSP violation reports (audit/security_reports.py)."""
-    view = login_not_required(view)
-    view.access_rule = "public"  # type: ignore[attr-defined]
-    return view
 
 
 def signing_in(view: View) -> View:
@@ -79,7 +65,8 @@ def recent_auth_required(view: View) -> View:
     they have one) within ALONGSIDE_REAUTH_MINUTES (signing in counts). Otherwise the user is
     sent to confirm who they are and back to this page (a GET: a POST is never replayed),
     where they start again.
-    Put it below the role decorator, so users without the role still get 403 first:
+    Put it below the role decorator, so users without the role still get 403 first
+    (docs/architecture.md: the order of decorators):
 
         @require_http_methods(["GET", "POST"])
         @supervisor

@@ -131,12 +131,12 @@ def main() -> None:
     from bench.seed import WHO5_SHARE
     from clients.models import Client
     from core.dates import add_months
+    from core.paging import make_cursor
     from dashboards import rollups
     from dashboards.figures import dashboard as figures_for
     from dashboards.forms import DEFAULT_MONTHS
     from dashboards.sources import LiveSource, RollupSource, Scope
     from encounters.models import Encounter, Referral, Site
-    from encounters.paging import make_cursor
     from encounters.sections import CURSOR_SALT
     from outcomes.models import CheckIn
 

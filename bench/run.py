@@ -44,7 +44,7 @@ from bench.seed import Plan, seed
 ROOT = Path(__file__).resolve().parent.parent
 DEVDB = [sys.executable, str(ROOT / "scripts" / "devdb.py")]
 RESULTS = ROOT / "bench" / "results.json"
-SEED_VERSION = 4
+SEED_VERSION = 5
 MAX_RATIO = 1.5
 PAGES = {
     "list": "person_list",

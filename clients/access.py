@@ -1,14 +1,13 @@
-"""Access helpers: fetch one person for a user, or 404 when outside the user's scope."""
-
-from django.http import Http404
+"""Access helpers: fetch one person for a user, or NotFound (a 404) outside the user's scope."""
 
 from accounts.models import User
+from core.errors import NotFound
 
 from .models import Client, normalise_code
 
 
 def get_client_for_user(user: User, code: str) -> Client:
-    """The person with this code among those the user may see; 404 otherwise.
+    """The person with this code among those the user may see; NotFound otherwise.
 
     404 and not 403, so that a guessed code does not confirm that the person exists.
     A merged record's code keeps working: it resolves to the person it was merged into
@@ -19,5 +18,5 @@ def get_client_for_user(user: User, code: str) -> Client:
     if client is not None and client.merged_into_id is not None:
         client = people.filter(pk=client.merged_into_id).first()
     if client is None:
-        raise Http404
+        raise NotFound
     return client

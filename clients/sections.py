@@ -2,8 +2,9 @@
 
 `clients` depends on none of `encounters`, `goals` or `outcomes` (DESIGN.md), yet the
 person's page shows their contacts, goals and check-ins. Each of those apps registers a
-section here from its AppConfig.ready(); the page renders them in order. A section's
-loader runs a fixed number of queries, so the page's count stays constant.
+section here from its AppConfig.ready(); the page renders them in the order of ORDER, the
+one place the sections' order is written. A section's loader runs a fixed number of
+queries, so the page's count stays constant.
 """
 
 from collections.abc import Callable
@@ -14,19 +15,27 @@ from accounts.models import User
 
 from .models import Client
 
+# The person's page, top to bottom: what a worker must know before meeting them first.
+ORDER = ["flags", "identity", "consent", "goals", "contacts", "referrals", "outcomes", "records", "merge"]
+
 
 @dataclass(frozen=True)
 class PersonSection:
     key: str
-    order: int
     template: str
     load: Callable[[Client, User], dict[str, Any]]
+
+    @property
+    def order(self) -> int:
+        return ORDER.index(self.key)
 
 
 _sections: dict[str, PersonSection] = {}
 
 
 def register(section: PersonSection) -> None:
+    if section.key not in ORDER:
+        raise ValueError(f"Person section {section.key!r}: give it its place in clients.sections.ORDER")
     _sections[section.key] = section
 
 

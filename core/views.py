@@ -1,11 +1,10 @@
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import signed_in
-from core.types import AuthenticatedHttpRequest
+from core.decorators import signed_in
 
 
 @signed_in
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     """The start page: the day's main actions for team members, a pointer for data admins."""
-    return render(request, "core/home.html", {"roles": request.user.roles})
+    return render(request, "core/home.html", {"roles": getattr(request.user, "roles", set())})

@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.dates import add_months
+from encounters.catalogue import NALOXONE, SYRINGES
 from encounters.models import OverdoseResponse, ServiceType
 from goals.models import Goal
 from goals.stats import monthly_goal_numbers
@@ -63,8 +64,8 @@ WHO5 = WHO5_SPEC.slug
 # (measure, label msgid): the three self-ratings, 0 to 10.
 SELF_RATINGS = [(f"{SELF_RATINGS_SPEC.slug}.{item.key}", item.wording) for item in SELF_RATINGS_SPEC.items]
 MEASURES = [WHO5, *(measure for measure, _label in SELF_RATINGS)]
-# Shown by name in the monthly contacts table, whatever the catalogue calls them now.
-SYRINGES, NALOXONE = "sterile-syringes", "naloxone-kit"
+# SYRINGES and NALOXONE (encounters.catalogue): shown by name in the monthly contacts
+# table, whatever the catalogue calls them now.
 
 
 def _contact_months(

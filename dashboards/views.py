@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
+from accounts.types import AuthenticatedHttpRequest
 from core.dates import add_months
 from core.replica import replica_reads
-from core.types import AuthenticatedHttpRequest
 from privacy.models import Release, record_release
 
 from . import layout
@@ -56,8 +56,8 @@ def _staff(team_ids: list[UUID]) -> dict[int, str]:
     return {m.user_id: m.user.get_full_name() or m.user.username for m in memberships}
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 @replica_reads
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The teams the user supervises: wellbeing, change, goals, contacts, services, overdose
@@ -76,8 +76,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", context)
 
 
-@data_admin
 @require_http_methods(["GET"])
+@data_admin
 @replica_reads
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every team's figures for a complete month, quarter or year, each through the protection

@@ -10,16 +10,38 @@ class EncountersConfig(AppConfig):
         from clients.sections import PersonSection, register
         from clients.services.transfer import register_transfer_step
 
+        from .parts import ContactPart, register_contact_part
         from .sections import person_contacts
-        from .services.referrals import follow_person_to_team
+        from .services import overdose, referrals
         from .views.referrals import person_referrals
 
+        register(PersonSection(key="contacts", template="encounters/_person_contacts.html", load=person_contacts))
         register(
-            PersonSection(key="contacts", order=20, template="encounters/_person_contacts.html", load=person_contacts)
+            PersonSection(key="referrals", template="encounters/referral_person_section.html", load=person_referrals)
         )
-        register(
-            PersonSection(
-                key="referrals", order=25, template="encounters/referral_person_section.html", load=person_referrals
+        register_transfer_step("encounters.referrals", referrals.follow_person_to_team)
+        # Encounters' own parts of a contact; goals and outcomes register theirs (encounters/parts.py).
+        register_contact_part(
+            ContactPart(
+                key="referral",
+                save=referrals.save_referral_part,
+                canonical=referrals.referral_canonical,
+                stored=referrals.stored_referral,
             )
         )
-        register_transfer_step("encounters.referrals", follow_person_to_team)
+        register_contact_part(
+            ContactPart(
+                key="referral_updates",
+                save=referrals.save_referral_updates_part,
+                canonical=referrals.referral_updates_canonical,
+                stored=referrals.stored_referral_updates,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="overdose",
+                save=overdose.save_overdose_part,
+                canonical=overdose.overdose_canonical,
+                stored=overdose.stored_overdose,
+            )
+        )

@@ -136,7 +136,7 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
         """The referrals made at each contact (one more query)."""
         return self.prefetch_related(models.Prefetch("referrals", Referral.objects.order_by("created_at")))
 
-    def older_than(self, at: datetime, pk: uuid.UUID) -> "EncounterQuerySet":
+    def older_than(self, at: datetime, pk: uuid.UUID | int) -> "EncounterQuerySet":
         """The next keyset page after (at, pk) in newest-first order: `happened_at <= at` is
         the index range (encounter_client_when_idx, encounter_worker_when_idx), the id only
         settles ties at the boundary."""
@@ -147,7 +147,8 @@ class Encounter(models.Model):
     """A contact with a registered person, or an anonymous contact with a head count.
 
     The primary key is made when the form is drawn and travels with the submission, so
-    a retried or queued submission is stored once (see `log_encounter`).
+    a retried or queued submission is stored once (see `log_encounter`, which also keeps
+    `submission_digest` to tell the same submission from a different one with the same id).
     """
 
     class AgeBand(models.TextChoices):
@@ -167,8 +168,19 @@ class Encounter(models.Model):
         OTHER = "other", pgettext_lazy("contact kind", "Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # client, worker and team have no index of their own: encounter_client_when_idx,
+    # encounter_worker_when_idx and encounter_team_when_idx lead with them and serve every
+    # query and foreign-key check by them. Each index is one more page to write for every
+    # contact saved, and at 2,000,000 contacts a page of a big index is rarely in memory
+    # (bench/README.md: saving a contact stays flat from a tenth to full scale).
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="encounters", verbose_name=_("person")
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="encounters",
+        verbose_name=_("person"),
+        db_index=False,
     )
     head_count = models.PositiveSmallIntegerField(
         _("people"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_HEAD_COUNT)]
@@ -179,9 +191,15 @@ class Encounter(models.Model):
     )
     kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices, default=Kind.STREET)
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("worker")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="encounters",
+        verbose_name=_("worker"),
+        db_index=False,
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="encounters", verbose_name=_("team"), db_index=False
+    )
     created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
     # Anonymous contacts only, for statistics: a rough age band and gender, both optional.
     age_band = models.CharField(_("rough age"), max_length=10, choices=AgeBand.choices, blank=True, db_default="")
@@ -193,6 +211,10 @@ class Encounter(models.Model):
         db_default="",
         help_text=_("The team can read this. Stick to facts that help the person."),
     )
+    # What was submitted, as a keyed digest (encounters.services.contacts): a resubmission
+    # with the same id and the same digest is a duplicate, with another a conflict. Blank for
+    # contacts stored before it existed; erasure blanks it with the note it was made from.
+    submission_digest = models.CharField(_("submission digest"), max_length=32, blank=True, db_default="")
     # Corrections: `version` goes up with every saved change, so a second person saving an
     # older version gets the conflict page instead of overwriting.
     version = models.PositiveIntegerField(_("version"), db_default=1, default=1)
@@ -237,7 +259,9 @@ class Encounter(models.Model):
 
 
 class ServiceProvided(models.Model):
-    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="services")
+    # No index of its own: service_unique_per_encounter leads with it (a contact's services,
+    # the cascade from a contact, the foreign-key check).
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="services", db_index=False)
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("service"))
     quantity = models.PositiveSmallIntegerField(
         _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]

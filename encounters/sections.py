@@ -1,6 +1,6 @@
 """A person's contacts: the section on their page, and the full timeline a page at a time.
 
-Both read one keyset page (encounters/paging.py) through encounter_client_when_idx, so a
+Both read one keyset page (core/paging.py) through encounter_client_when_idx, so a
 person with years of contacts costs what a person with three does.
 """
 
@@ -8,9 +8,9 @@ from typing import Any
 
 from accounts.models import User
 from clients.models import Client
+from core.paging import Page, Position, page_of
 
 from .models import Encounter
-from .paging import Page, Position, page_of
 
 TIMELINE_SIZE = 20
 PAGE_SIZE = 25

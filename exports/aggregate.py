@@ -29,7 +29,6 @@ from .datasets import service_column
 ORGANISATION = "(organisation)"
 SMALL_MARK = "<11"
 WITHHELD_MARK = "withheld"
-NALOXONE = "naloxone-kit"
 
 
 @dataclass

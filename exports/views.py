@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import data_admin, recent_auth_required
 from accounts.models import Team
 from accounts.sessions import confirmed_within
-from core.types import AuthenticatedHttpRequest
+from accounts.types import AuthenticatedHttpRequest
 from exports.models import Export
 
 from . import storage

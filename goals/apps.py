@@ -8,7 +8,17 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.sections import PersonSection, register
+        from encounters.parts import ContactPart, register_contact_part
 
+        from . import services
         from .sections import person_goals
 
-        register(PersonSection(key="goals", order=15, template="goals/_person_goals.html", load=person_goals))
+        register(PersonSection(key="goals", template="goals/_person_goals.html", load=person_goals))
+        register_contact_part(
+            ContactPart(
+                key="goal_reviews",
+                save=services.save_reviews_part,
+                canonical=services.reviews_canonical,
+                stored=services.stored_reviews,
+            )
+        )

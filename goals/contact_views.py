@@ -10,8 +10,9 @@ How it is wired (templates/goals/_log_contact_goals.html, included once by the l
   (the log page with the person chosen, or the contact once it is saved).
 
 A review carries the id the log form gave the contact being logged. If that contact is
-already saved it is linked at once; otherwise the database links it when the contact is
-saved (goals migration 0002). A contact that is never saved leaves the review unlinked:
+already saved it is linked at once; otherwise the goals part of the contact's one save path
+links it when the contact is saved (goals.services.save_reviews_part, registered in
+goals/apps.py). A contact that is never saved leaves the review unlinked:
 the person's rating stands on its own. Without JavaScript, the log page draws a new id
 when the worker comes back to it, so those reviews stay unlinked too.
 """
@@ -22,25 +23,26 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
 from clients.models import Client, normalise_code
-from core.types import AuthenticatedHttpRequest
+from core.errors import NotFound
 from encounters.models import Encounter
 
-from .access import find_goal
+from .access import get_goal_for_user
 from .forms import ContactGoalForm, ReviewForm
 from .models import Goal
 from .services import GoalRefused, review_goal, set_goal
-from .views import refused
+from .views import not_found_page, refused
 
 NEW_GOAL_PREFIX = "new-goal"
 PAGE = "goals/contact_goals.html"
@@ -108,8 +110,8 @@ def _page(request: AuthenticatedHttpRequest, context: dict[str, Any]) -> HttpRes
     return render(request, PAGE, {**context, "back": back, "back_to_saved": saved})
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The chosen person's active goals (`who`), for the contact being logged (`id`)."""
     code = normalise_code(request.GET.get("who", ""))
@@ -122,12 +124,11 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, f"{PAGE}#panel", context) if request.htmx else _page(request, context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
+@not_found_page
 def contact_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     contact_id = _posted_contact_id(request)
     form = ReviewForm(request.POST, goal=goal, prefix=review_prefix(goal))
     if form.is_valid():
@@ -170,12 +171,12 @@ def _card(
     return render(request, f"{PAGE}#card", context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def contact_goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     try:
         client = get_client_for_user(request.user, code)
-    except Http404:
+    except NotFound:
         return refused(request)
     contact_id = _posted_contact_id(request)
     form = ContactGoalForm(request.POST, prefix=NEW_GOAL_PREFIX)

@@ -232,10 +232,13 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 class Review(models.Model):
     """How close the person feels to their goal, in their rating, at one moment.
 
-    A review made while a contact is being logged knows the id the Log a contact form
-    gave that contact (`contact_ref`) before the contact exists. When the contact is saved,
-    a database trigger (migration 0002) sets `encounter`. Goals depend on contacts, never the
-    other way round, so the contacts code does not need to know that reviews exist.
+    A review made beside a contact being logged (the goals panel of Log a contact) knows
+    the id the form gave that contact (`contact_ref`) before the contact exists. When the
+    contact is saved, the goals part of its one save path sets `encounter`
+    (goals.services.save_reviews_part). Goals depend on contacts, never the other way
+    round: encounters knows the part only as a registered hook (encounters/parts.py). A
+    review sent as a part of the contact (the API, offline) has `encounter` and no
+    `contact_ref`.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -274,7 +277,7 @@ class Review(models.Model):
         indexes = [
             # A goal's history, and its latest review (GoalQuerySet.with_latest_review).
             models.Index(fields=["goal", "-reviewed_at"], name="review_goal_when_idx"),
-            # The trigger that links reviews to the contact they were made at, once it is saved.
+            # Linking reviews to the contact they were made beside, once it is saved.
             models.Index(fields=["contact_ref"], name="review_contact_ref_idx", condition=Q(contact_ref__isnull=False)),
         ]
         constraints = [

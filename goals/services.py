@@ -6,6 +6,7 @@ requires.
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from clients.models import Client
 from core.errors import Invalid
 from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter
+from encounters.parts import person_of
 
 from .models import Goal, Review, Step
 
@@ -138,17 +140,19 @@ def _reorder(actor: User, goal: Goal, step_ids: Sequence[uuid.UUID]) -> list[Ste
 
 
 def _contact_link(goal: Goal, reviewer: User, contact_id: uuid.UUID | None) -> dict[str, object]:
-    """Link a review to the contact it was made at.
+    """Link a review made beside a contact (the goals panel of Log a contact) to it.
 
-    A saved contact of the same person, in the reviewer's teams, is linked at once. A contact
-    still being logged does not exist yet: its id waits in `contact_ref` and the database
-    links it when the contact is saved (migration 0002). Any other id is ignored.
+    `contact_ref` keeps the contact's id: the review was made beside the contact, not sent
+    as a part of it. A saved contact of the same person, in the reviewer's teams, is linked
+    at once. A contact still being logged does not exist yet: the review waits with its id,
+    and the goals part of the contact links it when the contact is saved
+    (`save_reviews_part`, in the contact's transaction). Any other id is ignored.
     """
     if contact_id is None:
         return {}
     contact = Encounter.objects.visible_to(reviewer).filter(pk=contact_id).only("id", "client_id").first()
     if contact is not None:
-        return {"encounter": contact} if contact.client_id == goal.client_id else {}
+        return {"encounter": contact, "contact_ref": contact_id} if contact.client_id == goal.client_id else {}
     if Encounter.objects.filter(pk=contact_id).exists():
         return {}  # another team's contact: never linked
     return {"contact_ref": contact_id}
@@ -164,9 +168,15 @@ def review_goal(
     note: str = "",
     steps_done: Sequence[Step] = (),
     contact_id: uuid.UUID | None = None,
+    encounter: Encounter | None = None,
     reviewed_at: datetime | None = None,
 ) -> Review:
-    """The person's own rating of how close they feel, and any steps done since last time."""
+    """The person's own rating of how close they feel, and any steps done since last time.
+
+    Made beside a contact (the panel of Log a contact): `contact_id`, see _contact_link.
+    Sent as a part of a contact (`save_reviews_part`): `encounter`, the contact being saved.
+    The audit event names the contact either way.
+    """
     _require_active(goal)
     if not 0 <= closeness <= 10:
         raise GoalRefused(_("Choose how close they feel, from 0 to 10."))
@@ -181,11 +191,13 @@ def review_goal(
         note=note,
         reviewed_by=actor,
         reviewed_at=reviewed_at or timezone.now(),
-        **_contact_link(goal, actor, contact_id),
+        **({"encounter": encounter} if encounter is not None else _contact_link(goal, actor, contact_id)),
     )
     done = [step.pk for step in steps_done if not step.is_done]
     Step.objects.filter(pk__in=done).update(is_done=True, done_at=review.reviewed_at)
-    details = {"review": str(review.pk), "steps_done": [str(pk) for pk in done]}
+    details: dict[str, object] = {"review": str(review.pk), "steps_done": [str(pk) for pk in done]}
+    if (contact := encounter.pk if encounter is not None else contact_id) is not None:
+        details["contact"] = str(contact)
     _record(AuditEvent.Action.GOAL_REVIEWED, actor, goal, details)
     return review
 
@@ -299,3 +311,67 @@ def move_step(*, actor: User, step: Step, offset: int) -> list[Step]:
     index = ids.index(step.pk)
     ids.insert(min(max(index + offset, 0), len(ids) - 1), ids.pop(index))
     return _reorder(actor, step.goal, ids)
+
+
+# A part of a contact (encounters/parts.py): goal reviews.
+
+
+@dataclass(frozen=True)
+class ReviewAtContact:
+    """A review of one of the person's goals, sent as a part of a contact (the API, the
+    offline outbox). The "goal_reviews" part is a tuple of these."""
+
+    goal_id: uuid.UUID
+    closeness: int
+    gas: int | None = None
+    note: str = ""
+    steps_done: tuple[uuid.UUID, ...] = ()
+
+
+def save_reviews_part(*, actor: User, encounter: Encounter, data: Sequence[ReviewAtContact] | None) -> None:
+    """Reviews made beside the contact while it was being logged (the goals panel) are
+    linked to it now, in its transaction; reviews sent with it are made, each audited. A
+    goal that is not one of the person's active goals refuses the whole contact (Invalid)."""
+    person = person_of(encounter)
+    waiting = Review.objects.filter(contact_ref=encounter.pk, encounter__isnull=True, goal__client=person)
+    waiting.update(encounter=encounter)
+    for sent in data or ():
+        goal = Goal.objects.visible_to(actor).filter(pk=sent.goal_id, client=person).first()
+        if goal is None:
+            raise GoalRefused(_("A goal reviewed at this contact is not one of the person's goals."))
+        steps = list(goal.steps.filter(pk__in=sent.steps_done)) if sent.steps_done else []
+        if len(steps) != len(set(sent.steps_done)):
+            raise GoalRefused(_("Those steps are not this goal's steps."))
+        review_goal(
+            actor=actor,
+            goal=goal,
+            closeness=sent.closeness,
+            gas=sent.gas,
+            note=sent.note,
+            steps_done=steps,
+            encounter=encounter,
+            reviewed_at=encounter.happened_at,
+        )
+
+
+def reviews_canonical(data: Sequence[ReviewAtContact]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {
+            "goal": str(review.goal_id),
+            "closeness": review.closeness,
+            "gas": review.gas,
+            "note": review.note,
+            "steps_done": sorted(str(step) for step in review.steps_done),
+        }
+        for review in data
+    ]
+    return sorted(rows, key=lambda row: (str(row["goal"]), str(row["closeness"]), str(row["note"])))
+
+
+def stored_reviews(encounter: Encounter) -> list[dict[str, object]]:
+    """The reviews sent with the contact (not those made beside it); which steps each one
+    ticked is in its audit event, not on the review, so it is left out here."""
+    reviews = Review.objects.filter(encounter=encounter, contact_ref__isnull=True)
+    return reviews_canonical(
+        [ReviewAtContact(review.goal_id, review.closeness, review.gas, review.note) for review in reviews]
+    )

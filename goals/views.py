@@ -7,6 +7,7 @@ goals/contact_views.py.
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -20,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
-from core.types import AuthenticatedHttpRequest
+from core.errors import NotFound
 from core.versioning import EditConflict, conflict_rows
 
-from .access import find_goal, find_step
+from .access import get_goal_for_user, get_step_for_user, reloaded
 from .charts import history_chart
 from .forms import ChangeForm, GoalForm, ReviewForm, StatusForm, StepForm
 from .models import Goal, Review
@@ -49,8 +51,22 @@ def refused(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, status=200 if request.htmx else 404)
 
 
-@team_member
+def not_found_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A goal or step outside the user's scope (NotFound from goals/access.py) gets goals'
+    own not-found page (`refused`) instead of the plain 404."""
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return refused(request)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
+@team_member
 def goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Note a goal the person set, in their words."""
     client = get_client_for_user(request.user, code)
@@ -77,24 +93,22 @@ def _detail_context(goal: Goal, **forms: object) -> dict[str, object]:
     }
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
+@not_found_page
 def goal_detail(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """The goal as they said it, its steps, and its history (chart and table)."""
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     record(action=AuditEvent.Action.GOAL_VIEWED, actor=request.user, target=goal, client_id=goal.client_id)
     return render(request, "goals/goal_detail.html", _detail_context(goal))
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
+@not_found_page
 def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """A review on its own (not during a contact): how close they feel, steps done, a note."""
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     form = ReviewForm(request.POST if request.method == "POST" else None, goal=goal)
     if goal.is_active and form.is_valid():
         try:
@@ -114,13 +128,12 @@ def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     return render(request, "goals/goal_review.html", {"goal": goal, "person": goal.client, "form": form})
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
+@not_found_page
 def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """Achieved, or set aside for now, with the date and an optional note."""
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     form = StatusForm(request.POST if request.method == "POST" else None, initial={"version": goal.version})
     if form.is_valid():
         ending = form.ending()
@@ -129,13 +142,12 @@ def goal_status(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
     return render(request, "goals/goal_status.html", {"goal": goal, "person": goal.client, "form": form})
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
+@not_found_page
 def goal_change(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
     """The person changes their goal: a new goal in their words; the old one links to it."""
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     initial = {"why": goal.why, "version": goal.version}
     form = ChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_valid():
@@ -199,9 +211,7 @@ def ending_conflict(request: AuthenticatedHttpRequest, goal_id: UUID, typed: Sta
     the form again with what they typed, on the newer version, to replace the saved ending
     knowingly; or, when the goal was changed into another, their new goal's words ready to
     note as a goal of its own."""
-    current = find_goal(request.user, goal_id)
-    if current is None:
-        return refused(request)
+    current = get_goal_for_user(request.user, goal_id)
     yours, saved = typed_ending(typed), saved_ending(current)
     differs = {name for name in ENDING_FIELDS if yours[name] != saved[name]}
     if not differs:  # the newer save is this same ending (a double tap racing itself)
@@ -243,41 +253,38 @@ def _unless_ended(request: AuthenticatedHttpRequest, change: Callable[[], object
         messages.warning(request, str(refusal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
+@not_found_page
 def step_add(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpResponse:
-    goal = find_goal(request.user, goal_id)
-    if goal is None:
-        return refused(request)
+    goal = get_goal_for_user(request.user, goal_id)
     form = StepForm(request.POST)
     if not form.is_valid() or not goal.is_active:
         return _steps_response(request, goal, form)
     _unless_ended(request, lambda: add_step(actor=request.user, goal=goal, text=form.cleaned_data["text"]))
-    return _steps_response(request, find_goal(request.user, goal_id) or goal)
+    return _steps_response(request, reloaded(request.user, goal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
+@not_found_page
 def step_done(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     """Done, or back to not yet (a mistaken tap is undone the same way)."""
-    step = find_step(request.user, step_id)
-    if step is None:
-        return refused(request)
+    step = get_step_for_user(request.user, step_id)
     if step.goal.is_active:
         _unless_ended(
             request, lambda: complete_step(actor=request.user, step=step, done=request.POST.get("done") == "1")
         )
-    return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)
+    return _steps_response(request, reloaded(request.user, step.goal))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
+@not_found_page
 def step_move(request: AuthenticatedHttpRequest, step_id: UUID) -> HttpResponse:
     """One place up or down: reordering that works with one thumb and without JavaScript."""
-    step = find_step(request.user, step_id)
-    if step is None:
-        return refused(request)
+    step = get_step_for_user(request.user, step_id)
     if step.goal.is_active:
         offset = -1 if request.POST.get("direction") == "up" else 1
         _unless_ended(request, lambda: move_step(actor=request.user, step=step, offset=offset))
-    return _steps_response(request, find_goal(request.user, step.goal_id) or step.goal)
+    return _steps_response(request, reloaded(request.user, step.goal))

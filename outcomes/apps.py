@@ -8,9 +8,19 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.sections import PersonSection, register
+        from encounters.parts import ContactPart, register_contact_part
 
+        from . import services
+        from .forms import check_ins_at_contact
         from .sections import person_check_ins
 
-        register(
-            PersonSection(key="outcomes", order=30, template="outcomes/_person_check_ins.html", load=person_check_ins)
+        register(PersonSection(key="outcomes", template="outcomes/_person_check_ins.html", load=person_check_ins))
+        register_contact_part(
+            ContactPart(
+                key="check_ins",
+                save=services.save_check_ins_part,
+                canonical=services.check_ins_canonical,
+                stored=services.stored_check_ins,
+                form=check_ins_at_contact,
+            )
         )

@@ -3,21 +3,23 @@
 How it is wired (templates/outcomes/_log_contact_checkin.html, included once by the log
 page, inside the contact's form):
 - With htmx, the panel loads when a person is chosen (again when the choice changes), like
-  the goals panel. Each instrument's answers are sent here as they are given (every tap,
-  all of that instrument's answers as they are now, with the contact's id) and kept as a
-  draft (outcomes.services.save_draft); a line under them says what is kept and the
-  total. The worker presses nothing more: "Save contact" is the one submit. When the
-  contact is saved, the database turns the drafts for that person into check-ins linked
-  to it (outcomes migration 0002); a contact never saved leaves only a draft, thrown away
-  later, never a check-in.
+  the goals panel. Its answers are fields of the contact's form ("checkin-<slug>-<item>",
+  with `checkin_for` naming the person it was drawn for): "Save contact" is the one submit,
+  and the contact's one save path makes the check-ins from them (the "check_ins" part,
+  registered in outcomes/apps.py: outcomes.forms.check_ins_at_contact reads them,
+  outcomes.services.save_check_ins_part saves them). A contact never saved stores no
+  check-in.
+- Each instrument's answers are also sent here as they are given (every tap, all of that
+  instrument's answers as they are now, with the contact's id) and kept as a draft
+  (outcomes.services.save_draft), so the panel drawn again (the person chosen again, the
+  page shown again with a mistake to fix) keeps them; a line under them says what is kept
+  and the total. Saving the contact throws its drafts away; a contact never saved leaves
+  a draft, thrown away later, never a check-in.
 - Without JavaScript, the log page shows a link to the check-in page of its own
   (outcomes.views.check_in), which saves a check-in with its own button.
 
-Why not fields posted with the contact itself: the contacts code would have to read and
-store them, and contacts must not depend on outcomes (DESIGN.md). Why not a "Save
-check-in" button as goals have: a second submit the worker can forget, and an answer
-given but not saved would be lost without a word. Drafts keep the one submit and still
-store nothing as a check-in unless the contact is saved.
+Why not a "Save check-in" button as goals have: a second submit the worker can forget, and
+an answer given but not saved would be lost without a word.
 """
 
 import uuid
@@ -28,11 +30,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, normalise_code
-from core.types import AuthenticatedHttpRequest
 
-from .forms import DECLINED, CheckInForm
+from .forms import DECLINED, PANEL_PERSON, CheckInForm, panel_prefix
 from .models import CheckInDraft, Instrument
 from .services import CheckInRefused, DraftSaved, save_draft
 
@@ -62,8 +64,8 @@ def _status(draft: CheckInDraft | None) -> DraftSaved | None:
     return DraftSaved(total=draft.total, answered=len(draft.answers) - declined, declined=declined)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The offered instruments for the chosen person (`who`) and the contact being logged (`id`)."""
     code = normalise_code(request.GET.get("who", ""))
@@ -84,20 +86,22 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
         items = list(instrument.items.all())
         draft = drafts.get(instrument.pk)
         initial = _initial(items, draft.answers) if draft else {}
-        form = CheckInForm(initial=initial, instrument=instrument, items=items)
+        form = CheckInForm(initial=initial, instrument=instrument, items=items, prefix=panel_prefix(instrument))
         sections.append((instrument, form, _status(draft)))
-    return render(request, f"{PAGE}#panel", {"person": client, "sections": sections, "contact_id": contact_id})
+    context = {"person": client, "sections": sections, "contact_id": contact_id, "person_field": PANEL_PERSON}
+    return render(request, f"{PAGE}#panel", context)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def contact_answers(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     """Keep one instrument's answers as they are now for the contact being logged; say what is kept."""
     client = get_client_for_user(request.user, code)
     instrument = Instrument.objects.offered().filter(slug=slug).first()
     if instrument is None:
         raise Http404
-    form = CheckInForm(request.POST, instrument=instrument, items=list(instrument.items.all()))
+    items = list(instrument.items.all())
+    form = CheckInForm(request.POST, instrument=instrument, items=items, prefix=panel_prefix(instrument))
     contact_id = _uuid(request.POST.get("id"))
     saved = None
     if form.is_valid() and contact_id is not None:

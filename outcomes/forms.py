@@ -1,8 +1,9 @@
 """Forms: a check-in's answers, and an instrument defined by a data admin."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django import forms
@@ -10,6 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import NAME_MAX, SCALE_LIMIT, TEXT_MAX, WORDING_MAX, Instrument, InstrumentItem
+from .services import CheckInAtContact
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from clients.models import Client
 
 DECLINED = "declined"
 MAX_ITEMS = 30
@@ -262,3 +268,79 @@ def item_initial(items: list[InstrumentItem]) -> list[dict[str, Any]]:
 
 def item_formset(data: Any = None, initial: list[dict[str, Any]] | None = None) -> BaseItemFormSet:
     return cast(BaseItemFormSet, ItemFormSet(data, prefix="items", initial=initial))
+
+
+# The check-in answers of Log a contact (the "check_ins" part of a contact) ----------------
+
+# The panel's fields are named "checkin-<instrument slug>-<item key>", so that no
+# questionnaire a data admin names can clash with the contact form's own fields.
+PANEL_PREFIX = "checkin"
+# Which person the panel was drawn for: answers are never saved with another person's
+# contact (the person chosen can change while the panel is being drawn again).
+PANEL_PERSON = "checkin_for"
+
+
+def panel_prefix(instrument: Instrument) -> str:
+    return f"{PANEL_PREFIX}-{instrument.slug}"
+
+
+class CheckInsAtContactForm:
+    """The answers given in the check-in panel, read from the contact's submission.
+
+    One CheckInForm per offered instrument with an answer among the submitted fields.
+    Refuses (problems) answers drawn for another person than the contact's, answers for an
+    anonymous contact, and whatever a CheckInForm refuses.
+    """
+
+    def __init__(self, submitted: Mapping[str, Any], person: "Client | None") -> None:
+        self.person = person
+        self.drawn_for = str(submitted.get(PANEL_PERSON, ""))
+        instruments = [
+            instrument
+            for instrument in Instrument.objects.offered()
+            if any(key.startswith(f"{panel_prefix(instrument)}-") and submitted[key] for key in submitted)
+        ]
+        self.forms = [
+            CheckInForm(
+                submitted,
+                instrument=instrument,
+                items=list(instrument.items.all()),
+                prefix=panel_prefix(instrument),
+            )
+            for instrument in instruments
+        ]
+        self._problems: list[str] = []
+
+    def is_valid(self) -> bool:
+        self._problems = []
+        if not self.forms:
+            return True
+        if self.person is None:
+            self._problems.append(
+                str(_("A wellbeing check-in is recorded for a registered person: choose them first."))
+            )
+        elif self.drawn_for != self.person.code:
+            self._problems.append(
+                str(_("The check-in answers were given for someone else. Check who is chosen and answer again."))
+            )
+        for form in self.forms:
+            if not form.is_valid():
+                label = form.instrument.label
+                for errors in form.errors.values():
+                    self._problems.extend(f"{label}: {error}" for error in errors)
+        return not self._problems
+
+    def problems(self) -> list[str]:
+        return self._problems
+
+    def data(self) -> tuple[CheckInAtContact, ...]:
+        return tuple(CheckInAtContact(form.instrument.pk, form.answers()) for form in self.forms)
+
+
+def check_ins_at_contact(
+    submitted: Mapping[str, Any], person: "Client | None", actor: "User"
+) -> CheckInsAtContactForm | None:
+    """The check-in part of a Log a contact submission; None when the panel sent nothing."""
+    if PANEL_PERSON not in submitted:
+        return None
+    return CheckInsAtContactForm(submitted, person)

@@ -13,10 +13,11 @@ instrument here asks about drug use, and none may be added that does.
   as 0. `CheckIn.total` is stored when the instrument's rule allows one (outcomes/scoring.py),
   else NULL. Check-ins are written once and never updated (a rollup can read new rows by
   `created_at`).
-- `CheckInDraft`: answers given inside Log a contact before the contact is saved. Not a
-  check-in: reports never read it. When the contact is saved, a database trigger (migration
-  0002) turns the draft into a CheckIn linked to it; a draft whose contact is never saved
-  is thrown away (outcomes/services.py). See outcomes/contact_views.py for why.
+- `CheckInDraft`: answers given inside Log a contact so far, the panel's memory. Not a
+  check-in: reports never read it. The check-in is made from the answers sent with the
+  contact, by its check-in part (outcomes.services.save_check_ins_part), which throws the
+  contact's drafts away; a draft whose contact is never saved is thrown away later
+  (outcomes/services.py). See outcomes/contact_views.py.
 
 For reports: a person's team is `client.home_team` (their current team, as every scope
 uses); `CheckIn.team` is their home team when the check-in was taken. `Instrument.slug`
@@ -328,13 +329,15 @@ class Answer(models.Model):
 
 
 class CheckInDraft(models.Model):
-    """Answers given inside Log a contact, waiting for the contact to be saved.
+    """Answers given inside Log a contact so far: the page's memory while the contact is
+    being logged (the panel drawn again shows them). Never a check-in itself: the answers
+    travel with the contact, whose check-in part makes the check-ins and throws the drafts
+    away (outcomes.services.save_check_ins_part).
 
     `answers` maps item ids (text) to a value, or to null for "prefer not to say"; an item
-    not answered is absent. `total` is computed by the same rule as a check-in's whenever
-    the draft changes, so the trigger that turns it into a CheckIn (migration 0002) only
-    copies. Keyed by the contact's id as the log form made it (`contact_ref`): one draft per
-    contact, person and instrument.
+    not answered is absent. `total` is computed by the same rule as a check-in's, for the
+    panel to show. Keyed by the contact's id as the log form made it (`contact_ref`): one
+    draft per contact, person and instrument.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -1,9 +1,16 @@
 """Recording check-ins, keeping the drafts of Log a contact, and versioning instruments.
 
-Every function here validates the answers against the instrument version first and refuses
-(CheckInRefused, nothing stored) an answer outside an item's scale or for an item the
-version does not have; then it computes the total by the version's rule (outcomes/scoring.py)
-and writes the rows and the audit event in one transaction.
+`record_check_in` is the one place a check-in is made: on its own page, and as the
+"check_ins" part of a contact (`save_check_ins_part`, called by encounters' one save path
+in the contact's transaction). It validates the answers against the instrument version
+first and refuses (CheckInRefused, nothing stored) an answer outside an item's scale or for
+an item the version does not have; then it computes the total by the version's rule
+(outcomes/scoring.py) and writes the rows and the audit event in one transaction.
+
+Drafts are the page's memory while a contact is being logged: the answers given so far,
+kept so the panel can be drawn again with them (the person chosen again, the page shown
+again with a mistake to fix). They never become a check-in themselves: the answers are
+fields of the contact's form and travel with it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -23,12 +30,14 @@ from audit.services import record
 from clients.models import Client
 from core.errors import Invalid
 from encounters.models import Encounter
+from encounters.parts import person_of
 
 from . import scoring
 from .models import Answer, CheckIn, CheckInDraft, Instrument, InstrumentItem
 
 # A draft whose contact was not saved within this time is thrown away (its contact will
-# never be saved: the log form's id is made afresh each time the page is opened).
+# never be saved: the log form's id is made afresh each time the page is opened). Saving
+# the contact with check-in answers throws its drafts away at once.
 DRAFT_MAX_AGE = timedelta(hours=12)
 
 Answers = Mapping[UUID, int | None]  # item id -> value, or None for "prefer not to say"
@@ -113,7 +122,8 @@ class DraftSaved:
     total: Decimal | None
     answered: int
     declined: int
-    check_in: CheckIn | None = None  # set when the contact was already saved
+    contact_saved: bool = False  # the contact was saved already: nothing kept
+    check_in: CheckIn | None = None  # the check-in saved with it for this instrument, if any
 
 
 def save_draft(
@@ -126,10 +136,11 @@ def save_draft(
 ) -> DraftSaved:
     """Keep the answers given so far for the contact being logged (all of them, as they are now).
 
-    The database turns the draft into a check-in when the contact is saved (migration
-    0002). If the contact is already saved (the last answer arrived just after it), the
-    check-in is made or replaced here. The lock on the contact's id is the one the trigger
-    takes, so one of the two always sees the other.
+    The check-in itself comes from the answers sent with the contact (`save_check_ins_part`).
+    If the contact is saved already (this answer arrived just after it), nothing is kept:
+    the answers went with the contact, and the status says what was saved with it. The
+    lock on the contact's id is the one the contact's check-in part takes, so a draft is
+    never kept after its contact threw its drafts away.
     """
     items = _items(instrument)
     check_answers(instrument, items, answers)
@@ -137,19 +148,12 @@ def save_draft(
     declined = sum(1 for value in answers.values() if value is None)
     saved = DraftSaved(total=total, answered=len(answers) - declined, declined=declined)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(contact_id)])
-        encounter = Encounter.objects.filter(pk=contact_id, client=client).first()
-        if encounter is not None:
-            CheckIn.objects.filter(encounter=encounter, instrument__slug=instrument.slug).delete()
-            check_in = record_check_in(
-                actor=actor,
-                client=client,
-                instrument=instrument,
-                answers=answers,
-                encounter=encounter,
+        lock_contact_drafts(contact_id)
+        if Encounter.objects.filter(pk=contact_id).exists():
+            check_in = CheckIn.objects.filter(encounter_id=contact_id, client=client, instrument=instrument).first()
+            return DraftSaved(
+                total=total, answered=saved.answered, declined=declined, contact_saved=True, check_in=check_in
             )
-            return DraftSaved(total=total, answered=saved.answered, declined=declined, check_in=check_in)
         key = {"contact_ref": contact_id, "client": client, "instrument": instrument}
         started = not CheckInDraft.objects.filter(**key).exists()
         draft = CheckInDraft(
@@ -180,6 +184,68 @@ def save_draft(
                 | {"during_contact": True},
             )
     return saved
+
+
+# A part of a contact (encounters/parts.py): check-ins ------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInAtContact:
+    """One instrument's answers given at a contact. The "check_ins" part is a tuple of these."""
+
+    instrument_id: UUID
+    answers: Mapping[UUID, int | None]
+
+
+def lock_contact_drafts(contact_id: UUID) -> None:
+    """Serialise a contact's drafts with its saving (save_draft and save_check_ins_part)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [str(contact_id)])
+
+
+def save_check_ins_part(*, actor: User, encounter: Encounter, data: Sequence[CheckInAtContact] | None) -> None:
+    """A check-in per instrument answered, taken at the contact's time. An instrument that
+    is not offered any more, or answered twice, refuses the whole contact (CheckInRefused).
+
+    The contact's drafts are thrown away either way (answers given for someone chosen
+    first, then changed, are never anyone's check-in). With answers, under the drafts'
+    lock, so a draft saved at the same moment is never kept after its contact.
+    """
+    if data:
+        lock_contact_drafts(encounter.pk)
+    CheckInDraft.objects.filter(contact_ref=encounter.pk).delete()
+    if not data:
+        return
+    person = person_of(encounter)
+    ids = [given.instrument_id for given in data]
+    if len(set(ids)) != len(ids):
+        raise CheckInRefused(_("A questionnaire was answered twice in one contact. Nothing was saved."))
+    offered = {instrument.pk: instrument for instrument in Instrument.objects.offered().filter(pk__in=ids)}
+    for given in data:
+        instrument = offered.get(given.instrument_id)
+        if instrument is None:
+            raise CheckInRefused(_("This questionnaire is not offered any more. Nothing was saved."))
+        record_check_in(actor=actor, client=person, instrument=instrument, answers=given.answers, encounter=encounter)
+
+
+def check_ins_canonical(data: Sequence[CheckInAtContact]) -> list[list[object]]:
+    return sorted(
+        [str(given.instrument_id), sorted([str(item), value] for item, value in given.answers.items())]
+        for given in data
+    )
+
+
+def stored_check_ins(encounter: Encounter) -> list[list[object]]:
+    check_ins = CheckIn.objects.filter(encounter=encounter).prefetch_related("answers")
+    return check_ins_canonical(
+        [
+            CheckInAtContact(
+                check_in.instrument_id,
+                {answer.item_id: None if answer.is_declined else answer.value for answer in check_in.answers.all()},
+            )
+            for check_in in check_ins
+        ]
+    )
 
 
 # Instruments defined by data admins -------------------------------------------------------

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
-from core.types import AuthenticatedHttpRequest
 from encounters.models import Encounter
 
 from .forms import BaseItemFormSet, CheckInForm, InstrumentForm, item_formset, item_initial
@@ -32,8 +32,8 @@ def _uuid(value: str | None) -> UUID | None:
         return None
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def check_in(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     """Record a check-in: every item may be answered, declined ("prefer not to say") or left out."""
     client = get_client_for_user(request.user, code)
@@ -68,8 +68,8 @@ def check_in(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpRes
     return render(request, "outcomes/check_in.html", context)
 
 
-@data_admin
 @require_http_methods(["GET"])
+@data_admin
 def instrument_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The current version of every instrument, with how many check-ins each version has."""
     instruments = Instrument.objects.current().order_by("-is_builtin", "position", "name")
@@ -98,8 +98,8 @@ def _valid(form: InstrumentForm, formset: BaseItemFormSet) -> bool:
     return valid
 
 
-@data_admin
 @require_http_methods(["GET", "POST"])
+@data_admin
 def instrument_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = InstrumentForm(data)
@@ -116,8 +116,8 @@ def instrument_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "outcomes/instrument_form.html", {"form": form, "formset": formset, "instrument": None})
 
 
-@data_admin
 @require_http_methods(["GET", "POST"])
+@data_admin
 def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> HttpResponse:
     """Change an instrument. A version with check-ins is kept as it is: the change is a new version."""
     instrument = Instrument.objects.current().prefetch_related("items").filter(pk=instrument_id).first()

@@ -8,20 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from core.types import AuthenticatedHttpRequest
+from core.decorators import signed_in
 
 from .. import lockout, two_factor
-from ..decorators import recent_auth_required, signed_in
+from ..decorators import recent_auth_required
 from ..forms import ConfirmForm, NewAuthenticatorForm
 from ..sessions import CONFIRMED, ENDED, SECOND_FACTOR, now
 from .sign_in import next_url
 
 
+@require_http_methods(["GET", "POST"])
 @signed_in
 @sensitive_post_parameters("password", "code")
-@require_http_methods(["GET", "POST"])
 def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm it's you (the password, and a code from the app where one is set up) before a
     transfer, an erasure, a merge, an export, or a change to users and roles.
@@ -52,8 +53,8 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/confirm.html", {"form": form, "next": target})
 
 
-@signed_in
 @require_http_methods(["GET"])
+@signed_in
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Two-factor sign-in for this user: whether it is on, needed, and recovery codes left."""
     user = request.user
@@ -65,10 +66,10 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/security.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @signed_in
 @recent_auth_required
 @sensitive_post_parameters("code")
-@require_http_methods(["GET", "POST"])
 def new_authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app (first one, or a new phone); it replaces the old one."""
     user = request.user
@@ -92,9 +93,9 @@ def new_authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/set_up.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @signed_in
 @recent_auth_required
-@require_http_methods(["GET", "POST"])
 def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Make new recovery codes (the old ones stop working); shown once, never stored readable."""
     user = request.user

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditEvent
 from audit.services import record
+from core.decorators import signed_in
+from core.text import has_control_characters
 
 from .. import lockout, two_factor
-from ..decorators import signed_in, signing_in
+from ..decorators import signing_in
 from ..forms import SIGN_IN_FAILED, CodeForm, NewAuthenticatorForm, SignInForm
 from ..models import User
 from ..services import check_password
@@ -42,7 +44,12 @@ ENDED_MESSAGES = {
 
 
 def next_url(request: HttpRequest, target: str) -> str:
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    """Where to go after signing in or confirming: a path on this site, else home. Never a
+    name to look up (`redirect` would try), another site, or a header-breaking character."""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if safe and target.startswith("/") and not has_control_characters(target):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor, team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, Consent, ConsentKind
 from clients.sections import PersonSection
@@ -24,7 +25,6 @@ from clients.services.consent import (
     expiring_consents,
     record_consent,
 )
-from core.types import AuthenticatedHttpRequest
 
 EXPIRING_LIMIT = 500
 REFUSED = {Consent.Decision.DECLINED, Consent.Decision.WITHDRAWN}
@@ -68,11 +68,11 @@ def load_consent(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-section = PersonSection(key="consent", order=12, template="clients/_person_consent.html", load=load_consent)
+section = PersonSection(key="consent", template="clients/_person_consent.html", load=load_consent)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: nothing is stored against the old code
@@ -88,8 +88,8 @@ def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     return redirect("clients:detail", code=client.code)
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def consents_expiring(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People in the teams the user supervises whose consent is due for renewal within
     30 days or already past, soonest first."""

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client
 from clients.services.duplicates import PAIRS_SHOWN, dismiss_duplicate, duplicate_pairs
-from core.types import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET"])

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, SafetyFlag
 from clients.sections import PersonSection
 from clients.services.flags import active_flags_of, add_flag, end_flag
-from core.types import AuthenticatedHttpRequest
 
 
 class FlagForm(forms.Form):
@@ -58,11 +58,11 @@ def load_flags(client: Client, user: User) -> dict[str, Any]:
     return {"flags": active_flags_of(client), "form": FlagForm()}
 
 
-section = PersonSection(key="flags", order=5, template="clients/_person_flags.html", load=load_flags)
+section = PersonSection(key="flags", template="clients/_person_flags.html", load=load_flags)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: nothing is stored against the old code
@@ -75,8 +75,8 @@ def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return redirect("clients:detail", code=client.code)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def flag_end(request: AuthenticatedHttpRequest, code: str, flag_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import EARLIEST_BIRTH_YEAR, Client, normalise_name
 from clients.sections import PersonSection
 from clients.services.consent import refuses_record
 from clients.services.identity import IDENTITY_FIELDS, add_alias, remove_alias, update_identity
 from clients.services.registration import record_client_viewed
-from core.types import AuthenticatedHttpRequest
 from core.versioning import EditConflict, conflict_rows, version_field
 
 
@@ -99,7 +99,7 @@ def load_identity(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-section = PersonSection(key="identity", order=10, template="clients/_person_identity.html", load=load_identity)
+section = PersonSection(key="identity", template="clients/_person_identity.html", load=load_identity)
 
 
 def _edit_page(
@@ -122,8 +122,8 @@ def _edit_page(
     return render(request, "clients/client_edit.html", context)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def client_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:  # merged: edit the record it was merged into, from a fresh page
@@ -178,8 +178,8 @@ def shown(values: dict[str, Any], name: str) -> Any:
     return "" if value is None else value
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:
@@ -193,8 +193,8 @@ def alias_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return redirect("clients:edit", code=client.code)
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def alias_remove(request: AuthenticatedHttpRequest, code: str, alias_id: int) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:

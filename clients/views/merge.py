@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, Merge, normalise_code
 from clients.sections import PersonSection
 from clients.services.merge import FIELD_GROUPS, MERGED, SURVIVOR, MergeError, merge_clients, moving_counts, undo_merge
-from core.types import AuthenticatedHttpRequest
 
 
 def get_supervised_client(user: User, code: str) -> Client:
@@ -183,7 +183,7 @@ def load_section(client: Client, user: User) -> dict[str, Any]:
     return {"show": True, "form": MergeStartForm(person=client, user=user), "merges": list(merges)}
 
 
-section = PersonSection(key="merge", order=95, template="clients/_person_merge.html", load=load_section)
+section = PersonSection(key="merge", template="clients/_person_merge.html", load=load_section)
 
 urlpatterns: list[URLPattern] = [
     path("<code:code>/merge/", merge_start, name="merge_start"),

@@ -11,19 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.forms import ClientRegistrationForm, SearchForm
 from clients.models import Client
 from clients.sections import sections_for
 from clients.services.duplicates import likely_duplicates
 from clients.services.registration import record_client_viewed, register_client
-from core.types import AuthenticatedHttpRequest
 
 LIST_SIZE = 25
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Recent people first; a search (POST) narrows to matches by code or name."""
     form = SearchForm(request.POST if request.method == "POST" else None)
@@ -36,8 +36,8 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Likely duplicates in scope are shown before saving; "Register anyway" saves regardless."""
     form = ClientRegistrationForm(request.POST if request.method == "POST" else None, user=request.user)
@@ -58,8 +58,8 @@ def client_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "clients/client_register.html", {"form": form, "duplicates": duplicates})
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def client_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = get_client_for_user(request.user, code)
     if client.code != code:

@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django_stubs_ext import StrOrPromise
 
 from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import Team, User
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
@@ -31,7 +31,7 @@ from clients.sections import PersonSection
 from clients.services.erasure import erase_client
 from clients.services.registration import record_client_viewed
 from clients.services.transfer import transfer_client
-from core.types import AuthenticatedHttpRequest
+from core.paging import Position, page_of, read_cursor
 
 ON_PERSON_PAGE = 20
 PAGE_SIZE = 50
@@ -105,12 +105,11 @@ def users_by_id(actor_ids: set[int | None]) -> dict[int, User]:
     return User.objects.only("id", "username", "first_name", "last_name").in_bulk(ids)
 
 
-def viewer_events(client: Client, *, limit: int, before: tuple[datetime, int] | None = None) -> list[ViewerEvent]:
+def viewer_events(client: Client, *, limit: int, before: Position | None = None) -> list[ViewerEvent]:
     """The person's audit trail, newest first, keyset-paged on (at, id): two queries."""
     events = trail_of(client).order_by("-at", "-id")
     if before is not None:
-        at, pk = before
-        events = events.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+        events = events.filter(Q(at__lt=before.at) | Q(at=before.at, id__lt=before.pk))
     rows = list(events.only("id", "at", "actor_id", "action")[:limit])
     users = users_by_id({event.actor_id for event in rows})
     return [
@@ -125,22 +124,7 @@ def load_records(client: Client, user: User) -> dict[str, Any]:
     return {"supervises": True, "events": viewer_events(client, limit=ON_PERSON_PAGE)}
 
 
-section = PersonSection(key="records", order=90, template="clients/_person_records.html", load=load_records)
-
-
-def cursor_of(client: Client, event: ViewerEvent) -> str:
-    """A signed "older than this" marker, bound to the person: it cannot be forged or
-    replayed on another person's trail, and the URL carries no readable id or time."""
-    return signing.dumps([client.code, event.at.isoformat(), event.pk], salt=CURSOR_SALT, compress=True)
-
-
-def read_cursor(client: Client, token: str) -> tuple[datetime, int] | None:
-    """The position in a cursor made for this person; None (first page) for anything else."""
-    try:
-        code, at, pk = signing.loads(token, salt=CURSOR_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    return (datetime.fromisoformat(at), int(pk)) if code == client.code else None
+section = PersonSection(key="records", template="clients/_person_records.html", load=load_records)
 
 
 @require_http_methods(["GET"])
@@ -150,11 +134,19 @@ def client_viewers(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     client = get_client_for_supervisor(request.user, code)
     if client.code != code:
         return redirect("clients:viewers", code=client.code)
-    before = read_cursor(client, request.GET.get("before", ""))
-    events = viewer_events(client, limit=PAGE_SIZE + 1, before=before)
-    older = cursor_of(client, events[PAGE_SIZE - 1]) if len(events) > PAGE_SIZE else ""
+    # A signed "older than this" cursor bound to the person (core/paging.py): it cannot be
+    # forged or replayed on another person's trail, and the URL carries no readable id or time.
+    before = read_cursor(request.GET.get("before", ""), salt=CURSOR_SALT, scope=client.code)
+    page = page_of(
+        viewer_events(client, limit=PAGE_SIZE + 1, before=before),
+        size=PAGE_SIZE,
+        salt=CURSOR_SALT,
+        scope=client.code,
+        at="at",
+        first=before is None,
+    )
     record_client_viewed(actor=request.user, client=client)
-    context = {"person": client, "events": events[:PAGE_SIZE], "older": older, "paged": before is not None}
+    context = {"person": client, "events": page.rows, "older": page.next_cursor, "paged": not page.is_first}
     return render(request, "clients/client_viewers.html", context)
 
 

@@ -1,21 +1,100 @@
-"""Logging a contact: the one place it happens."""
+"""Logging a contact: the one save path, with every part of it, exactly once.
 
+`log_encounter` is the only code that stores a new contact: the page, and later the API,
+the offline outbox and an import, all call it. It stores the contact, what was given at it
+and its parts (encounters/parts.py: a referral, follow-ups, an overdose response, a goal
+review, a check-in, ...) in one transaction, each part writing its own audit event; if any
+of it is refused (`Invalid`), none of it is stored.
+
+**Exactly once.** The contact's id is made by the client (the page, or the phone when
+offline) before it is sent, so the same submission sent again (a double tap, a lost answer
+on a weak connection, a retried sync) carries the same id. The answer says which happened
+(`ContactLogged.outcome`):
+
+- `CREATED`: the contact is new and was stored.
+- `DUPLICATE`: a contact with this id is stored already, from the same submission: person,
+  team, time, site, kind, services and quantities, note and every part the same (the CSRF
+  token and the server's own timestamps are not part of it). Nothing is written, no second
+  audit event; the stored contact is returned.
+- `ContactConflict` (a `Conflict`, 409) is raised when the id is stored already from a
+  DIFFERENT submission; nothing is written. Its payload (`ContactVersions`) holds both
+  versions, for a page or a sync answer to show them side by side.
+- `NotFound` when the id belongs to another worker's contact (it confirms nothing).
+
+What "the same submission" means is fixed when the contact is first stored: a keyed digest
+of its canonical form (`submission_digest`, an HMAC with the secret key, so the stored
+digest cannot be used to guess a note) is kept on the contact. A later correction, or a
+check-in added to the contact from its own page, changes the contact but not what was
+submitted, so the original submission sent again is still a duplicate. Contacts stored
+before the digest existed (empty) count any resubmission as a duplicate, as they did then.
+Erasing the person blanks the digest with the note.
+"""
+
+import base64
+import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-from core.errors import NotFound
-from encounters.models import Encounter, Referral, ServiceProvided, ServiceType, Site
+from core.errors import Conflict, Invalid, NotFound
+from encounters.models import Encounter, ServiceProvided, ServiceType, Site
+from encounters.parts import contact_part, contact_parts
 
-from .overdose import record_overdose_response
-from .referrals import make_referral, update_referral
+DIGEST_SALT = "alongside.encounters.submission"
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class ContactLogged:
+    """What `log_encounter` did: stored the contact, or found the same one stored."""
+
+    encounter: Encounter
+    outcome: Outcome
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == Outcome.CREATED
+
+
+@dataclass(frozen=True)
+class ContactVersions:
+    """Both sides of a conflict, in canonical form (`canonical_contact`): what is stored
+    under the id now, and what was sent. `encounter` is the stored contact."""
+
+    encounter: Encounter
+    stored: dict[str, Any]
+    sent: dict[str, Any]
+
+    def differs(self) -> list[str]:
+        """The names that differ: contact fields, and "parts.<key>" for a part."""
+        names = sorted((set(self.stored) | set(self.sent)) - {"parts"})
+        changed = [name for name in names if self.stored.get(name) != self.sent.get(name)]
+        stored_parts, sent_parts = self.stored.get("parts", {}), self.sent.get("parts", {})
+        for key in sorted(set(stored_parts) | set(sent_parts)):
+            if stored_parts.get(key) != sent_parts.get(key):
+                changed.append(f"parts.{key}")
+        return changed
+
+
+class ContactConflict(Conflict):
+    """The contact's id is stored already, from a different submission; nothing was written."""
+
+    payload: ContactVersions
 
 
 @transaction.atomic
@@ -29,44 +108,48 @@ def log_encounter(
     happened_at: datetime,
     site: Site | None,
     kind: str,
-    services: dict[ServiceType, int],
+    services: Mapping[ServiceType, int],
     age_band: str = "",
     gender: str = "",
     note: str = "",
-    extras: "ContactExtras | None" = None,
-) -> tuple[Encounter, bool]:
-    """Store a contact, what was given and its extras; returns (encounter, created).
+    parts: Mapping[str, Any] | None = None,
+) -> ContactLogged:
+    """Store a contact by `actor` (its worker), what was given and its parts; see above.
 
-    One transaction: all of it is stored, or none of it. The extras (a referral made,
-    referrals followed up, an overdose response) need a registered person and run only when
-    the contact is new, so a retried submission adds no second referral or response.
-
-    The id comes from the form, so a retried submission (a double tap, a lost response on
-    a weak connection) finds the stored contact instead of making a second one. An id that
-    belongs to another worker's contact is treated as not found. A rough age band and
-    gender are kept for anonymous contacts only (a registered person has their own).
+    `parts` maps a registered part's key to its data (encounters/parts.py); a part without
+    data may be left out. Parts need a registered person. A rough age band and gender are
+    kept for anonymous contacts only (a registered person has their own), and a registered
+    person always counts as one. `team` is the team the contact counts for: the person's
+    home team, or for an anonymous contact one of the actor's teams.
     """
-    if extras and client is None:
-        raise ValueError("Referrals and overdose responses at a contact need a registered person.")
-    earlier = already_logged(encounter_id=encounter_id, worker=actor)
-    if earlier is not None:
-        return earlier, False
+    given = {key: data for key, data in (parts or {}).items() if data}
+    unknown = sorted(key for key in given if contact_part(key) is None)
+    if unknown:
+        raise Invalid(_("This contact has a part Alongside does not know: %(parts)s.") % {"parts": ", ".join(unknown)})
+    if given and client is None:
+        raise Invalid(_("A referral, an overdose response, a goal review or a check-in needs a registered person."))
     anonymous = client is None
+    values = {
+        "worker": actor,
+        "team": team,
+        "client": client,
+        "head_count": head_count if anonymous else 1,
+        "happened_at": happened_at,
+        "site": site,
+        "kind": kind,
+        "age_band": age_band if anonymous else "",
+        "gender": gender if anonymous else "",
+        "note": note,
+    }
+    sent = canonical_contact(values, services=services, parts=given)
+    digest = submission_digest(sent)
+    earlier = _already_logged(encounter_id, actor=actor, sent=sent, digest=digest)
+    if earlier is not None:
+        return ContactLogged(earlier, Outcome.DUPLICATE)
+    _check_scope(actor=actor, team=team, client=client, site=site)
     try:
         with transaction.atomic():
-            encounter = Encounter.objects.create(
-                id=encounter_id,
-                worker=actor,
-                team=team,
-                client=client,
-                head_count=head_count if anonymous else 1,
-                happened_at=happened_at,
-                site=site,
-                kind=kind,
-                age_band=age_band if anonymous else "",
-                gender=gender if anonymous else "",
-                note=note,
-            )
+            encounter = Encounter.objects.create(id=encounter_id, submission_digest=digest, **values)
             ServiceProvided.objects.bulk_create(
                 ServiceProvided(encounter=encounter, service_type=service_type, quantity=quantity)
                 for service_type, quantity in services.items()
@@ -81,95 +164,98 @@ def log_encounter(
                 client_id=client.pk if client is not None else None,
             )
     except IntegrityError:
-        # The same submission raced itself (two requests at once): the first one won.
-        earlier = already_logged(encounter_id=encounter_id, worker=actor)
+        # The same id raced itself (two requests at once): the first one won.
+        earlier = _already_logged(encounter_id, actor=actor, sent=sent, digest=digest)
         if earlier is None:
             raise
-        return earlier, False
-    if extras and client is not None:
-        _record_extras(actor=actor, encounter=encounter, team=team, client=client, extras=extras)
-    return encounter, True
+        return ContactLogged(earlier, Outcome.DUPLICATE)
+    if client is not None:
+        for part in contact_parts():
+            part.save(actor=actor, encounter=encounter, data=given.get(part.key))
+    return ContactLogged(encounter, Outcome.CREATED)
 
 
-def already_logged(*, encounter_id: uuid.UUID, worker: User) -> Encounter | None:
-    """The contact stored under this id by this worker, if any (NotFound if another worker's)."""
+def logged_by(*, encounter_id: uuid.UUID, actor: User) -> Encounter | None:
+    """The contact stored under this id by `actor`, if any (NotFound if another worker's):
+    for a page that shows a contact already saved instead of a form to send twice."""
     stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id").first()
-    if stored is not None and stored.worker_id != worker.pk:
+    if stored is not None and stored.worker_id != actor.pk:
         raise NotFound
     return stored
 
 
-@dataclass(frozen=True)
-class NewReferral:
-    to: str
-    partner: str
-    status: str
-    follow_up_on: date | None
+def _already_logged(encounter_id: uuid.UUID, *, actor: User, sent: dict[str, Any], digest: str) -> Encounter | None:
+    """The contact stored under this id from the same submission; None if there is none.
+
+    Another worker's contact: NotFound. A different submission: ContactConflict.
+    """
+    stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id", "submission_digest").first()
+    if stored is None:
+        return None
+    if stored.worker_id != actor.pk:
+        raise NotFound
+    if stored.submission_digest in ("", digest):
+        return stored
+    full = Encounter.objects.select_related("client", "team", "site").get(pk=encounter_id)
+    versions = ContactVersions(encounter=full, stored=stored_contact(full), sent=sent)
+    raise ContactConflict(
+        _("This contact was saved already with different details. Nothing was saved this time."), payload=versions
+    )
 
 
-@dataclass(frozen=True)
-class ReferralChange:
-    """A new status for one of the person's open referrals (the same status: a new date)."""
-
-    referral: Referral
-    status: str
-    follow_up_on: date | None
-
-
-@dataclass(frozen=True)
-class OverdoseDetails:
-    naloxone_doses: int
-    emergency_services: str
-    outcome: str
-    debrief: str
+def _check_scope(*, actor: User, team: Team, client: Client | None, site: Site | None) -> None:
+    """The actor logs only for their own teams, their team's people and their team's sites."""
+    if team.pk not in actor.team_ids:
+        raise NotFound
+    if client is not None and (client.home_team_id not in actor.team_ids or client.merged_into_id is not None):
+        raise NotFound
+    if client is not None and client.home_team_id != team.pk:
+        raise Invalid(_("A contact with a registered person counts for the person's team."))
+    if site is not None and site.team_id != team.pk:
+        raise Invalid(_("This site belongs to another team."))
 
 
-@dataclass(frozen=True)
-class ContactExtras:
-    """What else happened at a contact with a registered person, saved with it."""
+def canonical_contact(
+    values: Mapping[str, Any], *, services: Mapping[ServiceType, int], parts: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The contact as plain JSON values, in a fixed form: what makes two submissions the same."""
+    client, site, team = values["client"], values["site"], values["team"]
+    happened_at: datetime = values["happened_at"]
+    canonical_parts = {}
+    for key in sorted(parts):
+        part = contact_part(key)
+        if part is not None:
+            canonical_parts[key] = part.canonical(parts[key])
+    return {
+        "person": str(client.pk) if client is not None else None,
+        "team": str(team.pk),
+        "head_count": values["head_count"],
+        "age_band": values["age_band"],
+        "gender": values["gender"],
+        "happened_at": happened_at.astimezone(UTC).isoformat(),
+        "site": str(site.pk) if site is not None else None,
+        "kind": values["kind"],
+        "services": {service_type.slug: quantity for service_type, quantity in services.items() if quantity > 0},
+        "note": values["note"],
+        "parts": canonical_parts,
+    }
 
-    referral: NewReferral | None = None
-    referral_changes: Sequence[ReferralChange] = field(default_factory=tuple)
-    overdose: OverdoseDetails | None = None
 
-    def __bool__(self) -> bool:
-        return self.referral is not None or bool(self.referral_changes) or self.overdose is not None
+def stored_contact(encounter: Encounter) -> dict[str, Any]:
+    """What the contact has now, in the same form as `canonical_contact` (for a conflict)."""
+    given = {row.service_type: row.quantity for row in encounter.services.select_related("service_type")}
+    values = {name: getattr(encounter, name) for name in ("client", "team", "head_count", "age_band", "gender")}
+    values |= {"happened_at": encounter.happened_at, "site": encounter.site, "kind": encounter.kind}
+    values["note"] = encounter.note
+    canonical = canonical_contact(values, services=given, parts={})
+    canonical["parts"] = {
+        part.key: stored for part in contact_parts() if (stored := part.stored(encounter)) not in (None, [], {})
+    }
+    return canonical
 
 
-def _record_extras(*, actor: User, encounter: Encounter, team: Team, client: Client, extras: ContactExtras) -> None:
-    """The referral made, referrals followed up and overdose response of a new contact."""
-    happened_at, site = encounter.happened_at, encounter.site
-    if extras.referral is not None:
-        new = extras.referral
-        make_referral(
-            actor=actor,
-            client=client,
-            team=team,
-            to=new.to,
-            partner=new.partner,
-            status=new.status,
-            follow_up_on=new.follow_up_on,
-            encounter=encounter,
-        )
-    for change in extras.referral_changes:
-        update_referral(
-            actor=actor,
-            referral=change.referral,
-            status=change.status,
-            follow_up_on=change.follow_up_on,
-            encounter=encounter,
-        )
-    if extras.overdose is not None:
-        response = extras.overdose
-        record_overdose_response(
-            actor=actor,
-            team=team,
-            happened_at=happened_at,
-            naloxone_doses=response.naloxone_doses,
-            emergency_services=response.emergency_services,
-            outcome=response.outcome,
-            debrief=response.debrief,
-            encounter=encounter,
-            client=client,
-            site=site,
-        )
+def submission_digest(canonical: Mapping[str, Any]) -> str:
+    """128 bits of an HMAC of the canonical submission, keyed by the secret key (22 characters)."""
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    mac = salted_hmac(DIGEST_SALT, text, algorithm="sha256").digest()[:16]
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")

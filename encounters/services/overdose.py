@@ -1,7 +1,9 @@
 """Recording an overdose response, at a contact or on its own."""
 
 import uuid
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -71,3 +73,44 @@ def _stored(response_id: uuid.UUID, created_by: User) -> OverdoseResponse | None
     if stored is not None and stored.created_by_id != created_by.pk:
         raise NotFound
     return stored
+
+
+# A part of a contact (encounters/parts.py): the overdose response at it.
+
+
+@dataclass(frozen=True)
+class OverdoseDetails:
+    naloxone_doses: int
+    emergency_services: str
+    outcome: str
+    debrief: str = ""
+
+
+def save_overdose_part(*, actor: User, encounter: Encounter, data: OverdoseDetails | None) -> None:
+    """The response at a contact: the contact's team, time, site and person."""
+    if data is None:
+        return
+    record_overdose_response(
+        actor=actor,
+        team=encounter.team,
+        happened_at=encounter.happened_at,
+        naloxone_doses=data.naloxone_doses,
+        emergency_services=data.emergency_services,
+        outcome=data.outcome,
+        debrief=data.debrief,
+        encounter=encounter,
+        client=encounter.client,
+        site=encounter.site,
+    )
+
+
+def overdose_canonical(data: OverdoseDetails) -> dict[str, Any]:
+    return asdict(data)
+
+
+def stored_overdose(encounter: Encounter) -> dict[str, Any] | None:
+    response = OverdoseResponse.objects.filter(encounter=encounter).first()
+    if response is None:
+        return None
+    details = OverdoseDetails(response.naloxone_doses, response.emergency_services, response.outcome, response.debrief)
+    return overdose_canonical(details)

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, role_required
 from accounts.models import DATA_ADMIN, Membership, Team, User
-from core.types import AuthenticatedHttpRequest
-from encounters.catalogue_forms import MAX_ORDER, QuickButtonsForm, ServiceTypeForm, SiteForm
+from accounts.types import AuthenticatedHttpRequest
+from encounters.forms.catalogue import MAX_ORDER, QuickButtonsForm, ServiceTypeForm, SiteForm
 from encounters.models import ServiceType, Site, TeamService
 from encounters.services import catalogue as services
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-from core.types import AuthenticatedHttpRequest
 from core.versioning import EditConflict, conflict_rows, version_field
 from encounters.models import MAX_HEAD_COUNT, MAX_QUANTITY, Encounter, ServiceType, Site
 from encounters.services.corrections import (
@@ -138,8 +138,8 @@ def correctable_service_types(encounter: Encounter) -> list[ServiceType]:
     return list(ServiceType.objects.filter(Q(is_active=True) | Q(pk__in=given)))
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """Correct a contact. A save on top of someone else's newer save shows both versions."""
     encounter = get_encounter_for_correction(request, encounter_id)

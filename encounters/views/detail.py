@@ -8,14 +8,14 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from core.types import AuthenticatedHttpRequest
 from encounters.models import Encounter, ReferralUpdate
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """The confirmation after saving, and the contact's own page."""
     queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")

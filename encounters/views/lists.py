@@ -1,6 +1,6 @@
 """Lists: a person's whole timeline, the worker's day, and people the team has not seen lately.
 
-Each is a keyset page (encounters/paging.py): the next page starts after the last row shown,
+Each is a keyset page (core/paging.py): the next page starts after the last row shown,
 through an index, so a deep page costs what the first does. "More" links work as plain
 links; with htmx they append the next rows in place (the page's `rows` partial).
 """
@@ -24,12 +24,12 @@ from django.views.decorators.http import require_http_methods
 import clients.converters  # noqa: F401 (registers the <code:...> converter)
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client
 from clients.services.registration import record_client_viewed
-from core.types import AuthenticatedHttpRequest
+from core.paging import Page, Position, page_of, read_cursor
 from encounters.models import Encounter, ServiceProvided
-from encounters.paging import Page, Position, page_of, read_cursor
 from encounters.sections import CURSOR_SALT, PAGE_SIZE, timeline
 
 TODAY_SIZE = 50
@@ -44,8 +44,8 @@ def _template(request: AuthenticatedHttpRequest, name: str) -> str:
     return f"{name}#rows" if request.htmx else name
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_timeline(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """All of a person's contacts, newest first, with services and referrals made at each."""
     client = get_client_for_user(request.user, code)
@@ -88,8 +88,8 @@ def service_totals(contacts: QuerySet[Encounter]) -> list[ServiceTotal]:
     ]
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def encounter_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worker's own contacts today, newest first, and what they gave today."""
     user, day = request.user, timezone.localdate()
@@ -162,8 +162,8 @@ def not_seen(user: User, *, days: int, size: int, before: Position | None) -> Pa
     return page_of(rows, size=size, salt=NOT_SEEN_SALT, scope=scope, at="seen_at", first=before is None)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def people_not_seen(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People of the user's teams not seen for N days (ALONGSIDE_NOT_SEEN_DAYS unless chosen)."""
     default = settings.ALONGSIDE_NOT_SEEN_DAYS

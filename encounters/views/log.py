@@ -1,10 +1,11 @@
 """Log a contact: the worker's main job, on a phone."""
 
+import uuid
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,29 +14,36 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
+from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
-from core.types import AuthenticatedHttpRequest
+from core.errors import Invalid
+from core.text import search_text, without_control_characters
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
-from encounters.models import Encounter, Referral, Site
-from encounters.services.contacts import already_logged, log_encounter
+from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
+from encounters.parts import PartForm, contact_parts
+from encounters.services.contacts import ContactLogged, log_encounter, logged_by
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
+EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
 ALREADY_SAVED = gettext_lazy("This contact was already saved: nothing was stored twice.")
 CONTACT = "contact"  # the contact's id, in the page's address
-EXTRAS = "extras"  # `part`: redraw only the referral and overdose part (the person changed)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact: who, when, where, what was given, and what else happened. One submit.
 
     A POST with `find` only redraws: a search for a person (htmx swaps the picker), or the
     referral and overdose part for the person just chosen (`part=extras`). Without
-    JavaScript the whole page comes back, with everything typed kept. A submission whose
-    id is already stored (a double tap, a retry) goes to the same confirmation.
+    JavaScript the whole page comes back, with everything typed kept. A submission is
+    saved by the one save path (log_encounter) with every part of the contact: the
+    referral and overdose parts drawn here, and the parts other apps read from the same
+    submission (the check-in panel's answers). The same submission again (a double tap, a
+    retry) goes to the same confirmation; the same id with a different contact is a
+    Conflict (409, core.middleware.DomainErrorMiddleware).
     """
     if request.method == "GET" and (answer := _page_of_one_contact(request)) is not None:
         return answer
@@ -43,55 +51,88 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     saving = request.method == "POST" and not redraw
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
         chosen = _person(request, request.POST.get("who", ""))
-        extras = _extras(request, chosen, data=None, initial=request.POST)
-        return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": extras})
+        drawn = _extras(request, chosen, data=None, initial=request.POST)
+        return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": drawn})
     catalogue = Catalogue.for_user(request.user)
     form = EncounterForm(request.POST if saving else None, user=request.user, catalogue=catalogue)
-    if (
-        saving
-        and form.is_valid()
-        and (earlier := already_logged(encounter_id=form.cleaned_data["id"], worker=request.user))
-    ):
-        messages.info(request, ALREADY_SAVED)
-        return redirect("encounters:detail", encounter_id=earlier.pk)
+    extras: ExtrasForms | None = None
+    if saving and form.is_valid():
+        extras = _extras(request, form.cleaned_data["who"], data=request.POST, initial=None)
+        if (logged := _save(request, form, extras)) is not None:
+            if logged.created:
+                messages.success(request, _("Contact saved."))
+            else:
+                messages.info(request, ALREADY_SAVED)
+            return redirect("encounters:detail", encounter_id=logged.encounter.pk)
+    return _page(request, form, extras, redraw=redraw)
+
+
+def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> ContactLogged | None:
+    """Check every part, then save the contact with them; None (the errors on the form) if refused."""
+    data = form.cleaned_data
+    part_forms = _part_forms(request, data["who"])
+    # All checked, so every mistake shows at once.
+    if not all([extras.is_valid(anonymous=data["who"] is None), *[part.is_valid() for part in part_forms.values()]]):
+        for part in part_forms.values():
+            for problem in part.problems():
+                form.add_error(None, problem)
+        return None
+    parts = extras.parts() | {key: part.data() for key, part in part_forms.items()}
+    try:
+        return log_encounter(
+            actor=request.user,
+            encounter_id=data["id"],
+            team=data["team"],
+            client=data["who"],
+            head_count=data["head_count"],
+            happened_at=data["happened_at"],
+            site=data["site"],
+            kind=data["kind"],
+            services=form.services(),
+            age_band=data["age_band"],
+            gender=data["gender"],
+            note=data["note"],
+            parts=parts,
+        )
+    except Invalid as refusal:
+        form.add_error(None, refusal.message)
+        return None
+
+
+def _part_forms(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, PartForm]:
+    """The parts other apps read from this submission (encounters/parts.py)."""
+    found = {}
+    for part in contact_parts():
+        if part.form is not None and (read := part.form(request.POST, chosen, request.user)) is not None:
+            found[part.key] = read
+    return found
+
+
+def _page(
+    request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms | None, *, redraw: bool
+) -> HttpResponse:
+    """The page (for an htmx search only its picker), with everything typed kept and, after
+    a refused submission, every mistake shown."""
+    saving = form.is_bound
     # PostgreSQL text cannot hold NUL: a code or search with one matches no one (never a 500).
-    chosen_code = _chosen_code(request, form if saving else None).replace("\x00", "")
-    query = request.POST.get("q", "").replace("\x00", "").strip() if redraw else ""
+    # A code with control characters matches no one; a search with them is refused (core/text.py).
+    chosen_code = without_control_characters(_chosen_code(request, form if saving else None))
+    search = search_text(request.POST.get("q", "") if redraw else "")
+    query = search.text
     options = _picker_people(request, query=query, chosen_code=chosen_code)
     chosen = next((person for person in options if person.code == chosen_code), None)
     if not saving:
         initial = request.POST.dict() if redraw else _fresh(request, chosen)
-        form = EncounterForm(initial=initial, user=request.user, catalogue=catalogue)
-    extras = _extras(request, chosen, data=request.POST if saving else None, initial=request.POST if redraw else None)
-    # Both checked, so every mistake shows at once.
-    if saving and all([form.is_valid(), extras.is_valid(anonymous=chosen_code == ANONYMOUS)]):
-        encounter = _save(request, form, extras)
-        messages.success(request, _("Contact saved."))
-        return redirect("encounters:detail", encounter_id=encounter.pk)
+        form = EncounterForm(initial=initial, user=request.user, catalogue=form.catalogue)
+    if extras is None:
+        extras = _extras(
+            request, chosen, data=request.POST if saving else None, initial=request.POST if redraw else None
+        )
+        if saving:
+            extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
-    context |= {"query": query, "options": options}
+    context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
-
-
-def _page_of_one_contact(request: AuthenticatedHttpRequest) -> HttpResponse | None:
-    """Each Log a contact page is one contact, its id in the page's address (?contact=).
-
-    static/js/alongside.js writes the id the page was drawn with into the address, so Back,
-    reload and the history bring the same id back: a contact already saved with it shows
-    as saved (no form to send twice), instead of a blank form with a new id that the
-    browser refills.
-    """
-    contact_id = _contact_id(request)
-    if contact_id and (earlier := already_logged(encounter_id=contact_id, worker=request.user)) is not None:
-        return render(request, "encounters/encounter_already_saved.html", {"encounter": earlier})
-    return None
-
-
-def _contact_id(request: AuthenticatedHttpRequest) -> UUID | None:
-    try:
-        return UUID(request.GET.get(CONTACT, ""))
-    except ValueError:
-        return None
 
 
 def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) -> str:
@@ -103,38 +144,53 @@ def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) 
     return normalise_code(request.GET.get("person", ""))
 
 
+def _page_of_one_contact(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """Each Log a contact page is one contact, its id in the page's address (?contact=).
+
+    static/js/alongside.js writes the id the page was drawn with into the address, so Back,
+    reload and the history bring the same id back: a contact already saved with it shows
+    as saved (no form to send twice), instead of a blank form with a new id that the
+    browser refills.
+    """
+    contact_id = _contact_id(request)
+    if contact_id and (earlier := logged_by(encounter_id=contact_id, actor=request.user)) is not None:
+        return render(request, "encounters/encounter_already_saved.html", {"encounter": earlier})
+    return None
+
+
+def _contact_id(request: AuthenticatedHttpRequest) -> UUID | None:
+    try:
+        return UUID(request.GET.get(CONTACT, ""))
+    except ValueError:
+        return None
+
+
 def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, Any]:
     initial = EncounterForm.initial_for(request.user, last_site=_last_site(request), person=chosen)
     return initial | {"id": _contact_id(request) or initial["id"]}
 
 
-def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> Encounter:
-    data = form.cleaned_data
-    encounter, _created = log_encounter(
-        actor=request.user,
-        encounter_id=data["id"],
-        team=data["team"],
-        client=data["who"],
-        head_count=data["head_count"],
-        happened_at=data["happened_at"],
-        site=data["site"],
-        kind=data["kind"],
-        services=form.services(),
-        age_band=data["age_band"],
-        gender=data["gender"],
-        note=data["note"],
-        extras=extras.extras(),
-    )
-    return encounter
-
-
 def _extras(request: AuthenticatedHttpRequest, chosen: Client | None, *, data: Any, initial: Any) -> ExtrasForms:
-    """Referral, follow-ups and overdose response: for a registered person only."""
+    """Referral, follow-ups and overdose response: for a registered person only. The open
+    referrals, and on a submission the person's referrals it names (see ExtrasForms)."""
     open_referrals: list[Referral] = []
     if chosen is not None:
-        referrals = Referral.objects.visible_to(request.user).open().filter(client=chosen)
+        shown = Q(status__in=OPEN_STATUSES) | Q(pk__in=_named_referrals(data))
+        referrals = Referral.objects.visible_to(request.user).filter(shown, client=chosen)
         open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))
     return ExtrasForms(data, open_referrals=open_referrals, initial=initial)
+
+
+def _named_referrals(data: Any) -> list[uuid.UUID]:
+    """Referral ids in a submission's follow-up fields ("update-<id>-status")."""
+    found = []
+    for key in data or {}:
+        if key.startswith("update-") and key.count("-") >= 2:
+            try:
+                found.append(uuid.UUID(key.removeprefix("update-").rsplit("-", 1)[0]))
+            except ValueError:
+                continue
+    return found
 
 
 def _person(request: AuthenticatedHttpRequest, code: str) -> Client | None:

@@ -3,7 +3,7 @@ and the supervisors' list of the team's recent responses.
 
 Responses are reached through OverdoseResponseQuerySet.visible_to: with a person, the
 person's current home team; without one, the team that responded. At a contact, a response
-is recorded by log_contact_with_extras (the same service).
+is its "overdose" part, saved by log_encounter through the same service.
 """
 
 import uuid
@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor, team_member
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
-from core.types import AuthenticatedHttpRequest
+from core.text import search_text, without_control_characters
+from encounters.forms.overdose import NO_PERSON, OverdoseResponseForm
 from encounters.models import OverdoseResponse
-from encounters.overdose_forms import NO_PERSON, OverdoseResponseForm
 from encounters.services.overdose import record_overdose_response
 
 PICKER_SIZE = 8
@@ -35,8 +36,8 @@ LATEST = 20
 MONTHS = 12
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an overdose response. A POST with `find` only searches for the person (htmx
     swaps the picker; without JavaScript the whole page comes back with everything kept)."""
@@ -51,10 +52,17 @@ def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = OverdoseResponseForm(initial=request.POST.dict(), user=request.user)
     else:
         form = OverdoseResponseForm(initial=OverdoseResponseForm.initial_for(request.user), user=request.user)
-    query = request.POST.get("q", "").strip() if finding else ""
-    chosen_code = str(form["who"].value() or "")
-    options = _picker_people(request, query=query, chosen_code=chosen_code)
-    context = {"form": form, "query": query, "chosen_code": chosen_code, "options": options, "no_person": NO_PERSON}
+    search = search_text(request.POST.get("q", "") if finding else "")
+    chosen_code = without_control_characters(str(form["who"].value() or ""))
+    options = _picker_people(request, query=search.text, chosen_code=chosen_code)
+    context = {
+        "form": form,
+        "query": search.text,
+        "search_refused": search.refused,
+        "chosen_code": chosen_code,
+        "options": options,
+        "no_person": NO_PERSON,
+    }
     template = "encounters/overdose_new.html#picker" if finding and request.htmx else "encounters/overdose_new.html"
     return render(request, template, context)
 
@@ -86,8 +94,8 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
     return options
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -> HttpResponse:
     response = OverdoseResponse.objects.visible_to(request.user).for_page().filter(pk=response_id).first()
     if response is None:
@@ -100,8 +108,8 @@ def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -
     return render(request, "encounters/overdose_detail.html", {"response": response})
 
 
-@supervisor
 @require_http_methods(["GET"])
+@supervisor
 def overdose_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The supervised teams' responses: counts per month for a year, and the latest ones.
 

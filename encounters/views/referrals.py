@@ -4,7 +4,8 @@ a referral noted on its own, and the "follow-ups due" lists of the worker and of
 Every view reaches referrals through ReferralQuerySet.visible_to (the person's current home
 team; the follow-ups lists check it on their rows: see _due); a referral outside it, or one
 that does not exist, is the same 404. Inside Log a
-contact, referrals are made and updated by log_contact_with_extras (the same services).
+contact, they are its "referral" and "referral_updates" parts, saved by log_encounter
+(encounters/parts.py) through the same services.
 
 Follow-ups lists: open referrals due by today + 7 days, oldest date first (overdue ones lead),
 a keyset page of PAGE_SIZE at a time through referral_open_followup_idx. Workers see the
@@ -27,14 +28,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.models import User
+from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients import converters  # noqa: F401  (registers the <code:...> path converter)
 from clients.access import get_client_for_user
 from clients.models import Client
-from core.types import AuthenticatedHttpRequest
+from encounters.forms.referrals import ReferralForm, ReferralUpdateForm
 from encounters.models import Referral, ReferralQuerySet, ReferralUpdate
-from encounters.referral_forms import ReferralForm, ReferralUpdateForm
 from encounters.services.referrals import make_referral, update_referral
 
 SECTION_SIZE = 20
@@ -75,15 +76,15 @@ def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralU
     return render(request, "encounters/referral_detail.html", context)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def referral_detail(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     referral = _find(request.user, referral_id)
     return _page(request, referral, ReferralUpdateForm(referral=referral))
 
 
-@team_member
 @require_http_methods(["POST"])
+@team_member
 def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """A new status or follow-up date; bad input comes back on the referral's page, nothing stored."""
     referral = _find(request.user, referral_id)
@@ -100,8 +101,8 @@ def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -
     return redirect("encounters:referral_detail", referral_id=referral.pk)
 
 
-@team_member
 @require_http_methods(["GET", "POST"])
+@team_member
 def referral_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A referral noted on its own, not during a contact."""
     client = get_client_for_user(request.user, code)
@@ -163,8 +164,8 @@ def _due(user: User) -> ReferralQuerySet:
     return Referral.objects.due(user.team_ids, horizon)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def followups_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open referrals the worker made or updated, due today or earlier, then the next 7 days."""
     touched = ReferralUpdate.objects.filter(referral=OuterRef("pk"), by=request.user)
@@ -172,8 +173,8 @@ def followups_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _followups(request, referrals, mine=True)
 
 
-@team_member
 @require_http_methods(["GET"])
+@team_member
 def followups_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every open referral of the user's teams due by today + 7 days, by date."""
     return _followups(request, _due(request.user), mine=False)

@@ -35,7 +35,7 @@ def test_the_page_lists_the_persons_contacts_newest_first(
     assert "× 7" in page
 
 
-def test_a_lower_case_code_finds_the_same_person(worker_client: HttpClient, person: Client) -> None:
+def test_a_lower_case_code_in_the_url_is_not_found(worker_client: HttpClient, person: Client) -> None:
     response = worker_client.get(reverse("clients:detail", args=[person.code]).lower())
     assert response.status_code == 404  # URLs are canonical: the converter accepts upper case only
 

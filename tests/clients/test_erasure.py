@@ -280,7 +280,8 @@ def test_scrub_keeps_ids_and_blanks_names_wherever_they_are() -> None:
 
 
 def test_free_text_is_blanked_and_required_text_gets_a_dash() -> None:
-    assert free_text_blanks(Encounter) == {"note": ""}
+    # The submission's digest is made from the note, among others: it goes with it.
+    assert free_text_blanks(Encounter) == {"note": "", "submission_digest": ""}
     assert free_text_blanks(Alias) == {"name": "—"}  # required: never an empty string
     assert "code" not in free_text_blanks(Client)  # unique: not free text
 

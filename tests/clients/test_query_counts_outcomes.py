@@ -53,7 +53,7 @@ PAGES: dict[str, tuple[str, Callable[[Client], str], dict[str, str], dict[str, s
         "post",
         lambda p: reverse("outcomes:contact_answers", args=[p.code, "who5"]),
         {"HX-Request": "true"},
-        {"who5-cheerful": "3", "id": str(CONTACT)},
+        {"checkin-who5-cheerful": "3", "id": str(CONTACT)},
         14,
     ),
 }

@@ -12,7 +12,7 @@ from accounts.models import Team, User
 from audit.models import AuditEvent
 from clients.models import Client
 from encounters.models import Encounter, OverdoseResponse, Referral, ServiceProvided, ServiceType, Site, TeamService
-from encounters.services import contacts
+from encounters.services import overdose
 from tests.factories import ClientFactory, ServiceTypeFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
@@ -460,7 +460,7 @@ def test_the_contact_and_its_extras_are_stored_together_or_not_at_all(
     def fail(**kwargs: Any) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(contacts, "record_overdose_response", fail)
+    monkeypatch.setattr(overdose, "record_overdose_response", fail)
     fields = {"referral-to": "benefits", "overdose-emergency_services": "called", "overdose-outcome": "transported"}
     with pytest.raises(RuntimeError):
         worker_client.post(URL, contact(person.code, site, **fields))

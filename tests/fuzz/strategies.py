@@ -45,15 +45,22 @@ def number(low: int, high: int, *, blank_ok: bool) -> Field:
     return Field(integer_text(low, high), st.one_of(out_of_range, st.just("")))
 
 
+# Control characters (core/text.py refuses them in every text field): C0, DEL and C1.
+CONTROLS = st.sampled_from([chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"])
+
+
 def text(max_length: int) -> Field:
-    """A text field: any characters but NUL up to its length is good; NUL or too long is bad.
+    """A text field: any characters but controls up to its length is good; a control
+    character (NUL, a vertical tab, an escape...) or too long is bad.
 
     Django strips surrounding whitespace before it counts, so "too long" is drawn from letters.
     """
-    fits = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=max_length)
-    with_nul = fits.map(lambda value: value[: max_length - 1] + "\x00")
+    fits = st.text(st.characters(codec="utf-8", exclude_categories=["Cc"]), max_size=max_length)
+    with_control = st.tuples(fits, CONTROLS, st.integers(0, max_length)).map(
+        lambda drawn: (drawn[0][: min(drawn[2], max_length - 1)] + drawn[1] + drawn[0][drawn[2] :])[:max_length]
+    )
     too_long = st.text(LETTERS, min_size=max_length + 1, max_size=max_length + 40)
-    return Field(fits, st.one_of(with_nul, too_long))
+    return Field(fits, st.one_of(with_control, too_long))
 
 
 @st.composite

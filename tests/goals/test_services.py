@@ -7,9 +7,11 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from clients.models import Client
+from encounters.models import Encounter
 from goals.models import Goal, Review, Step
 from goals.services import (
     GoalRefused,
+    ReviewAtContact,
     add_step,
     change_goal,
     complete_step,
@@ -20,6 +22,7 @@ from goals.services import (
     set_aside,
     set_goal,
 )
+from tests.contacts import log_contact
 from tests.factories import ClientFactory, EncounterFactory
 
 from .factories import GoalFactory
@@ -171,20 +174,32 @@ def test_changing_into_an_empty_goal_is_refused(actor: User, goal: Goal, worker:
 
 
 class TestContactLink:
-    """A review made during a contact links to it: at once, or when the contact is saved."""
+    """A review made beside a contact links to it: at once, or when the contact is saved
+    through its one save path (the goals part of the contact, in the contact's transaction)."""
 
     def test_a_saved_contact_of_the_person_is_linked_at_once(self, actor: User, goal: Goal, worker: User) -> None:
         contact = EncounterFactory.create(client=goal.client, worker=worker)
         review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=contact.pk)
-        assert (review.encounter_id, review.contact_ref) == (contact.pk, None)
+        assert (review.encounter_id, review.contact_ref) == (contact.pk, contact.pk)
+        event = AuditEvent.objects.get(action=AuditEvent.Action.GOAL_REVIEWED)
+        assert event.details["contact"] == str(contact.pk)
 
     def test_a_contact_being_logged_is_linked_when_it_is_saved(self, actor: User, goal: Goal, worker: User) -> None:
         contact_id = uuid.uuid4()
         review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=contact_id)
         assert (review.encounter_id, review.contact_ref) == (None, contact_id)
-        EncounterFactory.create(id=contact_id, client=goal.client, worker=worker)  # the database trigger links it
+        assert AuditEvent.objects.get(action=AuditEvent.Action.GOAL_REVIEWED).details["contact"] == str(contact_id)
+        log_contact(worker, goal.client, encounter_id=contact_id)
         review.refresh_from_db()
         assert review.encounter_id == contact_id
+
+    def test_a_contact_saved_without_its_save_path_links_nothing(self, actor: User, goal: Goal, worker: User) -> None:
+        """No trigger does the goals app's work: a row written around log_encounter links nothing."""
+        contact_id = uuid.uuid4()
+        review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=contact_id)
+        EncounterFactory.create(id=contact_id, client=goal.client, worker=worker)
+        review.refresh_from_db()
+        assert review.encounter_id is None
 
     def test_a_contact_with_someone_else_is_never_linked(
         self, actor: User, goal: Goal, worker: User, person: Client
@@ -195,7 +210,7 @@ class TestContactLink:
         assert (review.encounter_id, review.contact_ref) == (None, None)
         later_id = uuid.uuid4()
         review = review_goal(actor=worker, goal=goal, closeness=5, contact_id=later_id)
-        EncounterFactory.create(id=later_id, client=someone_else, worker=worker)
+        log_contact(worker, someone_else, encounter_id=later_id)
         review.refresh_from_db()
         assert review.encounter_id is None
 
@@ -203,3 +218,31 @@ class TestContactLink:
         theirs = EncounterFactory.create(worker=outsider)
         review = review_goal(actor=worker, goal=goal, closeness=4, contact_id=theirs.pk)
         assert (review.encounter_id, review.contact_ref) == (None, None)
+
+
+class TestReviewsSentWithAContact:
+    """The goals part of a contact: reviews that travel with it (the API, offline sync)."""
+
+    def test_they_are_made_at_the_contact_with_its_time_and_audited(self, goal: Goal, worker: User) -> None:
+        first_step = goal.steps.all()[0]
+        sent = ReviewAtContact(goal_id=goal.pk, closeness=6, note="Getting there", steps_done=(first_step.pk,))
+        logged = log_contact(worker, goal.client, parts={"goal_reviews": (sent,)})
+        review = Review.objects.get()
+        assert (review.encounter_id, review.contact_ref, review.closeness, review.note) == (
+            logged.encounter.pk,
+            None,
+            6,
+            "Getting there",
+        )
+        assert review.reviewed_at == logged.encounter.happened_at
+        assert Step.objects.get(pk=first_step.pk).is_done
+        event = AuditEvent.objects.get(action=AuditEvent.Action.GOAL_REVIEWED)
+        assert event.details["contact"] == str(logged.encounter.pk)
+
+    def test_someone_elses_goal_refuses_the_whole_contact(self, goal: Goal, worker: User, person: Client) -> None:
+        someone_else = ClientFactory.create(home_team=person.home_team)
+        with pytest.raises(GoalRefused):
+            log_contact(worker, someone_else, parts={"goal_reviews": (ReviewAtContact(goal.pk, 5),)})
+        assert not Encounter.objects.exists()
+        assert not Review.objects.exists()
+        assert not AuditEvent.objects.exists()

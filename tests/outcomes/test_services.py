@@ -1,19 +1,22 @@
-"""Recording check-ins: answers, declined items, refusals, and drafts turned into check-ins."""
+"""Recording check-ins: answers, declined items, refusals, drafts, and check-ins at a contact."""
 
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
 from clients.models import Client
+from core.errors import Invalid
 from encounters.models import Encounter
+from encounters.services.contacts import log_encounter
 from outcomes.models import Answer, CheckIn, CheckInDraft, Instrument, InstrumentItem
-from outcomes.services import DRAFT_MAX_AGE, CheckInRefused, record_check_in, save_draft
-from tests.factories import ClientFactory, EncounterFactory
+from outcomes.services import DRAFT_MAX_AGE, CheckInAtContact, CheckInRefused, record_check_in, save_draft
+from tests.contacts import log_contact
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,64 +95,97 @@ def test_database_refuses_an_answer_both_declined_and_valued(
 
 
 class TestDraftsFromLogAContact:
+    """Drafts are the panel's memory; the check-in comes from the answers sent with the
+    contact (the "check_ins" part of its one save path)."""
+
     def draft(self, actor: User, person: Client, who5: Instrument, contact_id: uuid.UUID, values: list) -> None:
         items = list(who5.items.all())
         answers = {item.pk: value for item, value in zip(items, values, strict=False) if value != "-"}
         save_draft(actor=actor, client=person, instrument=who5, contact_id=contact_id, answers=answers)
 
-    def test_saving_the_contact_turns_the_draft_into_a_check_in(
+    def answers(self, who5: Instrument, values: list) -> CheckInAtContact:
+        items = list(who5.items.all())
+        return CheckInAtContact(who5.pk, {item.pk: value for item, value in zip(items, values, strict=False)})
+
+    def test_saving_the_contact_makes_the_check_in_from_its_answers(
         self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
         contact_id = uuid.uuid4()
         self.draft(actor, person, who5, contact_id, [3])
         self.draft(actor, person, who5, contact_id, [3, 2, None, 2, 3])  # the answers as they are now
         assert not CheckIn.objects.exists()
-        draft = CheckInDraft.objects.get()
-        assert draft.total is None
-        happened = timezone.now() - timedelta(hours=2)
-        encounter = EncounterFactory.create(
-            id=contact_id, client=person, team=person.home_team, worker=worker, happened_at=happened
+        happened = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+        given = self.answers(who5, [3, 2, None, 2, 3])
+        logged = log_contact(
+            worker, person, encounter_id=contact_id, happened_at=happened, parts={"check_ins": (given,)}
         )
         check_in = CheckIn.objects.get()
-        assert (check_in.encounter_id, check_in.client_id, check_in.taken_at) == (encounter.pk, person.pk, happened)
+        assert (check_in.encounter_id, check_in.client_id, check_in.taken_at) == (
+            logged.encounter.pk,
+            person.pk,
+            happened,
+        )
         assert (check_in.total, check_in.recorded_by_id, check_in.instrument_id) == (None, worker.pk, who5.pk)
         values = sorted((a.item.order, a.value, a.is_declined) for a in check_in.answers.select_related("item"))
         assert values == [(1, 3, False), (2, 2, False), (3, None, True), (4, 2, False), (5, 3, False)]
         assert not CheckInDraft.objects.exists()
+        recorded = AuditEvent.objects.get(action=AuditEvent.Action.CHECK_IN_RECORDED, object_id=str(check_in.pk))
+        assert recorded.details["contact"] == str(logged.encounter.pk)
 
-    def test_complete_draft_keeps_its_total(self, actor: User, person: Client, worker: User, who5: Instrument) -> None:
-        contact_id = uuid.uuid4()
-        self.draft(actor, person, who5, contact_id, [3, 2, 3, 2, 3])
-        EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
+    def test_complete_answers_keep_their_total(self, person: Client, worker: User, who5: Instrument) -> None:
+        log_contact(worker, person, parts={"check_ins": (self.answers(who5, [3, 2, 3, 2, 3]),)})
         assert CheckIn.objects.get().total == 52
 
-    def test_a_draft_for_someone_else_is_thrown_away(
+    def test_a_draft_never_becomes_a_check_in_by_itself(
         self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
+        """A draft for someone chosen first: the contact (with someone else) makes no
+        check-in and throws the draft away. No trigger copies drafts any more."""
         first_choice = ClientFactory.create(home_team=person.home_team)
         contact_id = uuid.uuid4()
         self.draft(actor, first_choice, who5, contact_id, [1, 1])
-        EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
+        log_contact(worker, person, encounter_id=contact_id)
         assert not CheckIn.objects.exists()
         assert not CheckInDraft.objects.exists()
 
-    def test_an_anonymous_contact_takes_no_check_in(
-        self, actor: User, person: Client, worker: User, who5: Instrument
-    ) -> None:
-        contact_id = uuid.uuid4()
-        self.draft(actor, person, who5, contact_id, [1, 1])
-        EncounterFactory.create(id=contact_id, client=None, team=person.home_team, worker=worker, head_count=2)
-        assert not CheckIn.objects.exists()
+    def test_an_anonymous_contact_takes_no_check_in(self, person: Client, worker: User, who5: Instrument) -> None:
+        with pytest.raises(Invalid):
+            log_encounter(
+                actor=worker,
+                encounter_id=uuid.uuid4(),
+                team=person.home_team,
+                client=None,
+                head_count=2,
+                happened_at=timezone.now(),
+                site=None,
+                kind="street",
+                services={},
+                parts={"check_ins": (self.answers(who5, [1, 1]),)},
+            )
+        assert not CheckIn.objects.exists() and not Encounter.objects.exists()
 
-    def test_answers_after_the_contact_was_saved_make_the_check_in_at_once(
+    def test_a_refused_answer_refuses_the_whole_contact(
+        self, person: Client, worker: User, who5: Instrument, who5_items: list[InstrumentItem]
+    ) -> None:
+        with pytest.raises(CheckInRefused):
+            log_contact(worker, person, parts={"check_ins": (CheckInAtContact(who5.pk, {who5_items[0].pk: 9}),)})
+        assert not Encounter.objects.exists() and not CheckIn.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    def test_answers_after_the_contact_was_saved_keep_nothing(
         self, actor: User, person: Client, worker: User, who5: Instrument
     ) -> None:
+        """The last tap's draft arrives after the contact, which carried every answer."""
         contact_id = uuid.uuid4()
         self.draft(actor, person, who5, contact_id, [3, 2, 3, 2])
-        encounter = EncounterFactory.create(id=contact_id, client=person, team=person.home_team, worker=worker)
-        self.draft(actor, person, who5, contact_id, [3, 2, 3, 2, 3])  # the last tap arrives late
-        check_in = CheckIn.objects.get()  # replaced, not a second one
-        assert (check_in.encounter_id, check_in.total, check_in.answers.count()) == (encounter.pk, 52, 5)
+        given = self.answers(who5, [3, 2, 3, 2, 3])
+        logged = log_contact(worker, person, encounter_id=contact_id, parts={"check_ins": (given,)})
+        late = save_draft(
+            actor=actor, client=person, instrument=who5, contact_id=contact_id, answers=dict(given.answers)
+        )
+        check_in = CheckIn.objects.get()  # not a second one, not replaced
+        assert (check_in.encounter_id, check_in.total, check_in.answers.count()) == (logged.encounter.pk, 52, 5)
+        assert (late.contact_saved, late.check_in) == (True, check_in)
         assert not CheckInDraft.objects.exists()
 
     def test_old_drafts_are_thrown_away(self, actor: User, person: Client, who5: Instrument) -> None:
@@ -174,16 +210,6 @@ class TestDraftsFromLogAContact:
                 answers={who5_items[0].pk: 9},
             )
         assert CheckInDraft.objects.get().answers == {str(who5_items[0].pk): 1}
-
-
-def test_trigger_reads_the_contact_through_jsonb() -> None:
-    """The trigger is installed on contacts (a renamed column would only leave a draft)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'encounters_encounter'::regclass")
-        names = {row[0] for row in cursor.fetchall()}
-    assert "outcomes_checkin_from_draft" in names
-    assert Encounter._meta.get_field("happened_at").column == "happened_at"
-    assert Encounter._meta.get_field("client").column == "client_id"
 
 
 def test_a_check_in_begun_during_a_contact_is_audited_once(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 
-from .catalogue import DEFAULT_SERVICE_TYPES
-from .models import ServiceType, Site
+from ..catalogue import DEFAULT_SERVICE_TYPES
+from ..models import ServiceType, Site
 
 MAX_ORDER = 9999
 MAX_POSITION = 99

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OPEN_STATUSES, Referral
+from ..models import OPEN_STATUSES, Referral
 
 # A follow-up date is a plan: today or later, and within a year (a typo like 2062 is refused).
 FOLLOW_UP_HORIZON = timedelta(days=366)

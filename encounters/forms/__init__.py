@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from accounts.models import Team, User
 from clients.models import Client, normalise_code
 
-from .models import (
+from ..models import (
     MAX_HEAD_COUNT,
     MAX_QUANTITY,
     Encounter,
@@ -24,7 +24,8 @@ from .models import (
     Site,
     TeamService,
 )
-from .services.contacts import ContactExtras, NewReferral, OverdoseDetails, ReferralChange
+from ..services.overdose import OverdoseDetails
+from ..services.referrals import NewReferral, ReferralChange
 
 ANONYMOUS = "anonymous"
 SERVICE_PREFIX = "service_"
@@ -315,8 +316,8 @@ class ReferralUpdateForm(forms.Form):
         if not status and follow_up_on is None:
             return None
         if not status or status == STILL_OPEN:
-            return ReferralChange(referral=self.referral, status=self.referral.status, follow_up_on=follow_up_on)
-        return ReferralChange(referral=self.referral, status=status, follow_up_on=None)
+            return ReferralChange(referral_id=self.referral.pk, status=self.referral.status, follow_up_on=follow_up_on)
+        return ReferralChange(referral_id=self.referral.pk, status=status, follow_up_on=None)
 
 
 class OverdoseForm(forms.Form):
@@ -377,10 +378,14 @@ def unprefixed(data: Mapping[str, Any], prefix: str) -> dict[str, Any]:
 
 
 class ExtrasForms:
-    """The optional parts of Log a contact for a registered person, in one bundle.
+    """Encounters' own parts of Log a contact for a registered person, in one bundle: a
+    referral made, referrals followed up, an overdose response (encounters/parts.py).
 
     Bound to a submission to save it; drawn from `initial` to redraw the page (a search,
     or the person chosen changed) without showing errors for what is not finished yet.
+    `open_referrals` are the person's open referrals, and on a submission also any of the
+    person's referrals it names (a resubmission names the ones its first saving settled:
+    log_encounter tells a duplicate from a new contact, which it refuses).
     """
 
     def __init__(
@@ -425,8 +430,12 @@ class ExtrasForms:
             for key, value in (self.data or {}).items()
         )
 
-    def extras(self) -> ContactExtras:
-        changes = [change for form in self.updates if (change := form.change()) is not None]
-        return ContactExtras(
-            referral=self.referral.referral(), referral_changes=changes, overdose=self.overdose.response()
-        )
+    def parts(self) -> dict[str, Any]:
+        """The parts for log_encounter (key: data), only those filled in."""
+        changes = tuple(change for form in self.updates if (change := form.change()) is not None)
+        parts = {
+            "referral": self.referral.referral(),
+            "referral_updates": changes,
+            "overdose": self.overdose.response(),
+        }
+        return {key: data for key, data in parts.items() if data}

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
-    from accounts.models import User
+    from .models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from clients.models import Client, normalise_code
 
-from .models import OverdoseResponse, Site
+from ..models import OverdoseResponse, Site
 
 NO_PERSON = "none"
 MAX_DOSES = 20

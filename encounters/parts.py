@@ -1,0 +1,101 @@
+"""The parts of a contact: what other apps add to a contact, saved with it.
+
+A contact is saved in one place, `encounters.services.contacts.log_encounter`, in one
+transaction with everything that happened at it: a referral made, referrals followed up,
+an overdose response (encounters' own parts), a goal review (goals), a wellbeing check-in
+(outcomes), and the parts later issues bring. `encounters` knows none of those apps: each
+registers a `ContactPart` here from its AppConfig.ready(), as transfer steps are
+registered with `clients`, and `log_encounter` calls every registered part of a new contact.
+
+A part's data is the app's own frozen value (a dataclass, or a tuple of them), passed to
+`log_encounter(parts={key: data})`; it travels the same way from a page, the API or the
+offline outbox, so a part added later needs no new sync code. Each part:
+
+- `save(actor=..., encounter=..., data=...)` validates and writes its rows and its audit
+  events, inside the contact's transaction; it raises `core.errors.Invalid` (nothing of
+  the contact is stored then). It is called for every new contact with a registered
+  person, with `data=None` when the submission has none of this part, so a part can also
+  pick up what was made beside the contact while it was being logged (the goals panel's
+  reviews).
+- `canonical(data)` is the data as plain JSON values, in a fixed order: what the duplicate
+  check compares (a retried submission must be the same, part for part) and what a
+  conflict shows.
+- `stored(encounter)` is the canonical form of what the contact has of this part now (None
+  for nothing): the stored side of a conflict.
+- `form` (optional) reads the part from Log a contact's submission (see `PartForm`).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from core.errors import Invalid
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from clients.models import Client
+
+    from .models import Encounter
+
+
+class PartForm(Protocol):
+    """A part as Log a contact submits it: checked like a form, then turned into data."""
+
+    def is_valid(self) -> bool: ...
+
+    def problems(self) -> list[str]:
+        """What to tell the worker when it is not valid (translated, no names or notes)."""
+        ...
+
+    def data(self) -> Any:
+        """The part's data for log_encounter (None or empty: none of this part)."""
+        ...
+
+
+class SavePart(Protocol):
+    def __call__(self, *, actor: "User", encounter: "Encounter", data: Any) -> None: ...
+
+
+# form(submitted, person or None for anonymous, actor): None when the submission carries none of this part.
+ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | None]
+
+
+# The order parts are saved in: the one place it is written.
+ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins"]
+
+
+@dataclass(frozen=True)
+class ContactPart:
+    key: str
+    save: SavePart
+    canonical: Callable[[Any], Any]
+    stored: Callable[["Encounter"], Any]
+    form: ReadPart | None = None
+
+
+_parts: dict[str, ContactPart] = {}
+
+
+def register_contact_part(part: ContactPart) -> None:
+    """Called from an app's AppConfig.ready(); registering a key again replaces it."""
+    if part.key not in ORDER:
+        raise ValueError(f"Contact part {part.key!r}: give it its place in encounters.parts.ORDER")
+    _parts[part.key] = part
+
+
+def contact_parts() -> list[ContactPart]:
+    """The registered parts, in the order they are saved."""
+    return sorted(_parts.values(), key=lambda part: ORDER.index(part.key))
+
+
+def contact_part(key: str) -> ContactPart | None:
+    return _parts.get(key)
+
+
+def person_of(encounter: "Encounter") -> "Client":
+    """The contact's person, for a part that needs one (log_encounter saves parts only then)."""
+    if encounter.client is None:
+        raise Invalid(_("A referral, an overdose response, a goal review or a check-in needs a registered person."))
+    return encounter.client
