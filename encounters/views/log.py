@@ -22,7 +22,8 @@ from core.text import search_text, without_control_characters
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
-from encounters.services.contacts import ContactLogged, log_encounter, logged_by
+from encounters.services.contacts import ContactConflict, ContactLogged, log_encounter, logged_by
+from encounters.views.log_conflict import conflict_page
 
 RECENT_PEOPLE = 8
 PAGE = "encounters/encounter_log.html"
@@ -42,8 +43,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     saved by the one save path (log_encounter) with every part of the contact: the
     referral and overdose parts drawn here, and the parts other apps read from the same
     submission (the check-in panel's answers). The same submission again (a double tap, a
-    retry) goes to the same confirmation; the same id with a different contact is a
-    Conflict (409, core.middleware.DomainErrorMiddleware).
+    retry) goes to the same confirmation; the same id with a different contact gets the
+    conflict page with both versions (409, encounters/views/log_conflict.py).
     """
     if request.method == "GET" and (answer := _page_of_one_contact(request)) is not None:
         return answer
@@ -58,7 +59,11 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     extras: ExtrasForms | None = None
     if saving and form.is_valid():
         extras = _extras(request, form.cleaned_data["who"], data=request.POST, initial=None)
-        if (logged := _save(request, form, extras)) is not None:
+        try:
+            logged = _save(request, form, extras)
+        except ContactConflict as conflict:  # the same id, another contact: both shown (409)
+            return conflict_page(request, conflict.payload)
+        if logged is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
             else:

@@ -5,6 +5,7 @@ right after saving, the language kept at sign-out, the wellbeing table's dates, 
 counts that fit, a top bar on one row, and /favicon.ico.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -107,6 +108,17 @@ def test_a_resubmission_from_the_history_is_shown_as_already_saved(
     expect(page.get_by_role("status")).to_have_text("This contact was already saved: nothing was stored twice.")
     check_page()
     assert Encounter.objects.count() == 1
+
+    # The same id with another contact (the page kept, then changed): both versions, 409.
+    changed = [[name, "Asked about a GP" if name == "note" else value] for name, value in sent]
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.evaluate(SEND_AGAIN, changed)
+    assert answer.value.status == 409
+    expect(page.get_by_role("heading", level=1)).to_have_text("This contact was saved already, with other details")
+    table = page.get_by_role("table", name="Your version and the saved version")
+    expect(table.get_by_role("row", name=re.compile("^Note"))).to_contain_text("Asked about a GP")
+    check_page()
+    assert Encounter.objects.get().note == ""
 
 
 def test_the_note_typed_is_shown_on_the_contact_and_the_person_s_page_as_typed(
