@@ -138,7 +138,7 @@ def queue() -> dict[str, Any]:
     from exports.datasets import ROW_LEVEL
     from exports.jobs import statement
     from exports.models import Export
-    from exports.privacy import CREATE_PRIVACY_TABLE, PseudonymKey
+    from exports.privacy import CREATE_PRIVACY_TABLE
     from exports.tasks import run_export
 
     bounds = Encounter.objects.aggregate(first=Min("happened_at"), last=Max("happened_at"))
@@ -156,7 +156,7 @@ def queue() -> dict[str, Any]:
         k=11,
     )
     run_export.enqueue(str(export.pk))
-    sql, params = statement(ROW_LEVEL["contacts"], export, PseudonymKey.new())
+    sql, params = statement(ROW_LEVEL["contacts"], export)
     with connection.cursor() as cursor:
         copy = cursor.mogrify(sql, params).decode()
     months = (last.year - first.year) * 12 + last.month - first.month + 1

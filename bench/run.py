@@ -14,7 +14,9 @@ Environment:
                      started, and stopped at the end only if this run started it
 
 Exit status 1 when a target is missed: ratios at most 1.5 (the search: 2, and its p95 at most
-100 ms), logging a contact and the supervisors' dashboard at most 50 ms (median), the same
+100 ms), logging a contact and the supervisors' dashboard at most 50 ms (median), the
+organisation view for a year, all teams, with protection at most 200 ms (median; its first
+look after the rollups change, which builds and audits the year, is `org_view_cold_ms`), the same
 query counts at both scales; the dashboard's figures by a direct query at least 10 times
 slower than from the rollups, and an incremental refresh after a day's new rows at most
 1,000 ms (median).
@@ -54,6 +56,7 @@ PAGES = {
     "not_seen": "not_seen",
     "followups": "followups",
     "dashboard": "dashboard",
+    "org_view": "org_view",
 }
 # The live search's targets (issue 3): p95 at full scale, and the median ratio. A search
 # ranks every candidate, and there are ten times as many Marias at full scale, so its ratio
@@ -62,7 +65,7 @@ MAX_RATIOS = {"search": 2.0}
 MAX_P95_MS = {"search": 100.0}
 # Logging a typical contact (issue 4) and the supervisors' dashboard (issue 6): the median
 # at full scale.
-MAX_MS = {"log": 50.0, "dashboard": 50.0}
+MAX_MS = {"log": 50.0, "dashboard": 50.0, "org_view": 200.0}
 # The dashboard's rollups (issue 6): the same figures by a direct query at least this many
 # times slower, and an incremental refresh after a day's new rows at most this long.
 MIN_LIVE_OVER_ROLLUP = 10.0
@@ -283,6 +286,7 @@ def figures(full: Scale, tenth: Scale) -> dict[str, float]:
             facts["dashboard_live_ms"] / facts["dashboard_rollup_ms"], 1
         )
         results[f"rollup_refresh_ms{suffix}"] = round(facts["rollup_refresh_ms"], 2)
+        results[f"org_view_cold_ms{suffix}"] = round(facts["org_view_cold_ms"], 1)
         results[f"rollup_refresh_day_contacts{suffix}"] = facts["day_contacts"]
         results[f"rollup_refresh_cells{suffix}"] = facts["rollup_refresh_cells"]
         results[f"rollup_refresh_people{suffix}"] = facts["rollup_refresh_people"]

@@ -128,3 +128,59 @@ class DashboardForm(PeriodForm):
             team_ids = (UUID(data["team"]),)
         worker = self.tokens.get(data.get("worker") or "")
         return Scope(team_ids, first, last, worker_id=worker)
+
+
+def period_code(period: tuple[str, date]) -> str:
+    kind, first = period
+    if kind == "year":
+        return f"{first:%Y}"
+    if kind == "quarter":
+        return f"{first:%Y}-Q{(first.month - 1) // 3 + 1}"
+    return f"{first:%Y-%m}"
+
+
+def parse_period(code: str) -> tuple[str, date] | None:
+    try:
+        if len(code) == 4:
+            return ("year", date(int(code), 1, 1))
+        if len(code) == 7 and code[4:6] == "-Q" and code[6] in "1234":
+            return ("quarter", date(int(code[:4]), 3 * int(code[6]) - 2, 1))
+        if len(code) == 7 and code[4] == "-":
+            return ("month", date(int(code[:4]), int(code[5:]), 1))
+    except ValueError:
+        return None
+    return None
+
+
+class OrganisationForm(forms.Form):
+    """The organisation view's period: a complete calendar month, quarter or year. Only
+    these: every figure the view can show is then one of the protected hierarchy's
+    (dashboards/hierarchy.py), so no two periods differ by a few people's records."""
+
+    period = forms.ChoiceField(label=_("Period"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args: Any, periods: list[tuple[str, date]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+        self.periods = periods
+        self.fields["period"].choices = [(period_code(p), period_label(p)) for p in periods]  # type: ignore[attr-defined]
+        default = next((p for p in periods if p[0] == "quarter"), periods[0] if periods else None)
+        self.default = default
+        if default is not None:
+            self.fields["period"].initial = period_code(default)
+
+    def chosen(self) -> tuple[str, date] | None:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        found = parse_period(data.get("period") or "")
+        return found if found in self.periods else self.default
+
+
+def period_label(period: tuple[str, date]) -> str:
+    from django.utils import formats
+
+    kind, first = period
+    if kind == "year":
+        return str(first.year)
+    if kind == "quarter":
+        return _("Quarter %(quarter)s %(year)s") % {"quarter": (first.month - 1) // 3 + 1, "year": first.year}
+    return formats.date_format(first, "YEAR_MONTH_FORMAT")  # as the `month` filter (core/templatetags)

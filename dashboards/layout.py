@@ -3,7 +3,6 @@ the tables and charts of dashboards/pages.py under the page's rule."""
 
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .pages import (
@@ -18,16 +17,16 @@ from .pages import (
     ratings,
     services,
     show_all,
-    teams,
     wellbeing,
 )
-from .privacy import about
 from .shapes import Figures
 
 
-def context(figures: Figures, *, organisation: bool) -> dict[str, Any]:
-    """Everything the page template prints (templates/dashboards/_figures.html)."""
-    rule: Rule = about if organisation else show_all
+def context(figures: Figures, *, organisation: bool = False) -> dict[str, Any]:
+    """Everything the supervisors' dashboard prints (templates/dashboards/_figures.html): its
+    own teams' figures as they are. (The organisation view prints protected figures only:
+    dashboards/organisation.py.)"""
+    rule: Rule = show_all
     wellbeing_rows, wellbeing_chart = wellbeing(figures, rule)
     rating_rows, ratings_chart = ratings(figures, rule)
     change_table, change_chart = change(figures, rule)
@@ -84,30 +83,6 @@ def context(figures: Figures, *, organisation: bool) -> dict[str, Any]:
             overdoses(figures, rule),
         ),
     }
-    if organisation:
-        tables["teams"] = Table(
-            "teams",
-            _("Each team in the period."),
-            [
-                _("Team"),
-                _("Contacts"),
-                _("People seen a month"),
-                _("Syringes"),
-                _("Naloxone kits"),
-                _("People with a WHO-5 total"),
-                _("Reliably improved"),
-                _("No reliable change"),
-                _("Reliably worse"),
-                _("Goals set"),
-                _("Goals achieved"),
-                _("Overdose responses"),
-                _("Not seen for %(days)s days") % {"days": settings.ALONGSIDE_NOT_SEEN_DAYS},
-                _("Consents due"),
-                _("Follow-ups due"),
-            ],
-            teams(figures.teams),
-            folded=False,
-        )
     return {
         "figures": figures,
         "organisation": organisation,

@@ -16,10 +16,11 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from . import charts
-from .charts import BLUE, BROWN, CATEGORY_COLOURS, GREEN, GREY, PURPLE, RED, BarSpec, LineSpec
-from .privacy import Shown, about, count_of_people, formatted, protect_parts
-from .shapes import Figures, NowCounts, TeamSummary
+from core import charts
+from core.charts import BLUE, BROWN, CATEGORY_COLOURS, GREEN, GREY, PURPLE, RED, BarSpec, LineSpec
+
+from .privacy import Shown, formatted
+from .shapes import Figures, NowCounts
 
 # (value, people it is about, decimals) -> the cell to print.
 Rule = Callable[..., Shown]
@@ -177,10 +178,7 @@ def change(figures: Figures, rule: Rule) -> tuple[ChangeTable, charts.Chart]:
     shares = figures.change
     parts = shares.parts
     eligible = shares.eligible
-    counts = protect_parts(
-        [rule(people, people=people) for _key, _label, people, _percent in parts],
-        [people for _key, _label, people, _percent in parts],
-    )
+    counts = [rule(people, people=people) for _key, _label, people, _percent in parts]
     percents = []
     for count, (_key, _label, _people, percent) in zip(counts, parts, strict=True):
         cell = rule(percent, people=eligible)
@@ -368,26 +366,3 @@ def now(counts: NowCounts, rule: Rule) -> list[Shown]:
         rule(counts.consents_due, people=counts.consents_people),
         rule(counts.followups_due, people=counts.followups_people),
     ]
-
-
-def teams(summaries: Sequence[TeamSummary]) -> list[Row]:
-    """The organisation view's table: one row per team, each figure under the rule."""
-    rows = []
-    for team in summaries:
-        change = team.change
-        parts = [change.improved, change.no_change, change.worse]
-        shares = protect_parts([count_of_people(count) for count in parts], parts)
-        cells = [
-            about(team.contacts, people=team.people_reached),
-            about(team.people_seen_per_month, people=team.people_reached, decimals=1),
-            about(team.syringes, people=team.syringes_people),
-            about(team.naloxone_kits, people=team.naloxone_people),
-            count_of_people(change.checked_in),
-            *shares,
-            about(team.goals_set, people=team.goals_set_people),
-            about(team.achieved, people=team.achieved_people),
-            about(team.overdoses, people=team.overdoses),
-            *now(team.now, about),
-        ]
-        rows.append(Row(team.name, cells))
-    return rows

@@ -1,19 +1,8 @@
-"""The small-number rule of the organisation view: any figure about 1 to 10 people is shown
-as "fewer than 11". The one place that decides it (and says it).
+"""How the supervisors' dashboard prints a figure (`Shown`, `formatted`).
 
-A figure is "about" the people behind it: a count of people is about that many; a mean, a
-median, a share or a count of contacts is about the people it was worked out from. Callers
-pass that number, or, where only a lower bound is known (people reached in a figure's
-busiest team-month, for a figure that spans several), the lower bound: when the bound
-reaches 11 the people do too, and when it does not the figure is hidden, so the rule errs
-towards hiding. 0 is shown: a figure about nobody is about no one.
+The organisation view's figures are protected by the one protection layer (privacy/,
+dashboards/hierarchy.py); nothing here decides what may be shown to a data admin."""
 
-Hiding one of several parts that add up to a total that is shown would let the part be
-worked out by subtraction, so `protect_parts` hides a second part (the smallest other one
-above 0) whenever exactly one is hidden.
-"""
-
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,24 +40,3 @@ def formatted(value: float | int, decimals: int = 0) -> str:
 @lru_cache(maxsize=16)
 def _decimal_separator(language: str | None) -> str:
     return str(get_format("DECIMAL_SEPARATOR"))
-
-
-def about(value: float | int | None, *, people: int, decimals: int = 0) -> Shown:
-    """`value`, a figure about `people` people: hidden when they are 1 to 10."""
-    return Shown(value, 1 <= people < SMALLEST_SHOWN, decimals)
-
-
-def count_of_people(people: int) -> Shown:
-    return about(people, people=people)
-
-
-def protect_parts(parts: Sequence[Shown], people: Sequence[int]) -> list[Shown]:
-    """Parts of a shown total: when exactly one is hidden, hide the next smallest as well."""
-    hidden = [index for index, part in enumerate(parts) if part.hidden]
-    if len(hidden) != 1:
-        return list(parts)
-    others = [index for index in range(len(parts)) if index not in hidden and people[index] > 0]
-    if not others:
-        return list(parts)
-    second = min(others, key=lambda index: people[index])
-    return [Shown(part.value, True, part.decimals) if index == second else part for index, part in enumerate(parts)]

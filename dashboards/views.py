@@ -17,13 +17,18 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import data_admin, supervisor
 from accounts.models import Membership, Team
 from accounts.types import AuthenticatedHttpRequest
+from core.dates import add_months
 from core.replica import replica_reads
+from privacy.models import Release, record_release
 
-from . import layout, tasks
+from . import layout
 from .figures import dashboard as figures_for
-from .forms import DashboardForm, PeriodForm
+from .forms import DashboardForm, OrganisationForm, period_code
+from .hierarchy import year_figures
 from .models import RollupState
-from .sources import RollupSource, Scope
+from .organisation import context as organisation_context
+from .organisation import periods_offered
+from .sources import RollupSource
 
 
 def _this_month() -> date:
@@ -36,13 +41,12 @@ STALE_AFTER = timedelta(minutes=5)
 
 
 def _freshness() -> dict[str, Any]:
-    """When the rollups were last brought up to date, and whether that is too long ago. Then
-    the background refresh is (re)started, if no run is waiting (a lost chain, or a deployment
-    that never ran `refresh_rollups --schedule`): idempotent, so a GET may do it."""
+    """When the rollups were last brought up to date, and whether that is too long ago. A GET
+    only says so: the refresh runs from the worker on its schedule (dashboards/tasks.py), never
+    from a page; `manage.py refresh_rollups --schedule` (idempotent: deployments run it at
+    start, and may from cron) restarts a lost chain."""
     refreshed_at = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
     stale = refreshed_at is None or timezone.now() - refreshed_at > STALE_AFTER
-    if stale:
-        tasks.schedule(at=timezone.now())
     return {"refreshed_at": refreshed_at, "stale": stale}
 
 
@@ -76,11 +80,20 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @data_admin
 @replica_reads
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Every team's figures, anonymised: no person and no worker is named, and any figure
-    about 1 to 10 people shows as "fewer than 11" (dashboards/privacy.py)."""
+    """Every team's figures for a complete month, quarter or year, each through the protection
+    layer (dashboards/hierarchy.py, privacy/): no person and no worker is named, counts are
+    rounded, small ones show as "fewer than 11", and what would give one away is withheld.
+    Every view is noted in the release register (its period, never its figures)."""
     teams: dict[UUID, str] = dict(Team.objects.values_list("pk", "name"))
-    form = PeriodForm(request.GET or None, this_month=_this_month())
-    first, last = form.months()
-    figures = figures_for(Scope(tuple(teams), first, last), source=RollupSource(), team_names=teams, organisation=True)
-    context = layout.context(figures, organisation=True) | {"form": form, **_freshness()}
+    this_month = _this_month()
+    first_year = this_month.year - 2
+    form = OrganisationForm(request.GET or None, periods=periods_offered(this_month, first_year))
+    period = form.chosen() or ("month", add_months(this_month, -1))
+    year = year_figures(period[1].year, teams=teams, before=this_month)
+    record_release(
+        actor_id=request.user.pk,
+        kind=Release.Kind.ORGANISATION_VIEW,
+        parameters={"period": period_code(period), "teams": sorted(str(team) for team in teams)},
+    )
+    context = organisation_context(year, period, teams) | {"form": form, **_freshness()}
     return render(request, "dashboards/organisation.html", context)

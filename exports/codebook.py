@@ -10,10 +10,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from exports.models import Export
+from privacy.rules import PROTECTION_INTERVAL
 
+from .aggregate import SMALL_MARK, WITHHELD_MARK
 from .datasets import AGGREGATE, ROW_LEVEL
 from .privacy import ALL_AREAS, K_MIN, NOT_RECORDED
-from .suppression import PRIMARY_MARK, SECONDARY_MARK
+from .summary import plain_words
 
 
 def rules(*, k: int, period: str) -> list[str]:
@@ -26,8 +28,8 @@ def rules(*, k: int, period: str) -> list[str]:
     return [
         _("No names, aliases, codes, descriptions, notes or any other free text, and no staff."),
         _(
-            "Each person has a pseudonym made with a random key used for this export only and then "
-            "discarded: the same person has one pseudonym here and a different one in every other export."
+            "No row links to a person: there is no pseudonym, so rows cannot be joined into a person's "
+            "history, within this export or with any other."
         ),
         _("Dates are given as %(unit)s.") % {"unit": unit},
         _(
@@ -37,16 +39,21 @@ def rules(*, k: int, period: str) -> list[str]:
         _("Sites become their area; anonymous contacts are kept with their head counts."),
         _(
             "Every combination of age band, gender, area and period is shared by at least %(k)s people "
-            "(distinct pseudonyms, plus each anonymous row's head count). A row in a smaller group is "
-            "generalised (%(generalised)s) and only then left out."
+            "(distinct registered people: an anonymous contact's head count never counts). A row in a "
+            "smaller group is generalised (%(generalised)s) and only then left out. An overdose "
+            "response's outcome and a check-in's total take at least 2 values in every group."
         )
         % {"k": k, "generalised": generalised},
         _(
-            "Aggregate report: counts of 1 to 10 show as “%(primary)s”; other counts are hidden as "
-            "“%(secondary)s” where needed so that no hidden count can be worked out from the totals; means "
-            "and shares need at least 11 people."
+            "Aggregate report: the organisation view's figures, by month and by each calendar quarter and "
+            "year the months cover whole. Counts are rounded (each within %(interval)s of the true value, "
+            "always the same for the same records); counts of 1 to 10 show as “%(small)s”; a figure is "
+            "“%(withheld)s” where it would let a smaller number be worked out, or where fewer than 11 "
+            "people, or one or two people, account for a quantity. Means and shares come from the "
+            "rounded counts and need at least 11 people."
         )
-        % {"primary": PRIMARY_MARK, "secondary": SECONDARY_MARK},
+        % {"interval": f"±{PROTECTION_INTERVAL}", "small": SMALL_MARK, "withheld": WITHHELD_MARK},
+        _("Text that a spreadsheet would read as a formula starts with an apostrophe."),
         _("“%(value)s” means the value was never recorded.") % {"value": NOT_RECORDED},
     ]
 
@@ -103,9 +110,9 @@ def readme(data: dict[str, Any]) -> bytes:
         "",
         _("Files (codebook.json explains every column and gives each file's privacy summary):"),
     ]
-    for key, entry in data["datasets"].items():
+    for entry in data["datasets"].values():
         privacy = entry.get("privacy", {})
-        lines.append(f"- {entry.get('file')}: {key}; {json.dumps(privacy, ensure_ascii=False)}")
+        lines.append(f"- {entry.get('file')}: " + " ".join(plain_words(privacy)))
     lines += [
         "",
         _(

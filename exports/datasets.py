@@ -10,6 +10,7 @@ and its own, filtered by the export's teams and period (parameters teams, starts
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +27,6 @@ class Column:
 
 
 COMMON = [
-    Column(
-        "person",
-        _("Pseudonym of the person: the same within this export, unrelated in any other; empty when anonymous"),
-    ),
     Column("period", _("Month (YYYY-MM) or quarter (YYYY-Qn) of the row's date")),
     Column("age_band", _("10-year age band at the row's date, 90+ on top; rough band for anonymous contacts")),
     Column("gender", _("Gender as recorded (a code; words a person chose are never exported)")),
@@ -60,23 +57,33 @@ class Dataset:
     file_stem: str
     columns: Callable[[], list[Column]]
     select: Callable[[str], str]
+    # A column whose value is about what happened to the person (l-diversity applies).
+    sensitive: str | None = None
 
     def output(self) -> list[str]:
         return [column.name for column in self.columns()[len(COMMON) :]]
 
 
-def _service_types() -> list[tuple[str, str]]:
-    """(id, column name) of every service type, in catalogue order (one query)."""
+def service_column(pk: UUID) -> str:
+    """A service type's column: from its id, which never changes and never collides (names
+    and short names can look alike, and can be renamed); the codebook names the service."""
+    return f"service_{pk.hex[:12]}"
+
+
+def _service_types() -> list[tuple[UUID, str, str]]:
+    """(id, column name, name) of every service type, in catalogue order (one query)."""
     return [
-        (str(pk), "service_" + slug.replace("-", "_"))
-        for pk, slug in ServiceType.objects.order_by("order", "slug").values_list("pk", "slug")
+        (pk, service_column(pk), f"{name} ({slug})")
+        for pk, slug, name in ServiceType.objects.order_by("order", "slug").values_list("pk", "slug", "name")
     ]
 
 
 def contact_columns() -> list[Column]:
     services = [
-        Column(name, _("Quantity given at the contact (0: not given)"), numeric=True) for _pk, name in _service_types()
-    ]
+        Column(name, _("Quantity of “%(service)s” given at the contact (0: not given)") % {"service": label},
+               numeric=True)
+        for _pk, name, label in _service_types()
+    ]  # fmt: skip
     return [
         *COMMON,
         Column("people", _("People the row stands for: 1, or an anonymous contact's head count"), numeric=True),
@@ -87,10 +94,12 @@ def contact_columns() -> list[Column]:
 
 def contact_select(period: str) -> str:
     services = _service_types()
+    # Column names are made from ids here (hex digits only): never a value a person typed.
     sums = "".join(
-        f", sum(sp.quantity) FILTER (WHERE sp.service_type_id = '{pk}'::uuid) AS {name}" for pk, name in services
+        f", sum(sp.quantity) FILTER (WHERE sp.service_type_id = '{pk}'::uuid) AS {name}"
+        for pk, name, _label in services
     )
-    given = "".join(f", coalesce(v.{name}, 0) AS {name}" for _pk, name in services)
+    given = "".join(f", coalesce(v.{name}, 0) AS {name}" for _pk, name, _label in services)
     return f"""
 SELECT e.client_id AS person_id, e.head_count AS heads, e.happened_at AS at,
        CASE WHEN e.client_id IS NULL THEN {rough_age_sql("e.age_band")}
@@ -107,7 +116,7 @@ SELECT e.client_id AS person_id, e.head_count AS heads, e.happened_at AS at,
               WHERE {_where("e", "happened_at")}
               GROUP BY sp.encounter_id) AS v ON v.encounter_id = e.id
  WHERE {_where("e", "happened_at")}
-"""  # noqa: S608 (catalogue ids and slugs, never user text)
+"""  # noqa: S608 (catalogue ids, never user text)
 
 
 def check_in_columns() -> list[Column]:
@@ -126,7 +135,7 @@ def check_in_select(period: str) -> str:
 SELECT ci.client_id AS person_id, 1 AS heads, ci.taken_at AS at,
        {age_band_sql("c.year_of_birth", "ci.taken_at")} AS age_band, {text_sql("c.gender")} AS gender,
        {text_sql("s.area")} AS area,
-       i.slug AS instrument, i.version AS instrument_version, ci.total AS total,
+       {text_sql("i.slug")} AS instrument, i.version AS instrument_version, ci.total AS total,
        coalesce(a.answered, 0) AS items_answered, coalesce(a.declined, 0) AS items_declined
   FROM outcomes_checkin AS ci
   JOIN clients_client AS c ON c.id = ci.client_id
@@ -247,6 +256,7 @@ ROW_LEVEL: dict[str, Dataset] = {
             "check_ins",
             check_in_columns,
             check_in_select,
+            sensitive="total",
         ),
         Dataset(
             "goals",
@@ -271,6 +281,7 @@ ROW_LEVEL: dict[str, Dataset] = {
             "overdose_responses",
             overdose_columns,
             overdose_select,
+            sensitive="outcome",
         ),
     ]
 }

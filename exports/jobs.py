@@ -3,7 +3,7 @@
 For each dataset chosen, one COPY of the anonymising statement streams into the zip
 (exports/writers.py); the aggregate report is built from a few grouped queries and
 protected in Python; codebook.json and README.txt come last, with the privacy summary of
-each file. The pseudonym key lives in this function's frame only. The zip is written as
+each file. The zip is written as
 `<id>.part` in the worker's scratch folder and, once complete, stored in the database
 (exports/storage.py, where every app node reaches it), so a half-written file is never
 offered. Each dataset is written in one transaction (PgBouncer-safe). Progress
@@ -21,7 +21,6 @@ from uuid import UUID
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
-from psycopg2 import Binary
 
 from accounts.models import Team
 from audit.models import AuditEvent
@@ -33,7 +32,7 @@ from exports.models import Export
 from . import aggregate, storage
 from .codebook import codebook, codebook_json, readme
 from .datasets import AGGREGATE, ROW_LEVEL, Dataset
-from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, PseudonymKey, k_anonymous_select, ladder
+from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, k_anonymous_select, ladder
 from .writers import Progress, rows_to_csv_bytes, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -46,20 +45,23 @@ def export_root() -> Path:
 
 
 def statement(
-    dataset: Dataset, export: Export, key: PseudonymKey, *, summary: Literal["table", "none", "only"] = "table"
+    dataset: Dataset, export: Export, *, summary: Literal["table", "none", "only"] = "table"
 ) -> tuple[str, dict[str, Any]]:
     """The COPY statement of one dataset and its parameters (also what bench/ times with psql);
     with summary="only", the SELECT of its privacy summary instead (exports/privacy.py)."""
     select = k_anonymous_select(
-        base=dataset.select(export.period), output=dataset.output(), period=export.period, k=export.k, summary=summary
+        base=dataset.select(export.period),
+        output=dataset.output(),
+        period=export.period,
+        k=export.k,
+        sensitive=dataset.sensitive,
+        summary=summary,
     )
     params = {
         "zone": timezone.get_current_timezone_name(),
         "teams": [str(team) for team in export.team_ids],
         "starts": _starts(export),
         "ends": _ends(export),
-        "ipad": Binary(key.ipad),
-        "opad": Binary(key.opad),
     }
     if summary == "only":
         return select, params
@@ -114,9 +116,7 @@ def _privacy_summary(export: Export, found: dict[int, tuple[int, int | None]]) -
     return summary
 
 
-def _write_dataset(
-    archive: zipfile.ZipFile, export: Export, dataset: Dataset, key: PseudonymKey, progress: Progress
-) -> dict[str, Any]:
+def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, progress: Progress) -> dict[str, Any]:
     """One dataset, in one transaction: behind PgBouncer in transaction mode the temporary
     privacy table, the COPY that fills it and the read of it must share a server connection.
     On the replica (chosen by `run`), which accepts no writes at all, the summary is a second
@@ -127,8 +127,8 @@ def _write_dataset(
     # runs then, not as the transaction's first statement (SET TRANSACTION must come first).
     database.cursor().close()
     # Built first: a dataset's SELECT may look things up (also not inside the transaction).
-    sql, params = statement(dataset, export, key, summary="none" if alias == REPLICA else "table")
-    summary_sql = statement(dataset, export, key, summary="only") if alias == REPLICA else None
+    sql, params = statement(dataset, export, summary="none" if alias == REPLICA else "table")
+    summary_sql = statement(dataset, export, summary="only") if alias == REPLICA else None
     with transaction.atomic(using=alias), database.cursor() as cursor:
         if summary_sql is not None:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -174,22 +174,25 @@ def _write_aggregate(archive: zipfile.ZipFile, export: Export, progress: Progres
     return {
         "file": name,
         "rows": len(report.rows),
-        "privacy": {"counts_hidden_as_small": report.primary, "counts_hidden_to_protect_them": report.secondary},
+        "privacy": report.privacy,
     }
 
 
 def run(export_id: UUID) -> dict[str, Any]:
     """Write the export's zip. Returns counts only (the task result is kept in the database)."""
+    # Queued -> running in one conditional UPDATE: a task delivered twice (a worker lost and
+    # its task handed out again, two workers) finds the export no longer queued and stops.
+    claimed = Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
+        status=Export.Status.RUNNING, started_at=timezone.now()
+    )
     export = Export.objects.select_related("created_by").get(pk=export_id)
-    if export.status != Export.Status.QUEUED:
+    if not claimed:
         return {"skipped": export.status}
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, started_at=timezone.now())
     root = export_root()
     part = root / f"{export.pk}.part"
     notes = _ProgressNotes(export)
     progress = Progress(notes)
     summary: dict[str, Any] = {}
-    key = PseudonymKey.new()
     try:
         with (
             # The datasets and the aggregate read from the replica unless it lags (core/replica.py).
@@ -203,7 +206,7 @@ def run(export_id: UUID) -> dict[str, Any]:
                 if name == AGGREGATE:
                     summary[name] = _write_aggregate(archive, export, progress)
                 else:
-                    summary[name] = _write_dataset(archive, export, ROW_LEVEL[name], key, progress)
+                    summary[name] = _write_dataset(archive, export, ROW_LEVEL[name], progress)
             export.finished_at = timezone.now()
             names = list(Team.objects.filter(pk__in=export.team_ids).order_by("name").values_list("name", flat=True))
             data = codebook(export, team_names=names, summary=summary)
@@ -215,7 +218,6 @@ def run(export_id: UUID) -> dict[str, Any]:
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, finished_at=timezone.now(), step="")
         raise
     finally:
-        del key
         part.unlink(missing_ok=True)  # stored in the database (exports/storage.py), or failed
         notes.close()
         with connection.cursor() as cursor:

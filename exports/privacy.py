@@ -4,71 +4,35 @@ The rules (also in README.md and in the codebook.json of every export):
 
 - No names, aliases, codes, descriptions, notes or any other free text: the datasets
   (exports/datasets.py) select coded columns only.
-- Each person gets a pseudonym: HMAC-SHA256 of their id with a key made at random for this
-  export, held only in the job's memory and dropped when it ends. The same person has one
-  pseudonym within an export and an unrelated one in every other export, so exports cannot
-  be joined with each other. HMAC is computed in PostgreSQL from the key's two pads with the
-  core `sha256()` function (no extension needed): sha256(opad || sha256(ipad || message)).
-  The pads go to the server inside the statement, so do not turn on `log_statement = all`
-  on the database server while exports run.
+- No person link: rows carry no pseudonym, so no file can be joined on a person, within an
+  export or across exports, and no person's trace (all their rows) can be put together.
+  A person's rows are protected by the people they are grouped with instead (below).
 - Dates become months (or quarters); year of birth becomes a 10-year age band at the date of
   the row ("20-29", ..., "90+"); sites become their area. Anonymous contacts keep their
   head count and the rough age band and gender recorded with them ("25-34 (rough)").
 - k-anonymity: every combination of the quasi-identifiers (age band, gender, area, period)
-  in a file is shared by at least k people (k = 11 unless chosen, never below 5). People are
-  counted as distinct pseudonyms, plus the head count of each anonymous row (anonymous rows
-  cannot be linked to each other, so each counts as the people it was). A row whose
+  in a file is shared by at least k people (k = 11 unless chosen, never below 5), counted as
+  distinct registered people: an anonymous contact's head count never counts (ten people
+  met anonymously beside one registered person are not a group of eleven). Where a dataset
+  has a sensitive column (an overdose response's outcome, a check-in's total), every group
+  also holds at least 2 different values of it (l-diversity), so being in a group never
+  tells what happened to someone. A row whose
   combination is shared by fewer is generalised: its period to the quarter, then its area
   to "(all areas)"; a row still in a group of fewer than k is left out (suppressed). Each
   step counts only the rows that reach it, so every value that appears in a file — a
   month, a quarter, "(all areas)" — stands for a group of at least k people.
 """
 
-import hmac
-import secrets
 from dataclasses import dataclass
-from hashlib import sha256
 from typing import Literal
 
-K_DEFAULT = 11
-K_MIN = 5
-PSEUDONYM_HEX = 16  # 64 bits: no two people of a programme share one by chance
+from privacy.rules import K_DEFAULT, K_MIN, L_DIVERSITY
+from privacy.safe import safe_text_sql
+
+__all__ = ["K_DEFAULT", "K_MIN"]
+
 ALL_AREAS = "(all areas)"
 NOT_RECORDED = "not recorded"
-BLOCK = 64  # SHA-256's block size: a key up to 64 bytes is padded to it
-
-
-@dataclass(frozen=True)
-class PseudonymKey:
-    """A random key for one export, and the two HMAC pads that PostgreSQL needs.
-
-    Never stored: the job makes one, uses it for every dataset of the export, and drops it.
-    """
-
-    ipad: bytes
-    opad: bytes
-    _key: bytes
-
-    @classmethod
-    def new(cls) -> "PseudonymKey":
-        key = secrets.token_bytes(32)
-        padded = key.ljust(BLOCK, b"\0")
-        return cls(bytes(b ^ 0x36 for b in padded), bytes(b ^ 0x5C for b in padded), key)
-
-    def pseudonym(self, person_id: str) -> str:
-        """The same value in Python (for tests and for explaining): HMAC-SHA256, hex, truncated."""
-        return hmac.new(self._key, person_id.encode(), sha256).hexdigest()[:PSEUDONYM_HEX]
-
-    def __repr__(self) -> str:  # never print the key
-        return "PseudonymKey(...)"
-
-
-def pseudonym_sql(column: str) -> str:
-    """SQL for the pseudonym of the uuid in `column` (NULL stays NULL); parameters ipad, opad."""
-    return (
-        f"left(encode(sha256(%(opad)s || sha256(%(ipad)s || convert_to({column}::text, 'UTF8'))), 'hex'), "
-        f"{PSEUDONYM_HEX})"
-    )
 
 
 # Age at the row's date from the year of birth (the year is all that is kept, so an age is
@@ -108,8 +72,10 @@ def quarter_sql(at: str) -> str:
 
 
 def text_sql(column: str) -> str:
-    """A coded text value: '' becomes "not recorded"; line breaks never reach a file."""
-    return f"coalesce(nullif(translate({column}, E'\\r\\n\\t\\x1f', '    '), ''), '{NOT_RECORDED}')"
+    """A coded text value: '' becomes "not recorded"; line breaks never reach a file, and a
+    value that would start a formula in a spreadsheet is neutralised (privacy/safe.py)."""
+    cleaned = f"coalesce(nullif(translate({column}, E'\\r\\n\\t\\x1f', '    '), ''), '{NOT_RECORDED}')"
+    return safe_text_sql(cleaned)
 
 
 @dataclass(frozen=True)
@@ -131,14 +97,22 @@ def ladder(period: str) -> list[Level]:
 
 
 def k_anonymous_select(
-    *, base: str, output: list[str], period: str, k: int, summary: Literal["table", "none", "only"] = "table"
+    *,
+    base: str,
+    output: list[str],
+    period: str,
+    k: int,
+    sensitive: str | None = None,
+    summary: Literal["table", "none", "only"] = "table",
 ) -> str:
-    """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people.
+    """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people
+    (and, with a `sensitive` column, at least L_DIVERSITY different values of it).
 
     `base` must yield: person_id (uuid or NULL), heads (people a row stands for: 1, or an
     anonymous contact's head count), at (timestamptz), age_band, gender, area (text), and the
     dataset's own output columns. `output` lists those, in file order; the wrapped SELECT
-    returns person, period, age_band, gender, area, then `output`.
+    returns period, age_band, gender, area, then `output`. `heads` is read by nothing: an
+    anonymous contact's head count is never a number of people here.
 
     How, in one statement (so COPY streams it and psql can time the very same thing):
     - `keys`: the quasi-identifiers of every row, from the dataset's SELECT with only those
@@ -150,7 +124,7 @@ def k_anonymous_select(
     - the rows stream from the dataset's SELECT, joined to `d` (a few thousand rows), and
       a data-modifying CTE writes the privacy summary (rows and smallest group per step)
       from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
-    Parameters: zone, ipad, opad (and the dataset's).
+    Parameters: zone (and the dataset's).
 
     A hot standby writes nothing, not even a temporary table, so an export read from the
     replica (core/replica.py) asks for the rows with `summary="none"` and for the summary
@@ -167,25 +141,30 @@ def k_anonymous_select(
         area = f"'{ALL_AREAS}'" if level.all_areas else f"{row}.area"
         return f"concat_ws(E'\\x1f', {row}.age_band, {row}.gender, {area}, {period_sql or f'{row}.p_{level.period}'})"
 
-    people = "count(DISTINCT q.person_id) + coalesce(sum(q.heads) FILTER (WHERE q.person_id IS NULL), 0)"
+    people = "count(DISTINCT q.person_id)"
+    diverse = f" AND count(DISTINCT q.sensitive) >= {L_DIVERSITY}" if sensitive else ""
+    # A group is kept when it holds k people (and, with a sensitive column, L values of it).
+    ok = f"({people} >= {k}{diverse})"
+    sensitive_column = f"b.{sensitive}" if sensitive else "NULL::text"
     key_columns = ", ".join(f"{key(level, 'b0')} AS key{n}" for n, level in enumerate(levels))
     ctes = [
-        f"keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, b.heads, b.age_band, b.gender, b.area, "  # noqa: S608
+        f"keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, {sensitive_column} AS sensitive, "  # noqa: S608
+        "b.age_band, b.gender, b.area, "
         f"{month_sql('b.at')} AS p_month, {quarter_sql('b.at')} AS p_quarter FROM ({base}) AS b) AS b0)",
         "c0 AS (SELECT q.key0 AS key, "  # noqa: S608 (our own SQL)
         + "".join(f"min(q.key{n}) AS key{n}, " for n in range(1, len(levels)))
         + f"min(q.p_{first}) AS p_{first}, min(q.p_quarter) AS g_quarter, min(q.area) AS area, "
-        f"count(*) AS rows, {people} AS people FROM keys AS q GROUP BY q.key0)",
+        f"count(*) AS rows, {people} AS people, {ok} AS ok FROM keys AS q GROUP BY q.key0)",
     ]
     for index in range(1, len(levels)):
         # The rows no step before this one could keep.
-        failed = " ".join(f"JOIN c{n} ON c{n}.key = q.key{n} AND c{n}.people < {k}" for n in range(index))
+        failed = " ".join(f"JOIN c{n} ON c{n}.key = q.key{n} AND NOT c{n}.ok" for n in range(index))
         ctes.append(
-            f"c{index} AS (SELECT q.key{index} AS key, {people} AS people "  # noqa: S608
+            f"c{index} AS (SELECT q.key{index} AS key, {people} AS people, {ok} AS ok "  # noqa: S608
             f"FROM keys AS q {failed} GROUP BY q.key{index})"
         )
     joins = " ".join(f"LEFT JOIN c{n} ON c{n}.key = c0.key{n}" for n in range(1, len(levels)))
-    kept = [f"WHEN c{n}.people >= {k} THEN" for n in range(len(levels))]
+    kept = [f"WHEN c{n}.ok THEN" for n in range(len(levels))]
     suppressed = len(levels)
 
     def shown(level: Level) -> tuple[str, str]:
@@ -209,7 +188,6 @@ def k_anonymous_select(
     period_of_row = month_sql("b.at") if first == "month" else quarter_sql("b.at")
     columns = ", ".join(
         [
-            f"coalesce({pseudonym_sql('b.person_id')}, '') AS person",
             "d.out_period AS period",
             "b.age_band",
             "b.gender",

@@ -9,6 +9,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from exports.models import Export
+from privacy.models import Release, record_release
 
 from .tasks import run_export, schedule_expiry
 
@@ -50,6 +51,7 @@ def start_export(
         k=k,
     )
     record(action=AuditEvent.Action.EXPORT_STARTED, actor=actor, target=export, details=_parameters(export))
+    record_release(actor_id=actor.pk, kind=Release.Kind.EXPORT, parameters=_parameters(export))
     result = run_export.enqueue(str(export.pk))
     Export.objects.filter(pk=export.pk).update(task_id=result.id)
     export.task_id = result.id

@@ -6,10 +6,13 @@ recent confirmation (`recent_auth_required`). Starting and downloading are audit
 (exports/services.py) with parameters and row counts, never data.
 """
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, cast
 from uuid import UUID
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, recent_auth_required
 from accounts.models import Team
+from accounts.sessions import confirmed_within
 from accounts.types import AuthenticatedHttpRequest
 from exports.models import Export
 
@@ -26,8 +30,11 @@ from .codebook import rules
 from .datasets import AGGREGATE, ROW_LEVEL
 from .forms import ExportForm
 from .services import record_download, start_export
+from .summary import plain_words
 
 MY_EXPORTS = 20
+CHOICES = "exports.choices"
+CHOICE_FIELDS = ["datasets", "teams", "start", "end", "period", "file_format", "k"]
 
 
 def _form(request: AuthenticatedHttpRequest, data: Any = None) -> ExportForm:
@@ -58,15 +65,40 @@ def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, _form(request))
 
 
+def keep_choices(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Above `recent_auth_required`: the choices of a POST are kept in the session, so that
+    when the admin is sent to confirm who they are, the GET that brings them back shows the
+    review of what they chose, not an empty form (issue 13, item 10). Choices only: datasets,
+    teams, months, format and k, never data."""
+
+    @wraps(view)
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Only when the confirmation is due: otherwise the session is not written at all.
+        stale = not confirmed_within(request.session, settings.ALONGSIDE_REAUTH_MINUTES * 60)
+        if request.method == "POST" and stale:
+            request.session[CHOICES] = {name: request.POST.getlist(name) for name in CHOICE_FIELDS}
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "POST"])
 @data_admin
+@keep_choices
 @recent_auth_required
 def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """POST "review": the columns and rules of what was chosen, and a Start button.
     POST "begin": the export is noted, audited and queued. GET (back from confirming who
-    you are): the form again."""
+    you are): the review of the choices kept (never started without a second tap)."""
     if request.method == "GET":
-        return redirect("exports:export_list")
+        kept = request.session.pop(CHOICES, None)
+        if not kept:
+            return redirect("exports:export_list")
+        chosen = QueryDict(mutable=True)
+        for name, values in kept.items():
+            chosen.setlist(name, values)
+        form = _form(request, chosen)
+        return _page(request, form, review=form.is_valid())
     form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form)
@@ -97,7 +129,9 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
         "export": export,
         "teams": sorted(names.values()),
         "expired": export.expires_at is not None and export.expires_at <= timezone.now(),
-        "summary": sorted(export.summary.items()),
+        "summary": [
+            (name, entry, plain_words(entry.get("privacy", {}))) for name, entry in sorted(export.summary.items())
+        ],
     }
     template = "exports/export_detail.html"
     if request.htmx:

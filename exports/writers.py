@@ -21,6 +21,8 @@ from typing import Any
 
 import xlsxwriter
 
+from privacy.safe import safe_text
+
 BUFFER = 1 << 20
 # Excel's limit, header row included: a longer dataset continues on another sheet.
 ROWS_PER_SHEET = 1_048_576
@@ -106,7 +108,8 @@ class _Sheets:
         self.sheets += 1
         name = self.title if self.sheets == 1 else f"{self.title} ({self.sheets})"
         self.sheet = self.workbook.add_worksheet(name[:31])
-        self.sheet.write_row(0, 0, self.header or [])
+        for column, title in enumerate(self.header or []):
+            self.sheet.write_string(0, column, title)
         self.row = 1
 
     def _row(self, values: list[str]) -> None:
@@ -115,8 +118,13 @@ class _Sheets:
             return
         if self.row >= ROWS_PER_SHEET:
             self._new_sheet()
-        cells = [_cell(value, numeric) for value, numeric in zip(values, self.numeric, strict=True)]
-        self.sheet.write_row(self.row, 0, cells)
+        for column, (value, numeric) in enumerate(zip(values, self.numeric, strict=True)):
+            cell = _cell(value, numeric)
+            if isinstance(cell, (int, float)):
+                self.sheet.write_number(self.row, column, cell)
+            elif cell is not None:
+                # Always a string, never a formula (xlsxwriter's write() would make "=..." one).
+                self.sheet.write_string(self.row, column, cell)
         self.row += 1
 
 
@@ -163,6 +171,9 @@ def write_xlsx(
 
 
 def rows_to_csv_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    """Rows written by Python (the aggregate report): text made safe to open (privacy/safe.py)."""
     text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(rows)
+    csv.writer(text, lineterminator="\n").writerows(
+        [[safe_text(value) if isinstance(value, str) else value for value in row] for row in rows]
+    )
     return text.getvalue().encode()

@@ -28,6 +28,7 @@ SOURCES = [
     "goals",
     "outcomes",
     "dashboards",
+    "privacy",
     "exports",
 ]
 

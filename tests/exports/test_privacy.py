@@ -12,7 +12,6 @@ import pytest
 from accounts.models import User
 from exports.datasets import AGGREGATE, ROW_LEVEL
 from exports.models import Export
-from exports.privacy import PseudonymKey
 
 from .conftest import Programme, every_text, new_export, open_zip, run_worker, uuid_forms
 
@@ -41,17 +40,12 @@ def test_no_name_alias_code_id_or_note_is_anywhere_in_any_file(
 
 
 def k_of(rows: list[dict[str, str]]) -> int:
-    """People in the smallest quasi-identifier group: distinct pseudonyms plus anonymous head counts."""
-    pseudonyms: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    anonymous: dict[tuple[str, ...], int] = defaultdict(int)
+    """Rows in the smallest quasi-identifier group (a lower bound of its people is not
+    readable from the file, which links no rows: tests/privacy checks people)."""
+    groups: dict[tuple[str, ...], int] = defaultdict(int)
     for row in rows:
-        group = (row["age_band"], row["gender"], row["area"], row["period"])
-        if row["person"]:
-            pseudonyms[group].add(row["person"])
-        else:
-            anonymous[group] += int(row.get("people") or 1)
-    groups = set(pseudonyms) | set(anonymous)
-    return min(len(pseudonyms[group]) + anonymous[group] for group in groups)
+        groups[(row["age_band"], row["gender"], row["area"], row["period"])] += 1
+    return min(groups.values())
 
 
 @pytest.mark.parametrize(("k", "period"), [(5, "month"), (11, "month"), (11, "quarter"), (20, "month")])
@@ -74,8 +68,9 @@ def test_every_row_level_file_is_k_anonymous(
             continue
         kept_somewhere = True
         assert k_of(rows) >= k, key
-        assert privacy["k_achieved"] == k_of(rows)
-    assert kept_somewhere
+        assert privacy["k_achieved"] >= k
+    if k == 5:  # at k >= 11 this small programme's groups are all too small
+        assert kept_somewhere
 
 
 def test_small_groups_are_generalised_before_they_are_left_out(
@@ -84,56 +79,34 @@ def test_small_groups_are_generalised_before_they_are_left_out(
     """Each age band and gender holds 10 people, each seen once a month in one of two areas:
     about 5 per month and area, 10 per quarter. At k = 8 rows move to quarters; at k = 11
     not even all areas together reach 11, so those rows go, and only the anonymous groups
-    of 12 stay, month by month, with their head counts."""
+    of 12 would have stayed if head counts were people: they are not, so nothing stays."""
     export = new_export(data_admin, programme.teams, ["contacts"], k=8)
     again = new_export(data_admin, programme.teams, ["contacts"], k=11)
     run_worker()
     archive = open_zip(export, export_root)
     rows = list(csv.DictReader(io.StringIO(archive.read("contacts.csv").decode())))
     privacy = json.loads(archive.read("codebook.json"))["datasets"]["contacts"]["privacy"]
-    assert {row["period"] for row in rows if row["person"]} == {"2026-Q1"}
+    assert {row["period"] for row in rows} == {"2026-Q1"}
     assert privacy["rows_generalised_period_to_quarter"] == 120
-    assert privacy["rows_suppressed"] == 0
+    assert privacy["rows_suppressed"] == 3  # the anonymous groups: head counts are not people
     assert k_of(rows) >= 8
 
     archive = open_zip(again, export_root)
     rows = list(csv.DictReader(io.StringIO(archive.read("contacts.csv").decode())))
     privacy = json.loads(archive.read("codebook.json"))["datasets"]["contacts"]["privacy"]
-    assert privacy["rows_suppressed"] == 120
-    assert sorted((r["person"], r["people"], r["age_band"], r["gender"], r["period"]) for r in rows) == [
-        ("", "12", "25-34 (rough)", "man", month) for month in ("2026-01", "2026-02", "2026-03")
-    ]
-    assert {row["area"] for row in rows} == {"Harbour"}
+    assert privacy["rows_suppressed"] == 123
+    assert rows == []
 
 
-def test_pseudonyms_are_hmacs_with_a_key_of_each_export(
-    programme: Programme, data_admin: User, export_root: Path
-) -> None:
-    first = new_export(data_admin, programme.teams, ["goals"], k=5)
-    second = new_export(data_admin, programme.teams, ["goals"], k=5)
+def test_no_file_links_rows_to_a_person(programme: Programme, data_admin: User, export_root: Path) -> None:
+    """No pseudonym: a person's rows cannot be put together, within a file, across the files
+    of an export, or across exports."""
+    export = new_export(data_admin, programme.teams, list(ROW_LEVEL), k=5)
     run_worker()
-    pseudonyms = []
-    for export in (first, second):
-        rows = list(csv.DictReader(io.StringIO(open_zip(export, export_root).read("goals.csv").decode())))
-        pseudonyms.append({row["person"] for row in rows})
-    # One per person within an export (each person set one goal), none shared between the two.
-    assert len(pseudonyms[0]) == len(pseudonyms[1]) == 40
-    assert pseudonyms[0].isdisjoint(pseudonyms[1])
-
-
-def test_the_sql_pseudonym_is_hmac_sha256() -> None:
-    from django.db import connection
-    from psycopg2 import Binary
-
-    from exports.privacy import pseudonym_sql
-
-    key = PseudonymKey.new()
-    person = "6f1c5a8e-0b7d-4a37-9d54-2c1e8f3a9b10"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {pseudonym_sql('%(person)s::uuid')}",
-            {"person": person, "ipad": Binary(key.ipad), "opad": Binary(key.opad)},
-        )
-        (value,) = cursor.fetchone()
-    assert value == key.pseudonym(person)
-    assert "PseudonymKey(...)" == repr(key)
+    archive = open_zip(export, export_root)
+    codebook = json.loads(archive.read("codebook.json"))
+    for key, dataset in ROW_LEVEL.items():
+        header = archive.read(f"{dataset.file_stem}.csv").decode().splitlines()[0].split(",")
+        assert header[:4] == ["period", "age_band", "gender", "area"]
+        assert not {"person", "pseudonym", "person_id", "client_id"} & set(header)
+        assert "person" not in codebook["datasets"][key]["columns"]

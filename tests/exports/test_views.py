@@ -15,7 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from audit.models import AuditEvent
+from encounters.models import ServiceType
 from exports import jobs, storage, writers
+from exports.datasets import service_column
 from exports.models import Export, ExportChunk
 from exports.tasks import delete_expired_exports
 from exports.views import export_download, export_start
@@ -57,7 +59,8 @@ def test_the_page_shows_the_rules_the_columns_and_my_exports(admin_client: HttpC
     page = response.content.decode()
     assert "Privacy rules that will apply" in page
     assert "shared by at least 11 people" in page
-    assert "service_naloxone_kit" in page  # the contacts' columns, one per service type
+    naloxone = ServiceType.objects.get(slug="naloxone-kit")
+    assert service_column(naloxone.pk) in page and "Naloxone" in page  # the contacts' columns, one per service
     assert "No exports yet." in page
 
 
@@ -111,7 +114,8 @@ def test_starting_queues_the_job_and_audits_the_parameters(
 
     run_worker()
     page = admin_client.get(response["Location"]).content.decode()
-    assert "every 2s" not in page and "Download (zip)" in page and "k_achieved" in page
+    assert "every 2s" not in page and "Download (zip)" in page
+    assert "kept as chosen" in page and "k_achieved" not in page  # plain words, never raw keys
     finished = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT_FINISHED)
     assert finished.details["rows"]["contacts"] == Export.objects.get().summary["contacts"]["rows"]
 
@@ -120,7 +124,7 @@ def test_starting_queues_the_job_and_audits_the_parameters(
     assert {"contacts.csv", "aggregate_report.csv", "codebook.json", "README.txt"} == set(archive.namelist())
     assert download["Content-Disposition"].startswith('attachment; filename="alongside-export-')
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT_DOWNLOADED)
-    assert event.details["rows"]["contacts"] > 0 and event.details["bytes"] > 0
+    assert event.details["rows"]["contacts"] == finished.details["rows"]["contacts"] and event.details["bytes"] > 0
     assert "Nameperson" not in str(event.details)
 
 
@@ -130,6 +134,22 @@ def test_starting_needs_a_recent_password_or_code(admin_client: HttpClient, prog
         response = admin_client.post(START, choice(programme, begin="1"))
     assert response["Location"] == f"{reverse('accounts:confirm')}?{urlencode({'next': START})}"
     assert not Export.objects.exists()
+
+
+def test_confirming_who_you_are_at_review_keeps_every_choice(admin_client: HttpClient, programme: Programme) -> None:
+    """Issue 13, item 10: sent to confirm at the Review step, the admin comes back to the
+    review of what they chose (teams, months, datasets, k), not an empty form."""
+    chosen = choice(programme, review="1", k="15", start="2026-02", datasets=["check_ins"])
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        response = admin_client.post(START, chosen)
+    assert response["Location"].startswith(reverse("accounts:confirm"))
+    page = admin_client.get(START)  # where confirming brings them back (a GET)
+    html = page.content.decode()
+    assert "Check before starting" in html and "From Feb 2026 to Mar 2026" in html
+    assert 'name="k" value="15"' in html and 'name="datasets" value="check_ins"' in html
+    assert all(f'name="teams" value="{team.pk}"' in html for team in programme.teams)
+    assert not Export.objects.exists()  # nothing starts without the Start button
+    assert admin_client.get(START)["Location"] == reverse("exports:export_list")  # kept once
 
 
 def test_downloading_needs_a_recent_confirmation(
@@ -214,13 +234,13 @@ def test_xlsx_splits_a_long_dataset_across_sheets(
     run_worker()
     archive = open_zip(export, export_root)
     summary = Export.objects.get().summary
-    assert summary["contacts"]["rows"] == 123 and summary["contacts"]["sheets"] == 3  # 49 + 49 + 25
+    assert summary["contacts"]["rows"] == 120 and summary["contacts"]["sheets"] == 3  # 49 + 49 + 22
     with zipfile.ZipFile(BytesIO(archive.read("contacts.xlsx"))) as book:
         workbook = book.read("xl/workbook.xml").decode()
         assert 'name="contacts"' in workbook and 'name="contacts (2)"' in workbook and 'name="contacts (3)"' in workbook
         sheets = sorted(name for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
         rows = [book.read(name).decode().count("<row ") for name in sheets]
-    assert rows == [50, 50, 26]  # each sheet starts with the header row
+    assert rows == [50, 50, 23]  # each sheet starts with the header row
 
 
 def test_any_app_node_hands_over_the_file_the_worker_wrote(

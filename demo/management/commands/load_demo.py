@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Team, User
 from clients.models import Client, new_code
 from demo.check_ins import load_check_ins
+from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
 from demo.living import load_living_programme
 from demo.logins import DEMO_PASSWORD
@@ -99,6 +100,8 @@ class Command(BaseCommand):
                 load_referrals(team, [user for user in staff if team.pk in user.team_ids])
                 load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
                 load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
+                # Regulars the anonymised exports can show (demo/export_cohort.py).
+                load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:

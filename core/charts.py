@@ -1,4 +1,5 @@
-"""The dashboards' charts as SVG drawn on the server (no chart JavaScript, nothing for the CSP).
+"""SVG charts drawn on the server (no chart JavaScript, nothing for the CSP): the dashboards' and
+the organisation view's; core imports no app, so any app can draw with it.
 
 Each chart is plain geometry for templates/dashboards/_chart.html: a title and a description
 in words (the SVG's <title> and <desc>, which screen readers announce), horizontal grid

@@ -1,0 +1,165 @@
+"""What the organisation view prints: the protected hierarchy's figures for one period
+(dashboards/hierarchy.py), in tables whose every cell says what was done to it, and a chart
+drawn from the same published figures (a gap where a figure is not published)."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+
+from core import charts
+from core.charts import BLUE, BarSpec
+from privacy.figures import Protected
+from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
+
+from .forms import period_code, period_label
+from .hierarchy import MONTH, Period, Year, complete_periods, months_of
+from .privacy import formatted
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A protected figure as a table cell: the number (or the words), and the words beside it."""
+
+    figure: Protected
+    decimals: int = 0
+
+    @property
+    def status(self) -> str:
+        return self.figure.status
+
+    @property
+    def text(self) -> str:
+        if self.figure.value is None:
+            return "–" if self.status == "zero" else self.figure.words
+        return formatted(self.figure.value, self.decimals)
+
+    @property
+    def note(self) -> str:
+        """Words beside a number: "rounded" (a zero, or a figure worked out, needs none)."""
+        return self.figure.words if self.figure.value is not None and self.status == "rounded" else ""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list[Shown]
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    caption: str
+    headers: list[str]
+    rows: list[Row]
+    folded: bool = True
+
+
+def periods_offered(this_month: date, first_year: int) -> list[Period]:
+    """Complete periods, newest first: years, then quarters, then months."""
+    found: list[Period] = []
+    for year in range(this_month.year, first_year - 1, -1):
+        found += complete_periods(year, before=this_month)
+    order = {"year": 0, "quarter": 1, "month": 2}
+    return sorted(found, key=lambda p: (order[p[0]], -p[1].toordinal()))
+
+
+def _cells(year: Year, team: UUID | None, period: Period, columns: list[tuple[str, int]]) -> list[Shown]:
+    return [Shown(year.get(measure, team, period), decimals) for measure, decimals in columns]
+
+
+def _monthly(year: Year, period: Period, key: str, caption: str, columns: list[tuple[str, str, int]]) -> Table:
+    months = months_of(period)
+    spec = [(measure, decimals) for measure, _header, decimals in columns]
+    return Table(
+        key,
+        caption,
+        [_("Month"), *[header for _measure, header, _decimals in columns]],
+        [
+            Row(_month_label(month), _cells(year, None, (MONTH, month), spec))
+            for month in months
+            if (MONTH, month) in year.periods
+        ],
+    )
+
+
+def _month_label(month: date) -> str:
+    from .pages import month_label
+
+    return month_label(month)
+
+
+TEAM_COLUMNS = [
+    ("contacts", 0),
+    ("people_seen", 0),
+    ("syringes", 0),
+    ("naloxone_kits", 0),
+    ("overdose_responses", 0),
+    ("goals_set", 0),
+    ("goals_achieved", 0),
+    ("who5_people", 0),
+    ("improved", 0),
+    ("no_change", 0),
+    ("worse", 0),
+    ("share_improved", 2),
+]
+
+
+def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str, Any]:
+    contacts_caption = _("Contacts each month, and the syringes and naloxone kits given.")
+    tables = {
+        "contacts": _monthly(year, period, "contacts", contacts_caption,
+                             [("contacts", _("Contacts"), 0), ("anonymous_contacts", _("Anonymous contacts"), 0),
+                              ("syringes", _("Syringes"), 0), ("naloxone_kits", _("Naloxone kits"), 0)]),
+        "wellbeing": _monthly(year, period, "wellbeing", _("WHO-5 wellbeing each month: each person's latest total."),
+                              [("who5_people", _("People"), 0), ("who5_mean", _("Mean"), 1)]),
+        "goals": _monthly(year, period, "goals", _("Goals each month."),
+                          [("goals_set", _("Set"), 0), ("goals_achieved", _("Achieved"), 0)]),
+        "overdoses": _monthly(year, period, "overdoses", _("Overdose responses each month."),
+                              [("overdose_responses", _("Responses"), 0)]),
+    }  # fmt: skip
+    rows = [Row(name, _cells(year, team, period, TEAM_COLUMNS)) for team, name in sorted(team_names.items(),
+            key=lambda item: item[1]) if team in year.teams]  # fmt: skip
+    rows.append(Row(_("The organisation"), _cells(year, None, period, TEAM_COLUMNS)))
+    tables["teams"] = Table(
+        "teams",
+        _("Each team in the period, and the whole organisation."),
+        [
+            _("Team"),
+            _("Contacts"),
+            _("People seen"),
+            _("Syringes"),
+            _("Naloxone kits"),
+            _("Overdose responses"),
+            _("Goals set"),
+            _("Goals achieved"),
+            _("People with a WHO-5 total"),
+            _("Reliably improved"),
+            _("No reliable change"),
+            _("Reliably worse"),
+            _("Share reliably improved"),
+        ],
+        rows,
+        folded=False,
+    )
+    months = [m for m in months_of(period) if (MONTH, m) in year.periods]
+    values = [year.get("contacts", None, (MONTH, m)).value for m in months]
+    chart = charts.bar_chart(
+        "contacts",
+        title=_("Contacts each month"),
+        description=_("Contacts each month %(span)s, rounded; a month whose figure is not published is left out.")
+        % {"span": charts.describe_range(months or [period[1]])},
+        months=months or [period[1]],
+        stacks=[BarSpec(_("Contacts"), BLUE, [int(v or 0) for v in values] or [0])],
+    )
+    return {
+        "tables": tables,
+        "chart": chart,
+        "period_code": period_code(period),
+        "period_label": period_label(period),
+        "protection_interval": PROTECTION_INTERVAL,
+        "threshold": THRESHOLD,
+        "withheld": year.withheld,
+    }
