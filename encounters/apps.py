@@ -15,7 +15,14 @@ class EncountersConfig(AppConfig):
         from .services import overdose, referrals
         from .views.referrals import person_referrals
 
-        register(PersonSection(key="contacts", template="encounters/_person_contacts.html", load=person_contacts))
+        register(
+            PersonSection(
+                key="contacts",
+                template="encounters/_person_contacts.html",
+                load=person_contacts,
+                limited_template="encounters/_person_contacts_limited.html",
+            )
+        )
         register(
             PersonSection(key="referrals", template="encounters/referral_person_section.html", load=person_referrals)
         )

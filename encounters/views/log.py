@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import team_member
+from accounts.decorators import contact_logger
+from accounts.roles import is_limited
 from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
@@ -33,7 +34,7 @@ CONTACT = "contact"  # the contact's id, in the page's address
 
 
 @require_http_methods(["GET", "POST"])
-@team_member
+@contact_logger
 def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact: who, when, where, what was given, and what else happened. One submit.
 
@@ -53,7 +54,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
         chosen = _person(request, request.POST.get("who", ""))
         drawn = _extras(request, chosen, data=None, initial=request.POST)
-        return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": drawn})
+        context = {"chosen": chosen, "extras": drawn, "limited": is_limited(request.user)}
+        return render(request, f"{PAGE}#extras", context)
     catalogue = Catalogue.for_user(request.user)
     form = EncounterForm(request.POST if saving else None, user=request.user, catalogue=catalogue)
     extras: ExtrasForms | None = None
@@ -136,6 +138,7 @@ def _page(
         if saving:
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
+    context["limited"] = is_limited(request.user)  # a distribution volunteer: no staff-only panels
     context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
@@ -179,7 +182,7 @@ def _extras(request: AuthenticatedHttpRequest, chosen: Client | None, *, data: A
     """Referral, follow-ups and overdose response: for a registered person only. The open
     referrals, and on a submission the person's referrals it names (see ExtrasForms)."""
     open_referrals: list[Referral] = []
-    if chosen is not None:
+    if chosen is not None and not is_limited(request.user):  # referrals are not a volunteer's to see
         shown = Q(status__in=OPEN_STATUSES) | Q(pk__in=_named_referrals(data))
         referrals = Referral.objects.visible_to(request.user).filter(shown, client=chosen)
         open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))

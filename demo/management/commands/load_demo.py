@@ -41,6 +41,7 @@ TEAMS = {
 STAFF = [
     ("worker", "Alex", "North team", Membership.Role.WORKER, False, False),
     ("supervisor", "Sam", "North team", Membership.Role.SUPERVISOR, False, False),
+    ("volunteer", "Vic", "North team", Membership.Role.VOLUNTEER, False, False),
     ("worker-river", "Rio", "River team", Membership.Role.WORKER, False, False),
     ("supervisor-river", "Noor", "River team", Membership.Role.SUPERVISOR, False, False),
     ("data-admin", "Dana", None, None, True, False),
