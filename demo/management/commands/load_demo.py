@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Team, User
+from accounts.roles import is_limited
 from clients.models import Client, new_code
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
@@ -94,15 +95,17 @@ class Command(BaseCommand):
                     Site.objects.get_or_create(team=team, name=site, defaults={"area": area, "kind": kind})[0]
                     for site, area, kind in TEAMS[name]
                 ]
+                # The team's workers and supervisors (a distribution volunteer records no
+                # check-ins, goals or referrals: accounts/roles.py).
+                workers = [user for user in staff if team.pk in user.team_ids and not is_limited(user)]
                 if not Client.objects.filter(home_team=team).exists():
-                    workers = [user for user in staff if team.pk in user.team_ids]
                     self.load_people(team, sites, workers, random.Random(name))
-                load_goals(team, [user for user in staff if team.pk in user.team_ids])
-                load_referrals(team, [user for user in staff if team.pk in user.team_ids])
-                load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
-                load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
+                load_goals(team, workers)
+                load_referrals(team, workers)
+                load_check_ins(team, workers)
+                load_living_programme(team, workers, sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
-                load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
+                load_export_cohort(team, TEAMS[name][0][1], workers)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
