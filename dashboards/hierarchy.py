@@ -46,15 +46,26 @@ EVENTS: dict[str, Any] = {
     "contacts": _("Contacts"),
     "anonymous_contacts": _("Anonymous contacts"),
     "overdose_responses": _("Overdose responses"),
+    "reversed_by_staff": _("Overdoses reversed by staff"),
+    "reversed_reported": _("Overdoses reversed, as reported by participants"),
     "referrals_made": _("Referrals made"),
     "goals_set": _("Goals set"),
     "goals_achieved": _("Goals achieved"),
 }
-QUANTITIES = {"naloxone_kits": ("naloxone-kit", _("Naloxone kits")), "syringes": ("sterile-syringes", _("Syringes"))}
+REACH = "(reach)"
+QUANTITIES = {
+    "naloxone_kits": ("naloxone-kit", _("Naloxone kits")),
+    "syringes": ("sterile-syringes", _("Syringes")),
+    # Supplies for others: the people they are for, as estimated at each contact
+    # (encounters.ForOthers), by who took them. Not a service: its own "slug" in the SQL.
+    "estimated_reach": (REACH, _("Estimated reach of supplies for others")),
+}
 PEOPLE = {"people_seen": _("People seen"), "who5_people": _("People with a WHO-5 total")}
 DERIVED = {"who5_mean", "share_improved"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
 
+# A staff response "reversed" an overdose when the person survived it (encounters.OverdoseResponse).
+SURVIVED = "('responsive', 'transported', 'declined_transport')"
 ZONE = "%(zone)s"
 MONTH_OF = "date_trunc('month', {at} AT TIME ZONE %(zone)s)::date"
 IN_YEAR = "{at} >= %(starts)s AND {at} < %(ends)s"
@@ -81,6 +92,12 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
   SELECT 'overdose_responses', team_id, {_month("happened_at")}, {record_key_sql("id")}
     FROM encounters_overdoseresponse WHERE {_in_year("happened_at")}
   UNION ALL
+  SELECT 'reversed_by_staff', team_id, {_month("happened_at")}, {record_key_sql("id")}
+    FROM encounters_overdoseresponse WHERE outcome IN {SURVIVED} AND {_in_year("happened_at")}
+  UNION ALL
+  SELECT 'reversed_reported', team_id, month, {record_key_sql("id")}
+    FROM encounters_reportedreversal WHERE outcome = 'survived' AND month >= %(first)s AND month < %(after)s
+  UNION ALL
   SELECT 'referrals_made', team_id, {_month("created_at")}, {record_key_sql("id")}
     FROM encounters_referral WHERE {_in_year("created_at")}
   UNION ALL
@@ -106,6 +123,12 @@ WITH given AS (
     JOIN encounters_encounter AS e ON e.id = sp.encounter_id
     JOIN encounters_servicetype AS s ON s.id = sp.service_type_id
    WHERE s.slug = ANY(%(slugs)s) AND {_in_year("e.happened_at")}
+   GROUP BY 1, 2, 3, 4
+  UNION ALL
+  SELECT '{REACH}', f.team_id, {_month("f.happened_at")}, coalesce(e.client_id, e.id), sum(f.people)
+    FROM encounters_forothers AS f
+    JOIN encounters_encounter AS e ON e.id = f.encounter_id
+   WHERE {_in_year("f.happened_at")}
    GROUP BY 1, 2, 3, 4
 ), levels AS (
   SELECT slug, team_id, 'month' AS level, month AS start, who, q FROM given

@@ -487,3 +487,193 @@ class OverdoseResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_at:%Y-%m-%d}"
+
+
+# What a contact gives beyond the person, what people report, and the team's stock.
+#
+# - Supplies for others (secondary distribution): supplies a person takes at a contact for
+#   people the team does not meet, with an estimate of how many people they are for. Kept
+#   apart from what the person takes for themselves (ServiceProvided).
+# - Reported reversals: a person tells the team they used naloxone on someone. Such a report
+#   can tie someone to an overdose scene, so it is kept without the reporting person and
+#   without the contact (no link to either), coarse in time and place (month and area), and it
+#   never names or describes the person who overdosed. Never in a record-level export; kept
+#   apart from staff overdose responses (OverdoseResponse).
+# - Stock: per team and catalogue item, what was received, given (from contacts, counted in
+#   the contact's save path) and adjusted (a count with a reason), and what is on hand.
+
+MAX_DOSES = 20
+
+
+class ForOthers(models.Model):
+    """Supplies taken at a contact for people the team does not meet (secondary distribution)."""
+
+    encounter = models.OneToOneField(
+        Encounter, on_delete=models.CASCADE, primary_key=True, related_name="for_others", verbose_name=_("contact")
+    )
+    # The contact's team and time, so figures by team and month read this table alone.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"), db_index=False)
+    happened_at = models.DateTimeField(_("when"))
+    people = models.PositiveSmallIntegerField(
+        _("about how many people they are for"), validators=[MinValueValidator(1), MaxValueValidator(MAX_HEAD_COUNT)]
+    )
+
+    class Meta:
+        verbose_name = _("supplies for others")
+        verbose_name_plural = _("supplies for others")
+        indexes = [
+            # Estimated reach by team and month (dashboards).
+            models.Index(fields=["team", "happened_at"], name="for_others_team_when_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people__gte=1, people__lte=MAX_HEAD_COUNT), name="for_others_people_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id} for {self.people}"
+
+
+class ForOthersItem(models.Model):
+    for_others = models.ForeignKey(ForOthers, on_delete=models.CASCADE, related_name="items", db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("supply"))
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
+
+    class Meta:
+        verbose_name = _("supply for others")
+        verbose_name_plural = _("supplies for others")
+        constraints = [
+            models.UniqueConstraint(fields=["for_others", "service_type"], name="for_others_item_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="for_others_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_type_id} x{self.quantity}"
+
+
+class ReportedReversal(models.Model):
+    """A person reports having used naloxone on someone. No person, no contact, no day, no site."""
+
+    class Outcome(models.TextChoices):
+        SURVIVED = "survived", _("Survived")
+        DIED = "died", _("Died")
+        UNKNOWN = "unknown", _("Not known")
+
+    class EmergencyServices(models.TextChoices):
+        CALLED = "called", _("Called")
+        NOT_CALLED = "not_called", _("Not called")
+        DECLINED = "declined", _("Declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"), db_index=False)
+    month = models.DateField(_("month"), help_text=_("The first day of the month it was reported in."))
+    area = models.CharField(_("area"), max_length=100, blank=True, db_default="")
+    naloxone_doses = models.PositiveSmallIntegerField(
+        _("naloxone doses used"), null=True, blank=True, validators=[MaxValueValidator(MAX_DOSES)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    emergency_services = models.CharField(_("emergency services"), max_length=20, choices=EmergencyServices.choices)
+
+    class Meta:
+        verbose_name = _("reported reversal")
+        verbose_name_plural = _("reported reversals")
+        indexes = [
+            # Reversals by team and month (dashboards, the organisation view).
+            models.Index(fields=["team", "month"], name="reversal_team_month_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="reversal_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(naloxone_doses__isnull=True) | Q(naloxone_doses__lte=MAX_DOSES), name="reversal_doses_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.outcome}"
+
+
+class StockLevel(models.Model):
+    """What a team has on hand of one catalogue item, and when to reorder.
+
+    `on_hand` changes only in one UPDATE each time (a contact's save path, a delivery, a
+    count), under the row's lock, so concurrent contacts never make it wrong.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reorder_level = models.PositiveIntegerField(
+        _("reorder level"), default=0, help_text=_("A warning shows on Home when stock falls below this.")
+    )
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [models.UniqueConstraint(fields=["team", "service_type"], name="stock_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.service_type_id}: {self.on_hand}"
+
+    @property
+    def is_low(self) -> bool:
+        return self.on_hand < self.reorder_level
+
+
+class StockMonth(models.Model):
+    """A team's movements of one item in one month: received, given, adjusted (signed).
+
+    Given is added by each contact's save path (INSERT ... ON CONFLICT DO UPDATE), so the
+    monthly report reads these rows, never a scan of the contacts.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    month = models.DateField(_("month"))
+    received = models.IntegerField(_("received"), default=0)
+    given = models.IntegerField(_("given"), default=0)
+    adjusted = models.IntegerField(_("adjusted"), default=0)
+
+    class Meta:
+        verbose_name = _("stock month")
+        verbose_name_plural = _("stock months")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "service_type", "month"], name="stock_month_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="stock_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.service_type_id} {self.month:%Y-%m}"
+
+
+class StockChange(models.Model):
+    """A delivery received, or a count that adjusted the stock (with its reason)."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ADJUSTED = "adjusted", _("Adjusted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    quantity = models.IntegerField(_("quantity"), help_text=_("Received: how many came. Adjusted: the change."))
+    counted = models.IntegerField(_("counted"), null=True, blank=True)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    delivery = models.CharField(_("delivery"), max_length=100, blank=True, db_default="")
+    reason = models.CharField(_("reason"), max_length=200, blank=True, db_default="")
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("stock change")
+        verbose_name_plural = _("stock changes")
+        indexes = [
+            # A team's latest deliveries and counts (the stock page).
+            models.Index(fields=["team", "-on"], name="stock_change_team_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"

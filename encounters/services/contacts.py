@@ -51,6 +51,7 @@ from clients.models import Client
 from core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 from encounters.parts import contact_part, contact_parts
+from encounters.services.supplies import record_stock_given
 
 DIGEST_SALT = "alongside.encounters.submission"
 
@@ -169,6 +170,7 @@ def log_encounter(
     for part in contact_parts():
         if client is not None or part.anonymous:
             part.save(actor=actor, encounter=encounter, data=given.get(part.key))
+    record_stock_given(encounter=encounter, services=services, parts=given)
     return ContactLogged(encounter, Outcome.CREATED)
 
 

@@ -20,7 +20,8 @@ from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.errors import Invalid
 from core.text import search_text, without_control_characters
-from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
+from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms, unprefixed
+from encounters.forms.supplies import FOR_OTHERS, REVERSAL, ForOthersForm, ReversalForm, supplies_of, with_refill
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
 from encounters.services.contacts import ContactConflict, ContactLogged, log_encounter, logged_by
@@ -85,6 +86,8 @@ def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: Extras
                 form.add_error(None, problem)
         return None
     parts = extras.parts() | {key: part.data() for key, part in part_forms.items()}
+    # A reported reversal's naloxone refill is one more kit given at this contact.
+    services = with_refill(form.services(), part_forms.get("reversal"))
     try:
         return log_encounter(
             actor=request.user,
@@ -95,7 +98,7 @@ def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: Extras
             happened_at=data["happened_at"],
             site=data["site"],
             kind=data["kind"],
-            services=form.services(),
+            services=services,
             age_band=data["age_band"],
             gender=data["gender"],
             note=data["note"],
@@ -139,8 +142,24 @@ def _page(
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
     context["limited"] = is_limited(request.user)  # a distribution volunteer: no staff-only panels
+    context |= _supplies_forms(request, form, saving=saving, redraw=redraw)
     context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
+
+
+def _supplies_forms(
+    request: AuthenticatedHttpRequest, form: EncounterForm, *, saving: bool, redraw: bool
+) -> dict[str, ForOthersForm | ReversalForm]:
+    """Supplies for others and a reported reversal, for every contact (anonymous ones too):
+    bound to a refused submission (its mistakes shown), or keeping what was typed on a redraw."""
+    supplies = supplies_of(form.catalogue.service_types)
+    if saving:
+        return {"for_others": ForOthersForm(request.POST, supplies=supplies), "reversal": ReversalForm(request.POST)}
+    typed = request.POST if redraw else {}
+    return {
+        "for_others": ForOthersForm(supplies=supplies, initial=unprefixed(typed, FOR_OTHERS)),
+        "reversal": ReversalForm(initial=unprefixed(typed, REVERSAL) or None),
+    }
 
 
 def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) -> str:
