@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -301,6 +302,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return (
             self.open()
             .filter(team_id__in=team_ids, follow_up_on__lte=by)
+            .exclude(client__status=Client.Status.DIED)  # a person who died: no follow-ups
             .select_related("client", "created_by")
             .order_by("follow_up_on", "id")
         )
@@ -442,7 +444,16 @@ class OverdoseResponse(models.Model):
         RESPONSIVE = "responsive", _("Responsive on scene")
         TRANSPORTED = "transported", _("Transported to hospital")
         DECLINED_TRANSPORT = "declined_transport", _("Declined transport")
+        DIED = "died", _("Died")
         OTHER = "other", _("Other")
+
+    class GivenBy(models.TextChoices):
+        """Who gave naloxone (any number of them)."""
+
+        WORKER = "worker", _("A worker")
+        PEER = "peer", _("A peer")
+        BYSTANDER = "bystander", _("A bystander")
+        EMERGENCY_SERVICES = "emergency_services", _("Emergency services")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="overdose_responses", verbose_name=_("team"))
@@ -469,6 +480,15 @@ class OverdoseResponse(models.Model):
     )
     emergency_services = models.CharField(_("emergency services"), max_length=20, choices=EmergencyServices.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    naloxone_given_by = ArrayField(
+        models.CharField(max_length=20, choices=GivenBy.choices),
+        verbose_name=_("naloxone given by"),
+        default=list,
+        blank=True,
+    )
+    rescue_breathing = models.BooleanField(_("rescue breathing"), default=False, db_default=False)
+    cpr = models.BooleanField(_("CPR (chest compressions)"), default=False, db_default=False)
+    to_hospital = models.BooleanField(_("taken to hospital"), default=False, db_default=False)
     debrief = models.TextField(
         _("short factual debrief"),
         max_length=1000,
@@ -487,6 +507,11 @@ class OverdoseResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_at:%Y-%m-%d}"
+
+    @property
+    def given_by_labels(self) -> list[str]:
+        """Who gave naloxone, in words, in the order of the choices."""
+        return [str(label) for value, label in self.GivenBy.choices if value in self.naloxone_given_by]
 
 
 # What a contact gives beyond the person, what people report, and the team's stock.

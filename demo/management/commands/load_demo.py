@@ -23,6 +23,7 @@ from demo.goals import load_goals
 from demo.living import load_living_programme
 from demo.logins import DEMO_PASSWORD
 from demo.referrals import load_referrals
+from demo.supplies import load_supplies
 from demo.totp import NEEDS_CODE, demo_key_hex
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
                 load_living_programme(team, workers, sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
                 load_export_cohort(team, TEAMS[name][0][1], workers)
+                # Stock, and a volunteer's supplies for others and reported reversals (demo/supplies.py).
+                load_supplies(team, [user for user in staff if team.pk in user.team_ids], sites)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:
