@@ -227,3 +227,14 @@ def test_twenty_concurrent_contacts_never_make_the_count_wrong(supervisor: User,
         assert level.on_hand == received - given[service_type.slug] + adjusted
         month = StockMonth.objects.get(team=team, service_type=service_type)
         assert (month.received, month.given, month.adjusted) == (received, given[service_type.slug], adjusted)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_no_record_level_export_reads_reported_reversals_or_supplies_for_others(period: str) -> None:
+    """Reported reversals leave only as the organisation view's protected counts."""
+    from exports.datasets import ROW_LEVEL
+
+    for dataset in ROW_LEVEL.values():
+        select = dataset.select(period)
+        assert "encounters_reportedreversal" not in select
+        assert "encounters_forothers" not in select
