@@ -345,6 +345,15 @@ class Referral(models.Model):
         NOT_ATTENDED = "not_attended", _("Not attended")
         DECLINED = "declined", _("Declined")
 
+    class CareStep(models.TextChoices):
+        """How far a referral to care (opioid agonist treatment and other care) has come: linkage
+        to care, never a measure of drug use."""
+
+        REFERRED = "referred", _("Referred")
+        ASSESSED = "assessed", _("Assessed")
+        STARTED = "started", _("Started")
+        CONTINUING = "continuing", _("Continuing")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team"))
@@ -360,6 +369,8 @@ class Referral(models.Model):
     partner = models.CharField(_("where (partner organisation)"), max_length=120, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUGGESTED)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    # Referrals to care only (CARE): where the linkage stands. Blank for the others.
+    care_step = models.CharField(_("step in care"), max_length=20, choices=CareStep.choices, blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
@@ -387,6 +398,15 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_to_care(self) -> bool:
+        return self.to in CARE
+
+
+# Referrals to care, followed through their steps (Referral.CareStep): opioid agonist
+# treatment and other care.
+CARE = ["treatment", "mental_health", "primary_care", "hiv_hepatitis"]
+
 
 # Still to follow up (referral_open_followup_idx has the same condition).
 OPEN_STATUSES = [Referral.Status.SUGGESTED, Referral.Status.MADE]
@@ -407,6 +427,9 @@ class ReferralUpdate(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    care_step = models.CharField(
+        _("step in care"), max_length=20, choices=Referral.CareStep.choices, blank=True, db_default=""
+    )
     encounter = models.ForeignKey(Encounter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
