@@ -38,6 +38,10 @@ def grow_stock(supervisor: User, team: Team, items: int) -> None:
 
 
 def count(client: HttpClient, url: str, data: dict[str, str] | None = None) -> int:
+    """The page's queries, with a session signed in just now: growing the data can take over a
+    minute on a loaded machine, and a session last seen a minute ago is written once more."""
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, data or {})
     assert response.status_code == 200
