@@ -100,3 +100,16 @@ def test_views_reach_rows_through_access_helpers_that_raise_not_found() -> None:
     assert found == []
     helpers = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("*/access.py"))
     assert helpers == [f"{app}/access.py" for app in ("clients", "encounters", "exports", "goals", "outcomes")]
+
+
+def test_the_readme_layout_names_every_top_level_folder_and_nothing_else() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Repository layout", 1)[1].split("```", 2)[1]
+    paths = [line.split()[0].rstrip("/") for line in block.splitlines() if line and not line.startswith(" ")]
+    folders = {
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir() and path.name not in {"var", "node_modules"} and not path.name.startswith((".", "__"))
+    }
+    assert {path.split("/")[0] for path in paths if not path.startswith(".")} == folders
+    assert [path for path in paths if not (ROOT / path).exists()] == []

@@ -130,7 +130,9 @@ class TestReview:
 
 
 class TestEndings:
-    def test_marked_achieved(self, worker_client: HttpClient, goal: Goal) -> None:
+    def test_marking_it_achieved_stores_the_day_and_the_note_and_shows_them(
+        self, worker_client: HttpClient, goal: Goal
+    ) -> None:
         response = worker_client.post(
             reverse("goals:status", args=[goal.pk]), {"status": "achieved", "note": "Yes!", "version": "1"}
         )

@@ -97,7 +97,9 @@ def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
-def test_access(row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient]) -> None:
+def test_every_role_gets_its_status_on_every_url(
+    row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient]
+) -> None:
     http = as_role(role)
     response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
     assert response.status_code == row.expected[role]
