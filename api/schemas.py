@@ -2,9 +2,23 @@
 made from these, and every answer is checked against them before it leaves."""
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+# The choices of encounters.models, written out so the schema lists them (tests/api check they agree).
+ContactKind = Literal["street", "drop_in", "van", "phone", "other"]
+AgeBand = Literal["", "under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus"]
+Gender = Literal["", "woman", "man", "non_binary", "self_described", "not_said"]
+ReferredTo = Literal[
+    "treatment", "housing", "mental_health", "primary_care", "hiv_hepatitis", "legal_aid", "benefits", "other"
+]
+NewReferralStatus = Literal["suggested", "made"]
+ReferralFilter = Literal["", "open", "suggested", "made", "attended", "not_attended", "declined"]
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,50}$")]
+AnswerValue = Annotated[int, Field(ge=-1000, le=1000)]
 
 
 class Me(Schema):
@@ -65,22 +79,20 @@ class Site(Schema):
 
 
 class ServiceGiven(Schema):
-    service: str = Field(description="A service's slug from /services", min_length=1, max_length=50)
+    service: Slug = Field(description="A service's slug from /services")
     quantity: int = Field(ge=1, le=999)
 
 
 class ReferralIn(Schema):
-    to: str = Field(
-        description="treatment, housing, mental_health, primary_care, hiv_hepatitis, legal_aid, benefits or other"
-    )
+    to: ReferredTo
     partner: str = Field(default="", max_length=120)
-    status: str = Field(default="made", description="suggested or made")
+    status: NewReferralStatus = "made"
     follow_up_on: date | None = None
 
 
 class CheckInIn(Schema):
     instrument: UUID
-    answers: dict[UUID, int | None] = Field(description="Question id to answer; null: prefers not to say")
+    answers: dict[UUID, AnswerValue | None] = Field(description="Question id to answer; null: prefers not to say")
 
 
 class ContactIn(Schema):
@@ -88,13 +100,15 @@ class ContactIn(Schema):
     team: UUID | None = Field(
         default=None, description="Needed for an anonymous contact when the token's user has several teams"
     )
-    person: str | None = Field(default=None, description="The person's code; none for an anonymous contact")
+    person: str | None = Field(
+        default=None, max_length=20, description="The person's code; none for an anonymous contact"
+    )
     head_count: int = Field(default=1, ge=1, le=200, description="Anonymous contacts: how many people")
-    happened_at: datetime
+    happened_at: AwareDatetime
     site: UUID | None = None
-    kind: str = Field(default="street", description="street, drop_in, van, phone or other")
-    age_band: str = Field(default="", description="Anonymous contacts only")
-    gender: str = Field(default="", description="Anonymous contacts only")
+    kind: ContactKind = "street"
+    age_band: AgeBand = Field(default="", description="Anonymous contacts only")
+    gender: Gender = Field(default="", description="Anonymous contacts only")
     services: list[ServiceGiven] = Field(default_factory=list, max_length=50)
     note: str = Field(default="", max_length=1000)
     referral: ReferralIn | None = None

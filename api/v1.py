@@ -8,8 +8,8 @@ the same audit events (a person's record read, a contact opened). Refusals are R
 problem details (api/problems.py).
 """
 
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db.models import Prefetch, Q
@@ -37,7 +37,13 @@ from .auth import RateLimited, TokenAuth, caller, team_member, token_of
 PAGE_SIZE = 100
 LONGEST_PERIOD_DAYS = 366
 CURSOR_SALT = "alongside.api.v1"
-REFUSALS = {401: problems.Problem, 403: problems.Problem, 422: problems.Problem, 429: problems.Problem}
+REFUSALS = {
+    400: problems.Problem,
+    401: problems.Problem,
+    403: problems.Problem,
+    422: problems.Problem,
+    429: problems.Problem,
+}
 SCOPED = {**REFUSALS, 404: problems.Problem}
 
 
@@ -51,7 +57,38 @@ class AlongsideApi(NinjaAPI):
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         answer["content"] = {problems.PROBLEM_TYPE: content["application/json"]}
+        add_links(schema)
         return schema
+
+
+# OpenAPI links: where an answer's values lead next (a contact logged, then read; a person
+# listed, then opened). Clients and the stateful tests follow them.
+LINKS = [
+    ("api_v1_contact_new", "201", "GetContact", "api_v1_contact", {"contact_id": "$response.body#/id"}),
+    ("api_v1_contact_new", "200", "GetContact", "api_v1_contact", {"contact_id": "$response.body#/id"}),
+    ("api_v1_contacts", "200", "GetFirstContact", "api_v1_contact", {"contact_id": "$response.body#/items/0/id"}),
+    ("api_v1_people", "200", "GetFirstPerson", "api_v1_person", {"code": "$response.body#/items/0/code"}),
+    (
+        "api_v1_people",
+        "200",
+        "GetFirstPersonsCheckIns",
+        "api_v1_person_check_ins",
+        {"code": "$response.body#/items/0/code"},
+    ),
+    ("api_v1_referrals", "200", "GetReferredPerson", "api_v1_person", {"code": "$response.body#/items/0/person"}),
+]
+
+
+def add_links(schema: dict[str, Any]) -> None:
+    operations = {
+        operation.get("operationId"): operation
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+    }
+    for source, status, name, target, parameters in LINKS:
+        answer = operations.get(source, {}).get("responses", {}).get(status)
+        if answer is not None and target in operations:
+            answer.setdefault("links", {})[name] = {"operationId": target, "parameters": parameters}
 
 
 api = AlongsideApi(
@@ -116,9 +153,14 @@ def aware(day: date, *, end: bool = False) -> datetime:
     return timezone.make_aware(at)
 
 
+EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2200, 1, 1)
+
+
 def period(since: date | None, until: date | None) -> tuple[date, date]:
     until = until or timezone.localdate()
     since = since or until - timedelta(days=30)
+    if not (EARLIEST_DAY <= since <= LATEST_DAY and EARLIEST_DAY <= until <= LATEST_DAY):
+        raise errors.Invalid(_("Ask for dates from 1990 to 2199."))
     if since > until:
         raise errors.Invalid(_("The period starts after it ends."))
     if (until - since).days >= LONGEST_PERIOD_DAYS:
@@ -152,7 +194,7 @@ people_router = Router(tags=["people"])
 
 @people_router.get(
     "/people",
-    response={200: schemas.PeoplePage, **SCOPED, 400: problems.Problem},
+    response={200: schemas.PeoplePage, **SCOPED},
     url_name="people",
     summary="People of the token's teams",
 )
@@ -322,7 +364,7 @@ def with_services() -> Prefetch:
 
 @contacts_router.get(
     "/contacts",
-    response={200: schemas.ContactsPage, **SCOPED, 400: problems.Problem},
+    response={200: schemas.ContactsPage, **SCOPED},
     url_name="contacts",
     summary="Contacts in a period, newest first",
 )
@@ -395,6 +437,7 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
     same submission sent again answers 200 with outcome "duplicate" and stores nothing; the
     same id with different content answers 409 and stores nothing."""
     user = team_member(request, write=True)
+    check_storable(payload)
     person = get_client_for_user(user, payload.person) if payload.person else None
     team_id = person.home_team_id if person is not None else payload.team
     if team_id is None:
@@ -448,6 +491,31 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
     return Status(201 if logged.created else 200, {**contact_full(stored), "outcome": str(logged.outcome)})
 
 
+EARLIEST_CONTACT = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def check_storable(payload: schemas.ContactIn) -> None:
+    """Rules the schema cannot state, refused in words (400) before anything is stored: a time
+    from 1990 on (a far-off year would not even convert to UTC), text without NUL characters
+    or lone surrogates (PostgreSQL stores neither)."""
+    try:
+        at = payload.happened_at.astimezone(UTC)
+    except OverflowError:
+        at = None
+    if at is None or at < EARLIEST_CONTACT:
+        raise errors.Invalid(_("A contact's time must be from 1990 on."))
+    texts = [payload.note, payload.person or ""]
+    if payload.referral is not None:
+        texts.append(payload.referral.partner)
+    for text in texts:
+        if "\x00" in text:
+            raise errors.Invalid(_("Text may not contain NUL characters."))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise errors.Invalid(_("Text must be valid Unicode.")) from error
+
+
 def check_choice(value: str, allowed: list[str], name: str) -> None:
     if value not in allowed:
         raise errors.Invalid(
@@ -478,7 +546,9 @@ referrals_router = Router(tags=["referrals"])
     summary="Referrals, newest first",
 )
 def referrals(
-    request: HttpRequest, status: str = Query("", description="open, or one status"), after: str = ""
+    request: HttpRequest,
+    status: Annotated[schemas.ReferralFilter, Query(description="open, or one status; all when empty")] = "",
+    after: str = "",
 ) -> dict[str, Any]:
     user = team_member(request)
     rows = Referral.objects.visible_to(user).select_related("client")

@@ -260,3 +260,29 @@ def test_lists_cost_the_same_queries_for_2_and_20_rows(
     add(18)
     many = query_count(api_as(worker, "read"), reverse(route))
     assert few == many
+
+
+def test_the_schemas_choices_are_the_models() -> None:
+    """The choices the schema lists (api/schemas.py) are the models' own, so nothing the schema
+    allows is refused for a choice, and nothing the models allow is missing."""
+    from typing import get_args
+
+    from api import schemas
+    from encounters.models import Referral as ReferralModel
+
+    assert set(get_args(schemas.ContactKind)) == set(Encounter.Kind.values)
+    assert set(get_args(schemas.AgeBand)) == {"", *Encounter.AgeBand.values}
+    assert set(get_args(schemas.Gender)) == {"", *Client.Gender.values}
+    assert set(get_args(schemas.ReferredTo)) == set(ReferralModel.To.values)
+    assert set(get_args(schemas.NewReferralStatus)) <= set(ReferralModel.Status.values)
+    assert set(get_args(schemas.ReferralFilter)) == {"", "open", *ReferralModel.Status.values}
+
+
+def test_text_the_database_cannot_store_is_refused_in_words(
+    api_as: Callable[[User, str], Api], worker: User, person: Client
+) -> None:
+    response = api_as(worker, "write")("post", reverse("api:contacts"), contact_body(person, note="a\x00b"))
+    assert response.status_code == 400
+    old = contact_body(person, happened_at="0371-06-23T00:32:37Z")
+    assert api_as(worker, "write")("post", reverse("api:contacts"), old).status_code == 400
+    assert not Encounter.objects.exists()
