@@ -33,6 +33,7 @@ from outcomes.services import CheckInAtContact
 
 from . import problems, schemas
 from .auth import RateLimited, TokenAuth, caller, team_member, token_of
+from .figures import router as figures_router
 
 PAGE_SIZE = 100
 LONGEST_PERIOD_DAYS = 366
@@ -437,7 +438,7 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
     same submission sent again answers 200 with outcome "duplicate" and stores nothing; the
     same id with different content answers 409 and stores nothing."""
     user = team_member(request, write=True)
-    check_storable(payload)
+    happened_at = check_storable(payload)
     person = get_client_for_user(user, payload.person) if payload.person else None
     team_id = person.home_team_id if person is not None else payload.team
     if team_id is None:
@@ -478,7 +479,7 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
         team=team,
         client=person,
         head_count=payload.head_count,
-        happened_at=payload.happened_at,
+        happened_at=happened_at,
         site=site,
         kind=payload.kind,
         services=given,
@@ -492,18 +493,24 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
 
 
 EARLIEST_CONTACT = datetime(1990, 1, 1, tzinfo=UTC)
+# A phone's clock a little ahead of the server's is not a contact in the future.
+FUTURE_ALLOWANCE = timedelta(minutes=5)
 
 
-def check_storable(payload: schemas.ContactIn) -> None:
+def check_storable(payload: schemas.ContactIn) -> datetime:
     """Rules the schema cannot state, refused in words (400) before anything is stored: a time
-    from 1990 on (a far-off year would not even convert to UTC), text without NUL characters
-    or lone surrogates (PostgreSQL stores neither)."""
+    from 1990 on and not in the future (as Log a contact says; a far-off year would not even
+    convert to UTC), text without NUL characters or lone surrogates (PostgreSQL stores
+    neither). Returns the time in UTC: PostgreSQL takes no offset beyond 15:59, which ISO 8601
+    allows."""
     try:
         at = payload.happened_at.astimezone(UTC)
     except OverflowError:
         at = None
     if at is None or at < EARLIEST_CONTACT:
         raise errors.Invalid(_("A contact's time must be from 1990 on."))
+    if at > timezone.now() + FUTURE_ALLOWANCE:
+        raise errors.Invalid(_("A contact cannot be in the future."))
     texts = [payload.note, payload.person or ""]
     if payload.referral is not None:
         texts.append(payload.referral.partner)
@@ -514,6 +521,7 @@ def check_storable(payload: schemas.ContactIn) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise errors.Invalid(_("Text must be valid Unicode.")) from error
+    return at
 
 
 def check_choice(value: str, allowed: list[str], name: str) -> None:
@@ -588,3 +596,4 @@ api.add_router("", people_router)
 api.add_router("", catalogue_router)
 api.add_router("", contacts_router)
 api.add_router("", referrals_router)
+api.add_router("", figures_router)

@@ -286,3 +286,16 @@ def test_text_the_database_cannot_store_is_refused_in_words(
     old = contact_body(person, happened_at="0371-06-23T00:32:37Z")
     assert api_as(worker, "write")("post", reverse("api:contacts"), old).status_code == 400
     assert not Encounter.objects.exists()
+
+
+def test_any_iso_offset_is_stored_in_utc(api_as: Callable[[User, str], Api], worker: User, person: Client) -> None:
+    """ISO 8601 allows offsets PostgreSQL does not take (beyond 15:59): found by Schemathesis."""
+    body = contact_body(person, happened_at="2026-01-05T10:00:00-20:54")
+    assert api_as(worker, "write")("post", reverse("api:contacts"), body).status_code == 201
+    assert Encounter.objects.get(pk=body["id"]).happened_at.isoformat() == "2026-01-06T06:54:00+00:00"
+
+
+def test_a_contact_in_the_future_is_refused(api_as: Callable[[User, str], Api], worker: User, person: Client) -> None:
+    body = contact_body(person, happened_at=(timezone.now() + timedelta(days=1)).isoformat())
+    assert api_as(worker, "write")("post", reverse("api:contacts"), body).status_code == 400
+    assert not Encounter.objects.exists()

@@ -68,6 +68,11 @@ ROWS = [
         "api:contacts", lambda o: reverse("api:contacts"), WRITE_SCOPED, method="post", token="write", data=new_contact
     ),
     api("api:referrals", lambda o: reverse("api:referrals"), TEAMS),
+    api(
+        "api:figures",
+        lambda o: reverse("api:figures"),
+        {**dict.fromkeys(ROLES, 403), "data_admin": 200, "anonymous": 401},
+    ),
     # The token pages: the user's own tokens (any role; a system admin has none to use).
     Row("accounts:api_tokens", "get", lambda o: reverse("accounts:api_tokens"), SIGNED_IN_WITH_ROLE),
     Row(
