@@ -6,7 +6,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ["accounts", "audit", "clients", "core", "dashboards", "encounters", "exports", "goals", "outcomes", "privacy"]
+APPS = [
+    "accounts",
+    "api",
+    "audit",
+    "clients",
+    "core",
+    "dashboards",
+    "encounters",
+    "exports",
+    "goals",
+    "outcomes",
+    "privacy",
+]
 
 # Outermost first: the HTTP method, the access rule, (exports' keep_choices, which must see a
 # POST before it is sent to confirm who they are), recent_auth_required, then anything else.
@@ -19,6 +31,7 @@ ACCESS = {
     "team_member",
     "supervisor",
     "data_admin",
+    "any_role",
     "team_catalogue_keeper",
 }
 RANK = {**dict.fromkeys(METHOD, 0), **dict.fromkeys(ACCESS, 1), "keep_choices": 2, "recent_auth_required": 3}
