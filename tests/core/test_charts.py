@@ -82,6 +82,7 @@ def test_no_module_or_template_but_core_charts_draws_a_chart() -> None:
         path
         for app in (
             "accounts",
+            "api",
             "audit",
             "clients",
             "dashboards",
