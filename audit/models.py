@@ -60,6 +60,11 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Offline use (offline/): device ids and counts, never what the device holds.
+        OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
+        OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")
+        OFFLINE_PEOPLE_SENT = "offline_people_sent", _("Sent the caseload to a device for offline use")
+        CLIENT_VIEWED_OFFLINE = "client_viewed_offline", _("Opened a person's record offline")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

@@ -90,8 +90,17 @@ def opener(row: Row) -> str:
     return next(role for role in OPENERS if row.expected.get(role) == 200)
 
 
-# Not pages a person reads: a zip file, a health check, security.txt (RFC 9116 wants ISO dates).
-NOT_PAGES = {"exports:export_download", "core:health", "security:security_txt"}
+# Not pages a person reads: a zip file, a health check, security.txt (RFC 9116 wants ISO dates),
+# the JSON a phone's offline code reads, the service worker and the web app manifest.
+NOT_PAGES = {
+    "exports:export_download",
+    "core:health",
+    "security:security_txt",
+    "offline:device_state",
+    "offline:people",
+    "service_worker",
+    "manifest",
+}
 PAGES = [
     row
     for row in MATRIX
