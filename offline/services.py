@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -269,3 +270,64 @@ def record_offline_views(*, actor: User, device: Device, sealed_views: Iterable[
             )
             count += 1
     return count
+
+
+# The changes that take a person out of a device's caseload or change who they are.
+CHANGES = {
+    AuditEvent.Action.CLIENTS_MERGED: "merged",
+    AuditEvent.Action.MERGE_UNDONE: "merge_undone",
+    AuditEvent.Action.CLIENT_TRANSFERRED: "transferred",
+    AuditEvent.Action.CLIENT_ERASED: "erased",
+}
+CHANGES_PAGE = 500
+
+
+def changes_since(*, actor: User, since: int) -> tuple[int, list[dict[str, Any]]]:
+    """The changes feed: merges, undone merges, transfers and erasures after server sequence
+    number `since` (the audit trail's own order), about people the worker may know (now in one
+    of their teams, or moved away from one). Each says whether the person is still in the
+    worker's caseload. Returns the sequence number to ask from next time.
+
+    A person the phone has cached who is merged away, moved or erased is dropped from the
+    cache at once; the whole caseload is fetched again after each sync as well, so a change
+    the feed could miss (a transaction that committed after a later one was read) is still
+    put right at the next sync.
+    """
+    events = list(
+        AuditEvent.objects.filter(pk__gt=since, action__in=list(CHANGES), client_id__isnull=False)
+        .order_by("pk")
+        .values("pk", "action", "client_id", "details")[:CHANGES_PAGE]
+    )
+    if len(events) < CHANGES_PAGE:
+        upto = max(since, latest_change())
+    else:
+        upto = events[-1]["pk"]
+    people = {
+        row["pk"]: row
+        for row in Client.objects.filter(pk__in={event["client_id"] for event in events}).values(
+            "pk", "code", "home_team_id", "merged_into_id", "erased_at"
+        )
+    }
+    teams = {str(team) for team in actor.team_ids}
+    found = []
+    for event in events:
+        person = people.get(event["client_id"])
+        if person is None:
+            continue
+        in_team = str(person["home_team_id"]) in teams
+        moved_away = (
+            event["action"] == AuditEvent.Action.CLIENT_TRANSFERRED
+            and (event["details"] or {}).get("from_team") in teams
+        )
+        if not (in_team or moved_away):
+            continue
+        current = in_team and person["merged_into_id"] is None and person["erased_at"] is None
+        found.append(
+            {"seq": event["pk"], "change": CHANGES[event["action"]], "code": person["code"], "in_caseload": current}
+        )
+    return upto, found
+
+
+def latest_change() -> int:
+    """The feed's sequence number now (the audit trail's latest event)."""
+    return int(AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0)

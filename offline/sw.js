@@ -37,10 +37,37 @@ function isLogPage(url) {
   return LOG_PAGES.indexOf(url.pathname) !== -1;
 }
 
+// Log a contact sent without signal: the browser would show its "No internet" page and
+// everything typed would be lost. Instead the fields are kept here, in this worker's memory
+// only (never stored), the offline page is served, and it asks for them once unlocked.
+var pending = null;
+
+self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "pending-contact" && event.ports[0]) {
+    event.ports[0].postMessage(pending);
+    pending = null;
+  }
+});
+
+function keptOffline(request) {
+  return request.formData().then(function (form) {
+    var fields = [];
+    form.forEach(function (value, name) { if (typeof value === "string") { fields.push([name, value]); } });
+    pending = fields;
+    return caches.open(CACHE).then(function (cache) { return cache.match(OFFLINE_PAGE); });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (url.origin !== self.location.origin || request.method !== "GET") { return; }
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST" && request.mode === "navigate" && isLogPage(url)) {
+    var copy = request.clone();
+    event.respondWith(fetch(request).catch(function () { return keptOffline(copy); }));
+    return;
+  }
+  if (request.method !== "GET") { return; }
   if (request.mode === "navigate" && isLogPage(url)) {
     // Network first: online, the worker gets the live page (and the shell is refreshed);
     // without signal, the offline page from the cache.

@@ -10,5 +10,6 @@ urlpatterns = [
     path("devices/<uuid:device_id>/", views.device_state, name="device_state"),
     path("devices/<uuid:device_id>/revoke/", views.device_revoke, name="device_revoke"),
     path("devices/<uuid:device_id>/people/", views.people, name="people"),
+    path("devices/<uuid:device_id>/changes/", views.changes, name="changes"),
     path("devices/<uuid:device_id>/sync/", views.sync, name="sync"),
 ]

@@ -115,6 +115,21 @@ def people(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     return JsonResponse(_device_state(request, device) | {"people": found})
 
 
+@require_GET
+@team_member
+def changes(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
+    """The changes feed after server sequence number `since` (offline/services.py)."""
+    device = services.device_of(actor=request.user, device_id=device_id)
+    if "since" not in request.GET:  # a device starting out: where the feed stands now
+        return JsonResponse(_device_state(request, device) | {"seq": services.latest_change(), "changes": []})
+    try:
+        since = max(0, int(request.GET["since"]))
+    except ValueError:
+        raise Invalid(_("This sync could not be read. Nothing was stored.")) from None
+    upto, found = services.changes_since(actor=request.user, since=since)
+    return JsonResponse(_device_state(request, device) | {"seq": upto, "changes": found})
+
+
 @require_http_methods(["POST"])
 @team_member
 def sync(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:

@@ -14,6 +14,10 @@ def words() -> dict[str, str]:
         "offline": _("Offline."),
         "online": _("Online."),
         "nothingWaiting": _("Nothing waiting to be sent."),
+        "pendingKept": _(
+            "No signal: your contact was not sent, and nothing you typed was lost. Check it and tap Save contact to "
+            "keep it on this phone until the signal returns."
+        ),
         "savedOnPhone": _("Saved on this phone. It will be sent when the signal returns."),
         "sending": _("Sending…"),
         "sent": _("Sent: everything on this phone reached the server."),

@@ -96,6 +96,25 @@
   function clear(store) { return run(store, "readwrite", function (s) { return s.clear(); }); }
   function meta() { return get("meta", "state"); }
   function saveMeta(value) { return put("meta", value, "state"); }
+  // Read and change the state in one transaction, so a sync's wipe and an unlock running
+  // side by side never write back what the other removed. `change` may return false: no write.
+  function updateMeta(change) {
+    return db().then(function (base) {
+      return new Promise(function (resolve, reject) {
+        var transaction = base.transaction("meta", "readwrite");
+        var store = transaction.objectStore("meta");
+        var result;
+        var read = store.get("state");
+        read.onsuccess = function () {
+          var state = read.result;
+          if (state && change(state) !== false) { store.put(state, "state"); }
+          result = state;
+        };
+        transaction.oncomplete = function () { resolve(result); };
+        transaction.onerror = function () { reject(transaction.error); };
+      });
+    });
+  }
 
   // ---- Crypto ----
   function pinKey(pin, salt, iterations) {
@@ -185,14 +204,12 @@
       delete items[i].resolution;
       await put("outbox", items[i]);
     }
-    var state = await meta();
-    if (state) {
+    await updateMeta(function (state) {
       delete state.salt;
       delete state.wrapped;
       state.wrongPins = 0;
       state.wiped = reason;
-      await saveMeta(state);
-    }
+    });
   }
   async function checkTimeWipe(state) {
     if (!state || !state.wrapped) { return ""; }
@@ -227,9 +244,7 @@
       await wipeReadable("revoked");
       outcome = "revoked";
     }
-    state = await meta();
-    state.wipeHours = answer.wipe_after_hours;
-    await saveMeta(state);
+    state = await updateMeta(function (current) { current.wipeHours = answer.wipe_after_hours; });
     var waiting = (await all("outbox")).filter(function (item) { return item.user === state.user && item.state === "waiting"; });
     var viewKeys = await keys("views");
     var views = await all("views");
@@ -250,13 +265,28 @@
     } catch (problem) {
       return problem.kind;
     }
-    state = await meta();
-    state.lastSync = Date.now();
-    await saveMeta(state);
+    state = await updateMeta(function (current) { current.lastSync = Date.now(); });
     if (dataKey && !answer.revoked) {
-      try { await refreshPeople(state); } catch (problem) { return problem.kind; }
+      try {
+        await applyChanges(state);
+        await refreshPeople(state);
+      } catch (problem) { return problem.kind; }
     }
     return outcome;
+  }
+  // The changes feed (merges, transfers, erasures after the last sequence number seen): a
+  // person who left the caseload is dropped from the cache at once, before the caseload is
+  // fetched again whole.
+  async function applyChanges(state) {
+    var since = typeof state.seq === "number" ? "?since=" + state.seq : "";
+    var answer = await api("GET", deviceUrl(state.device, "changes/" + since));
+    var gone = {};
+    answer.changes.forEach(function (change) { if (!change.in_caseload) { gone[change.code] = true; } });
+    if (Object.keys(gone).length && dataKey) {
+      people = people.filter(function (person) { return !gone[person.code]; });
+      await put("people", await lockBox(people), "all");
+    }
+    await updateMeta(function (current) { current.seq = answer.seq; });
   }
   async function settle(batch, answers) {
     var byId = {};
@@ -443,21 +473,26 @@
       var kek = await pinKey(input.value, unb64(state.salt), state.iterations);
       dataKey = await unwrap(unb64(state.wrapped), kek);
     } catch (error) {
-      state.wrongPins = (state.wrongPins || 0) + 1;
       input.value = "";
+      state = await updateMeta(function (current) { current.wrongPins = (current.wrongPins || 0) + 1; });
       if (state.wrongPins >= MAX_PINS) {
         await wipeReadable("pin");
         lockPage();
         message(say("pinWiped"), "warning");
         return;
       }
-      await saveMeta(state);
       message(say("wrongPin", { n: MAX_PINS - state.wrongPins }), "danger");
       return;
     }
     input.value = "";
-    state.wrongPins = 0;
-    await saveMeta(state);
+    state = await updateMeta(function (current) {
+      if (!current.wrapped) { return false; }
+      current.wrongPins = 0;
+    });
+    if (!state || !state.wrapped) { // wiped while the PIN was being checked (a revocation, the time)
+      lockPage();
+      return;
+    }
     var cached = await get("people", "all");
     people = cached ? await openBox(cached) : [];
     message("", "info");
@@ -465,6 +500,7 @@
     show($("offline-form"), true);
     freshContact();
     drawPicker();
+    await takePending();
     await drawOutbox();
     ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
     touched();
@@ -472,11 +508,70 @@
   function freshContact() {
     var form = $("offline-form");
     form.reset();
+    form.querySelectorAll("input[data-pending]").forEach(function (input) { input.remove(); });
     form.querySelector("input[name='id']").value = newId();
     var when = form.querySelector("input[name='happened_at']");
     if (when) { when.value = localNow(); }
     $("offline-find").value = "";
     show($("offline-flags"), false);
+  }
+  // A contact sent from the live page without signal: the service worker kept its fields in
+  // memory and served this page; put them back in the form for the worker to check and save.
+  function askPending() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!worker) { return Promise.resolve(null); }
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) { resolve(event.data); };
+      worker.postMessage({ type: "pending-contact" }, [channel.port2]);
+      setTimeout(function () { resolve(null); }, 2000);
+    });
+  }
+  async function takePending() {
+    var fields = await askPending();
+    if (!fields || !fields.length) { return; }
+    var form = $("offline-form");
+    var who = "";
+    fields.forEach(function (pair) { if (pair[0] === "who") { who = pair[1]; } });
+    if (who && who !== "anonymous") {
+      if (!people.some(function (person) { return person.code === who; })) {
+        people.unshift({ code: who, name: "", aliases: [], flags: [] });
+      }
+      $("offline-find").value = who;
+      drawPicker();
+    }
+    fields.forEach(function (pair) {
+      var name = pair[0];
+      var value = pair[1];
+      if (SKIP_FIELDS[name]) { return; }
+      var inputs = form.querySelectorAll("[name='" + CSS.escape(name) + "']");
+      if (!inputs.length) {
+        // A part this page does not draw (a check-in's answers, a referral's follow-up): kept as sent.
+        var kept = document.createElement("input");
+        kept.type = "hidden";
+        kept.name = name;
+        kept.value = value;
+        kept.dataset.pending = "1";
+        form.appendChild(kept);
+        return;
+      }
+      inputs.forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = input.value === value;
+        } else {
+          input.value = value;
+        }
+      });
+    });
+    var chosen = form.querySelector("input[name='who']:checked");
+    if (chosen) { chosen.dispatchEvent(new Event("change", { bubbles: true })); }
+    form.querySelectorAll("details").forEach(function (details) {
+      if (details.querySelector("[name^='referral-'], [name^='overdose-']") &&
+          Array.prototype.some.call(details.querySelectorAll("input, select, textarea"), function (input) {
+            return (input.type !== "radio" && input.value) || (input.type === "radio" && input.checked && input.value !== "made");
+          })) { details.open = true; }
+    });
+    message(say("pendingKept"), "warning");
   }
   function normalised(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, "");

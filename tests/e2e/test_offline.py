@@ -334,3 +334,36 @@ def test_signing_out_wipes_what_is_readable_and_keeps_the_sealed_outbox(
     page.unroute("**/sync/")
     sign_in(page, check_page, base, worker)
     wait_for(lambda: Encounter.objects.count() == 1)
+
+
+def test_saving_on_the_live_page_without_signal_loses_nothing(
+    page: Page, context: BrowserContext, check_page: PageChecks, live_server: LiveServer, worker: User, robin: Client
+) -> None:
+    """The issue's first complaint: Save without a connection showed "No internet" and lost
+    everything typed. Now the service worker keeps the fields and serves the offline page."""
+    base = live_server.url
+    turn_on(page, check_page, base, worker)
+    page.goto(base + reverse("encounters:log"))
+    check_page()
+    contact_id = page.locator(".log-form input[name='id']").input_value()
+    page.locator("label.picker-option", has_text="Robin").tap()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="One more: Sterile syringes").tap()
+    page.get_by_label("Note (optional)").fill(NOTE)
+    context.set_offline(True)
+
+    page.get_by_role("button", name="Save contact").tap()
+
+    expect(page.get_by_label("Offline PIN")).to_be_visible()
+    check_page()
+    unlock(page)
+    expect(page.get_by_text("nothing you typed was lost")).to_be_visible()
+    expect(page.get_by_label("Note (optional)")).to_have_value(NOTE)
+    expect(page.locator(f"#offline-form input[name='who'][value='{robin.code}']")).to_be_checked()
+    check_page()
+    save(page)
+    go_online(page, context)
+    expect(page.locator("#offline-state")).to_contain_text("Nothing waiting to be sent.")
+    stored = Encounter.objects.get()
+    assert (str(stored.pk), stored.client_id, stored.note) == (contact_id, robin.pk, NOTE)
+    assert dict(stored.services.values_list("service_type__name", "quantity")) == {"Sterile syringes": 1}

@@ -37,6 +37,7 @@ ROWS = [
     owners_only("offline:device_state", "get", 200),
     owners_only("offline:device_revoke", "post", 302),
     owners_only("offline:people", "get", 200),
+    owners_only("offline:changes", "get", 200),
     # A form-encoded body is not the sync's JSON: the owner reaches the view and is refused (400).
     owners_only("offline:sync", "post", 400),
 ]
@@ -50,6 +51,7 @@ WRONG_METHOD = [
     ("offline:device_revoke", "get", lambda o: reverse("offline:device_revoke", args=device(o))),
     ("offline:people", "post", lambda o: reverse("offline:people", args=device(o))),
     ("offline:sync", "get", lambda o: reverse("offline:sync", args=device(o))),
+    ("offline:changes", "post", lambda o: reverse("offline:changes", args=device(o))),
 ]
 
 

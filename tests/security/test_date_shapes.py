@@ -98,6 +98,7 @@ NOT_PAGES = {
     "security:security_txt",
     "offline:device_state",
     "offline:people",
+    "offline:changes",
     "service_worker",
     "manifest",
 }
