@@ -38,7 +38,6 @@ SERVICE_WORKER = Path(__file__).with_name("sw.js")
 SHELL_STATIC = [
     "vendor/bootstrap-5.3.9/bootstrap.min.css",
     "css/alongside.css",
-    "vendor/htmx-2.0.11/htmx.min.js",
     "js/alongside.js",
     "js/offline.js",
     "img/alongside.svg",

@@ -445,7 +445,7 @@
     if (soon === "wipeSoon") { message(say("wipeSoon", { n: state.wipeHours }), "warning"); }
     if (!state.wrapped && state.wiped === "pin") { message(say("pinWiped"), "warning"); }
     if (!state.wrapped && state.wiped === "revoked") { message(say("revoked"), "warning"); }
-    if (!state.wrapped && ["pin", "revoked"].indexOf(state.wiped) === -1) { message(say("turnOnAgain"), "info"); }
+    if (!state.wrapped && ["pin", "revoked", "time"].indexOf(state.wiped) === -1) { message(say("turnOnAgain"), "info"); }
     lockPage();
     await drawOutbox();
     if (navigator.onLine) { sendAndShow(); }

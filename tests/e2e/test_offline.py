@@ -367,3 +367,77 @@ def test_saving_on_the_live_page_without_signal_loses_nothing(
     stored = Encounter.objects.get()
     assert (str(stored.pk), stored.client_id, stored.note) == (contact_id, robin.pk, NOTE)
     assert dict(stored.services.values_list("service_type__name", "quantity")) == {"Sterile syringes": 1}
+
+
+SET_LAST_SYNC = """(hoursAgo) => new Promise((ok, no) => {
+  const open = indexedDB.open("alongside-offline");
+  open.onsuccess = () => {
+    const transaction = open.result.transaction("meta", "readwrite");
+    const store = transaction.objectStore("meta");
+    const read = store.get("state");
+    read.onsuccess = () => {
+      read.result.lastSync = Date.now() - hoursAgo * 3600 * 1000;
+      store.put(read.result, "state");
+    };
+    transaction.oncomplete = () => { open.result.close(); ok(); };
+    transaction.onerror = () => no(transaction.error);
+  };
+})"""
+
+
+def test_the_phone_warns_an_hour_before_the_time_wipe_and_wipes_12_hours_after_the_last_sync(
+    page: Page, context: BrowserContext, check_page: PageChecks, live_server: LiveServer, worker: User, robin: Client
+) -> None:
+    base = live_server.url
+    turn_on(page, check_page, base, worker)
+    context.set_offline(True)
+    open_offline_log(page, check_page, base)
+    unlock(page)
+    queue_one(page, "Robin")
+
+    page.evaluate(SET_LAST_SYNC, 11.5)
+    page.reload()
+    expect(page.get_by_text("Connect within the hour")).to_be_visible()
+    check_page()
+    page.evaluate(SET_LAST_SYNC, 12.1)
+    page.reload()
+
+    expect(page.get_by_text("It was too long since the last sync")).to_be_visible()
+    expect(page.get_by_label("Offline PIN")).to_be_hidden()
+    check_page()
+    stored = idb_dump(page)
+    assert '"wrapped"' not in stored and '"box"' not in stored and '"sealed"' in stored
+    go_online(page, context)  # still signed in: the sealed contact is sent
+    expect(page.locator("#offline-state")).to_contain_text("Nothing waiting to be sent.")
+    assert Encounter.objects.get().client_id == robin.pk
+
+
+def test_the_worker_deletes_a_queued_contact_before_it_is_sent_and_a_sync_sent_twice_stores_once(
+    page: Page, context: BrowserContext, check_page: PageChecks, live_server: LiveServer, worker: User, robin: Client
+) -> None:
+    base = live_server.url
+    turn_on(page, check_page, base, worker)
+    context.set_offline(True)
+    open_offline_log(page, check_page, base)
+    unlock(page)
+    queue_one(page, "Robin")
+    page.locator("label.picker-option", has_text="Anonymous contact").tap()
+    page.get_by_role("button", name="One more: Sterile syringes").tap()
+    save(page)
+    waiting_banner(page, 2)
+    anonymous = page.locator(".outbox-item", has_text="Anonymous contact")
+    anonymous.get_by_role("button", name="Delete").tap()
+    anonymous.get_by_role("button", name="Tap again to delete").tap()
+    waiting_banner(page, 1)
+    check_page()
+
+    # The network repeats the sync request: the server gets it twice, the phone one answer.
+    def twice(route: Route) -> None:
+        route.fetch()
+        route.fulfill(response=route.fetch())
+
+    page.route("**/sync/", twice)
+    go_online(page, context)
+
+    expect(page.locator("#offline-state")).to_contain_text("Nothing waiting to be sent.")
+    assert list(Encounter.objects.values_list("client_id", flat=True)) == [robin.pk]
