@@ -196,7 +196,7 @@ def sync_time(page: Page) -> float:
     return round(time.monotonic() - started, 1)
 
 
-def measure(base_url: str, cookie: dict[str, str], shell: list[str]) -> dict[str, Any]:
+def measure(base_url: str, cookie: Any, shell: list[str]) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -273,11 +273,11 @@ def record_offline_views(*, actor: User, device: Device, sealed_views: Iterable[
 
 
 # The changes that take a person out of a device's caseload or change who they are.
-CHANGES = {
-    AuditEvent.Action.CLIENTS_MERGED: "merged",
-    AuditEvent.Action.MERGE_UNDONE: "merge_undone",
-    AuditEvent.Action.CLIENT_TRANSFERRED: "transferred",
-    AuditEvent.Action.CLIENT_ERASED: "erased",
+CHANGES: dict[str, str] = {
+    AuditEvent.Action.CLIENTS_MERGED.value: "merged",
+    AuditEvent.Action.MERGE_UNDONE.value: "merge_undone",
+    AuditEvent.Action.CLIENT_TRANSFERRED.value: "transferred",
+    AuditEvent.Action.CLIENT_ERASED.value: "erased",
 }
 CHANGES_PAGE = 500
 
@@ -311,7 +311,7 @@ def changes_since(*, actor: User, since: int) -> tuple[int, list[dict[str, Any]]
     teams = {str(team) for team in actor.team_ids}
     found = []
     for event in events:
-        person = people.get(event["client_id"])
+        person = people.get(event["client_id"]) if event["client_id"] is not None else None
         if person is None:
             continue
         in_team = str(person["home_team_id"]) in teams
