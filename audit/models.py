@@ -65,6 +65,10 @@ class AuditEvent(models.Model):
         OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")
         OFFLINE_PEOPLE_SENT = "offline_people_sent", _("Sent the caseload to a device for offline use")
         CLIENT_VIEWED_OFFLINE = "client_viewed_offline", _("Opened a person's record offline")
+        # The API (api/): personal access tokens, and figures released through it.
+        API_TOKEN_CREATED = "api_token_created", _("Made an API token")
+        API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+        API_FIGURES_READ = "api_figures_read", _("Read the organisation's figures through the API")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)
