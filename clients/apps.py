@@ -14,7 +14,11 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from .sections import register
+        from .summary import register_summary_part
+        from .views.summary import PARTS
 
+        for part in PARTS:
+            register_summary_part(part)
         for feature in FEATURES:
             section = getattr(import_module(f"clients.views.{feature}"), "section", None)
             if section is not None:

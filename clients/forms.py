@@ -2,8 +2,10 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Field
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -12,6 +14,7 @@ from core.versioning import version_field
 from .models import EARLIEST_BIRTH_YEAR, Client, Consent, ConsentKind, normalise_code, normalise_name
 from .services.identity import IDENTITY_FIELDS
 from .services.merge import FIELD_GROUPS, MERGED, SURVIVOR
+from .summary import summary_parts
 
 
 class ClientRegistrationForm(forms.ModelForm):
@@ -280,3 +283,33 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         teams = Team.objects.exclude(pk=client.home_team_id).order_by("name")
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+
+
+class SummaryForm(forms.Form):
+    parts = forms.MultipleChoiceField(
+        label=_("What goes on it (the person chooses)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing to put on the summary.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the summary"), choices=[])
+    programme_name = forms.BooleanField(
+        label=_("Show the programme's name"),
+        required=False,
+        help_text=_(
+            "Off unless the person asks: a paper found on someone can expose them. Without it, "
+            "nothing on the page says where it comes from."
+        ),
+    )
+    show = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(part.key, part.label) for part in summary_parts()]
+        self.fields["parts"].choices = choices  # type: ignore[attr-defined]
+        self.fields["parts"].initial = [key for key, _label in choices]
+        # Each language in its own words, so the person can pick theirs ("Español").
+        languages = [
+            (code, capfirst(translation.get_language_info(code)["name_local"])) for code, _ in settings.LANGUAGES
+        ]
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+        self.fields["language"].initial = translation.get_language()
