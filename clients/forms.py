@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from core.versioning import version_field
 
-from .models import EARLIEST_BIRTH_YEAR, Client, Consent, ConsentKind, normalise_code, normalise_name
+from .models import (
+    EARLIEST_BIRTH_YEAR,
+    USE_WISH_MAX,
+    Client,
+    Consent,
+    ConsentKind,
+    normalise_code,
+    normalise_name,
+)
 from .services.identity import IDENTITY_FIELDS
 from .services.merge import FIELD_GROUPS, MERGED, SURVIVOR
 from .summary import summary_parts
@@ -313,3 +321,18 @@ class SummaryForm(forms.Form):
         ]
         self.fields["language"].choices = languages  # type: ignore[attr-defined]
         self.fields["language"].initial = translation.get_language()
+
+
+class UseWishForm(forms.Form):
+    """Their words on what they want from their relationship with drugs; only with them."""
+
+    words = forms.CharField(
+        label=_("What they want from their relationship with drugs, in their own words"),
+        max_length=USE_WISH_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: “use more safely”, “cut down at weekends”, “no change wanted”. Never scored."),
+    )
+    with_person = forms.BooleanField(
+        label=_("Written with the person, as they said it"),
+        error_messages={"required": _("Only write this with the person, in their words.")},
+    )

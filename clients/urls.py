@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import consent, duplicates, flags, identity, merge, people, records, summary
+from .views import consent, duplicates, flags, identity, merge, people, records, summary, use_wish
 
 app_name = "clients"
 urlpatterns: list[URLPattern] = [
@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
     *merge.urlpatterns,
     *records.urlpatterns,
     *summary.urlpatterns,
+    *use_wish.urlpatterns,
 ]

@@ -14,6 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from clients.models import Client
+from encounters.models import Encounter, Site
 from outcomes.models import Instrument
 from tests.factories import ClientFactory
 from tests.goals.factories import GoalFactory, ReviewFactory
@@ -110,3 +111,32 @@ def test_the_summary_in_spanish_fits_one_a4_page_and_a_phone(
         "language": "es",
         "programme_name": False,
     }
+
+
+def test_a_listed_word_in_a_note_gets_a_suggestion_but_not_in_the_persons_own_goal(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, person: Client, site: Site
+) -> None:
+    sign_in(page, check_page, live_server.url, worker)
+    page.goto(live_server.url + reverse("clients:detail", args=[person.code]))
+    check_page()
+    page.get_by_role("main").get_by_role("link", name="Log a contact").tap()
+    page.get_by_label("Note (optional)").fill("Was called an offender at the shelter again")
+    page.get_by_label("Site").select_option(label=site.name)
+    page.get_by_role("button", name="Save contact").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Contact with"))
+    suggestion = page.locator(".messages").get_by_text(re.compile("A suggestion about wording"))
+    expect(suggestion).to_have_text(
+        "A suggestion about wording (saved as written): “offender”. Defines the person by a conviction. "
+        "You could write: person with a conviction; person in contact with the justice system."
+    )
+    check_page()
+    assert Encounter.objects.get().note == "Was called an offender at the shelter again"  # saved as written
+
+    # The person's goal, in their own words: never checked.
+    page.goto(live_server.url + reverse("goals:new", args=[person.code]))
+    check_page()
+    page.get_by_label("Their goal, in their own words").fill("Stop being treated like an offender")
+    page.get_by_role("button", name="Save goal").tap()
+    expect(page.get_by_role("status")).to_have_text("Goal noted.")
+    expect(page.get_by_text(re.compile("A suggestion about wording"))).to_have_count(0)
+    check_page()
