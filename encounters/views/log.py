@@ -17,6 +17,7 @@ from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.text import search_text, without_control_characters
+from core.wording import suggest_wording
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import Encounter, Site
 from encounters.services.contacts import ContactConflict, logged_by
@@ -63,6 +64,7 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         if (logged := submission.logged) is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
+                suggest_wording(request, form.cleaned_data.get("note", ""))
             else:
                 messages.info(request, ALREADY_SAVED)
             return redirect("encounters:detail", encounter_id=logged.encounter.pk)
