@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg2.sql import SQL, Composable, Identifier
 
 from core.dates import add_months
 from encounters.models import ServiceType
@@ -55,57 +56,68 @@ PEOPLE = {"people_seen": _("People seen"), "who5_people": _("People with a WHO-5
 DERIVED = {"who5_mean", "share_improved"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
 
-ZONE = "%(zone)s"
-MONTH_OF = "date_trunc('month', {at} AT TIME ZONE %(zone)s)::date"
-IN_YEAR = "{at} >= %(starts)s AND {at} < %(ends)s"
+
+def _month(at: str) -> Composable:
+    """The calendar month (in the programme's time zone) of the column `at` (a name, or
+    table.name), as a date."""
+    return SQL("date_trunc('month', {at} AT TIME ZONE %(zone)s)::date").format(at=Identifier(*at.split(".")))
 
 
-def _month(at: str) -> str:
-    return MONTH_OF.format(at=at)
+def _in_year(at: str) -> Composable:
+    return SQL("{at} >= %(starts)s AND {at} < %(ends)s").format(at=Identifier(*at.split(".")))
 
 
-def _in_year(at: str) -> str:
-    return IN_YEAR.format(at=at)
+def _key(column: str) -> Composable:
+    return record_key_sql(Identifier(*column.split(".")))
 
 
-# One row per (measure, team, month): how many records and their keys added up. Constant
-# SQL of this module; the year's bounds and the zone are parameters.
-EVENTS_SQL = f"""
+# One row per (measure, team, month): how many records and their keys added up. Composed
+# from constant SQL and identifiers; the year's bounds and the zone are parameters.
+EVENTS_SQL = SQL("""
 SELECT measure, team_id, month, count(*), sum(k) FROM (
-  SELECT 'contacts' AS measure, team_id, {_month("happened_at")} AS month, {record_key_sql("id")} AS k
-    FROM encounters_encounter WHERE {_in_year("happened_at")}
+  SELECT 'contacts' AS measure, team_id, {month_happened} AS month, {key_id} AS k
+    FROM encounters_encounter WHERE {in_year_happened}
   UNION ALL
-  SELECT 'anonymous_contacts', team_id, {_month("happened_at")}, {record_key_sql("id")}
-    FROM encounters_encounter WHERE client_id IS NULL AND {_in_year("happened_at")}
+  SELECT 'anonymous_contacts', team_id, {month_happened}, {key_id}
+    FROM encounters_encounter WHERE client_id IS NULL AND {in_year_happened}
   UNION ALL
-  SELECT 'overdose_responses', team_id, {_month("happened_at")}, {record_key_sql("id")}
-    FROM encounters_overdoseresponse WHERE {_in_year("happened_at")}
+  SELECT 'overdose_responses', team_id, {month_happened}, {key_id}
+    FROM encounters_overdoseresponse WHERE {in_year_happened}
   UNION ALL
-  SELECT 'referrals_made', team_id, {_month("created_at")}, {record_key_sql("id")}
-    FROM encounters_referral WHERE {_in_year("created_at")}
+  SELECT 'referrals_made', team_id, {month_created}, {key_id}
+    FROM encounters_referral WHERE {in_year_created}
   UNION ALL
-  SELECT 'goals_set', team_id, {_month("created_at")}, {record_key_sql("id")}
-    FROM goals_goal WHERE {_in_year("created_at")}
+  SELECT 'goals_set', team_id, {month_created}, {key_id}
+    FROM goals_goal WHERE {in_year_created}
   UNION ALL
-  SELECT 'goals_achieved', team_id, date_trunc('month', status_on)::date, {record_key_sql("id")}
+  SELECT 'goals_achieved', team_id, date_trunc('month', status_on)::date, {key_id}
     FROM goals_goal WHERE status = 'achieved' AND status_on >= %(first)s AND status_on < %(after)s
   UNION ALL
-  SELECT 'service:' || sp.service_type_id::text, e.team_id, {_month("e.happened_at")}, {record_key_sql("sp.id")}
+  SELECT 'service:' || sp.service_type_id::text, e.team_id, {month_e}, {key_sp}
     FROM encounters_serviceprovided AS sp JOIN encounters_encounter AS e ON e.id = sp.encounter_id
-   WHERE {_in_year("e.happened_at")}
+   WHERE {in_year_e}
 ) AS r GROUP BY 1, 2, 3
-"""  # noqa: S608
+""").format(
+    month_happened=_month("happened_at"),
+    month_created=_month("created_at"),
+    month_e=_month("e.happened_at"),
+    in_year_happened=_in_year("happened_at"),
+    in_year_created=_in_year("created_at"),
+    in_year_e=_in_year("e.happened_at"),
+    key_id=_key("id"),
+    key_sp=_key("sp.id"),
+)
 
 # Quantities per cell of the hierarchy, by who received them (a registered person, or an
 # anonymous contact as one contributor): the total, how many contributors, the two largest.
-QUANTITIES_SQL = f"""
+QUANTITIES_SQL = SQL("""
 WITH given AS (
-  SELECT s.slug, e.team_id, {_month("e.happened_at")} AS month,
+  SELECT s.slug, e.team_id, {month_e} AS month,
          coalesce(e.client_id, e.id) AS who, sum(sp.quantity) AS q
     FROM encounters_serviceprovided AS sp
     JOIN encounters_encounter AS e ON e.id = sp.encounter_id
     JOIN encounters_servicetype AS s ON s.id = sp.service_type_id
-   WHERE s.slug = ANY(%(slugs)s) AND {_in_year("e.happened_at")}
+   WHERE s.slug = ANY(%(slugs)s) AND {in_year_e}
    GROUP BY 1, 2, 3, 4
 ), levels AS (
   SELECT slug, team_id, 'month' AS level, month AS start, who, q FROM given
@@ -117,29 +129,32 @@ WITH given AS (
   UNION ALL SELECT slug, NULL, 'year', date_trunc('year', month)::date, who, sum(q) FROM given GROUP BY 1, 4, 5
 )
 SELECT slug, team_id, level, start, sum(q)::bigint, count(*), (array_agg(q::bigint ORDER BY q DESC))[1:2],
-       sum({record_key_sql("who")})
+       sum({key_who})
   FROM levels GROUP BY 1, 2, 3, 4
-"""  # noqa: S608
+""").format(month_e=_month("e.happened_at"), in_year_e=_in_year("e.happened_at"), key_who=_key("who"))
 
-# Distinct people per cell of the hierarchy (they do not add up over months or teams).
-PEOPLE_SQL = f"""
+# Distinct people per cell of the hierarchy (they do not add up over months or teams: the
+# audit knows them by inequalities, privacy/audit.py).
+PEOPLE_SQL = SQL("""
 WITH seen AS (
-  SELECT DISTINCT team_id, client_id, {_month("happened_at")} AS month
-    FROM encounters_encounter WHERE client_id IS NOT NULL AND {_in_year("happened_at")}
+  SELECT DISTINCT team_id, client_id, {month_happened} AS month
+    FROM encounters_encounter WHERE client_id IS NOT NULL AND {in_year_happened}
 ), levels AS (
   SELECT team_id, month, date_trunc('quarter', month)::date AS quarter, date_trunc('year', month)::date AS year,
-         client_id, {record_key_sql("client_id")} AS k FROM seen
+         client_id, {key_client} AS k FROM seen
 )
 SELECT team_id, CASE WHEN GROUPING(month) = 0 THEN 'month' WHEN GROUPING(quarter) = 0 THEN 'quarter' ELSE 'year' END,
        coalesce(month, quarter, year), count(DISTINCT client_id), sum(DISTINCT k)
   FROM levels
  GROUP BY GROUPING SETS ((team_id, month), (team_id, quarter), (team_id, year), (month), (quarter), (year))
-"""  # noqa: S608
+""").format(
+    month_happened=_month("happened_at"), in_year_happened=_in_year("happened_at"), key_client=_key("client_id")
+)
 
 # WHO-5: each person once per cell, with their latest total in its period (the dashboards'
 # monthly rows, reports_checkin_month), counted with that month's team; reliable change as
 # the rollup computed it (outcomes/change.py).
-WHO5_SQL = f"""
+WHO5_SQL = SQL("""
 WITH m AS (
   SELECT client_id, team_id, month, value, category FROM reports_checkin_month
    WHERE measure = 'who5' AND month >= %(first)s AND month < %(after)s
@@ -156,9 +171,9 @@ SELECT level, start, team_id, count(*), sum(k), avg(value)::float8,
        count(*) FILTER (WHERE category = 'improved'), sum(k) FILTER (WHERE category = 'improved'),
        count(*) FILTER (WHERE category = 'no_change'), sum(k) FILTER (WHERE category = 'no_change'),
        count(*) FILTER (WHERE category = 'worse'), sum(k) FILTER (WHERE category = 'worse')
-  FROM (SELECT per.*, {record_key_sql("client_id")} AS k FROM per) AS keyed
+  FROM (SELECT per.*, {key_client} AS k FROM per) AS keyed
  GROUP BY GROUPING SETS ((level, start, team_id), (level, start))
-"""  # noqa: S608
+""").format(key_client=_key("client_id"))
 
 
 @dataclass
@@ -208,7 +223,7 @@ def _params(year: int) -> dict[str, Any]:
     }
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _fetch(sql: Composable, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Run on the database the router reads from (the replica inside `replica_reads`)."""
     with connections[router.db_for_read(RollupState) or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
