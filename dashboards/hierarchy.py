@@ -31,7 +31,7 @@ from psycopg2.sql import SQL, Composable, Identifier
 
 from core.dates import add_months
 from encounters.models import ServiceType
-from privacy.audit import Cell, withhold_until_safe
+from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine, record_key_sql
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
 
@@ -235,15 +235,16 @@ def _uuid(value: Any) -> UUID | None:
 
 
 def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) -> dict[str, list[Cell]]:
-    atoms: dict[str, dict[tuple[UUID, date], tuple[int, float]]] = defaultdict(dict)
+    # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
+    atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
     for measure, team, month, count, keys in _fetch(EVENTS_SQL, params):
-        atoms[measure][(UUID(str(team)), month)] = (count, float(keys))
+        atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}
     for measure, found in atoms.items():
         cells[measure] = []
         for team in [*teams, None]:
             for period in periods:
-                members = [(t, m) for t in ([team] if team else teams) for m in months_of(period)]
+                members = [(measure, t, m) for t in ([team] if team else teams) for m in months_of(period)]
                 true = sum(found.get(atom, (0, 0.0))[0] for atom in members)
                 key = combine(found.get(atom, (0, 0.0))[1] for atom in members)
                 protected = protect_count(true, key)
@@ -262,33 +263,99 @@ def _quantities(params: dict[str, Any], teams: list[UUID], periods: list[Period]
         for team in [*teams, None]:
             for period in periods:
                 total, people, largest, key = found[measure].get((team, period), (0, 0, [], 0.0))
-                members = [(t, m) for t in ([team] if team else teams) for m in months_of(period)]
+                members = [(measure, t, m) for t in ([team] if team else teams) for m in months_of(period)]
                 protected = protect_quantity(total, people=people, largest=largest, cell_key=key)
                 cells[measure].append(Cell((team, period), frozenset(members), total, protected, count=False))
     return cells
 
 
-def _people(params: dict[str, Any], periods: list[Period]) -> dict[str, dict[Key, Protected]]:
+# Counts of distinct people: each figure is its own unknown for the audit, tied to the others
+# by `_relations`.
+PEOPLE_MEASURES = ["people_seen", "who5_people", *CHANGE]
+
+
+def _people(
+    params: dict[str, Any], teams: list[UUID], periods: list[Period]
+) -> tuple[dict[str, list[Cell]], dict[Key, float | None]]:
+    """The people figures of every cell as audit cells, and the WHO-5 means (not protected yet)."""
     wanted = set(periods)
-    seen: dict[Key, Protected] = {}
+    found: dict[str, dict[Key, tuple[int, float]]] = {measure: {} for measure in PEOPLE_MEASURES}
     for team, level, start, people, keys in _fetch(PEOPLE_SQL, params):
         if (level, start) in wanted:
-            seen[(_uuid(team), (level, start))] = protect_count(people, float(keys or 0))
-    figures: dict[str, dict[Key, Protected]] = {"people_seen": seen, "who5_people": {}, "who5_mean": {}}
-    for name in (*CHANGE, "share_improved"):
-        figures[name] = {}
+            found["people_seen"][(_uuid(team), (level, start))] = (people, float(keys or 0))
+    means: dict[Key, float | None] = {}
     for row in _fetch(WHO5_SQL, params):
         level, start, team, people, keys, mean, *changes = row
         if (level, start) not in wanted:
             continue
         key: Key = (_uuid(team), (level, start))
-        counted = protect_count(people, float(keys or 0))
-        figures["who5_people"][key] = counted
-        figures["who5_mean"][key] = protect_mean(mean, counted)
-        parts = {name: protect_count(changes[2 * n], float(changes[2 * n + 1] or 0)) for n, name in enumerate(CHANGE)}
-        figures.update({name: figures[name] | {key: value} for name, value in parts.items()})
-        figures["share_improved"][key] = protect_share(parts["improved"], [parts["no_change"], parts["worse"]])
-    return figures
+        found["who5_people"][key] = (people, float(keys or 0))
+        means[key] = mean
+        for n, name in enumerate(CHANGE):
+            found[name][key] = (changes[2 * n], float(changes[2 * n + 1] or 0))
+    cells: dict[str, list[Cell]] = {}
+    for measure, values in found.items():
+        cells[measure] = []
+        for team in [*teams, None]:
+            for period in periods:
+                true, cell_key = values.get((team, period), (0, 0.0))
+                atom = (measure, team, period)
+                cells[measure].append(Cell((team, period), frozenset([atom]), true, protect_count(true, cell_key)))
+    return cells, means
+
+
+def _relations(cells: dict[str, list[Cell]], teams: list[UUID], periods: list[Period]) -> list[Relation]:
+    """What is always true of the people figures, as an attacker may use it (privacy/audit.py):
+
+    - a period's people are at most its parts' added up (a quarter's months, a year's months
+      and quarters), and the organisation's at most its teams' added up;
+    - people seen in a part are at most those seen in the whole (the same team's month and
+      quarter; a team and the organisation);
+    - with a WHO-5 total (and each reliable-change group), each person counts once per period
+      with one team: the organisation's figure is its teams' added up, and each person of a
+      period is someone of one of its months (so at most the months added up);
+    - people seen at most the contacts with a registered person (contacts minus anonymous);
+      reliably improved, unchanged and worse together at most the people with a WHO-5 total.
+    """
+    at = {measure: {cell.key: cell for cell in cells[measure]} for measure in cells}
+    relations: list[Relation] = []
+    parts: list[tuple[Period, list[Period]]] = []
+    for period in periods:
+        if period[0] != MONTH:
+            months = [(MONTH, m) for m in months_of(period)]
+            parts.append((period, months))
+            if period[0] == YEAR:
+                parts.append((period, [p for p in periods if p[0] == QUARTER]))
+    for measure in PEOPLE_MEASURES:
+        figure = at[measure]
+        for team in [*teams, None]:
+            for whole, pieces in parts:
+                relations.append(Relation([figure[(team, whole)]], [figure[(team, p)] for p in pieces]))
+                if measure == "people_seen" or (measure == "who5_people" and team is None):
+                    relations += [Relation([figure[(team, p)]], [figure[(team, whole)]]) for p in pieces]
+        for period in periods:
+            everyone, each_team = figure[(None, period)], [figure[(team, period)] for team in teams]
+            relations.append(Relation([everyone], each_team))
+            if measure == "people_seen":
+                relations += [Relation([one], [everyone]) for one in each_team]
+            else:
+                relations.append(Relation(each_team, [everyone]))
+    for team in [*teams, None]:
+        for period in periods:
+            key = (team, period)
+            seen, anonymous = at["people_seen"][key], at["anonymous_contacts"][key]
+            relations.append(Relation([seen, anonymous], [at["contacts"][key]]))
+            relations.append(Relation([at[name][key] for name in CHANGE], [at["who5_people"][key]]))
+    return relations
+
+
+def _derived(year: "Year", means: dict[Key, float | None]) -> None:
+    """WHO-5 means and shares reliably improved, from the audited people figures."""
+    year.figures["who5_mean"] = {key: protect_mean(mean, year.get("who5_people", *key)) for key, mean in means.items()}
+    year.figures["share_improved"] = {
+        key: protect_share(year.get("improved", *key), [year.get("no_change", *key), year.get("worse", *key)])
+        for key in means
+    }
 
 
 def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
@@ -297,12 +364,21 @@ def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     periods = complete_periods(year, before=before)
     params = _params(year)
     found = Year(year, team_ids, periods)
-    audited = _events(params, team_ids, periods) | _quantities(params, team_ids, periods)
+    people, means = _people(params, team_ids, periods)
+    audited = _events(params, team_ids, periods) | _quantities(params, team_ids, periods) | people
+    relations = _relations(audited, team_ids, periods)
+    # Figures tied by relations are audited together (one linear program), the others alone.
+    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE]]
+    groups = together + [[measure] for measure in audited if not any(measure in group for group in together)]
+    for group in groups:
+        cells = [cell for measure in group for cell in audited[measure]]
+        members = {id(cell) for cell in cells}
+        tied = [r for r in relations if all(id(cell) in members for cell in r.cells())]
+        found.withheld += withhold_until_safe(cells, tied)
     for measure, cells in audited.items():
-        found.withheld += withhold_until_safe(cells)
         found.figures[measure] = {cell.key: cell.protected for cell in cells}  # type: ignore[misc]
         found.truth[measure] = {cell.key: cell.true for cell in cells}  # type: ignore[misc]
-    found.figures |= _people(params, periods)
+    _derived(found, means)
     return found
 
 
