@@ -45,7 +45,7 @@ ORGANISATION = "The organisation"
 
 def record_key(pk: uuid.UUID) -> float:
     """privacy/cellkey.py's RECORD_KEY_SQL, in Python."""
-    return int(hashlib.md5(str(pk).encode()).hexdigest()[:8], 16) / 4294967296.0  # noqa: S324
+    return int(hashlib.md5(str(pk).encode(), usedforsecurity=False).hexdigest()[:8], 16) / 4294967296.0
 
 
 def ids_rounded_up(count: int, rng: random.Random) -> list[uuid.UUID]:
