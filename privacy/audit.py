@@ -28,12 +28,18 @@ This is the attacker of tests/privacy/ turned round: the same facts, the same pr
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from scipy.optimize import linprog
+from typing import TYPE_CHECKING
 
 from .figures import Protected, Status
 from .rules import FEWEST_POSSIBLE_VALUES, PROTECTION_INTERVAL, THRESHOLD
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy are imported where the audit runs, not with this module: scipy.optimize
+# alone adds about 65 MB to a process, and the export worker, which imports this module
+# through the hierarchy, streams record-level files without ever solving anything
+# (bench/README.md: export_peak_mb).
 
 
 @dataclass
@@ -56,7 +62,9 @@ class Relation:
     smaller: Sequence[Cell]
     larger: Sequence[Cell]
 
-    def vector(self, index: dict[Hashable, int]) -> np.ndarray:
+    def vector(self, index: dict[Hashable, int]) -> "np.ndarray":
+        import numpy as np
+
         vector = np.zeros(len(index))
         for cell in self.smaller:
             for atom in cell.atoms:
@@ -90,7 +98,9 @@ def possible_values(low: float, high: float) -> int:
 
 def _system(
     cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple["np.ndarray", "np.ndarray"]:
+    import numpy as np
+
     rows: list[np.ndarray] = [relation.vector(index) for relation in relations]
     bounds: list[float] = [0.0] * len(rows)
     for cell in cells:
@@ -105,13 +115,17 @@ def _system(
     return np.array(rows), np.array(bounds)
 
 
-def _range(objective: np.ndarray, a_ub: np.ndarray, b_ub: np.ndarray) -> tuple[float, float]:
+def _range(objective: "np.ndarray", a_ub: "np.ndarray", b_ub: "np.ndarray") -> tuple[float, float]:
+    from scipy.optimize import linprog
+
     low = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     return (low.fun if low.status == 0 else 0.0, -high.fun if high.status == 0 else math.inf)
 
 
 def _values_left(target: Cell, cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> int:
+    import numpy as np
+
     a_ub, b_ub = _system(cells, relations, index)
     if not len(a_ub):
         return 1_000_000
@@ -123,6 +137,8 @@ def _values_left(target: Cell, cells: Sequence[Cell], relations: Sequence[Relati
 
 def _narrowed(cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> Cell | None:
     """The first protected target the released facts pin down, or None."""
+    import numpy as np
+
     a_ub, b_ub = _system(cells, relations, index)
     if not len(a_ub):
         return None
