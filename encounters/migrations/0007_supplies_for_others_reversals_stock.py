@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_add_volunteer_role'),
+        ('accounts', '0004_add_volunteer_role'),
         ('encounters', '0006_drop_indexes_led_by_others'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

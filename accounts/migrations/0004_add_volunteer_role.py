@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_sessions_and_recovery_codes"),
+        ("accounts", "0003_api_tokens"),
     ]
 
     operations = [
