@@ -19,6 +19,7 @@ from .test_access_matrix import MATRIX, as_role, objects  # noqa: F401 (fixtures
 pytestmark = pytest.mark.django_db
 
 REFUSED = 403  # the role is refused before anything is looked up: it confirms nothing
+NO_TOKEN = 401  # the API without a token of the user's (a volunteer is given none)
 
 # (method, URL name) -> the volunteer's status where it differs from a worker's.
 DIFFERS: dict[tuple[str, str], int] = {
@@ -69,6 +70,37 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("post", "encounters:referral_new"): REFUSED,
     ("get", "encounters:followups_mine"): REFUSED,
     ("get", "encounters:followups_team"): REFUSED,
+    # A person's summary and their wishes about use of their data (person-level pages).
+    ("get", "clients:summary"): REFUSED,
+    ("get", "clients:use_wish"): REFUSED,
+    ("post", "clients:use_wish"): REFUSED,
+    ("post", "clients:use_wish_delete"): REFUSED,
+    # No API tokens, so no API: the API answers 401 without one.
+    ("get", "accounts:api_tokens"): REFUSED,
+    ("post", "accounts:api_tokens"): REFUSED,
+    ("post", "accounts:api_token_revoke"): REFUSED,
+    ("get", "api:me"): NO_TOKEN,
+    ("get", "api:services"): NO_TOKEN,
+    ("get", "api:sites"): NO_TOKEN,
+    ("get", "api:people"): NO_TOKEN,
+    ("get", "api:person"): NO_TOKEN,
+    ("get", "api:person_check_ins"): NO_TOKEN,
+    ("get", "api:contacts"): NO_TOKEN,
+    ("get", "api:contact"): NO_TOKEN,
+    ("post", "api:contacts"): NO_TOKEN,
+    ("get", "api:referrals"): NO_TOKEN,
+    ("get", "api:figures"): NO_TOKEN,
+    # No offline use yet: what a volunteer may cache offline is narrower than a worker's
+    # caseload (codes, aliases and safety flags only; their own contacts), so the offline
+    # pages refuse them until the offline cache draws that limited version.
+    ("get", "offline:home"): REFUSED,
+    ("get", "offline:log"): REFUSED,
+    ("post", "offline:device_add"): REFUSED,
+    ("get", "offline:device_state"): REFUSED,
+    ("post", "offline:device_revoke"): REFUSED,
+    ("get", "offline:people"): REFUSED,
+    ("get", "offline:changes"): REFUSED,
+    ("post", "offline:sync"): REFUSED,
 }
 
 
