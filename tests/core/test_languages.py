@@ -30,6 +30,8 @@ SOURCES = [
     "dashboards",
     "privacy",
     "exports",
+    "offline",
+    "api",
 ]
 
 
