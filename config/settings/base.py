@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dashboards",
     "exports",
     "api",
+    "imports",
     "ninja",
     "demo",
 ]

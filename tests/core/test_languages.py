@@ -31,6 +31,7 @@ SOURCES = [
     "privacy",
     "exports",
     "api",
+    "imports",
 ]
 
 
