@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
         CLIENT_TRANSFERRED = "client_transferred", _("Moved a person to another team")
         CLIENT_ERASED = "client_erased", _("Erased identifying data")
         VIEWERS_PRINTED = "viewers_printed", _("Printed who viewed a record")
+        SUMMARY_MADE = "summary_made", _("Made a summary for the person to take")
+        USE_WISH_CHANGED = "use_wish_changed", _("Changed a person's own words on drug use")
         GOAL_SET = "goal_set", _("Noted a goal")
         GOAL_VIEWED = "goal_viewed", _("Opened a person's goals")
         GOAL_REVIEWED = "goal_reviewed", _("Reviewed a goal")

@@ -18,6 +18,7 @@ from clients.forms import FlagForm
 from clients.models import Client, SafetyFlag
 from clients.sections import PersonSection
 from clients.services.flags import active_flags_of, add_flag, end_flag
+from core.wording import suggest_wording
 
 
 def load_flags(client: Client, user: User) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def flag_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return render(request, "clients/flag_add.html", {"person": client, "form": form})
     add_flag(actor=request.user, client=client, **form.cleaned_data)
     messages.success(request, _("Safety flag added."))
+    suggest_wording(request, form.cleaned_data["text"])
     return redirect("clients:detail", code=client.code)
 
 

@@ -54,6 +54,7 @@ FOR_THE_PERSON: dict[str, StrOrPromise] = {
     AuditEvent.Action.CLIENT_TRANSFERRED: _("Moved your record to another team"),
     AuditEvent.Action.CLIENT_ERASED: _("Erased the details that could identify you"),
     AuditEvent.Action.VIEWERS_PRINTED: _("Printed this list for you"),
+    AuditEvent.Action.SUMMARY_MADE: _("Made a summary of your record for you"),
 }
 
 

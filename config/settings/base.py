@@ -39,6 +39,12 @@ ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
 ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# The organisation's own words to avoid, added to the built-in lists (core/words/*.json):
+# a JSON file of the same shape. Workers' notes that use one get a gentle suggestion.
+ALONGSIDE_WORDS_TO_AVOID_FILE = env.str("ALONGSIDE_WORDS_TO_AVOID_FILE", default="")
+# What a person wants from their relationship with drugs, in their words (clients.UseWish):
+# off unless the organisation turns it on.
+ALONGSIDE_USE_WISHES = env.bool("ALONGSIDE_USE_WISHES", default=False)
 # Where to report a security problem (/.well-known/security.txt, RFC 9116): mailto: or https:
 # URIs, comma-separated. Unset: security@ the first real host name in DJANGO_ALLOWED_HOSTS.
 ALONGSIDE_SECURITY_CONTACT = env.list("ALONGSIDE_SECURITY_CONTACT", default=[]) or [

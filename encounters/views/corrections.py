@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
 from core.versioning import EditConflict, conflict_rows
+from core.wording import suggest_wording
 from encounters.forms.corrections import CorrectionForm
 from encounters.models import Encounter, ServiceType
 from encounters.services.corrections import (
@@ -70,6 +71,8 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
             # Nothing to change on a newer version: a repeated submission of a saved correction.
             saved = changed or form.cleaned_data["version"] != encounter.version
             messages.success(request, _("Correction saved.") if saved else _("Nothing was changed."))
+            if changed:
+                suggest_wording(request, form.cleaned_data.get("note", ""))
             return redirect("encounters:detail", encounter_id=encounter.pk)
     else:
         form = CorrectionForm(

@@ -19,6 +19,7 @@ from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.errors import Invalid
 from core.text import search_text, without_control_characters
+from core.wording import suggest_wording
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
 from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
 from encounters.parts import PartForm, contact_parts
@@ -66,6 +67,7 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         if logged is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
+                suggest_wording(request, form.cleaned_data.get("note", ""))
             else:
                 messages.info(request, ALREADY_SAVED)
             return redirect("encounters:detail", encounter_id=logged.encounter.pk)

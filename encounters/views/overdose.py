@@ -27,6 +27,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
 from core.text import search_text, without_control_characters
+from core.wording import suggest_wording
 from encounters.forms.overdose import NO_PERSON, OverdoseResponseForm
 from encounters.models import OverdoseResponse
 from encounters.services.overdose import record_overdose_response
@@ -47,6 +48,7 @@ def overdose_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             response = _save(request, form)
             messages.success(request, _("Overdose response saved."))
+            suggest_wording(request, form.cleaned_data.get("debrief", ""))
             return redirect("encounters:overdose_detail", response_id=response.pk)
     elif finding:
         form = OverdoseResponseForm(initial=request.POST.dict(), user=request.user)
