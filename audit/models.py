@@ -62,6 +62,11 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Offline use (offline/): device ids and counts, never what the device holds.
+        OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
+        OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")
+        OFFLINE_PEOPLE_SENT = "offline_people_sent", _("Sent the caseload to a device for offline use")
+        CLIENT_VIEWED_OFFLINE = "client_viewed_offline", _("Opened a person's record offline")
         # The API (api/): personal access tokens, and figures released through it.
         API_TOKEN_CREATED = "api_token_created", _("Made an API token")
         API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")

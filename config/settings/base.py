@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "privacy",
     "dashboards",
     "exports",
+    "offline",
     "api",
     "imports",
     "ninja",
@@ -238,6 +239,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # how many days a file is kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
+# Offline use (offline/, docs/offline.md): a device wipes what it can read this many hours
+# after its last sync (12 by default; the organisation may set up to 72).
+ALONGSIDE_OFFLINE_WIPE_HOURS = env.int("ALONGSIDE_OFFLINE_WIPE_HOURS", default=12)
 
 # Sessions and cookies. Secure by default; `make run` serves plain http on 127.0.0.1 and
 # turns the secure flags off through DJANGO_SECURE_COOKIES=0.
