@@ -12,6 +12,7 @@ from clients.models import Client
 from encounters.models import Encounter, Site
 
 from .db_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401 (the app's role: tests/db_roles.py)
+from .db_roles import no_default_scope  # noqa: F401 (row-level security: tests/db_roles.py)
 from .factories import ClientFactory, EncounterFactory, MembershipFactory, SiteFactory, TeamFactory, UserFactory
 
 
