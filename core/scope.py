@@ -152,4 +152,3 @@ class TeamScopeMiddleware:
             if outermost and response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
-

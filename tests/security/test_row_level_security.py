@@ -6,15 +6,19 @@ taken away (here, by the test) still shows nothing of another team, and the poli
 same rule as `visible_to` on random data, people transferred included.
 """
 
+from datetime import timedelta
+from io import StringIO
 from typing import Any
 from uuid import UUID
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client as HttpClient
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +26,9 @@ from accounts.models import Membership, Team, User
 from clients.models import Client, ClientQuerySet
 from clients.services.transfer import transfer_client
 from core.scope import EVERY_TEAM, TeamScopeMiddleware, current_teams, team_scope
+from dashboards.models import MonthlyTeamContacts
 from tests.db_roles import running_as_app_role
-from tests.factories import ClientFactory, MembershipFactory, TeamFactory
+from tests.factories import ClientFactory, EncounterFactory, MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +125,9 @@ def test_a_request_is_one_transaction_rolled_back_on_a_server_error(status: int,
     assert Team.objects.filter(name="Made by the view").exists() is kept
 
 
-def test_a_transfer_writes_the_person_for_the_receiving_team(supervisor: User, person: Client, other_team: Team) -> None:
+def test_a_transfer_writes_the_person_for_the_receiving_team(
+    supervisor: User, person: Client, other_team: Team
+) -> None:
     """The supervisor is not in the receiving team: the transfer widens its own scope."""
     with team_scope(supervisor.team_ids):
         transfer_client(actor=supervisor, client=person, to_team=other_team)
@@ -166,3 +173,25 @@ def test_the_policy_is_the_same_rule_as_visible_to(programme: dict[str, Any], su
             with team_scope(user.team_ids):
                 assert raw_ids("clients_client") & ours == expected
         transaction.set_rollback(True)
+
+
+def test_commands_set_their_own_scope(team: Team, other_team: Team, no_default_scope: None) -> None:
+    """Without the tests' default scope, as in production: each command scopes itself to every
+    team, and finds the people of both teams."""
+    long_ago = timezone.now() - timedelta(days=9 * 365)
+    with team_scope(EVERY_TEAM):
+        first = ClientFactory.create(home_team=team, last_seen_at=long_ago)
+        second = ClientFactory.create(home_team=other_team, last_seen_at=long_ago)
+    with transaction.atomic():
+        assert raw_ids("clients_client") == set()  # the test itself now sees no one
+    out = StringIO()
+    call_command("erase_inactive", "--erase", stdout=out)
+    assert "Identifying data erased for 2 people." in out.getvalue()
+    with team_scope(EVERY_TEAM):
+        assert Client.objects.filter(pk__in=[first.pk, second.pk], erased_at__isnull=False).count() == 2
+    with team_scope(EVERY_TEAM):
+        EncounterFactory.create(client=ClientFactory.create(home_team=other_team))
+    call_command("refresh_rollups", stdout=StringIO())
+    with team_scope(EVERY_TEAM):
+        counted = MonthlyTeamContacts.objects.filter(team=other_team, worker__isnull=True)
+        assert counted.values_list("contacts", "people_seen").get() == (1, 1)
