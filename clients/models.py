@@ -86,18 +86,19 @@ def search_condition(text: str) -> Q:
     the people's policy the trigram and LIKE conditions could not use their indexes (they
     are not leakproof). It returns ids of people in the transaction's scope only.
     """
+    sql = "SELECT * FROM alongside_people_matching(%s, %s, %s, %s)"
+    return Q(pk__in=RawSQL(sql, search_arguments(text)))
+
+
+def search_arguments(text: str) -> list[str | None]:
+    """`alongside_people_matching`'s four arguments for what was typed: the normalised name,
+    a LIKE pattern for a substring of it, the whole code, a LIKE pattern for a code's start
+    (None where the branch does not apply)."""
     name = normalise_name(text)
     code, prefix = typed_code(text), code_prefix(text)
     substring = f"%{escape_like(name)}%" if len(name) >= MIN_SUBSTRING else None
     start = f"{escape_like(prefix)}%" if prefix else None
-    arguments = [name, substring, code or None, start]
-    return Q(pk__in=RawSQL("SELECT * FROM alongside_people_matching(%s, %s, %s, %s)", arguments))
-
-
-def search_arguments(text: str) -> list[str | None]:
-    """The function's four arguments for what was typed (for tests of its plan)."""
-    (lookup,) = search_condition(text).children
-    return list(lookup[1].params)
+    return [name, substring, code or None, start]
 
 
 def escape_like(text: str) -> str:

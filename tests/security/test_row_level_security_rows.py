@@ -82,6 +82,7 @@ def check_in(person: Client) -> CheckIn:
     assert instrument is not None
     made = CheckIn.objects.create(client=person, team=person.home_team, instrument=instrument)
     item = instrument.items.order_by("order").first()
+    assert item is not None
     Answer.objects.create(check_in=made, item=item, value=1)
     return made
 
