@@ -86,8 +86,7 @@ def search_condition(text: str) -> Q:
     the people's policy the trigram and LIKE conditions could not use their indexes (they
     are not leakproof). It returns ids of people in the transaction's scope only.
     """
-    sql = "SELECT * FROM alongside_people_matching(%s, %s, %s, %s)"
-    return Q(pk__in=RawSQL(sql, search_arguments(text)))
+    return Q(pk__in=RawSQL("SELECT * FROM alongside_people_matching(%s, %s, %s, %s)", search_arguments(text)))
 
 
 def search_arguments(text: str) -> list[str | None]:
