@@ -29,7 +29,7 @@ import warnings
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.run import DEVDB, RESULTS, ROOT, Scale, connect, database_url, prepare, say
+from bench.run import DEVDB, RESULTS, Scale, connect, database_url, prepare, say
 
 MAX_RATIO = 1.15
 BATCHES = int(os.environ.get("BENCH_RLS_BATCHES", "10"))
@@ -59,17 +59,13 @@ def app_url(scale: Scale) -> str:
 
 
 def grant(scale: Scale, app: str) -> None:
-    """The app role's privileges on the bench database: `migrate` as the owner grants them."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": app,
-        "DATABASE_MIGRATE_URL": scale.url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"], check=True, cwd=ROOT, env=env
-    )
+    """The app role's privileges on the bench database, as `migrate` grants them (audit/roles.py)."""
+    from audit.roles import grant_app_privileges
+
+    owner = connect(scale.url)
+    with owner, owner.cursor() as cursor:
+        grant_app_privileges(cursor, urlsplit(app).username or "")
+    owner.close()
 
 
 def measure(app: str, owner: Any, tables: list[str]) -> dict[str, Any]:
@@ -191,6 +187,7 @@ def measure(app: str, owner: Any, tables: list[str]) -> dict[str, Any]:
         "rls_tables": len(tables),
         "rls_samples_per_figure": BATCHES * PER_BATCH,
         "rls_person_page_contacts": contacts,
+        "rls_bench_scale": float(os.environ.get("SCALE", "1")),
     }
 
 

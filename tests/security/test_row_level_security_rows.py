@@ -1,10 +1,11 @@
 """Row-level security on the rows about a person (core/scope.py; clients 0007, goals 0005,
-outcomes 0005, dashboards 0008): aliases, consents, flags, dismissed duplicates, merges,
-goals' steps and reviews, check-ins, their answers and drafts, the rollups' rows per person.
+outcomes 0005): aliases, consents, flags, dismissed duplicates, merges, goals' steps and
+reviews, check-ins, their answers and drafts.
 Each follows its person's CURRENT home team, as `in_scope` does in Python.
 
 Not yet under a policy (docs/security.md): contacts, services given, referrals and their
-updates, overdose responses and goals, which the organisation view reads across teams.
+updates, overdose responses, goals and the wellbeing rollup's rows per person, which the
+organisation view reads across teams.
 """
 
 from typing import Any
@@ -37,7 +38,6 @@ PROTECTED = {
     "outcomes_checkin",
     "outcomes_answer",
     "outcomes_checkindraft",
-    "reports_checkin_month",
 }
 # Tables with a person's id and no policy yet, each with why (docs/security.md): the
 # organisation view reads them across teams and must first read them through definer
@@ -47,6 +47,7 @@ NOT_YET = {
     "encounters_referral": "the organisation view counts referrals across teams",
     "encounters_overdoseresponse": "the organisation view counts overdose responses across teams",
     "goals_goal": "the organisation view counts goals set and achieved across teams",
+    "reports_checkin_month": "the organisation view reads the wellbeing rollup across teams (dashboards/hierarchy.py)",
 }
 
 
