@@ -60,6 +60,10 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # The API (api/): personal access tokens, and figures released through it.
+        API_TOKEN_CREATED = "api_token_created", _("Made an API token")
+        API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+        API_FIGURES_READ = "api_figures_read", _("Read the organisation's figures through the API")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

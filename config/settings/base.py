@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "privacy",
     "dashboards",
     "exports",
+    "api",
+    "ninja",
     "demo",
 ]
 
@@ -194,6 +196,8 @@ ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS = 30  # failed sign-ins from one address with
 ALONGSIDE_SESSION_IDLE_MINUTES = 15  # signed out after this long without a request
 ALONGSIDE_SESSION_MAX_HOURS = 12  # and after this long whatever happens
 ALONGSIDE_REAUTH_MINUTES = 5  # exports, merges and erasure need a password or code this recent
+# API calls one token may make in a minute (api/limits.py; counted in PostgreSQL, so across nodes).
+ALONGSIDE_API_CALLS_PER_MINUTE = env.int("ALONGSIDE_API_CALLS_PER_MINUTE", default=120)
 OTP_TOTP_ISSUER = ALONGSIDE_ORGANISATION_NAME or "Alongside"
 
 LANGUAGE_CODE = "en"
