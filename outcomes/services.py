@@ -321,7 +321,7 @@ def define_instrument(
 def instrument_use(instrument: Instrument) -> tuple[int, int]:
     """(check-ins, drafts) of this version across EVERY team.
 
-    Counted by `alongside_instrument_use` (outcomes 0005), a definer function: a data admin
+    Counted by `alongside_instrument_use` (outcomes 0006), a definer function: a data admin
     editing a questionnaire is in no team, so row-level security (core/scope.py) would hide
     every check-in from a plain query. Two counts, nothing about any person.
     """

@@ -1,5 +1,5 @@
 """Row-level security on the rows about a person (core/scope.py; clients 0007, goals 0005,
-outcomes 0005): aliases, consents, flags, dismissed duplicates, merges, goals' steps and
+outcomes 0006): aliases, consents, flags, dismissed duplicates, merges, goals' steps and
 reviews, check-ins, their answers and drafts.
 Each follows its person's CURRENT home team, as `in_scope` does in Python.
 

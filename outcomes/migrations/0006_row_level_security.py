@@ -53,7 +53,7 @@ def disable() -> str:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('outcomes', '0004_drop_draft_trigger'),
+        ('outcomes', '0005_fill_who5_licence'),
         ('clients', '0007_row_level_security_person_rows'),
     ]
 
