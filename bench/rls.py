@@ -34,7 +34,7 @@ from bench.run import DEVDB, RESULTS, Scale, connect, database_url, prepare, say
 MAX_RATIO = 1.15
 BATCHES = int(os.environ.get("BENCH_RLS_BATCHES", "10"))
 PER_BATCH = int(os.environ.get("BENCH_RLS_PER_BATCH", "10"))
-WARM_UP = 10
+WARM_UP = int(os.environ.get("BENCH_RLS_WARM_UP", "10"))
 TYPICAL_SERVICES = {"sterile-syringes": "10", "naloxone-kit": "1", "condoms": "5"}
 SCOPE_MIDDLEWARE = "core.scope.TeamScopeMiddleware"
 
