@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
         CLIENT_TRANSFERRED = "client_transferred", _("Moved a person to another team")
         CLIENT_ERASED = "client_erased", _("Erased identifying data")
         VIEWERS_PRINTED = "viewers_printed", _("Printed who viewed a record")
+        SUMMARY_MADE = "summary_made", _("Made a summary for the person to take")
+        USE_WISH_CHANGED = "use_wish_changed", _("Changed a person's own words on drug use")
         GOAL_SET = "goal_set", _("Noted a goal")
         GOAL_VIEWED = "goal_viewed", _("Opened a person's goals")
         GOAL_REVIEWED = "goal_reviewed", _("Reviewed a goal")
@@ -60,6 +62,11 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Offline use (offline/): device ids and counts, never what the device holds.
+        OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
+        OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")
+        OFFLINE_PEOPLE_SENT = "offline_people_sent", _("Sent the caseload to a device for offline use")
+        CLIENT_VIEWED_OFFLINE = "client_viewed_offline", _("Opened a person's record offline")
         # The API (api/): personal access tokens, and figures released through it.
         API_TOKEN_CREATED = "api_token_created", _("Made an API token")
         API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")

@@ -39,6 +39,12 @@ ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
 ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# The organisation's own words to avoid, added to the built-in lists (core/words/*.json):
+# a JSON file of the same shape. Workers' notes that use one get a gentle suggestion.
+ALONGSIDE_WORDS_TO_AVOID_FILE = env.str("ALONGSIDE_WORDS_TO_AVOID_FILE", default="")
+# What a person wants from their relationship with drugs, in their words (clients.UseWish):
+# off unless the organisation turns it on.
+ALONGSIDE_USE_WISHES = env.bool("ALONGSIDE_USE_WISHES", default=False)
 # Where to report a security problem (/.well-known/security.txt, RFC 9116): mailto: or https:
 # URIs, comma-separated. Unset: security@ the first real host name in DJANGO_ALLOWED_HOSTS.
 ALONGSIDE_SECURITY_CONTACT = env.list("ALONGSIDE_SECURITY_CONTACT", default=[]) or [
@@ -75,6 +81,7 @@ INSTALLED_APPS = [
     "privacy",
     "dashboards",
     "exports",
+    "offline",
     "api",
     "ninja",
     "demo",
@@ -234,6 +241,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # how many days a file is kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
+# Offline use (offline/, docs/offline.md): a device wipes what it can read this many hours
+# after its last sync (12 by default; the organisation may set up to 72).
+ALONGSIDE_OFFLINE_WIPE_HOURS = env.int("ALONGSIDE_OFFLINE_WIPE_HOURS", default=12)
 
 # Sessions and cookies. Secure by default; `make run` serves plain http on 127.0.0.1 and
 # turns the secure flags off through DJANGO_SECURE_COOKIES=0.

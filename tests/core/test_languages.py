@@ -30,6 +30,7 @@ SOURCES = [
     "dashboards",
     "privacy",
     "exports",
+    "offline",
     "api",
 ]
 

@@ -91,8 +91,18 @@ def opener(row: Row) -> str:
 
 
 # Not pages a person reads: a zip file, a health check, security.txt (RFC 9116 wants ISO dates),
-# the API (JSON for other systems: ISO 8601 dates, as its schema says).
-NOT_PAGES = {"exports:export_download", "core:health", "security:security_txt"}
+# the API (JSON for other systems: ISO 8601 dates, as its schema says), the JSON a phone's
+# offline code reads, the service worker and the web app manifest.
+NOT_PAGES = {
+    "exports:export_download",
+    "core:health",
+    "security:security_txt",
+    "offline:device_state",
+    "offline:people",
+    "offline:changes",
+    "service_worker",
+    "manifest",
+}
 PAGES = [
     row
     for row in MATRIX
