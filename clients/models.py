@@ -81,7 +81,7 @@ def search_condition(text: str) -> Q:
     """Who may match what was typed; every branch is served by an index (`matching()`).
 
     The branches (word similarity to the name, a substring of it, the whole code, the start
-    of a code) are run by `alongside_people_matching` (clients 0006), a database function
+    of a code) are run by `alongside_people_matching` (clients 0007), a database function
     that applies the row-level security scope itself and runs as the tables' owner: under
     the people's policy the trigram and LIKE conditions could not use their indexes (they
     are not leakproof). It returns ids of people in the transaction's scope only.

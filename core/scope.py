@@ -2,7 +2,7 @@
 
 `Client.objects.visible_to(user)` (clients/models.py) is the first wall: every view starts
 from it. PostgreSQL's row-level security is the second: the policies on the people and on
-every table linked to a person (clients 0006 and the migrations after it, docs/security.md)
+every table linked to a person (clients 0007 and the migrations after it, docs/security.md)
 let the application's role see, change or add a row only when the person's CURRENT home team
 is one of the teams named in the transaction's setting `alongside.teams` (a row with no
 person, an anonymous contact, by the team in its own `team` column). The rule is

@@ -3,7 +3,8 @@
 `alongside.teams` is set per transaction (SET LOCAL) to the signed-in user's team ids,
 comma-separated, or to '*' for a command or task that works for every team. Unset or empty:
 no team. The row-level security policies of the person-linked tables call these (clients
-0006 and after); `alongside_every_team()` lets a policy skip looking the person up then. A plain SQL function, STABLE, so PostgreSQL inlines it into each policy.
+0007 and after); `alongside_every_team()` lets a policy skip looking the person up then.
+Plain SQL functions, STABLE, so PostgreSQL inlines them into each policy.
 """
 
 from django.db import migrations

@@ -2,7 +2,7 @@
 
 The second wall behind `visible_to`: the application's role sees, changes and adds these
 rows only when their person is visible to it: the policy looks the person up, and that
-look-up is itself bound by the people's policy (clients 0006: the person's CURRENT home team
+look-up is itself bound by the people's policy (clients 0007: the person's CURRENT home team
 in the transaction's scope). The same rule as `clients.models.in_scope`. A command or task
 scoped to every team ('*') skips the look-up. The tables' owner, who runs migrations, is
 not bound.
@@ -39,7 +39,7 @@ def disable() -> str:
 class Migration(migrations.Migration):
     dependencies = [
         ('goals', '0004_drop_review_link_trigger'),
-        ('clients', '0007_row_level_security_person_rows'),
+        ('clients', '0008_row_level_security_person_rows'),
     ]
 
     operations = [migrations.RunSQL(enable(), disable())]

@@ -148,7 +148,7 @@ def test_every_branch_of_the_search_can_use_an_index(typed: str) -> None:
     over an OR needs an index for every branch: client_search_names_trgm for the names
     (an UPPER() from icontains would need a scan). bench/README.md shows the plan at 50,000.
 
-    The branches run in `alongside_people_matching` (clients 0006: under row-level security
+    The branches run in `alongside_people_matching` (clients 0007: under row-level security
     the trigram and LIKE conditions could not use an index from the application's role), as
     the tables' owner: its own SQL, read from the database, is planned here as the owner,
     with the arguments the search sends."""

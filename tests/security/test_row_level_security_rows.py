@@ -1,4 +1,4 @@
-"""Row-level security on the rows about a person (core/scope.py; clients 0007, goals 0005,
+"""Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005,
 outcomes 0006): aliases, consents, flags, dismissed duplicates, merges, goals' steps and
 reviews, check-ins, their answers and drafts.
 Each follows its person's CURRENT home team, as `in_scope` does in Python.
@@ -31,6 +31,7 @@ PROTECTED = {
     "clients_alias",
     "clients_consent",
     "clients_safetyflag",
+    "clients_usewish",
     "clients_duplicatedismissal",
     "clients_merge",
     "goals_step",

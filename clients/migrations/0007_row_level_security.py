@@ -43,7 +43,7 @@ ALTER TABLE clients_client DISABLE ROW LEVEL SECURITY;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0005_add_version"),
+        ("clients", "0006_add_use_wish"),
         ("core", "0001_team_scope_function"),
     ]
 
