@@ -182,6 +182,9 @@ def test_a_count_adjusts_with_its_reason(supervisor: User, person: Client) -> No
 def test_twenty_concurrent_contacts_never_make_the_count_wrong(supervisor: User, worker: User, team: Team) -> None:
     """20 contacts at once draw the same items; on hand = received - given + adjustments, exactly."""
     today = timezone.localdate()
+    # A transactional test may find the catalogue emptied by an earlier one (TRUNCATE).
+    for slug in (NALOXONE, SYRINGES):
+        ServiceType.objects.get_or_create(slug=slug, defaults={"name": slug, "category": "supplies"})
     syringes = ServiceType.objects.get(slug=SYRINGES)
     receive_delivery(actor=supervisor, team=team, service_type=kit(), quantity=100, on=today)
     receive_delivery(actor=supervisor, team=team, service_type=syringes, quantity=1000, on=today)
