@@ -91,11 +91,6 @@ def typical_day(worker: User, site: Site) -> dict[str, Any]:
     return {"person": person, "site": site}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known regression, open: Log a contact is 1,644 px tall at 360 px since the secondary-distribution and "
-    "reversal panels landed (issue 17); the limit is 1,480 (issue 13). Strict: passing again fails the mark.",
-)
 def test_a_typical_contact_fits_two_screens_nothing_jumps_and_takes_at_most_8_taps_from_home(
     page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, typical_day: dict[str, Any]
 ) -> None:
