@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client as HttpClient
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
