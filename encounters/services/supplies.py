@@ -197,14 +197,28 @@ def record_stock_given_by_contacts(*, contacts: Sequence[Given]) -> None:
             if slug in ids:
                 given[(str(ids[slug]), month)] = given.get((str(ids[slug]), month), 0) + quantity
     for team, given in sorted(by_team.items(), key=lambda item: str(item[0])):
-        if not given:
-            continue
-        keys = sorted(given)
-        params: dict[str, Any] = {
-            "types": [key[0] for key in keys],
-            "months": [key[1] for key in keys],
-            "quantities": [given[key] for key in keys],
-            "team": team,
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(GIVEN_SQL, params)
+        _take_off(team_id=team, given=given)
+
+
+def take_off_stock(*, team_id: Any, month: date, given: Mapping[str, int]) -> None:
+    """Take `given` ({service type id: quantity}) off the team's stock and add it to the
+    month's given; a negative quantity puts it back (a correction that gave less). Through
+    the one statement every change of what contacts gave goes through (see
+    record_stock_given_by_contacts)."""
+    _take_off(team_id=team_id, given={(key, month): quantity for key, quantity in given.items()})
+
+
+def _take_off(*, team_id: Any, given: Mapping[tuple[str, date], int]) -> None:
+    """GIVEN_SQL for one team: {(service type id, month): quantity}."""
+    given = {key: quantity for key, quantity in given.items() if quantity}
+    if not given:
+        return
+    keys = sorted(given)
+    params: dict[str, Any] = {
+        "types": [key[0] for key in keys],
+        "months": [key[1] for key in keys],
+        "quantities": [given[key] for key in keys],
+        "team": team_id,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(GIVEN_SQL, params)
