@@ -60,6 +60,18 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Health services (health/): ids and kinds, never results' free text or names.
+        HEALTH_TEST_RECORDED = "health_test_recorded", _("Recorded a test and its result")
+        LINKAGE_STEP_RECORDED = "linkage_step_recorded", _("Recorded a step of linkage to care")
+        PREVENTION_RECORDED = "prevention_recorded", _("Recorded PrEP, PEP or a vaccination")
+        EDUCATION_RECORDED = "education_recorded", _("Recorded safer-use topics and skills")
+        EDUCATION_TOPICS_CHANGED = "education_topics_changed", _("Changed the team's safer-use topics")
+        DRUG_CHECK_RECORDED = "drug_check_recorded", _("Recorded a drug-checking result")
+        DRUG_CHECKS_DELETED = "drug_checks_deleted", _("Deleted person-linked drug-checking results past retention")
+        ALERT_POSTED = "alert_posted", _("Posted a bad-batch alert")
+        ALERT_ENDED = "alert_ended", _("Ended a bad-batch alert")
+        INCIDENT_RECORDED = "incident_recorded", _("Recorded a rights or safety incident")
+        CONTEXT_RECORDED = "context_recorded", _("Recorded context the person chose to share")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

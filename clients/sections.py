@@ -16,7 +16,18 @@ from accounts.models import User
 from .models import Client
 
 # The person's page, top to bottom: what a worker must know before meeting them first.
-ORDER = ["flags", "identity", "consent", "goals", "contacts", "referrals", "outcomes", "records", "merge"]
+ORDER = [
+    "flags",
+    "identity",
+    "consent",
+    "goals",
+    "contacts",
+    "referrals",
+    "health",
+    "outcomes",
+    "records",
+    "merge",
+]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("health/", include("health.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -63,7 +63,15 @@ ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | Non
 
 
 # The order parts are saved in: the one place it is written.
-ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins"]
+ORDER = [
+    "referral",
+    "referral_updates",
+    "overdose",
+    "goal_reviews",
+    "check_ins",
+    "health_tests",
+    "linkage_steps",
+]
 
 
 @dataclass(frozen=True)

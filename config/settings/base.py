@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "privacy",
     "dashboards",
     "exports",

@@ -40,7 +40,7 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     # Sections: safety flags 1, identity (aliases) 1, consent (kinds, decisions) 2, goals 1 (2 with goals:
     # steps; tests/goals/test_query_counts.py), referrals 1, wellbeing 2 (check-ins, instruments offered;
     # 3 with check-ins: tests/clients/test_query_counts_outcomes.py).
-    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 16),
+    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 17),
     # Log a contact: 7 since the team's quick buttons came in a subquery of the service types
     # and an empty ?person= stopped costing a lookup (tests/encounters/test_query_counts_log.py
     # pins the rest: a person chosen, their open referrals, a save with everything).

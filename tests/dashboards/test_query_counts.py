@@ -27,8 +27,9 @@ from .helpers import check_in, instrument
 pytestmark = pytest.mark.django_db
 
 # teams, staff, rollups (contacts, services and their types, scores, change), goals (3),
-# overdose responses, the three "right now" counts, caseload names, when refreshed.
-DASHBOARD = 19
+# overdose responses, the three "right now" counts, caseload names, when refreshed, the
+# cascade of tests and linkage to care (health/figures.py).
+DASHBOARD = 20
 # teams, rollups (5), goals (3) and the people behind them (2), overdose responses,
 # "right now" (3), when refreshed.
 ORGANISATION = 11

@@ -1,0 +1,185 @@
+"""The health part of Log a contact (tests given, linkage steps noted) and the same fields on
+the person's health page of its own.
+
+The fields are drawn inside Log a contact's form, for the person chosen
+(health/templatetags/health_parts.py, included by the page's per-person part), so "Save
+contact" stays the one submit and the contact's save path stores them (the parts registered
+in health/apps.py). `health_for` names the person they were drawn for: fields drawn for
+someone else are refused, never saved for the wrong person.
+"""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import HealthTest, LinkageStep
+from .services import StepAtContact, ResultAtContact
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from clients.models import Client
+
+PANEL_PERSON = "health_for"
+PREFIX = "health"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def test_field(kind: str, name: str) -> str:
+    return f"{PREFIX}-{kind}-{name}"
+
+
+def step_field(test: HealthTest, name: str) -> str:
+    return f"{PREFIX}-step-{test.pk}-{name}"
+
+
+class TestsForm(forms.Form):
+    """A result per test (blank: not tested at this contact), how it was done, and for a
+    reactive result when to follow up."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.kinds = list(HealthTest.Kind)
+        for kind in self.kinds:
+            self.fields[test_field(kind, "result")] = forms.ChoiceField(
+                label=gettext_lazy("Result"),
+                choices=[("", gettext_lazy("Not tested")), *HealthTest.Result.choices],
+                required=False,
+            )
+            self.fields[test_field(kind, "method")] = forms.ChoiceField(
+                label=gettext_lazy("How"),
+                choices=HealthTest.Method.choices,
+                initial=HealthTest.Method.RAPID,
+                required=False,
+            )
+            self.fields[test_field(kind, "follow_up_on")] = forms.DateField(
+                label=gettext_lazy("Follow up on (a reactive result)"), required=False, widget=DATE
+            )
+
+    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (str(kind.label), [self[test_field(kind, name)] for name in ("result", "method", "follow_up_on")])
+            for kind in self.kinds
+        ]
+
+    @property
+    def has_content(self) -> bool:
+        return self.is_bound and any(self.data.get(test_field(kind, "result")) for kind in self.kinds)
+
+    def data_out(self) -> tuple[ResultAtContact, ...]:
+        found = []
+        for kind in self.kinds:
+            result = self.cleaned_data.get(test_field(kind, "result"))
+            if result:
+                method = self.cleaned_data.get(test_field(kind, "method")) or HealthTest.Method.RAPID
+                follow_up_on = self.cleaned_data.get(test_field(kind, "follow_up_on"))
+                found.append(ResultAtContact(kind, method, result, follow_up_on))
+        return tuple(found)
+
+
+class StepsForm(forms.Form):
+    """For each open cascade of the person: the next step reached (blank: none) and when to follow up."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, open_tests: list[HealthTest], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.open_tests = open_tests
+        for test in open_tests:
+            choices = [("", gettext_lazy("Nothing new"))]
+            choices += [(step, label) for step, label in LinkageStep.Step.choices if step in test.next_steps()]
+            self.fields[step_field(test, "step")] = forms.ChoiceField(
+                label=gettext_lazy("Step reached"), choices=choices, required=False
+            )
+            self.fields[step_field(test, "follow_up_on")] = forms.DateField(
+                label=gettext_lazy("Follow up on"), required=False, widget=DATE
+            )
+
+    def rows(self) -> list[tuple[HealthTest, list[forms.BoundField]]]:
+        return [
+            (test, [self[step_field(test, "step")], self[step_field(test, "follow_up_on")]]) for test in self.open_tests
+        ]
+
+    @property
+    def has_content(self) -> bool:
+        return self.is_bound and any(self.data.get(step_field(test, "step")) for test in self.open_tests)
+
+    def data_out(self) -> tuple[StepAtContact, ...]:
+        found = []
+        for test in self.open_tests:
+            step = self.cleaned_data.get(step_field(test, "step"))
+            if step:
+                found.append(StepAtContact(test.pk, step, self.cleaned_data.get(step_field(test, "follow_up_on"))))
+        return tuple(found)
+
+
+def open_tests_of(person: "Client") -> list[HealthTest]:
+    """The person's reactive tests whose cascade is still open (one query with their steps)."""
+    reactive = HealthTest.objects.filter(client=person, result=HealthTest.Result.REACTIVE).for_section()
+    reactive = reactive.select_related("client")
+    return [test for test in reactive if test.is_open]
+
+
+class PartAtContact:
+    """One of the two health parts as Log a contact submits it (encounters.parts.PartForm)."""
+
+    def __init__(self, form: TestsForm | StepsForm, submitted: Mapping[str, Any], person: "Client | None") -> None:
+        self.form = form
+        self.person = person
+        self.drawn_for = str(submitted.get(PANEL_PERSON, ""))
+        self._problems: list[str] = []
+        # Steps noted for the tests of someone other than the person chosen.
+        self.foreign_steps = (
+            isinstance(form, StepsForm)
+            and self.drawn_for != (person.code if person else "")
+            and any(
+                key.startswith(f"{PREFIX}-step-") and key.endswith("-step") and value
+                for key, value in submitted.items()
+            )
+        )
+
+    def is_valid(self) -> bool:
+        self._problems = []
+        if not self.form.has_content and not self.foreign_steps:
+            return True
+        if self.foreign_steps or self.person is None or self.drawn_for != self.person.code:
+            self._problems.append(_("The tests were noted for someone else. Check who is chosen and note them again."))
+            return False
+        if not self.form.is_valid():
+            for errors in self.form.errors.values():
+                self._problems.extend(str(error) for error in errors)
+        return not self._problems
+
+    def problems(self) -> list[str]:
+        return self._problems
+
+    def data(self) -> Any:
+        return self.form.data_out() if self.form.has_content else None
+
+
+def tests_at_contact(submitted: Mapping[str, Any], person: "Client | None", actor: "User") -> PartAtContact | None:
+    if PANEL_PERSON not in submitted:
+        return None
+    return PartAtContact(TestsForm(submitted), submitted, person)
+
+
+def steps_at_contact(submitted: Mapping[str, Any], person: "Client | None", actor: "User") -> PartAtContact | None:
+    if PANEL_PERSON not in submitted:
+        return None
+    drawn_for_them = person is not None and submitted.get(PANEL_PERSON) == person.code
+    open_tests = open_tests_of(person) if person is not None and drawn_for_them else []
+    return PartAtContact(StepsForm(submitted, open_tests=open_tests), submitted, person)
+
+
+class NotedOnForm(forms.Form):
+    """The day of what is noted on the health page (a test done elsewhere, a step reached)."""
+
+    on = forms.DateField(label=gettext_lazy("On"), widget=DATE)
+
+    def clean_on(self) -> Any:
+        from django.utils import timezone
+
+        value = self.cleaned_data["on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value

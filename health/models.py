@@ -1,0 +1,174 @@
+"""Health services at outreach: tests and the linkage to care that follows a reactive result.
+
+Words matter here (DESIGN.md, docs/language.md): a result is "reactive", "non-reactive",
+"invalid" or "not shared" (the person's choice, never "refused"); a person is never a
+"positive patient". A reactive test opens a cascade of linkage steps (a confirmatory test,
+linked to care, treatment started and, for hepatitis C, cured), each with the day it
+happened and when to follow up next.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, User
+from clients.models import Client, in_scope
+from encounters.models import Encounter
+
+
+class HealthTestQuerySet(models.QuerySet["HealthTest"]):
+    def visible_to(self, user: User) -> "HealthTestQuerySet":
+        """Tests of the people the user's teams serve now (clients.models.in_scope)."""
+        return self.filter(in_scope(user))
+
+    def for_section(self) -> "HealthTestQuerySet":
+        """A person's page: newest first, with their linkage steps (two queries in all)."""
+        steps = models.Prefetch("steps", queryset=LinkageStep.objects.order_by("done_on", "created_at"))
+        return self.prefetch_related(steps).order_by("-tested_on", "-created_at")
+
+
+class HealthTest(models.Model):
+    """One test of one person: what, how, its result and when."""
+
+    class Kind(models.TextChoices):
+        HIV = "hiv", _("HIV")
+        HCV_ANTIBODY = "hcv_antibody", _("Hepatitis C antibody")
+        HCV_RNA = "hcv_rna", _("Hepatitis C RNA (viral load)")
+        HBV = "hbv", _("Hepatitis B")
+        SYPHILIS = "syphilis", _("Syphilis")
+
+    class Method(models.TextChoices):
+        RAPID = "rapid", _("Rapid test by the team")
+        REFERRAL = "referral", _("By referral")
+
+    class Result(models.TextChoices):
+        REACTIVE = "reactive", _("Reactive")
+        NON_REACTIVE = "non_reactive", _("Non-reactive")
+        INVALID = "invalid", _("Invalid")
+        NOT_SHARED = "not_shared", _("Not shared")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="health_tests", verbose_name=_("person"))
+    # The team that offered the test: it counts for that team's figures (a transfer later
+    # moves the person, not the history of who did what).
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    encounter = models.ForeignKey(
+        Encounter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="health_tests",
+        verbose_name=_("at contact"),
+    )
+    kind = models.CharField(_("test"), max_length=20, choices=Kind.choices)
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    tested_on = models.DateField(_("tested on"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = HealthTestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("test")
+        verbose_name_plural = _("tests")
+        indexes = [
+            # A person's tests, newest first (the person's page, Log a contact's health panel).
+            models.Index(fields=["client", "-tested_on"], name="health_test_client_idx"),
+            # The organisation view's yearly figures: tests of a year, by day.
+            models.Index(fields=["tested_on"], name="health_test_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.result}"
+
+    @property
+    def is_reactive(self) -> bool:
+        return self.result == self.Result.REACTIVE
+
+    def steps_possible(self) -> list[str]:
+        """The linkage steps that make sense for this test (cured: hepatitis C only)."""
+        if not self.is_reactive:
+            return []
+        hepatitis_c = self.kind in (self.Kind.HCV_ANTIBODY, self.Kind.HCV_RNA)
+        return [step for step in LinkageStep.Step.values if step != LinkageStep.Step.CURED or hepatitis_c]
+
+    def last_step(self) -> str:
+        """Where the cascade ends: treatment, or for hepatitis C cured ("" unless reactive)."""
+        possible = self.steps_possible()
+        return possible[-1] if possible else ""
+
+    def recorded_steps(self) -> list["LinkageStep"]:
+        """Its steps in the order they happened (prefetched by `for_section`)."""
+        return sorted(self.steps.all(), key=lambda step: (step.done_on, step.created_at))
+
+    def next_steps(self) -> list[str]:
+        """The steps not recorded yet, in cascade order (a step may be skipped: a person may be
+        linked to care where the confirmatory test is done)."""
+        done = {step.step for step in self.steps.all()}
+        return [step for step in self.steps_possible() if step not in done]
+
+    def next_step_label(self) -> str:
+        following = self.next_steps()
+        return str(LinkageStep.Step(following[0]).label) if following else ""
+
+    @property
+    def is_open(self) -> bool:
+        """Reactive, and its cascade has not reached its last step yet."""
+        possible = self.steps_possible()
+        return bool(possible) and possible[-1] in self.next_steps()
+
+    def follow_up_due(self) -> date | None:
+        """When to follow the cascade up next: the latest step's date, else the test's."""
+        if not self.is_open:
+            return None
+        recorded = self.recorded_steps()
+        return recorded[-1].follow_up_on if recorded else self.follow_up_on
+
+
+class LinkageStep(models.Model):
+    """One step of the cascade after a reactive test, on the day it happened."""
+
+    class Step(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmatory test")
+        LINKED = "linked", _("Linked to care")
+        TREATMENT = "treatment", _("Treatment started")
+        CURED = "cured", _("Cured (hepatitis C)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    test = models.ForeignKey(HealthTest, on_delete=models.CASCADE, related_name="steps", verbose_name=_("test"))
+    # The team that followed the person up (figures count it for that team).
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    encounter = models.ForeignKey(
+        Encounter,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linkage_steps",
+        verbose_name=_("at contact"),
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    done_on = models.DateField(_("on"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("linkage step")
+        verbose_name_plural = _("linkage steps")
+        constraints = [
+            # Each step once per test: a retried or doubled submission cannot count it twice.
+            models.UniqueConstraint(fields=["test", "step"], name="health_step_once_per_test"),
+        ]
+        indexes = [
+            # The organisation view's yearly figures: steps of a year, by day.
+            models.Index(fields=["done_on"], name="health_step_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.done_on}"

@@ -1,0 +1,82 @@
+"""On a phone: a test with a reactive result and its linkage to care over three contacts,
+seen on the person's page and on the team dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from clients.models import Client
+from health.models import HealthTest, LinkageStep
+
+from .conftest import PageChecks, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_log_contact(page: Page, check_page: PageChecks, base_url: str, person: Client) -> None:
+    page.goto(base_url + reverse("encounters:log") + f"?person={person.code}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log a contact")
+    check_page()
+
+
+def save_contact(page: Page, check_page: PageChecks) -> None:
+    page.get_by_role("button", name="Save contact").tap()
+    expect(page.get_by_role("status").first).to_contain_text("Contact saved.")
+    check_page()
+
+
+def test_a_reactive_test_and_its_linkage_over_three_contacts(
+    page: Page, check_page: PageChecks, live_server: LiveServer, supervisor: User, person: Client
+) -> None:
+    sign_in(page, check_page, live_server.url, supervisor)
+
+    # First contact: an HIV rapid test, reactive, with a follow-up in a week.
+    open_log_contact(page, check_page, live_server.url, person)
+    page.locator("summary", has_text="Tests (HIV, hepatitis, syphilis)").tap()
+    hiv = page.get_by_role("group", name="HIV", exact=True)
+    hiv.get_by_label("Result").select_option(label="Reactive")
+    in_a_week = timezone.localdate() + timedelta(days=7)
+    hiv.get_by_label("Follow up on (a reactive result)").fill(in_a_week.isoformat())
+    check_page()
+    save_contact(page, check_page)
+    test = HealthTest.objects.get()
+    assert (test.kind, test.result, test.follow_up_on) == ("hiv", "reactive", in_a_week)
+
+    # Second contact: the confirmatory test.
+    open_log_contact(page, check_page, live_server.url, person)
+    expect(page.locator("summary", has_text="Linkage to care: 1 to follow up")).to_be_visible()
+    cascade = page.locator("fieldset.linkage-step", has=page.get_by_text("HIV", exact=True))
+    cascade.get_by_label("Step reached").select_option(label="Confirmatory test")
+    save_contact(page, check_page)
+
+    # Third contact: linked to care, the next follow-up in two weeks.
+    open_log_contact(page, check_page, live_server.url, person)
+    cascade = page.locator("fieldset.linkage-step", has=page.get_by_text("HIV", exact=True))
+    cascade.get_by_label("Step reached").select_option(label="Linked to care")
+    in_two_weeks = timezone.localdate() + timedelta(days=14)
+    cascade.get_by_label("Follow up on").fill(in_two_weeks.isoformat())
+    save_contact(page, check_page)
+    steps = list(LinkageStep.objects.order_by("created_at").values_list("step", "follow_up_on"))
+    assert steps == [("confirmed", None), ("linked", in_two_weeks)]
+
+    page.goto(live_server.url + reverse("clients:detail", args=[person.code]))
+    check_page()
+    section = page.locator("section", has=page.get_by_role("heading", name="Tests and linkage to care"))
+    open_cascade = section.locator(".health-open li")
+    expect(open_cascade).to_contain_text("HIV")
+    expect(open_cascade).to_contain_text("Reactive")
+    expect(open_cascade).to_contain_text("Confirmatory test")
+    expect(open_cascade).to_contain_text("Linked to care")
+    expect(open_cascade).to_contain_text("next: Treatment started")
+
+    page.goto(live_server.url + reverse("dashboards:dashboard"))
+    check_page()
+    row = page.locator("#cascade-caption").locator("xpath=..").locator("tr", has=page.locator("th", has_text="HIV"))
+    cells = [text.strip() for text in row.locator("td").all_inner_texts()]
+    # Tested, reactive, confirmed, linked to care, on treatment, cured (not a stage of HIV).
+    assert cells == ["1", "1", "1", "1", "0", "–"]
