@@ -8,8 +8,8 @@ reached. The audit chain's key table it may not even read. Everything else it ma
 change (SELECT, INSERT, UPDATE, DELETE; sequences: USAGE, SELECT), and the migrations table
 it may only read.
 
-`manage.py migrate` (audit/management/commands/migrate.py) connects as the owner role
-(DATABASE_MIGRATE_URL) when that is set, runs Django's migrations, then calls
+`manage.py migrate` (Django's own, with the receivers of audit/migrating.py) connects as
+the owner role (DATABASE_MIGRATE_URL) when that is set, runs Django's migrations, then calls
 `grant_app_privileges` for DATABASE_URL's role. The grants are recomputed after every
 migrate, so a table added by a later migration gets them too, without default privileges
 that would also hand UPDATE on a re-created audit table to the application.
@@ -70,7 +70,8 @@ def connected_as(alias: str, credentials: dict[str, Any]) -> Iterator[None]:
 def grant_app_privileges(cursor: Any, role: str) -> None:
     """Grant `role` what the application needs in the current schema, and no more.
 
-    Run by the owner of the tables. Idempotent: safe after every migrate.
+    Run by the owner of the tables. Idempotent: safe before and after every migrate. The
+    audit tables and functions not made yet (before the first migrate) are left for later.
     """
     cursor.execute("SELECT current_schema()")
     (schema,) = cursor.fetchone()
@@ -81,19 +82,30 @@ def grant_app_privileges(cursor: Any, role: str) -> None:
         ("REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {role}", ""),
         ("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}", ""),
     ]
-    for table in READ_ONLY:
+    for table in [table for table in READ_ONLY if _exists(cursor, "regclass", schema, table)]:
         statements += [
             ("REVOKE ALL ON {schema}.{table} FROM PUBLIC, {role}", table),
             ("GRANT SELECT ON {schema}.{table} TO {role}", table),
         ]
-    for table in SECRET:
+    for table in [table for table in SECRET if _exists(cursor, "regclass", schema, table)]:
         statements += [("REVOKE ALL ON {schema}.{table} FROM PUBLIC, {role}", table)]
     for statement, table in statements:
         cursor.execute(sql.SQL(statement).format(table=sql.Identifier(table or "-"), **names))
-    for function in FUNCTIONS:
+    for function in [function for function in FUNCTIONS if _exists(cursor, "regprocedure", schema, function)]:
         # A signature, not an identifier: the constants above, schema-qualified.
         grant = sql.SQL("GRANT EXECUTE ON FUNCTION {schema}." + function + " TO {role}")
         cursor.execute(grant.format(**names))
+
+
+def _exists(cursor: Any, kind: str, schema: str, name: str) -> bool:
+    """Whether the table (kind "regclass") or function ("regprocedure") `name` is there yet."""
+    lookup = {
+        "regclass": "SELECT to_regclass(%s) IS NOT NULL",
+        "regprocedure": "SELECT to_regprocedure(%s) IS NOT NULL",
+    }
+    quoted = f'"{schema}".{name}' if kind == "regprocedure" else f'"{schema}"."{name}"'
+    cursor.execute(lookup[kind], [quoted])
+    return bool(cursor.fetchone()[0])
 
 
 def is_superuser(cursor: Any, role: str) -> bool:

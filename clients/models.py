@@ -10,6 +10,7 @@ import secrets
 import unicodedata
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -98,6 +99,34 @@ def trigrams(text: str) -> set[str]:
 def validate_year_of_birth(value: int) -> None:
     """Not in the future (the year changes, so this cannot be a fixed MaxValueValidator)."""
     MaxValueValidator(timezone.now().year)(value)
+
+
+class PersonCodeField(models.CharField):
+    """A person's code, made by `new_code` when the row is made.
+
+    The default is Python's, not the database's, so migrations write this field as a plain
+    CharField without it: a migration imports no app code (docs/architecture.md, "Migrations
+    carry their own code"). A data migration that makes people sets their codes itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", new_code)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("default", None)
+        return name, "django.db.models.CharField", args, kwargs
+
+
+class YearOfBirthField(models.PositiveSmallIntegerField):
+    """A year of birth, never in the future: a limit that moves with the calendar, checked in
+    Python only, so migrations write this field as a plain PositiveSmallIntegerField."""
+
+    default_validators = [validate_year_of_birth]
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
 
 
 def in_scope(user: User, *, person: str = "client", team: str | None = None) -> Q:
@@ -220,16 +249,13 @@ class Client(models.Model):
         THROUGH_SERVICE = "through_service", _("Through another service")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    code = models.CharField(_("code"), max_length=7, unique=True, default=new_code, editable=False)
+    code = PersonCodeField(_("code"), max_length=7, unique=True, editable=False)
     preferred_name = models.CharField(
         _("name they use"), max_length=100, blank=True, help_text=_("Optional. Whatever name the person wants to use.")
     )
     home_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="clients", verbose_name=_("home team"))
-    year_of_birth = models.PositiveSmallIntegerField(
-        _("year of birth"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(EARLIEST_BIRTH_YEAR), validate_year_of_birth],
+    year_of_birth = YearOfBirthField(
+        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(EARLIEST_BIRTH_YEAR)]
     )
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
     gender_self_described = models.CharField(_("gender in their own words"), max_length=60, blank=True)

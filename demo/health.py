@@ -10,8 +10,8 @@ team that has people but no tests yet, so running it again adds nothing.
 """
 
 import random
-from uuid import UUID
 from datetime import timedelta
+from uuid import UUID
 
 from django.utils import timezone
 

@@ -8,6 +8,7 @@ was set.
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +30,16 @@ CLOSENESS_MIN, CLOSENESS_MAX = 0, 10
 GAS_MIN, GAS_MAX = -2, 2
 GAS_WEIGHT_MAX = 10
 
+# The five levels, named as the person hopes: the lowest is "much less than hoped for",
+# never a failure (DESIGN.md, principle 2). The goal page and the summary say them this way.
+GAS_LEVEL_NAMES = {
+    -2: _("much less than they hoped for"),
+    -1: _("a little less than they hoped for"),
+    0: _("what they hoped for"),
+    1: _("a little more than they hoped for"),
+    2: _("much more than they hoped for"),
+}
+
 
 class GoalQuerySet(models.QuerySet["Goal"]):
     def visible_to(self, user: User) -> "GoalQuerySet":
@@ -46,9 +57,13 @@ class GoalQuerySet(models.QuerySet["Goal"]):
     def with_latest_review(self) -> "GoalQuerySet":
         """The latest closeness rating and its time, as two columns (no query per goal)."""
         latest = Review.objects.filter(goal=OuterRef("pk")).order_by("-reviewed_at")
+        latest_gas = latest.filter(gas__isnull=False)
         return self.annotate(
             latest_closeness=Subquery(latest.values("closeness")[:1]),
             latest_reviewed_at=Subquery(latest.values("reviewed_at")[:1]),
+            # The current Goal Attainment Scaling level: the latest review that rated one
+            # (a review may leave it unrated). The person's T-score reads it.
+            latest_gas=Subquery(latest_gas.values("gas")[:1]),
         )
 
     def for_section(self) -> "GoalQuerySet":
@@ -194,6 +209,23 @@ class Goal(models.Model):
     @property
     def uses_gas(self) -> bool:
         return bool(self.gas_levels)
+
+    def gas_level(self, level: int | None) -> "GasLevel | None":
+        """One level as the goal's page says it: the number, its name and the person's words."""
+        if level is None or not self.uses_gas:
+            return None
+        return GasLevel(level, str(GAS_LEVEL_NAMES[level]), dict(self.gas_levels)[level])
+
+
+@dataclass(frozen=True)
+class GasLevel:
+    level: int
+    name: str
+    words: str  # how the person described this level (may be empty)
+
+    @property
+    def signed(self) -> str:
+        return f"{self.level:+d}" if self.level else "0"
 
 
 class Step(models.Model):

@@ -19,7 +19,7 @@ reads a goal's words or a note. Months are calendar months in the site's time zo
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -190,3 +190,26 @@ def t_score(levels: Sequence[int], weights: Sequence[int] | None = None, rho: fl
     weighted = sum(w * x for w, x in zip(weights, levels, strict=True))
     spread = (1 - rho) * sum(w * w for w in weights) + rho * sum(weights) ** 2
     return 50 + 10 * weighted / spread**0.5
+
+
+@dataclass(frozen=True)
+class Attainment:
+    """One person's Goal Attainment Scaling T-score now, over the goals it is worked out from."""
+
+    t_score: float
+    goals: int
+
+
+def person_attainment(goals: Iterable[Goal]) -> Attainment | None:
+    """The T-score over one person's goals as loaded for their page (with `latest_gas`:
+    GoalQuerySet.with_latest_review), the same rule as `gas_t_scores`: goals changed into
+    another are left out, and only goals with a rated level count. No query."""
+    rated = [
+        (goal.latest_gas, goal.gas_weight)  # type: ignore[attr-defined]
+        for goal in goals
+        if goal.status != Goal.Status.CHANGED and getattr(goal, "latest_gas", None) is not None
+    ]
+    if not rated:
+        return None
+    levels, weights = [level for level, _weight in rated], [weight for _level, weight in rated]
+    return Attainment(t_score(levels, weights), len(rated))

@@ -82,7 +82,12 @@ def goal_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 def _detail_context(goal: Goal, **forms: object) -> dict[str, object]:
     reviews = list(Review.objects.filter(goal=goal).for_history())
+    rated = [review for review in reviews if review.gas is not None]
     return {
+        # Goal Attainment Scaling: the level of the latest review that chose one, and the scale.
+        "gas_now": goal.gas_level(rated[-1].gas) if rated else None,
+        "gas_now_at": rated[-1].reviewed_at if rated else None,
+        "gas_scale": [goal.gas_level(level) for level, _words in goal.gas_levels],
         "goal": goal,
         "person": goal.client,
         "steps": list(goal.steps.all()),

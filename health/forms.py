@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import HealthTest, LinkageStep
-from .services import StepAtContact, ResultAtContact
+from .services import ResultAtContact, StepAtContact
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -23,10 +23,17 @@ from django.utils.translation import gettext_noop
 
 from .scoring import total_range
 
+# Said exactly as it is done (issue 21): the items and answers are WHO's, unchanged, but
+# each item also offers "prefer not to say", which is not scored; that is an adaptation,
+# and CC BY-NC-SA 3.0 IGO asks an adaptation to say so and that WHO did not make it
+# (outcomes migration 0005 put it in place of the earlier "used without changes").
 WHO5_LICENCE = gettext_noop(
-    "WHO-5: The World Health Organization-Five Well-Being Index (WHO-5). Geneva: World Health "
-    "Organization; 2024. Licence: CC BY-NC-SA 3.0 IGO. Used without changes; scored as the WHO "
-    "describes (raw score 0 to 25, times 4 for 0 to 100)."
+    "Adapted from: The World Health Organization-Five Well-Being Index (WHO-5). Geneva: World "
+    "Health Organization; 2024. Licence: CC BY-NC-SA 3.0 IGO. The five items and their answers "
+    "are WHO's published wording, unchanged; our adaptation adds a “prefer not to say” "
+    "answer to each item, which is never scored: a total needs all five answers, scored as the WHO "
+    "describes (raw score 0 to 25, times 4 for 0 to 100). This adaptation was not created by WHO, "
+    "and WHO is not responsible for its content or accuracy."
 )
 WHO5_CITATION = (
     "World Health Organization. The World Health Organization-Five Well-Being Index (WHO-5). "

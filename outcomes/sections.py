@@ -12,11 +12,12 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from clients.models import Client
 
-from .change import Change, changes_by_instrument, reliable_change_points
+from .change import Category, Change, changes_by_instrument, reliable_change_points
 from .charts import Chart, day, line_chart
 from .models import Answer, CheckIn, Instrument, InstrumentItem
 
@@ -182,6 +183,74 @@ def _ratings_chart(check_ins: Sequence[CheckIn]) -> Chart | None:
     )
 
 
+# One sentence for each combination of (is the change reliable, does it reach the smallest
+# change that counts), so the page never shows two verdicts that seem to contradict each
+# other ("No reliable change" beside "at least the smallest change that counts"). Keys:
+# the Reliable Change Index's category (None: no published reliability and SD) and whether
+# the change reaches the smallest change that counts (None: the questionnaire names none).
+CHANGE_SENTENCES: dict[tuple[Category | None, bool | None], Any] = {
+    (Category.IMPROVED, True): gettext_lazy(
+        "Reliably better: a change of %(change)s points is more than measurement error alone can give "
+        "(%(reliable)s points) and at least the smallest change that counts (%(smallest)s points)."
+    ),
+    (Category.IMPROVED, False): gettext_lazy(
+        "Reliably better, but small: a change of %(change)s points is more than measurement error alone can "
+        "give (%(reliable)s points), yet less than the smallest change that counts (%(smallest)s points)."
+    ),
+    (Category.IMPROVED, None): gettext_lazy(
+        "Reliably better: a change of %(change)s points is more than measurement error alone can give "
+        "(%(reliable)s points); this questionnaire names no smallest change that counts."
+    ),
+    (Category.WORSE, True): gettext_lazy(
+        "Reliably worse: a change of %(change)s points is more than measurement error alone can give "
+        "(%(reliable)s points) and at least the smallest change that counts (%(smallest)s points)."
+    ),
+    (Category.WORSE, False): gettext_lazy(
+        "Reliably worse, but small: a change of %(change)s points is more than measurement error alone can "
+        "give (%(reliable)s points), yet less than the smallest change that counts (%(smallest)s points)."
+    ),
+    (Category.WORSE, None): gettext_lazy(
+        "Reliably worse: a change of %(change)s points is more than measurement error alone can give "
+        "(%(reliable)s points); this questionnaire names no smallest change that counts."
+    ),
+    (Category.NO_CHANGE, True): gettext_lazy(
+        "Not yet a reliable change: a change of %(change)s points reaches the smallest change that counts "
+        "(%(smallest)s points), but not more than measurement error alone can give (%(reliable)s points)."
+    ),
+    (Category.NO_CHANGE, False): gettext_lazy(
+        "No reliable change: a change of %(change)s points is within what measurement error alone can give "
+        "(%(reliable)s points) and less than the smallest change that counts (%(smallest)s points)."
+    ),
+    (Category.NO_CHANGE, None): gettext_lazy(
+        "No reliable change: a change of %(change)s points is within what measurement error alone can give "
+        "(%(reliable)s points)."
+    ),
+    (None, True): gettext_lazy(
+        "A change of %(change)s points, at least the smallest change that counts (%(smallest)s points); "
+        "whether it is reliable cannot be said: this questionnaire has no published reliability and SD."
+    ),
+    (None, False): gettext_lazy(
+        "A change of %(change)s points, less than the smallest change that counts (%(smallest)s points); "
+        "whether it is reliable cannot be said: this questionnaire has no published reliability and SD."
+    ),
+    (None, None): gettext_lazy(
+        "A change of %(change)s points; this questionnaire names no smallest change that counts and has no "
+        "published reliability and SD, so no more can be said."
+    ),
+}
+
+
+def change_sentence(change: Change) -> str:
+    """The change, whether it is reliable and whether it counts, said together in one sentence."""
+    reliable = reliable_change_points(change.instrument)
+    smallest = change.instrument.smallest_change
+    return str(CHANGE_SENTENCES[(change.category, change.counts)]) % {
+        "change": signed(change.change),
+        "reliable": number(Decimal(reliable)) if reliable is not None else "",
+        "smallest": number(smallest) if smallest is not None else "",
+    }
+
+
 def change_rows(changes: dict[str, Change]) -> list[dict[str, Any]]:
     """What the page says about each instrument with totals, in words and numbers."""
     rows = []
@@ -199,6 +268,7 @@ def change_rows(changes: dict[str, Change]) -> list[dict[str, Any]]:
                 "threshold": number(Decimal(threshold)) if threshold is not None else None,
                 "rci": f"{change.rci:+.2f}" if change.rci is not None else None,
                 "smallest": number(smallest) if smallest is not None else None,
+                "sentence": change_sentence(change) if change.count > 1 else "",
             }
         )
     return rows

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEvent
 from audit.services import record
@@ -163,8 +163,8 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/set_up.html", context)
 
 
+@require_http_methods(["POST"])
 @signed_in
-@require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """End the server session and tell the browser to drop what it kept of it.
 

@@ -3,7 +3,6 @@ the supervisors' list of consents due for renewal."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from accounts.decorators import supervisor, team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
+from clients.forms import ConsentRecordForm
 from clients.models import Client, Consent, ConsentKind
 from clients.sections import PersonSection
 from clients.services.consent import (
@@ -28,25 +28,6 @@ from clients.services.consent import (
 
 EXPIRING_LIMIT = 500
 REFUSED = {Consent.Decision.DECLINED, Consent.Decision.WITHDRAWN}
-
-
-class ConsentRecordForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Consent to"))
-    decision = forms.ChoiceField(label=_("Their decision"), choices=Consent.Decision.choices, widget=forms.RadioSelect)
-    method = forms.ChoiceField(
-        label=_("How"), choices=Consent.Method.choices, initial=Consent.Method.VERBAL, widget=forms.RadioSelect
-    )
-
-    def __init__(self, *args: Any, kinds: list[ConsentKind], **kwargs: Any) -> None:
-        """`kinds` are already loaded (the person's page has them): no query to render."""
-        kwargs.setdefault("auto_id", "consent_%s")  # ids unique on the person's page, beside other forms
-        super().__init__(*args, **kwargs)
-        self.kinds = {kind.slug: kind for kind in kinds}
-        choices = [("", _("Choose…")), *((slug, kind.label) for slug, kind in self.kinds.items())]
-        self.fields["kind"].choices = choices  # type: ignore[attr-defined]
-
-    def clean_kind(self) -> ConsentKind:
-        return self.kinds[self.cleaned_data["kind"]]
 
 
 def active_kinds() -> list[ConsentKind]:

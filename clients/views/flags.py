@@ -1,15 +1,12 @@
 """Safety flags ("do not visit alone", an allergy): shown first on the person's page and
 beside their name when logging a contact with them."""
 
-from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,40 +14,10 @@ from accounts.decorators import team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
+from clients.forms import FlagForm
 from clients.models import Client, SafetyFlag
 from clients.sections import PersonSection
 from clients.services.flags import active_flags_of, add_flag, end_flag
-
-
-class FlagForm(forms.Form):
-    text = forms.CharField(
-        label=_("What every worker should know"),
-        max_length=200,
-        help_text=_("For example: prefers women workers; do not visit alone; an allergy."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    expires_on = forms.DateField(
-        label=_("Until (optional)"),
-        required=False,
-        help_text=_("Leave empty if it applies until someone ends it."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "flag_%s")  # ids unique on the person's page, beside other forms
-        super().__init__(*args, **kwargs)
-
-    def clean_text(self) -> str:
-        text = " ".join(self.cleaned_data["text"].split())
-        if not text:
-            raise forms.ValidationError(_("Write what workers should know."))
-        return text
-
-    def clean_expires_on(self) -> date | None:
-        until: date | None = self.cleaned_data.get("expires_on")
-        if until is not None and until < timezone.localdate():
-            raise forms.ValidationError(_("Choose today or a later date, or leave it empty."))
-        return until
 
 
 def load_flags(client: Client, user: User) -> dict[str, Any]:

@@ -3,14 +3,12 @@
 All of it optional and identifying. Changes are audited by field name, never by value.
 """
 
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,74 +16,13 @@ from accounts.decorators import team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
-from clients.models import EARLIEST_BIRTH_YEAR, Client, normalise_name
+from clients.forms import AliasForm, IdentityForm
+from clients.models import Client
 from clients.sections import PersonSection
 from clients.services.consent import refuses_record
 from clients.services.identity import IDENTITY_FIELDS, add_alias, remove_alias, update_identity
 from clients.services.registration import record_client_viewed
-from core.versioning import EditConflict, conflict_rows, version_field
-
-
-class IdentityForm(forms.ModelForm):
-    """The person's details; `version` is the one they were loaded at (core/versioning.py)."""
-
-    version = version_field()
-
-    class Meta:
-        model = Client
-        fields = IDENTITY_FIELDS
-        widgets = {
-            "preferred_name": forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
-            "year_of_birth": forms.NumberInput(attrs={"inputmode": "numeric"}),
-            "gender": forms.RadioSelect,
-            "contact_preference": forms.RadioSelect,
-            "contact_details": forms.TextInput(attrs={"autocomplete": "off"}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
-        gender = cast(forms.ChoiceField, self.fields["gender"])
-        gender.choices = [("", _("Not recorded")), *Client.Gender.choices]
-        self.fields["gender_self_described"].help_text = _("Only when they chose 'In their own words'.")
-
-    def clean_year_of_birth(self) -> int | None:
-        year: int | None = self.cleaned_data.get("year_of_birth")
-        this_year = timezone.localdate().year
-        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= this_year:
-            raise forms.ValidationError(
-                _("Enter a year between %(first)s and %(last)s."),
-                params={"first": EARLIEST_BIRTH_YEAR, "last": this_year},
-            )
-        return year
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("gender") != Client.Gender.SELF_DESCRIBED and data.get("gender_self_described"):
-            self.add_error("gender_self_described", _("Choose 'In their own words' above, or leave this empty."))
-        return data
-
-
-class AliasForm(forms.Form):
-    name = forms.CharField(
-        label=_("Another name they use"),
-        max_length=100,
-        help_text=_("A street name, a nickname, another spelling."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "words"}),
-    )
-
-    def __init__(self, *args: Any, known_names: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known = {normalise_name(name) for name in known_names if name}
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("Type the name."))
-        if normalise_name(name) in self.known:
-            raise forms.ValidationError(_("This name is already recorded for them."))
-        return name
+from core.versioning import EditConflict, conflict_rows
 
 
 def load_identity(client: Client, user: User) -> dict[str, Any]:

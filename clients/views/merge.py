@@ -8,12 +8,10 @@ role decorator, and a person or merge outside the supervised teams is a 404.
 """
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
-from django.db.models import Field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -25,9 +23,10 @@ from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
-from clients.models import Client, Merge, normalise_code
+from clients.forms import MergeForm, MergeStartForm
+from clients.models import Client, Merge
 from clients.sections import PersonSection
-from clients.services.merge import FIELD_GROUPS, MERGED, SURVIVOR, MergeError, merge_clients, moving_counts, undo_merge
+from clients.services.merge import MergeError, merge_clients, moving_counts, undo_merge
 
 
 def get_supervised_client(user: User, code: str) -> Client:
@@ -36,68 +35,6 @@ def get_supervised_client(user: User, code: str) -> Client:
     if client.home_team_id not in user.supervised_team_ids():
         raise Http404
     return client
-
-
-class MergeStartForm(forms.Form):
-    other = forms.CharField(
-        label=_("Code of the other record"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args: Any, person: Client, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.person, self.user = person, user
-
-    def clean_other(self) -> Client:
-        code = normalise_code(self.cleaned_data["other"])
-        people = Client.objects.visible_to(self.user).filter(home_team_id__in=self.user.supervised_team_ids())
-        other = people.filter(code=code).first() if code else None
-        if other is None:
-            raise forms.ValidationError(_("No record with this code in the teams you supervise."))
-        if other.pk == self.person.pk or other.merged_into_id == self.person.pk:
-            raise forms.ValidationError(_("That is this person's own record."))
-        if other.merged_into_id is not None:
-            raise forms.ValidationError(_("That record is already merged into another one."))
-        return other
-
-
-def display_values(client: Client) -> dict[str, str]:
-    """What each detail looks like to a person reading the comparison."""
-    not_recorded = str(_("not recorded"))
-    contact = [client.get_contact_preference_display(), client.contact_details]
-    if client.contact_preference:
-        contact.append(str(_("a message may be left") if client.may_leave_message else _("leave no message")))
-    values = {
-        "preferred_name": client.preferred_name,
-        "year_of_birth": str(client.year_of_birth or ""),
-        "gender": client.get_gender_label(),
-        "pronouns": client.pronouns,
-        "languages": client.languages,
-        "contact": " · ".join(part for part in contact if part) if client.contact_preference else "",
-        "description": client.description,
-        "status": client.get_status_display(),
-    }
-    return {group: value or not_recorded for group, value in values.items()}
-
-
-class MergeForm(forms.Form):
-    """One radio pair per detail: keep A's value (the default) or B's."""
-
-    def __init__(self, *args: Any, survivor: Client, merged: Client, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kept, other = display_values(survivor), display_values(merged)
-        for group, names in FIELD_GROUPS.items():
-            self.fields[group] = forms.ChoiceField(
-                label=cast(Field[Any, Any], Client._meta.get_field(names[0])).verbose_name,
-                choices=[(SURVIVOR, kept[group]), (MERGED, other[group])],
-                initial=SURVIVOR,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                error_messages={
-                    "required": _("Choose which value to keep."),
-                    "invalid_choice": _("Choose one of the two values."),
-                },
-            )
 
 
 def moving_rows(client: Client) -> list[tuple[str, int]]:

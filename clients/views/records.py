@@ -7,9 +7,8 @@ gets 404 (like anyone outside the scope), a worker 403 (the rule is about the pa
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404, HttpResponse
@@ -21,12 +20,13 @@ from django.views.decorators.http import require_http_methods
 from django_stubs_ext import StrOrPromise
 
 from accounts.decorators import recent_auth_required, supervisor
-from accounts.models import Team, User
+from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
-from clients.models import Client, normalise_code
+from clients.forms import EraseForm, TransferForm
+from clients.models import Client
 from clients.sections import PersonSection
 from clients.services.erasure import erase_client
 from clients.services.registration import record_client_viewed
@@ -192,26 +192,6 @@ def client_viewers_print(request: AuthenticatedHttpRequest, code: str) -> HttpRe
     return render(request, "clients/client_viewers_print.html", context)
 
 
-class EraseForm(forms.Form):
-    """Typed confirmation: the person's code, so nobody erases the wrong record by a tap."""
-
-    confirm_code = forms.CharField(
-        label=_("Type the person's code to confirm"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.client = client
-
-    def clean_confirm_code(self) -> str:
-        typed = cast(str, self.cleaned_data["confirm_code"])
-        if normalise_code(typed) != self.client.code:
-            raise forms.ValidationError(_("That is not this person's code. Nothing was erased."))
-        return typed
-
-
 @require_http_methods(["GET", "POST"])
 @supervisor
 @recent_auth_required
@@ -234,15 +214,6 @@ def client_counts(client: Client) -> dict[str, int]:
         aliases=Count("aliases", distinct=True), flags=Count("flags", distinct=True)
     )
     return {"alias_count": counted["aliases"], "flag_count": counted["flags"]}
-
-
-class TransferForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("Move to team"), empty_label=_("Choose a team"))
-
-    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        teams = Team.objects.exclude(pk=client.home_team_id).order_by("name")
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 @require_http_methods(["GET", "POST"])

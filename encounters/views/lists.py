@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -18,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 import clients.converters  # noqa: F401 (registers the <code:...> converter)
@@ -29,6 +27,7 @@ from clients.access import get_client_for_user
 from clients.models import Client
 from clients.services.registration import record_client_viewed
 from core.paging import Page, Position, page_of, read_cursor
+from encounters.forms.lists import NotSeenForm
 from encounters.models import Encounter, ServiceProvided
 from encounters.sections import CURSOR_SALT, PAGE_SIZE, timeline
 
@@ -36,7 +35,6 @@ TODAY_SIZE = 50
 TODAY_SALT = "encounters.today.cursor"
 NOT_SEEN_SIZE = 50
 NOT_SEEN_SALT = "encounters.not_seen.cursor"
-MAX_DAYS = 3650
 
 
 def _template(request: AuthenticatedHttpRequest, name: str) -> str:
@@ -113,15 +111,6 @@ def encounter_today(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["totals"] = contacts.aggregate(contacts=Count("id"), people=Coalesce(Sum("head_count"), 0))
         context["services"] = service_totals(contacts)
     return render(request, _template(request, "encounters/encounter_today.html"), context)
-
-
-class NotSeenForm(forms.Form):
-    days = forms.IntegerField(
-        label=_("Not seen for at least this many days"),
-        min_value=1,
-        max_value=MAX_DAYS,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
 
 
 def not_seen_in_team(user: User, team_id: Any, *, cutoff: datetime, before: Position | None) -> QuerySet[Client]:

@@ -11,7 +11,7 @@ from clients.models import Client
 from core.errors import Invalid, NotFound
 from encounters.services.contacts import Outcome
 from health.models import HealthTest, LinkageStep
-from health.services import StepAtContact, ResultAtContact, record_linkage_step, record_test
+from health.services import ResultAtContact, StepAtContact, record_linkage_step, record_test
 from tests.contacts import log_contact
 
 pytestmark = pytest.mark.django_db

@@ -30,14 +30,9 @@ def grow(person: Client, worker: User, tests: int) -> None:
 
 # name: (path, pinned count)
 PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
-    # session, user, memberships (3); the person and their sections (a person with no
-    # contacts), the health section among them: its tests and their steps (2)
-    "person page": (lambda p: reverse("clients:detail", args=[p.code]), 17),
     # session, user, memberships (3), the person, the CLIENT_VIEWED insert, open cascades with
     # their steps (2), every test with its steps (2)
     "health record": (lambda p: reverse("health:person", args=[p.code]), 9),
-    # Log a contact for the person: + their open cascades with their steps (2)
-    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 10),
 }
 
 

@@ -1,12 +1,15 @@
 """Instruments are versioned: a version with check-ins never changes, so past check-ins keep their meaning."""
 
+import importlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from accounts.models import User
 from clients.models import Client
 from outcomes import instruments
+from outcomes import migrations as outcomes_migrations
 from outcomes.models import CheckIn, Instrument, InstrumentItem
 from outcomes.services import ItemDefinition, change_instrument, define_instrument
 
@@ -102,3 +105,34 @@ def test_changed_built_in_with_check_ins_becomes_a_new_version(
     assert Instrument.objects.current().get(slug="who5").items.count() == 5
     # Self-ratings had no check-ins: changed in place, still version 1.
     assert list(Instrument.objects.filter(slug="self_ratings").values_list("version", "position")) == [(1, 21)]
+
+
+def newest_frozen_builtins() -> list[dict[str, object]]:
+    """The built-ins as the newest outcomes migration that carries them froze them."""
+    folder = Path(outcomes_migrations.__file__).parent
+    for path in sorted(folder.glob("[0-9]*.py"), reverse=True):
+        module = importlib.import_module(f"outcomes.migrations.{path.stem}")
+        if hasattr(module, "BUILTINS"):
+            return list(module.BUILTINS)
+    raise AssertionError("no outcomes migration carries the built-ins")
+
+
+def test_the_built_ins_equal_the_copy_the_newest_migration_carries() -> None:
+    """A changed built-in ships as a new migration with its own frozen copy (a migration
+    imports no app code): until it does, this fails."""
+    live = [
+        {
+            "slug": spec.slug,
+            "fields": spec.instrument_fields(),
+            "items": [instruments._item_fields(item, order) for order, item in enumerate(spec.items, start=1)],
+        }
+        for spec in instruments.BUILTINS
+    ]
+    assert live == newest_frozen_builtins()
+
+
+def test_the_migrations_copy_made_the_rows_the_live_sync_would_make(who5: Instrument, ratings: Instrument) -> None:
+    """The database the migrations made holds the built-ins as the live code defines them."""
+    before = sorted(Instrument.objects.values_list("pk", flat=True))
+    sync()
+    assert sorted(Instrument.objects.values_list("pk", flat=True)) == before

@@ -55,6 +55,7 @@ MATRIX: list[Row] = [
 
 WRONG_METHOD: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
     ("accounts:logout", "get", lambda o: reverse("accounts:logout")),
+    ("core:home", "post", lambda o: reverse("core:home")),
     ("clients:detail", "post", lambda o: reverse("clients:detail", args=[o["person"].code])),
     ("encounters:detail", "post", lambda o: reverse("encounters:detail", args=[o["encounter"].pk])),
     ("clients:register", "put", lambda o: reverse("clients:register")),
