@@ -8,13 +8,15 @@ class HealthConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.sections import PersonSection, register
+        from core.home import HomePanel, register_home_panel
         from encounters.parts import ContactPart, register_contact_part
 
         from . import services
         from .forms import steps_at_contact, tests_at_contact
-        from .sections import person_health
+        from .sections import home_alerts, person_health
 
         register(PersonSection(key="health", template="health/_person_health.html", load=person_health))
+        register_home_panel(HomePanel(key="alerts", template="health/_home_alerts.html", load=home_alerts))
         register_contact_part(
             ContactPart(
                 key="health_tests",

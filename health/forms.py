@@ -9,11 +9,14 @@ someone else are refused, never saved for the wrong person.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from accounts.models import Team
 
 from .models import HealthTest, LinkageStep
 from .services import ResultAtContact, StepAtContact
@@ -183,3 +186,57 @@ class NotedOnForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+
+class AlertForm(forms.Form):
+    """A bad-batch alert: what was found (in one language or both), where, until when, for whom."""
+
+    description_en = forms.CharField(
+        label=gettext_lazy("What was found, in English"),
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What it looks like and what was found in it. Never anyone's name."),
+    )
+    description_es = forms.CharField(
+        label=gettext_lazy("What was found, in Spanish"),
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    area = forms.CharField(label=gettext_lazy("Area"), max_length=120)
+    expires_at = forms.DateTimeField(
+        label=gettext_lazy("Shown until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(),
+        label=gettext_lazy("For the teams"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    all_teams = forms.BooleanField(label=gettext_lazy("For every team"), required=False)
+
+    def __init__(self, *args: Any, user: "User", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.order_by("name") if user.is_data_admin else Team.objects.filter(pk__in=user.team_ids)
+        cast(forms.ModelMultipleChoiceField, self.fields["teams"]).queryset = teams.order_by("name")
+        if not user.is_data_admin:
+            del self.fields["all_teams"]
+        if len(user.team_ids) == 1 and not user.is_data_admin:
+            self.fields["teams"].initial = user.team_ids
+
+    @staticmethod
+    def initial_for() -> dict[str, Any]:
+        from django.utils import timezone
+
+        ends = timezone.localtime() + timedelta(days=3)
+        return {"expires_at": ends.replace(minute=0, second=0, microsecond=0)}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("description_en", "").strip() and not data.get("description_es", "").strip():
+            self.add_error("description_en", _("Describe what was found, in English or Spanish."))
+        if not data.get("all_teams") and not data.get("teams"):
+            self.add_error("teams", _("Choose the teams the alert is for."))
+        return data

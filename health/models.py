@@ -8,10 +8,11 @@ happened and when to follow up next.
 """
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,3 +173,75 @@ class LinkageStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.done_on}"
+
+
+class AlertQuerySet(models.QuerySet["Alert"]):
+    def visible_to(self, user: User) -> "AlertQuerySet":
+        """Alerts for the user's teams, or for every team; a data admin sees every alert."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_data_admin:
+            return self.all()
+        return self.filter(Q(all_teams=True) | Q(teams__in=user.team_ids)).distinct()
+
+    def current(self, now: datetime) -> "AlertQuerySet":
+        """Posted (or confirmed), not ended, not yet expired: what Home shows."""
+        return self.filter(status=Alert.Status.POSTED, expires_at__gt=now)
+
+    def for_home(self, user: User, now: datetime) -> "AlertQuerySet":
+        """The alerts on the user's Home: their teams' and everyone's, current, newest first (one query)."""
+        if not user.is_authenticated or not user.team_ids:
+            return self.none()
+        mine = Q(all_teams=True) | Q(
+            pk__in=Alert.teams.through.objects.filter(team_id__in=user.team_ids).values("alert_id")
+        )
+        return self.current(now).filter(mine).order_by("-posted_at")
+
+
+class Alert(models.Model):
+    """A bad-batch alert: what was found, where, until when, for which teams. Never about a
+    person: it has no link to anyone, and its words must not name anyone."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for a supervisor")
+        POSTED = "posted", _("Posted")
+        ENDED = "ended", _("Ended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    description_en = models.TextField(_("what was found (English)"), max_length=600, blank=True)
+    description_es = models.TextField(_("what was found (Spanish)"), max_length=600, blank=True)
+    area = models.CharField(_("area"), max_length=120)
+    expires_at = models.DateTimeField(_("shown until"))
+    all_teams = models.BooleanField(_("every team"), default=False)
+    teams = models.ManyToManyField(Team, blank=True, related_name="+", verbose_name=_("teams"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bad-batch alert")
+        verbose_name_plural = _("bad-batch alerts")
+        indexes = [
+            # Home: posted alerts not yet expired (a handful at any time).
+            models.Index(fields=["expires_at"], condition=Q(status="posted"), name="health_alert_current_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.status}"
+
+    def description(self, language: str) -> str:
+        """The words in `language`, or in the other language when that is all there is."""
+        own = self.description_es if language.startswith("es") else self.description_en
+        return own or self.description_en or self.description_es
+
+    def other_description(self, language: str) -> str:
+        """The words in the other language too, when both were written."""
+        other = self.description_en if language.startswith("es") else self.description_es
+        return other if other and self.description_en and self.description_es else ""

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from clients.models import Client
 
-from .models import HealthTest
+from .models import Alert, HealthTest
 
 SECTION_SIZE = 20
 
@@ -22,3 +22,8 @@ def person_health(client: Client, user: User) -> dict[str, Any]:
         "more": len(tests) > SECTION_SIZE,
         "today": timezone.localdate(),
     }
+
+
+def home_alerts(user: User) -> dict[str, Any]:
+    """The bad-batch alerts on the user's Home: their teams' and everyone's, current (one query)."""
+    return {"alerts": list(Alert.objects.for_home(user, timezone.now()))}

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import alerts, person
 
 app_name = "health"
 urlpatterns = [
-    path("people/<str:code>/", views.person_health_page, name="person"),
+    path("people/<str:code>/", person.person_health_page, name="person"),
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/<uuid:alert_id>/", alerts.alert_card, name="alert"),
+    path("alerts/<uuid:alert_id>/confirm/", alerts.alert_confirm, name="alert_confirm"),
+    path("alerts/<uuid:alert_id>/end/", alerts.alert_end, name="alert_end"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 
 from ..forms import PANEL_PERSON, StepsForm, TestsForm, open_tests_of
+from ..models import Alert
 
 register = template.Library()
 
@@ -29,3 +30,13 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
     # Mistakes show after "Save contact", not while the page is redrawn for a search.
     checked = submitted is not None and "save" in posted and not (tests.is_valid() & steps.is_valid())
     return {"chosen": chosen, "tests": tests, "steps": steps, "panel_person": PANEL_PERSON, "checked": checked}
+
+
+@register.filter
+def alert_words(alert: Alert, language: str) -> str:
+    return alert.description(language or "en")
+
+
+@register.filter
+def alert_other_words(alert: Alert, language: str) -> str:
+    return alert.other_description(language or "en")

@@ -1,9 +1,12 @@
-"""Access rows for health (health/): a person's health record, read and noted."""
+"""Access rows for health (health/): a person's health record, read and noted; bad-batch alerts."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+
+from health.models import Alert
 
 from .matrix import Row, scoped_object
 
@@ -32,3 +35,78 @@ ROWS = [
 WRONG_METHOD = [
     ("health:person", "put", record_path),
 ]
+
+
+ALERT_DENIED = {"system_admin": 403, "anonymous": 302}
+
+
+def alert_path(name: str) -> Any:
+    return lambda o: reverse(name, args=[o["alert"].pk])
+
+
+def alert_posted(o: dict[str, Any]) -> dict[str, str]:
+    ends = timezone.localtime() + timedelta(days=2)
+    return {
+        "description_en": "Strong blue pills",
+        "area": "Centre",
+        "expires_at": ends.strftime("%Y-%m-%dT%H:%M"),
+        "teams": str(o["person"].home_team_id),
+    }
+
+
+ROWS += [
+    Row(
+        "health:alerts",
+        "get",
+        lambda o: reverse("health:alerts"),
+        {"worker": 200, "supervisor": 200, "outsider": 200, "other_supervisor": 200, "data_admin": 200, **ALERT_DENIED},
+    ),
+    # The team chosen is the person's: another team's worker or supervisor may not post for it
+    # (not one of their choices: the form comes back, 200, and nothing is posted).
+    Row(
+        "health:alerts",
+        "post",
+        lambda o: reverse("health:alerts"),
+        {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, "data_admin": 302, **ALERT_DENIED},
+        alert_posted,
+    ),
+    Row(
+        "health:alert",
+        "get",
+        alert_path("health:alert"),
+        {"worker": 200, "supervisor": 200, "outsider": 404, "other_supervisor": 404, "data_admin": 200, **ALERT_DENIED},
+    ),
+    Row(
+        "health:alert_confirm",
+        "post",
+        alert_path("health:alert_confirm"),
+        {"worker": 403, "supervisor": 302, "outsider": 404, "other_supervisor": 404, "data_admin": 302, **ALERT_DENIED},
+    ),
+    Row(
+        "health:alert_end",
+        "post",
+        alert_path("health:alert_end"),
+        {"worker": 403, "supervisor": 302, "outsider": 404, "other_supervisor": 404, "data_admin": 302, **ALERT_DENIED},
+    ),
+]
+
+WRONG_METHOD += [
+    ("health:alerts", "delete", lambda o: reverse("health:alerts")),
+    ("health:alert", "post", alert_path("health:alert")),
+    ("health:alert_confirm", "get", alert_path("health:alert_confirm")),
+    ("health:alert_end", "get", alert_path("health:alert_end")),
+]
+
+
+def objects(base: dict[str, Any]) -> dict[str, Any]:
+    """A worker's proposed alert for the person's team."""
+    team = base["person"].home_team
+    alert = Alert.objects.create(
+        description_en="Pills stronger than usual",
+        area="Centre",
+        status="proposed",
+        expires_at=timezone.now() + timedelta(days=1),
+        created_by=base["encounter"].worker,
+    )
+    alert.teams.set([team])
+    return {"alert": alert}

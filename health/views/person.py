@@ -19,10 +19,10 @@ from audit.services import record
 from clients.models import Client
 from core.errors import Invalid
 
-from .access import get_health_person_for_user
-from .forms import NotedOnForm, StepsForm, TestsForm, open_tests_of
-from .models import HealthTest
-from .services import record_linkage_step, record_test
+from ..access import get_health_person_for_user
+from ..forms import NotedOnForm, StepsForm, TestsForm, open_tests_of
+from ..models import HealthTest
+from ..services import record_linkage_step, record_test
 
 PAGE = "health/person_health.html"
 

@@ -24,7 +24,7 @@ from core.errors import Invalid, NotFound
 from encounters.models import Encounter
 from encounters.parts import person_of
 
-from .models import HealthTest, LinkageStep
+from ..models import HealthTest, LinkageStep
 
 
 def _check_person(actor: User, client: Client) -> None:
