@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months
 from encounters.models import ServiceType
-from health.figures import cascade_events_sql
+from health.figures import cascade_events_sql, incident_events_sql
 from privacy.audit import Cell, withhold_until_safe
 from privacy.cellkey import combine, record_key_sql
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
@@ -95,6 +95,7 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
     FROM encounters_serviceprovided AS sp JOIN encounters_encounter AS e ON e.id = sp.encounter_id
    WHERE {_in_year("e.happened_at")}
   UNION ALL{cascade_events_sql(record_key_sql("t.id"))}
+  UNION ALL{incident_events_sql(record_key_sql("i.id"))}
 ) AS r GROUP BY 1, 2, 3
 """  # noqa: S608
 

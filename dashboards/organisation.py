@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from core import charts
 from core.charts import BLUE, BarSpec
-from health.figures import STAGES, measure, stages_of
-from health.models import HealthTest
+from health.figures import STAGES, incident_measure, measure, stages_of
+from health.models import HealthTest, Incident
 from privacy.figures import Protected, Status
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 
@@ -128,6 +128,16 @@ def cascade_table(year: Year, period: Period) -> Table:
     return Table("cascade", caption, [_("Test"), *(str(label) for _stage, label in STAGES)], rows, folded=False)
 
 
+def incidents_table(year: Year, period: Period) -> Table:
+    """Rights and safety incidents the people concerned agreed may count, by what happened."""
+    rows = [
+        Row(str(label), [Shown(year.get(incident_measure(kind), None, period))])
+        for kind, label in Incident.Kind.choices
+    ]
+    caption = _("Rights and safety incidents in the period that the people concerned agreed may be counted.")
+    return Table("incidents", caption, [_("What happened"), _("Incidents")], rows, folded=False)
+
+
 def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str, Any]:
     contacts_caption = _("Contacts each month, and the syringes and naloxone kits given.")
     tables = {
@@ -166,6 +176,7 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
         folded=False,
     )
     tables["cascade"] = cascade_table(year, period)
+    tables["incidents"] = incidents_table(year, period)
     months = [m for m in months_of(period) if (MONTH, m) in year.periods]
     values = [year.get("contacts", None, (MONTH, m)).value for m in months]
     chart = charts.bar_chart(

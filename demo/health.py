@@ -1,5 +1,6 @@
 """Demo tests and linkage to care, so a person's page, the supervisors' dashboard and the
-organisation view show a cascade (issue 16).
+organisation view show a cascade (issue 16); drug-checking results, rights and safety
+incidents and bad-batch alerts (`load_reports`).
 
 Over the year, most people were offered an HIV and a hepatitis C antibody test at one of
 their contacts, some a hepatitis B or syphilis test; a few results were reactive and were
@@ -16,8 +17,9 @@ from uuid import UUID
 from django.utils import timezone
 
 from accounts.models import Team, User
+from clients.models import Client
 from encounters.models import Encounter
-from health.models import HealthTest, LinkageStep
+from health.models import Alert, DrugCheck, HealthTest, Incident, LinkageStep
 
 # (kind, share of people offered it, share reactive among them)
 OFFERED = [("hiv", 0.8, 0.12), ("hcv_antibody", 0.7, 0.3), ("hbv", 0.3, 0.05), ("syphilis", 0.3, 0.1)]
@@ -95,3 +97,81 @@ def _steps(rng: random.Random, test: HealthTest, later: list[Encounter]) -> list
             )
         )
     return made
+
+
+# (days ago, method, expected, strip result, found, plans, their words, linked)
+CHECKS = [
+    (2, "fentanyl_strip", "heroin", "detected", "", "changed", "Will use less and not alone", False),
+    (5, "benzo_strip", "heroin", "not_detected", "", "same", "", False),
+    (9, "spectrometer", "cocaine", "", "cocaine, levamisole", "not_said", "", False),
+    (12, "fentanyl_strip", "MDMA", "not_detected", "", "same", "", True),
+    (20, "spectrometer", "heroin", "", "heroin, xylazine", "changed", "Going to the drop-in to use", False),
+]
+# (days ago, kind, involved, help, may count)
+INCIDENTS = [
+    (3, "supplies_confiscated", "police", "supplies_replaced", True),
+    (18, "stopped_with_supplies", "police", "legal_aid", True),
+    (25, "denied_health_care", "health_worker", "complaint", False),
+    (40, "violence", "public", "support", True),
+    (70, "eviction", "landlord", "none_wanted", False),
+    (100, "supplies_confiscated", "police", "legal_aid", True),
+]
+
+
+def load_reports(team: Team, workers: list[User], area: str) -> None:
+    """Drug-checking results (most linked to no one), incidents (some the person did not want
+    counted) and a bad-batch alert showing on Home (plus one waiting for a supervisor)."""
+    if not workers or DrugCheck.objects.filter(team=team).exists():
+        return
+    today = timezone.localdate()
+    worker = next((user for user in workers if team.pk not in user.supervised_team_ids()), workers[0])
+    supervisor = next((user for user in workers if team.pk in user.supervised_team_ids()), worker)
+    person = Client.objects.filter(home_team=team, merged_into__isnull=True).order_by("created_at").first()
+    DrugCheck.objects.bulk_create(
+        DrugCheck(
+            team=team,
+            client=person if linked else None,
+            checked_on=today - timedelta(days=ago),
+            method=method,
+            expected=expected,
+            strip_result=strip,
+            found=found,
+            plans=plans,
+            plans_words=words,
+            created_by=worker,
+        )
+        for ago, method, expected, strip, found, plans, words, linked in CHECKS
+    )
+    Incident.objects.bulk_create(
+        Incident(
+            team=team,
+            happened_on=today - timedelta(days=ago),
+            kind=kind,
+            area=area,
+            involved=involved,
+            help_given=help_given,
+            may_count=may_count,
+            created_by=worker,
+        )
+        for ago, kind, involved, help_given, may_count in INCIDENTS
+    )
+    now = timezone.now()
+    posted = Alert.objects.create(
+        description_en="Brown powder sold as heroin: fentanyl strips positive, and xylazine found. Do not use alone.",
+        description_es="Polvo marrón vendido como heroína: tiras de fentanilo positivas y xilacina. No consumas solo.",
+        area=area,
+        expires_at=now + timedelta(days=5),
+        status=Alert.Status.POSTED,
+        created_by=supervisor,
+        posted_at=now,
+        posted_by=supervisor,
+    )
+    proposed = Alert.objects.create(
+        description_en="Pink pills sold as MDMA: much stronger than usual.",
+        area=area,
+        expires_at=now + timedelta(days=3),
+        status=Alert.Status.PROPOSED,
+        created_by=worker,
+    )
+    for alert in (posted, proposed):
+        alert.teams.set([team])

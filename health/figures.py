@@ -92,3 +92,16 @@ def team_cascade(team_ids: list[UUID], first: date, after: date) -> list[Cascade
         )
         for kind, label in HealthTest.Kind.choices
     ]
+
+
+def incident_events_sql(record_key: str) -> str:
+    """One row per incident the person said may count: 'incidents:<kind>', team, month, key;
+    for the hierarchy's EVENTS_SQL. An incident the person did not want counted is never read."""
+    return f"""
+  SELECT 'incidents:' || i.kind, i.team_id, date_trunc('month', i.happened_on)::date, {record_key}
+    FROM health_incident AS i
+   WHERE i.may_count AND i.happened_on >= %(first)s AND i.happened_on < %(after)s"""  # noqa: S608
+
+
+def incident_measure(kind: str) -> str:
+    return f"incidents:{kind}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 
-from .models import HealthTest, LinkageStep
+from .models import DrugCheck, HealthTest, Incident, LinkageStep
 from .services import ResultAtContact, StepAtContact
 
 if TYPE_CHECKING:
@@ -240,3 +240,107 @@ class AlertForm(forms.Form):
         if not data.get("all_teams") and not data.get("teams"):
             self.add_error("teams", _("Choose the teams the alert is for."))
         return data
+
+
+class _TeamAndPerson(forms.Form):
+    """The team the record counts for, and the person only if they want it linked (a code)."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=gettext_lazy("Team"), empty_label=None)
+    person = forms.CharField(
+        label=gettext_lazy("Person's code, only if they want it linked to them"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("Leave it empty: by default this is not linked to anyone."),
+    )
+
+    def __init__(self, *args: Any, user: "User", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        teams = Team.objects.filter(pk__in=user.team_ids).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+        if len(user.team_ids) == 1:
+            self.fields["team"].initial = user.team_ids[0]
+            self.fields["team"].widget = forms.HiddenInput()
+
+    def clean_person(self) -> "Client | None":
+        from clients.models import Client, normalise_code
+
+        code = self.cleaned_data["person"].strip()
+        if not code:
+            return None
+        found = Client.objects.visible_to(self.user).current().filter(code=normalise_code(code)).first()
+        if found is None:
+            raise forms.ValidationError(_("No one in your teams has this code. Leave it empty to link no one."))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, team = data.get("person"), data.get("team")
+        if person is not None and team is not None and person.home_team_id != team.pk:
+            data["team"] = person.home_team
+        return data
+
+    def clean_on(self) -> Any:
+        from django.utils import timezone
+
+        value = self.cleaned_data["on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class DrugCheckForm(_TeamAndPerson):
+    on = forms.DateField(label=gettext_lazy("Checked on"), widget=DATE)
+    method = forms.ChoiceField(label=gettext_lazy("How"), choices=DrugCheck.Method.choices, widget=forms.RadioSelect)
+    expected = forms.CharField(label=gettext_lazy("What the person expected"), max_length=120, required=False)
+    strip_result = forms.ChoiceField(
+        label=gettext_lazy("What the strip showed"),
+        choices=[("", gettext_lazy("Not a strip test")), *DrugCheck.StripResult.choices],
+        required=False,
+    )
+    found = forms.CharField(
+        label=gettext_lazy("What was found"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("A spectrometer's result as it reads, or anything else found."),
+    )
+    plans = forms.ChoiceField(
+        label=gettext_lazy("Did the person change their plans?"),
+        choices=DrugCheck.Plans.choices,
+        initial=DrugCheck.Plans.NOT_SAID,
+        widget=forms.RadioSelect,
+    )
+    plans_words = forms.CharField(label=gettext_lazy("In their words (optional)"), max_length=300, required=False)
+    field_order = ["on", "method", "expected", "strip_result", "found", "plans", "plans_words", "team", "person"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        method = data.get("method")
+        if method and method != DrugCheck.Method.SPECTROMETER and not data.get("strip_result"):
+            self.add_error("strip_result", _("Choose what the strip showed."))
+        if method == DrugCheck.Method.SPECTROMETER and not data.get("found", "").strip():
+            self.add_error("found", _("Type in what the spectrometer found."))
+        return data
+
+
+class IncidentForm(_TeamAndPerson):
+    on = forms.DateField(label=gettext_lazy("When it happened"), widget=DATE)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What happened"), choices=Incident.Kind.choices, widget=forms.RadioSelect
+    )
+    area = forms.CharField(label=gettext_lazy("Area"), max_length=120, required=False)
+    involved = forms.ChoiceField(
+        label=gettext_lazy("Who was involved"),
+        choices=Incident.Involved.choices,
+        help_text=gettext_lazy("A role, never a name."),
+    )
+    help_given = forms.ChoiceField(label=gettext_lazy("Help that followed"), choices=Incident.Help.choices)
+    may_count = forms.TypedChoiceField(
+        label=gettext_lazy("May it count in anonymised advocacy figures?"),
+        choices=[("yes", gettext_lazy("Yes, the person agrees")), ("no", gettext_lazy("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("The person decides. It is never shown or exported row by row."),
+        error_messages={"required": gettext_lazy("Ask the person whether it may count, and choose their answer.")},
+    )
+    field_order = ["on", "kind", "area", "involved", "help_given", "may_count", "team", "person"]

@@ -245,3 +245,128 @@ class Alert(models.Model):
         """The words in the other language too, when both were written."""
         other = self.description_en if language.startswith("es") else self.description_es
         return other if other and self.description_en and self.description_es else ""
+
+
+class DrugCheckQuerySet(models.QuerySet["DrugCheck"]):
+    def visible_to(self, user: User) -> "DrugCheckQuerySet":
+        """The user's teams' checks (a person-linked one goes with the person's current team)."""
+        teams = list(user.team_ids) if user.is_authenticated else []
+        return self.filter(Q(client__isnull=True, team_id__in=teams) | Q(client__home_team_id__in=teams))
+
+
+class DrugCheck(models.Model):
+    """A sample checked: how, what the person expected, what was found, and whether the person
+    changed their plans. Not linked to anyone unless the person wants it (then it is deleted
+    after the organisation's retention period: `manage.py delete_old_drug_checks`)."""
+
+    class Method(models.TextChoices):
+        FENTANYL_STRIP = "fentanyl_strip", _("Fentanyl test strip")
+        BENZO_STRIP = "benzo_strip", _("Benzodiazepine test strip")
+        SPECTROMETER = "spectrometer", _("Spectrometer (result typed in)")
+
+    class StripResult(models.TextChoices):
+        DETECTED = "detected", _("Detected")
+        NOT_DETECTED = "not_detected", _("Not detected")
+        UNCLEAR = "unclear", _("Unclear")
+
+    class Plans(models.TextChoices):
+        CHANGED = "changed", _("Changed their plans")
+        SAME = "same", _("Kept their plans")
+        NOT_SAID = "not_said", _("Did not say")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="drug_checks", verbose_name=_("person")
+    )
+    checked_on = models.DateField(_("checked on"))
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    expected = models.CharField(_("what the person expected"), max_length=120, blank=True)
+    strip_result = models.CharField(_("strip result"), max_length=20, choices=StripResult.choices, blank=True)
+    found = models.CharField(_("what was found"), max_length=200, blank=True)
+    plans = models.CharField(_("plans"), max_length=20, choices=Plans.choices, default=Plans.NOT_SAID)
+    plans_words = models.CharField(_("in the person's words"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = DrugCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("drug-checking result")
+        verbose_name_plural = _("drug-checking results")
+        indexes = [
+            # The team's latest results (the drug-checking page).
+            models.Index(fields=["team", "-checked_on"], name="health_check_team_idx"),
+            # The retention job: person-linked results older than the period.
+            models.Index(fields=["checked_on"], condition=Q(client__isnull=False), name="health_check_linked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.checked_on}"
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: User) -> "IncidentQuerySet":
+        teams = list(user.team_ids) if user.is_authenticated else []
+        return self.filter(Q(client__isnull=True, team_id__in=teams) | Q(client__home_team_id__in=teams))
+
+
+class Incident(models.Model):
+    """A rights or safety incident the person wanted recorded: what, when, where, who was
+    involved (a role, never a name) and what help followed. Linked to the person only if they
+    want it. It counts in anonymised advocacy figures only if the person said it may; it is
+    never exported row by row."""
+
+    class Kind(models.TextChoices):
+        SUPPLIES_CONFISCATED = "supplies_confiscated", _("Supplies confiscated by police")
+        STOPPED_WITH_SUPPLIES = "stopped_with_supplies", _("Stopped or arrested while carrying supplies")
+        VIOLENCE = "violence", _("Violence")
+        DENIED_HEALTH_CARE = "denied_health_care", _("Denied health care")
+        EVICTION = "eviction", _("Eviction")
+        OTHER = "other", _("Something else")
+
+    class Involved(models.TextChoices):
+        POLICE = "police", _("Police")
+        SECURITY = "security", _("Security staff")
+        HEALTH_WORKER = "health_worker", _("Health or hospital staff")
+        LANDLORD = "landlord", _("Landlord or housing staff")
+        PUBLIC = "public", _("Member of the public")
+        OTHER = "other", _("Someone else")
+        NOT_SAID = "not_said", _("Not said")
+
+    class Help(models.TextChoices):
+        LEGAL_AID = "legal_aid", _("Legal-aid referral")
+        HEALTH_CARE = "health_care", _("Health care")
+        SUPPLIES_REPLACED = "supplies_replaced", _("Supplies replaced")
+        COMPLAINT = "complaint", _("Help with a complaint")
+        SUPPORT = "support", _("Support from the team")
+        NONE_WANTED = "none_wanted", _("None wanted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents", verbose_name=_("person")
+    )
+    happened_on = models.DateField(_("happened on"))
+    kind = models.CharField(_("what happened"), max_length=30, choices=Kind.choices)
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    involved = models.CharField(_("who was involved"), max_length=20, choices=Involved.choices)
+    help_given = models.CharField(_("help that followed"), max_length=20, choices=Help.choices)
+    may_count = models.BooleanField(_("may count in anonymised figures"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rights or safety incident")
+        verbose_name_plural = _("rights or safety incidents")
+        indexes = [
+            # The team's latest incidents (the incidents page).
+            models.Index(fields=["team", "-happened_on"], name="health_incident_team_idx"),
+            # The organisation view's year: incidents that may count, by day.
+            models.Index(fields=["happened_on"], condition=Q(may_count=True), name="health_incident_count_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.happened_on}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, person
+from .views import alerts, person, reports
 
 app_name = "health"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/", alerts.alert_card, name="alert"),
     path("alerts/<uuid:alert_id>/confirm/", alerts.alert_confirm, name="alert_confirm"),
     path("alerts/<uuid:alert_id>/end/", alerts.alert_end, name="alert_end"),
+    path("drug-checking/", reports.drug_checks, name="drug_checks"),
+    path("incidents/", reports.incidents, name="incidents"),
 ]

@@ -22,7 +22,16 @@ APPS = [
 # Outermost first: the HTTP method, the access rule, (exports' keep_choices, which must see a
 # POST before it is sent to confirm who they are), recent_auth_required, then anything else.
 METHOD = {"require_http_methods"}
-ACCESS = {"public", "signed_in", "signing_in", "team_member", "supervisor", "data_admin", "team_catalogue_keeper"}
+ACCESS = {
+    "public",
+    "signed_in",
+    "signing_in",
+    "team_member",
+    "supervisor",
+    "data_admin",
+    "any_role",
+    "team_catalogue_keeper",
+}
 RANK = {**dict.fromkeys(METHOD, 0), **dict.fromkeys(ACCESS, 1), "keep_choices": 2, "recent_auth_required": 3}
 # The sign-in steps keep login_not_required and their CSRF and cache decorators outermost
 # (the method is checked after CSRF there, as Django's own LoginView does).

@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from clients.models import Client
-from health.models import Alert, HealthTest, LinkageStep
+from health.models import Alert, HealthTest, Incident, LinkageStep
 
 from .conftest import PageChecks, sign_in
 
@@ -115,3 +115,35 @@ def test_an_alert_shows_on_a_teammates_home_until_it_expires(
     check_page()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     expect(page.locator(".home-alert")).to_have_count(0)
+
+
+def test_an_incident_the_person_did_not_want_counted_is_absent_from_the_organisation_view(
+    page: Page, check_page: PageChecks, live_server: LiveServer, worker: User, data_admin: User
+) -> None:
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=10)
+    sign_in(page, check_page, live_server.url, worker)
+    for kind, counted in (("Supplies confiscated by police", "No"), ("Violence", "Yes, the person agrees")):
+        page.goto(live_server.url + reverse("health:incidents"))
+        check_page()
+        page.get_by_label("When it happened").fill(last_month.isoformat())
+        page.get_by_label(kind).check()
+        page.get_by_label("Who was involved").select_option(label="Police")
+        page.get_by_label("Help that followed").select_option(label="Legal-aid referral")
+        page.get_by_label(counted).check()
+        page.get_by_role("button", name="Save incident").tap()
+        expect(page.get_by_role("status").first).to_contain_text("Incident recorded.")
+        check_page()
+    assert sorted(Incident.objects.values_list("kind", "may_count")) == [
+        ("supplies_confiscated", False),
+        ("violence", True),
+    ]
+
+    page.context.clear_cookies()
+    sign_in(page, check_page, live_server.url, data_admin)
+    page.goto(live_server.url + reverse("dashboards:organisation"))
+    check_page()
+    table = page.locator("table", has=page.locator("caption", has_text="Rights and safety incidents"))
+    counted_row = table.locator("tr", has=page.locator("th", has_text="Violence"))
+    expect(counted_row.locator("td")).to_contain_text("fewer than 11")
+    absent_row = table.locator("tr", has=page.locator("th", has_text="Supplies confiscated by police"))
+    expect(absent_row.locator("td")).to_have_text("–")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from health.models import Alert
 
-from .matrix import Row, scoped_object
+from .matrix import Row, scoped_object, team_page
 
 DENIED = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
 
@@ -90,7 +90,52 @@ ROWS += [
     ),
 ]
 
+
+def check_posted(o: dict[str, Any]) -> dict[str, str]:
+    return {
+        "on": timezone.localdate().isoformat(),
+        "method": "fentanyl_strip",
+        "strip_result": "detected",
+        "plans": "not_said",
+        "team": str(o["person"].home_team_id),
+    }
+
+
+def incident_posted(o: dict[str, Any]) -> dict[str, str]:
+    return {
+        "on": timezone.localdate().isoformat(),
+        "kind": "supplies_confiscated",
+        "involved": "police",
+        "help_given": "legal_aid",
+        "may_count": "no",
+        "team": str(o["person"].home_team_id),
+    }
+
+
+TEAM_ONLY = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
+ROWS += [
+    team_page("health:drug_checks"),
+    team_page("health:incidents"),
+    # Another team's members may not choose this team: the form comes back (200), nothing saved.
+    Row(
+        "health:drug_checks",
+        "post",
+        lambda o: reverse("health:drug_checks"),
+        {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, **TEAM_ONLY},
+        check_posted,
+    ),
+    Row(
+        "health:incidents",
+        "post",
+        lambda o: reverse("health:incidents"),
+        {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, **TEAM_ONLY},
+        incident_posted,
+    ),
+]
+
 WRONG_METHOD += [
+    ("health:drug_checks", "put", lambda o: reverse("health:drug_checks")),
+    ("health:incidents", "delete", lambda o: reverse("health:incidents")),
     ("health:alerts", "delete", lambda o: reverse("health:alerts")),
     ("health:alert", "post", alert_path("health:alert")),
     ("health:alert_confirm", "get", alert_path("health:alert_confirm")),

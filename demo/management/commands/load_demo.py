@@ -19,7 +19,7 @@ from clients.models import Client, new_code
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
-from demo.health import load_health
+from demo.health import load_health, load_reports
 from demo.living import load_living_programme
 from demo.logins import DEMO_PASSWORD
 from demo.referrals import load_referrals
@@ -101,6 +101,7 @@ class Command(BaseCommand):
                 load_referrals(team, [user for user in staff if team.pk in user.team_ids])
                 load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
                 load_health(team, [user for user in staff if team.pk in user.team_ids])
+                load_reports(team, [user for user in staff if team.pk in user.team_ids], TEAMS[name][0][1])
                 load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
                 load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
