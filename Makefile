@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench bench-weight bench-lighthouse clean-db security backup restore \
+.PHONY: run test venv lint format typecheck messages bench bench-weight bench-offline bench-lighthouse clean-db security backup restore \
 	cluster cluster-stop cluster-packages loadtest
 
 run: $(STAMP)
@@ -86,6 +86,10 @@ bench: $(STAMP)
 # (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).
 bench-weight: $(STAMP)
 	$(PYTHON) -m bench.page_weight
+
+# Offline use: the shell a phone downloads, and 100 queued contacts sent over 400 kbit/s, 400 ms
+bench-offline: $(STAMP)
+	$(PYTHON) -m bench.offline
 
 # Lighthouse (mobile profile) on Log a contact, served as in production; needs Node.js and npm
 # (apt-get install nodejs npm) and Debian's Chromium. The pinned Lighthouse is installed into

@@ -62,3 +62,25 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not needs_code:
             del self.fields["code"]
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token: what it is for, what it may do, how long it lives."""
+
+    DAYS = [(7, _("7 days")), (30, _("30 days")), (90, _("90 days (the longest)"))]
+
+    name = forms.CharField(
+        label=_("What it is for"),
+        max_length=60,
+        help_text=_("For you to recognise it later, e.g. the system that will use it. No names of people."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What it may do"),
+        choices=[
+            ("read", _("Read only")),
+            ("write", _("Read and write (log contacts)")),
+        ],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+    days = forms.TypedChoiceField(label=_("Works for"), choices=DAYS, coerce=int, initial=30)

@@ -131,3 +131,61 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> "ApiTokenQuerySet":
+        """Not revoked and not expired: the only tokens the API accepts."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API (/api/v1/), made by its user on their own page.
+
+    The secret is shown once, when it is made, and stored only as SHA-256: it carries 256
+    random bits, so a slow hash would only slow every API call (finding a secret from its
+    hash still takes about 2^255 guesses). `prefix` (the first characters, not secret) lets
+    the user tell their tokens apart. A token acts as its user with the user's roles of the
+    moment (a membership ended is a scope lost at once), limited by its own `scope`: read,
+    or read and write. It expires (at most 90 days after it was made) and can be revoked at
+    any time; revoked and expired tokens stay listed, for the record.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    MAX_DAYS = 90
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("what it is for"), max_length=60)
+    prefix = models.CharField(_("starts with"), max_length=12)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [
+            # A user's own token page, newest first.
+            models.Index(fields=["user", "-created_at"], name="api_token_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -11,10 +11,20 @@ The steps of signing in (the views in accounts/views/sign_in.py call them):
 3. `accounts.sessions.start_session` signs in: new session key, clocks, audit.
 """
 
+import uuid
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import record
+from core.errors import Invalid, NotFound, PermissionDenied
 
 from . import lockout
-from .models import User
+from .models import ApiToken, User
+from .tokens import PREFIX_LENGTH, hash_secret, new_secret
 
 
 def check_password(*, username: str, password: str) -> User | None:
@@ -38,3 +48,50 @@ def check_password(*, username: str, password: str) -> User | None:
             lockout.register_failure(user=user, step="password")
             return None
     return user
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
+    """Make a personal access token for `actor`; returns it and its secret (shown once, never stored).
+
+    A write scope needs a team membership (only team members change records); a token lives
+    at most ApiToken.MAX_DAYS days. Audited with the token's id, scope and expiry.
+    """
+    if scope not in ApiToken.Scope.values:
+        raise Invalid(_("Choose read only, or read and write."))
+    if not 1 <= days <= ApiToken.MAX_DAYS:
+        raise Invalid(_("A token lives from 1 to %(days)d days.") % {"days": ApiToken.MAX_DAYS})
+    if scope == ApiToken.Scope.WRITE and not actor.team_ids:
+        raise Invalid(_("Only members of a team can make a token that writes."))
+    if not actor.roles:
+        raise PermissionDenied(_("Your account has no role that the API serves."))
+    secret = new_secret()
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name.strip()[:60],
+        prefix=secret[:PREFIX_LENGTH],
+        token_hash=hash_secret(secret),
+        scope=scope,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    details = {"scope": scope, "days": days}
+    record(action=AuditEvent.Action.API_TOKEN_CREATED, actor=actor, target=token, details=details)
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token_id: uuid.UUID) -> ApiToken:
+    """Revoke one of the actor's own tokens: it stops working at once. Audited.
+
+    Another user's token is NotFound (it confirms nothing); revoking twice changes nothing.
+    """
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(action=AuditEvent.Action.API_TOKEN_REVOKED, actor=actor, target=token)
+    return token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import security, sign_in
+from .views import security, sign_in, tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("security/", security.security, name="security"),
     path("security/authenticator/", security.new_authenticator, name="new_authenticator"),
     path("security/recovery-codes/", security.recovery_codes, name="recovery_codes"),
+    path("api-tokens/", tokens.api_tokens, name="api_tokens"),
+    path("api-tokens/<uuid:token_id>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
 ]

@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
         CLIENT_TRANSFERRED = "client_transferred", _("Moved a person to another team")
         CLIENT_ERASED = "client_erased", _("Erased identifying data")
         VIEWERS_PRINTED = "viewers_printed", _("Printed who viewed a record")
+        SUMMARY_MADE = "summary_made", _("Made a summary for the person to take")
+        USE_WISH_CHANGED = "use_wish_changed", _("Changed a person's own words on drug use")
         GOAL_SET = "goal_set", _("Noted a goal")
         GOAL_VIEWED = "goal_viewed", _("Opened a person's goals")
         GOAL_REVIEWED = "goal_reviewed", _("Reviewed a goal")
@@ -72,6 +74,15 @@ class AuditEvent(models.Model):
         ALERT_ENDED = "alert_ended", _("Ended a bad-batch alert")
         INCIDENT_RECORDED = "incident_recorded", _("Recorded a rights or safety incident")
         CONTEXT_RECORDED = "context_recorded", _("Recorded context the person chose to share")
+        # Offline use (offline/): device ids and counts, never what the device holds.
+        OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
+        OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")
+        OFFLINE_PEOPLE_SENT = "offline_people_sent", _("Sent the caseload to a device for offline use")
+        CLIENT_VIEWED_OFFLINE = "client_viewed_offline", _("Opened a person's record offline")
+        # The API (api/): personal access tokens, and figures released through it.
+        API_TOKEN_CREATED = "api_token_created", _("Made an API token")
+        API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
+        API_FIGURES_READ = "api_figures_read", _("Read the organisation's figures through the API")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

@@ -14,6 +14,8 @@ from .models import AuditEvent
 
 # details["system"]: the command or task that acted (core.context.SystemActor), when no user did.
 SYSTEM_ACTOR_KEY = "system"
+# details["api_token"]: the id of the API token the work came through (core/context.py).
+API_TOKEN_KEY = "api_token"  # noqa: S105 (a key name)
 
 
 def record(
@@ -38,6 +40,8 @@ def record(
     details = dict(details or {})
     if system := system_actor_name(actor):
         details[SYSTEM_ACTOR_KEY] = system
+    if context.api_token:
+        details[API_TOKEN_KEY] = context.api_token
     return append(
         action=action,
         actor_id=actor.pk if actor is not None else None,

@@ -159,10 +159,11 @@ def queue() -> dict[str, Any]:
     sql, params = statement(ROW_LEVEL["contacts"], export)
     with connection.cursor() as cursor:
         copy = cursor.mogrify(sql, params).decode()
+        create = CREATE_PRIVACY_TABLE.as_string(cursor.connection)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     return {
         "export": str(export.pk),
-        "sql": f"{CREATE_PRIVACY_TABLE};\n{copy};\n",
+        "sql": f"{create};\n{copy};\n",
         "contacts": Encounter.objects.count(),
         "months": months,
     }

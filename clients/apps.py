@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Feature modules of clients/views/ that may contribute a section to the person's page by
 # defining `section = PersonSection(...)`.
-FEATURES = ["identity", "consent", "flags", "duplicates", "merge", "records"]
+FEATURES = ["identity", "consent", "flags", "duplicates", "merge", "records", "use_wish"]
 
 
 class ClientsConfig(AppConfig):
@@ -14,7 +14,11 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from .sections import register
+        from .summary import register_summary_part
+        from .views.summary import PARTS
 
+        for part in PARTS:
+            register_summary_part(part)
         for feature in FEATURES:
             section = getattr(import_module(f"clients.views.{feature}"), "section", None)
             if section is not None:

@@ -2,16 +2,27 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import Field
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from core.versioning import version_field
 
-from .models import EARLIEST_BIRTH_YEAR, Client, Consent, ConsentKind, normalise_code, normalise_name
+from .models import (
+    EARLIEST_BIRTH_YEAR,
+    USE_WISH_MAX,
+    Client,
+    Consent,
+    ConsentKind,
+    normalise_code,
+    normalise_name,
+)
 from .services.identity import IDENTITY_FIELDS
 from .services.merge import FIELD_GROUPS, MERGED, SURVIVOR
+from .summary import summary_parts
 
 
 class ClientRegistrationForm(forms.ModelForm):
@@ -280,3 +291,48 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         teams = Team.objects.exclude(pk=client.home_team_id).order_by("name")
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+
+
+class SummaryForm(forms.Form):
+    parts = forms.MultipleChoiceField(
+        label=_("What goes on it (the person chooses)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing to put on the summary.")},
+    )
+    language = forms.ChoiceField(label=_("Language of the summary"), choices=[])
+    programme_name = forms.BooleanField(
+        label=_("Show the programme's name"),
+        required=False,
+        help_text=_(
+            "Off unless the person asks: a paper found on someone can expose them. Without it, "
+            "nothing on the page says where it comes from."
+        ),
+    )
+    show = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(part.key, part.label) for part in summary_parts()]
+        self.fields["parts"].choices = choices  # type: ignore[attr-defined]
+        self.fields["parts"].initial = [key for key, _label in choices]
+        # Each language in its own words, so the person can pick theirs ("Español").
+        languages = [
+            (code, capfirst(translation.get_language_info(code)["name_local"])) for code, _ in settings.LANGUAGES
+        ]
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+        self.fields["language"].initial = translation.get_language()
+
+
+class UseWishForm(forms.Form):
+    """Their words on what they want from their relationship with drugs; only with them."""
+
+    words = forms.CharField(
+        label=_("What they want from their relationship with drugs, in their own words"),
+        max_length=USE_WISH_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: “use more safely”, “cut down at weekends”, “no change wanted”. Never scored."),
+    )
+    with_person = forms.BooleanField(
+        label=_("Written with the person, as they said it"),
+        error_messages={"required": _("Only write this with the person, in their words.")},
+    )

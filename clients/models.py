@@ -524,3 +524,35 @@ class Merge(models.Model):
     @property
     def can_be_undone(self) -> bool:
         return self.undone_at is None and timezone.now() - self.merged_at <= timedelta(days=self.UNDO_DAYS)
+
+
+USE_WISH_MAX = 300
+
+
+class UseWish(models.Model):
+    """What the person wants from their relationship with drugs, in their own words ("use more
+    safely", "cut down at weekends", "no change wanted"): issue 21.
+
+    Off unless the organisation turns it on (ALONGSIDE_USE_WISHES). Optional, written only with
+    the person, changed or deleted whenever they ask (clients/services/use_wish.py). It is
+    their words, never a measure: never scored, never charted as success, never in any export
+    or figure (DESIGN.md, principle 1), and it is deleted with the identifying data on erasure.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="use_wish", verbose_name=_("person"))
+    words = models.CharField(
+        _("what they want from their relationship with drugs, in their words"), max_length=USE_WISH_MAX
+    )
+    updated_at = models.DateTimeField(_("written at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("noted by")
+    )
+
+    class Meta:
+        verbose_name = _("their words on drug use")
+        verbose_name_plural = _("their words on drug use")
+        constraints = [models.CheckConstraint(condition=~Q(words=""), name="use_wish_words_required")]
+
+    def __str__(self) -> str:
+        # Never the words: __str__ ends up in error messages and logs.
+        return f"use wish {self.pk}"

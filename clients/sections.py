@@ -21,6 +21,7 @@ ORDER = [
     "identity",
     "consent",
     "goals",
+    "use_wish",
     "contacts",
     "referrals",
     "health",

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import consent, duplicates, flags, identity, merge, people, records
+from .views import consent, duplicates, flags, identity, merge, people, records, summary, use_wish
 
 app_name = "clients"
 urlpatterns: list[URLPattern] = [
@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     *duplicates.urlpatterns,
     *merge.urlpatterns,
     *records.urlpatterns,
+    *summary.urlpatterns,
+    *use_wish.urlpatterns,
 ]

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from offline.views import manifest, service_worker
+
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("audit.urls")),
@@ -14,6 +16,10 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("health/", include("health.urls")),
+    path("offline/", include("offline.urls")),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("api/v1/", include("api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

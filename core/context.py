@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -65,6 +65,10 @@ class AuditContext:
     # A one-way fingerprint of the session key, never the key itself (a session key is a
     # credential): enough to tell which events one session wrote.
     session: str = ""
+    # The API token the request came with (its id, never its secret): the API's
+    # authentication sets it (`acting_through_token`), and every event written while the
+    # request is answered names it, so a token's use can be traced and revoked.
+    api_token: str = ""
 
 
 EMPTY = AuditContext()
@@ -83,6 +87,12 @@ def audit_context(context: AuditContext) -> Iterator[AuditContext]:
         yield context
     finally:
         _current.reset(token)
+
+
+def acting_through_token(token_id: str) -> None:
+    """Name the API token of the current request in the audit context, until the request
+    ends (the middleware's `audit_context` block restores the context it found)."""
+    _current.set(replace(_current.get(), api_token=token_id))
 
 
 def session_fingerprint(session_key: str | None) -> str:

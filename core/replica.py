@@ -168,9 +168,12 @@ class ReadYourWritesMiddleware:
             return self.get_response(request)
         wrote = False
 
-        def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        def watch(execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: Any) -> Any:
             nonlocal wrote
-            wrote = wrote or (WRITE.search(sql) is not None and not any(table in sql for table in NEVER_READ_BACK))
+            if not wrote:
+                # SQL composed with psycopg2.sql (dashboards, exports) is read as its text.
+                text = sql if isinstance(sql, str) else sql.as_string(context["cursor"].cursor)
+                wrote = WRITE.search(text) is not None and not any(table in text for table in NEVER_READ_BACK)
             return execute(sql, params, many, context)
 
         with connections[PRIMARY].execute_wrapper(watch):

@@ -165,7 +165,8 @@ def _caseload(scope: Scope, rows: ContactRows, names: Mapping[int, str]) -> list
         )
         for worker in contacts
     ]
-    return sorted(loads, key=lambda load: (-load.contacts, load.name))
+    # Ties (as many contacts, the same name) end on the id: the same data, the same order.
+    return sorted(loads, key=lambda load: (-load.contacts, load.name, load.worker_id))
 
 
 def _distributions(rows: ScoreRows) -> dict[tuple[date, str], dict[Decimal, int]]:
@@ -292,7 +293,8 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
     """
     contact_rows = source.contacts(scope)
     service_rows = source.services(scope)
-    types = list(ServiceType.objects.all())
+    # Catalogue order, then the unique short name: two services may share a place and a name.
+    types = list(ServiceType.objects.order_by("order", "name", "slug"))
     lines, categories, category_months = _services(scope, service_rows, types)
     score_rows = source.scores(scope, MEASURES)
     wellbeing, ratings = _wellbeing(scope, score_rows)

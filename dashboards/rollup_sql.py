@@ -1,6 +1,8 @@
 """The rollups' SQL (dashboards/rollups.py runs it): constant statements whose values are
-bound by the driver, never formatted in; the few pieces put together here are constant
-strings of this module."""
+bound by the driver, never formatted in; the few pieces put together here are composed
+with psycopg2.sql (SQL, Identifier) from constant SQL of this module."""
+
+from psycopg2.sql import SQL, Composable, Identifier
 
 DELETE_CONTACTS = """
 DELETE FROM reports_monthly_team_contacts AS r
@@ -113,7 +115,7 @@ SELECT team_id, date_trunc('month', day)::date, worker_id, service_type_id, sum(
 # Whose check-ins ({people}, one of PEOPLE): everyone's, the people named, or (the live
 # figures: dashboards/sources.py) everyone with a check-in of these teams in a period (their
 # whole history, for baselines).
-PERSON_MONTHS = """
+PERSON_MONTHS = SQL("""
 WITH check_in AS (
     SELECT c.id, c.client_id, c.team_id, c.recorded_by_id, c.taken_at, c.created_at, c.total,
            i.slug, i.scoring, i.higher_is_better, i.sd::float8 AS sd, i.reliability::float8 AS reliability,
@@ -158,53 +160,58 @@ SELECT u.*, lead(u.month) OVER (PARTITION BY u.client_id, u.measure ORDER BY u.m
            JOIN outcomes_instrumentitem AS item ON item.id = a.item_id
           WHERE c.scoring = 'none' AND a.value IS NOT NULL
           ORDER BY c.client_id, c.slug, item.key, c.month, c.taken_at DESC, c.created_at DESC, c.id DESC)) AS u
-"""
+""")
 
 PEOPLE = {
-    "everyone": "true",
-    "named": "c.client_id = ANY(%(clients)s::uuid[])",
-    "in_period": """c.client_id IN (SELECT client_id FROM outcomes_checkin
+    "everyone": SQL("true"),
+    "named": SQL("c.client_id = ANY(%(clients)s::uuid[])"),
+    "in_period": SQL("""c.client_id IN (SELECT client_id FROM outcomes_checkin
                                      WHERE team_id = ANY(%(teams)s::uuid[])
-                                       AND taken_at >= %(starts)s AND taken_at < %(ends)s)""",
+                                       AND taken_at >= %(starts)s AND taken_at < %(ends)s)"""),
 }
 
 
-def person_months(people: str) -> str:
+def person_months(people: str) -> Composable:
     """PERSON_MONTHS for PEOPLE[people] (constant SQL: no value is ever put in here)."""
-    return PERSON_MONTHS.replace("{people}", PEOPLE[people])
+    return PERSON_MONTHS.format(people=PEOPLE[people])
 
 
-ROW = "client_id, measure, month, team_id, worker_id, value, category, next_month"
-ALL_CHECK_IN_MONTHS = f"INSERT INTO reports_checkin_month ({ROW}) {person_months('everyone')}"  # noqa: S608
+ROW = SQL(", ").join(
+    Identifier(name)
+    for name in ("client_id", "measure", "month", "team_id", "worker_id", "value", "category", "next_month")
+)
+ALL_CHECK_IN_MONTHS = SQL("INSERT INTO reports_checkin_month ({row}) {months}").format(
+    row=ROW, months=person_months("everyone")
+)
 
 # A refresh writes only the rows that changed: the people's rows are made in a temporary
 # table, rows no longer made are deleted, new or different ones inserted (a new check-in this
 # month changes a row or two of a person's thirty; rewriting all of them cost the refresh
 # its index upkeep and write-ahead log). Both statements return what a distribution counts,
 # so a row whose category or next month alone changed leaves its distribution alone.
-NEW_MONTHS = f"""
-CREATE TEMPORARY TABLE reports_new_months ON COMMIT DROP AS {person_months("named")}
-"""  # noqa: S608
+NEW_MONTHS = SQL("CREATE TEMPORARY TABLE reports_new_months ON COMMIT DROP AS {months}").format(
+    months=person_months("named")
+)
 
-SAME_ROW = """
+SAME_ROW = SQL("""
 n.client_id = m.client_id AND n.measure = m.measure AND n.month = m.month AND n.team_id = m.team_id
 AND n.worker_id IS NOT DISTINCT FROM m.worker_id AND n.value = m.value AND n.category = m.category
 AND n.next_month IS NOT DISTINCT FROM m.next_month
-"""
+""")
 
-DELETE_CHANGED = f"""
+DELETE_CHANGED = SQL("""
 DELETE FROM reports_checkin_month AS m
  WHERE m.client_id = ANY(%(clients)s::uuid[])
-   AND NOT EXISTS (SELECT 1 FROM reports_new_months AS n WHERE {SAME_ROW})
+   AND NOT EXISTS (SELECT 1 FROM reports_new_months AS n WHERE {same_row})
 RETURNING m.team_id, m.month, m.measure, m.worker_id, m.value
-"""  # noqa: S608
+""").format(same_row=SAME_ROW)
 
-INSERT_CHANGED = f"""
-INSERT INTO reports_checkin_month ({ROW})
-SELECT {ROW} FROM reports_new_months AS n
- WHERE NOT EXISTS (SELECT 1 FROM reports_checkin_month AS m WHERE {SAME_ROW})
+INSERT_CHANGED = SQL("""
+INSERT INTO reports_checkin_month ({row})
+SELECT {row} FROM reports_new_months AS n
+ WHERE NOT EXISTS (SELECT 1 FROM reports_checkin_month AS m WHERE {same_row})
 RETURNING team_id, month, measure, worker_id, value
-"""  # noqa: S608
+""").format(row=ROW, same_row=SAME_ROW)
 
 DELETE_SCORES = """
 DELETE FROM reports_monthly_team_scores AS r

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
+from psycopg2.sql import SQL, Composable
 
 from core.dates import add_months
 from encounters.models import Encounter, ServiceProvided
@@ -118,21 +119,21 @@ SELECT team_id, category, count(*)
  GROUP BY team_id, category
 """
 
-# Constant strings put together (no value is ever formatted into SQL here).
-ROLLUP_CHANGES = "WITH months AS (SELECT * FROM reports_checkin_month)" + CHANGE_COUNTS  # noqa: S608
-LIVE_CHANGES = "WITH months AS (" + person_months("in_period") + ")" + CHANGE_COUNTS
+# Constant SQL composed with psycopg2.sql (no value is ever formatted into SQL here).
+WITH_MONTHS = SQL("WITH months AS ({months}) {counts}")
+ROLLUP_CHANGES = WITH_MONTHS.format(months=SQL("SELECT * FROM reports_checkin_month"), counts=SQL(CHANGE_COUNTS))
+LIVE_CHANGES = WITH_MONTHS.format(months=person_months("in_period"), counts=SQL(CHANGE_COUNTS))
 
-LIVE_SCORES = (
-    "WITH months AS ("
-    + person_months("in_period")
-    + """)
+LIVE_SCORES = WITH_MONTHS.format(
+    months=person_months("in_period"),
+    counts=SQL("""
 SELECT month, measure, value, count(*)
   FROM months
  WHERE measure = ANY(%(measures)s) AND team_id = ANY(%(teams)s::uuid[])
    AND month >= %(first)s AND month <= %(last)s
    AND (%(any_worker)s OR worker_id = %(worker)s)
  GROUP BY month, measure, value
-"""
+"""),
 )
 
 
@@ -147,7 +148,7 @@ def _change_params(scope: Scope, measure: str) -> dict[str, Any]:
     }
 
 
-def _change_rows(sql: str, params: dict[str, Any]) -> ChangeRows:
+def _change_rows(sql: Composable, params: dict[str, Any]) -> ChangeRows:
     """Per team, and for all the scope's teams together (team None: each person once)."""
     found: ChangeRows = {}
     with connection.cursor() as cursor:

@@ -13,10 +13,12 @@ from typing import Any
 from uuid import UUID
 
 from django.utils.translation import gettext_lazy as _
+from psycopg2.sql import SQL, Composable, Identifier
+from psycopg2.sql import Literal as Value
 
 from encounters.models import ServiceType
 
-from .privacy import age_band_sql, month_sql, quarter_sql, rough_age_sql, text_sql
+from .privacy import age_band_sql, column, rough_age_sql, text_sql
 
 
 @dataclass(frozen=True)
@@ -33,20 +35,17 @@ COMMON = [
     Column("area", _("Area of the site, or (all areas) where grouped for privacy")),
 ]
 
-TEAMS_AND_PERIOD = "{alias}.team_id = ANY(%(teams)s::uuid[]) AND {alias}.{at} >= %(starts)s AND {alias}.{at} < %(ends)s"
+TEAMS_AND_PERIOD = SQL("{team} = ANY(%(teams)s::uuid[]) AND {at} >= %(starts)s AND {at} < %(ends)s")
 
 
-def _where(alias: str, at: str) -> str:
-    return TEAMS_AND_PERIOD.format(alias=alias, at=at)
+def _where(alias: str, at: str) -> Composable:
+    return TEAMS_AND_PERIOD.format(team=Identifier(alias, "team_id"), at=Identifier(alias, at))
 
 
-def _period(column: str, period: str) -> str:
-    return month_sql(column) if period == "month" else quarter_sql(column)
-
-
-def _date_period(column: str, period: str) -> str:
+def _date_period(name: str, period: str) -> Composable:
     """A date column (not a time) as month or quarter."""
-    return f"to_char({column}, 'YYYY-MM')" if period == "month" else f"to_char({column}, 'YYYY-\"Q\"Q')"
+    shape = SQL("'YYYY-MM'") if period == "month" else SQL("""'YYYY-"Q"Q'""")
+    return SQL("to_char({column}, {shape})").format(column=column(name), shape=shape)
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class Dataset:
     description: Any
     file_stem: str
     columns: Callable[[], list[Column]]
-    select: Callable[[str], str]
+    select: Callable[[str], Composable]
     # A column whose value is about what happened to the person (l-diversity applies).
     sensitive: str | None = None
 
@@ -92,20 +91,26 @@ def contact_columns() -> list[Column]:
     ]
 
 
-def contact_select(period: str) -> str:
+def contact_select(period: str) -> Composable:
     services = _service_types()
-    # Column names are made from ids here (hex digits only): never a value a person typed.
-    sums = "".join(
-        f", sum(sp.quantity) FILTER (WHERE sp.service_type_id = '{pk}'::uuid) AS {name}"
+    # Column names are made from ids (hex digits only, and quoted as identifiers): never a
+    # value a person typed; the ids are bound as literals.
+    sums = SQL("").join(
+        SQL(", sum(sp.quantity) FILTER (WHERE sp.service_type_id = {pk}::uuid) AS {name}").format(
+            pk=Value(str(pk)), name=Identifier(name)
+        )
         for pk, name, _label in services
     )
-    given = "".join(f", coalesce(v.{name}, 0) AS {name}" for _pk, name, _label in services)
-    return f"""
+    given = SQL("").join(
+        SQL(", coalesce({value}, 0) AS {name}").format(value=Identifier("v", name), name=Identifier(name))
+        for _pk, name, _label in services
+    )
+    return SQL("""
 SELECT e.client_id AS person_id, e.head_count AS heads, e.happened_at AS at,
-       CASE WHEN e.client_id IS NULL THEN {rough_age_sql("e.age_band")}
-            ELSE {age_band_sql("c.year_of_birth", "e.happened_at")} END AS age_band,
-       {text_sql("CASE WHEN e.client_id IS NULL THEN e.gender ELSE c.gender END")} AS gender,
-       {text_sql("s.area")} AS area,
+       CASE WHEN e.client_id IS NULL THEN {rough_age}
+            ELSE {age_band} END AS age_band,
+       {gender} AS gender,
+       {area} AS area,
        e.head_count AS people, e.kind AS kind{given}
   FROM encounters_encounter AS e
   LEFT JOIN clients_client AS c ON c.id = e.client_id
@@ -113,10 +118,18 @@ SELECT e.client_id AS person_id, e.head_count AS heads, e.happened_at AS at,
   LEFT JOIN (SELECT sp.encounter_id{sums}
                FROM encounters_serviceprovided AS sp
                JOIN encounters_encounter AS e ON e.id = sp.encounter_id
-              WHERE {_where("e", "happened_at")}
+              WHERE {where}
               GROUP BY sp.encounter_id) AS v ON v.encounter_id = e.id
- WHERE {_where("e", "happened_at")}
-"""  # noqa: S608 (catalogue ids, never user text)
+ WHERE {where}
+""").format(
+        rough_age=rough_age_sql("e.age_band"),
+        age_band=age_band_sql("c.year_of_birth", "e.happened_at"),
+        gender=text_sql(SQL("CASE WHEN e.client_id IS NULL THEN e.gender ELSE c.gender END")),
+        area=text_sql("s.area"),
+        given=given,
+        sums=sums,
+        where=_where("e", "happened_at"),
+    )
 
 
 def check_in_columns() -> list[Column]:
@@ -130,12 +143,12 @@ def check_in_columns() -> list[Column]:
     ]
 
 
-def check_in_select(period: str) -> str:
-    return f"""
+def check_in_select(period: str) -> Composable:
+    return SQL("""
 SELECT ci.client_id AS person_id, 1 AS heads, ci.taken_at AS at,
-       {age_band_sql("c.year_of_birth", "ci.taken_at")} AS age_band, {text_sql("c.gender")} AS gender,
-       {text_sql("s.area")} AS area,
-       {text_sql("i.slug")} AS instrument, i.version AS instrument_version, ci.total AS total,
+       {age_band} AS age_band, {gender} AS gender,
+       {area} AS area,
+       {instrument} AS instrument, i.version AS instrument_version, ci.total AS total,
        coalesce(a.answered, 0) AS items_answered, coalesce(a.declined, 0) AS items_declined
   FROM outcomes_checkin AS ci
   JOIN clients_client AS c ON c.id = ci.client_id
@@ -146,10 +159,16 @@ SELECT ci.client_id AS person_id, 1 AS heads, ci.taken_at AS at,
                     count(*) FILTER (WHERE a.is_declined) AS declined
                FROM outcomes_answer AS a
                JOIN outcomes_checkin AS ci ON ci.id = a.check_in_id
-              WHERE {_where("ci", "taken_at")}
+              WHERE {where}
               GROUP BY a.check_in_id) AS a ON a.check_in_id = ci.id
- WHERE {_where("ci", "taken_at")}
-"""  # noqa: S608
+ WHERE {where}
+""").format(
+        age_band=age_band_sql("c.year_of_birth", "ci.taken_at"),
+        gender=text_sql("c.gender"),
+        area=text_sql("s.area"),
+        instrument=text_sql("i.slug"),
+        where=_where("ci", "taken_at"),
+    )
 
 
 def goal_columns() -> list[Column]:
@@ -167,14 +186,17 @@ def goal_columns() -> list[Column]:
     ]
 
 
-def goal_select(period: str) -> str:
-    any_gas = " OR ".join(f"g.gas_{level} <> ''" for level in ("much_less", "less", "expected", "more", "much_more"))
-    return f"""
+def goal_select(period: str) -> Composable:
+    any_gas = SQL(" OR ").join(
+        SQL("{level} <> ''").format(level=Identifier("g", f"gas_{level}"))
+        for level in ("much_less", "less", "expected", "more", "much_more")
+    )
+    return SQL("""
 SELECT g.client_id AS person_id, 1 AS heads, g.created_at AS at,
-       {age_band_sql("c.year_of_birth", "g.created_at")} AS age_band, {text_sql("c.gender")} AS gender,
-       {text_sql("NULL")} AS area,
-       {text_sql("g.life_area")} AS life_area, g.status AS status,
-       coalesce({_date_period("g.status_on", period)}, '') AS status_period,
+       {age_band} AS age_band, {gender} AS gender,
+       {area} AS area,
+       {life_area} AS life_area, g.status AS status,
+       coalesce({status_period}, '') AS status_period,
        CASE WHEN {any_gas} THEN 'yes' ELSE 'no' END AS uses_gas, g.gas_weight AS gas_weight,
        coalesce(r.reviews, 0) AS reviews, r.first_closeness, r.latest_closeness, r.latest_gas
   FROM goals_goal AS g
@@ -186,10 +208,18 @@ SELECT g.client_id AS person_id, 1 AS heads, g.created_at AS at,
                         FILTER (WHERE r.gas IS NOT NULL))[1] AS latest_gas
                FROM goals_review AS r
                JOIN goals_goal AS g ON g.id = r.goal_id
-              WHERE {_where("g", "created_at")} AND r.reviewed_at < %(ends)s
+              WHERE {where} AND r.reviewed_at < %(ends)s
               GROUP BY r.goal_id) AS r ON r.goal_id = g.id
- WHERE {_where("g", "created_at")}
-"""  # noqa: S608
+ WHERE {where}
+""").format(
+        age_band=age_band_sql("c.year_of_birth", "g.created_at"),
+        gender=text_sql("c.gender"),
+        area=text_sql(SQL("NULL")),
+        life_area=text_sql("g.life_area"),
+        status_period=_date_period("g.status_on", period),
+        any_gas=any_gas,
+        where=_where("g", "created_at"),
+    )
 
 
 def referral_columns() -> list[Column]:
@@ -201,19 +231,24 @@ def referral_columns() -> list[Column]:
     ]
 
 
-def referral_select(period: str) -> str:
-    return f"""
+def referral_select(period: str) -> Composable:
+    return SQL("""
 SELECT r.client_id AS person_id, 1 AS heads, r.created_at AS at,
-       {age_band_sql("c.year_of_birth", "r.created_at")} AS age_band, {text_sql("c.gender")} AS gender,
-       {text_sql("s.area")} AS area,
+       {age_band} AS age_band, {gender} AS gender,
+       {area} AS area,
        r."to" AS referred_to, r.status AS status,
        (SELECT count(*) FROM encounters_referralupdate AS u WHERE u.referral_id = r.id) AS updates
   FROM encounters_referral AS r
   JOIN clients_client AS c ON c.id = r.client_id
   LEFT JOIN encounters_encounter AS e ON e.id = r.encounter_id
   LEFT JOIN encounters_site AS s ON s.id = e.site_id
- WHERE {_where("r", "created_at")}
-"""  # noqa: S608
+ WHERE {where}
+""").format(
+        age_band=age_band_sql("c.year_of_birth", "r.created_at"),
+        gender=text_sql("c.gender"),
+        area=text_sql("s.area"),
+        where=_where("r", "created_at"),
+    )
 
 
 def overdose_columns() -> list[Column]:
@@ -225,17 +260,22 @@ def overdose_columns() -> list[Column]:
     ]
 
 
-def overdose_select(period: str) -> str:
-    return f"""
+def overdose_select(period: str) -> Composable:
+    return SQL("""
 SELECT o.client_id AS person_id, 1 AS heads, o.happened_at AS at,
-       {age_band_sql("c.year_of_birth", "o.happened_at")} AS age_band, {text_sql("c.gender")} AS gender,
-       {text_sql("s.area")} AS area,
+       {age_band} AS age_band, {gender} AS gender,
+       {area} AS area,
        o.naloxone_doses AS naloxone_doses, o.emergency_services AS emergency_services, o.outcome AS outcome
   FROM encounters_overdoseresponse AS o
   LEFT JOIN clients_client AS c ON c.id = o.client_id
   LEFT JOIN encounters_site AS s ON s.id = o.site_id
- WHERE {_where("o", "happened_at")}
-"""  # noqa: S608
+ WHERE {where}
+""").format(
+        age_band=age_band_sql("c.year_of_birth", "o.happened_at"),
+        gender=text_sql("c.gender"),
+        area=text_sql("s.area"),
+        where=_where("o", "happened_at"),
+    )
 
 
 ROW_LEVEL: dict[str, Dataset] = {

@@ -21,6 +21,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
+from psycopg2.sql import SQL, Composable
 
 from accounts.models import Team
 from audit.models import AuditEvent
@@ -46,7 +47,7 @@ def export_root() -> Path:
 
 def statement(
     dataset: Dataset, export: Export, *, summary: Literal["table", "none", "only"] = "table"
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[Composable, dict[str, Any]]:
     """The COPY statement of one dataset and its parameters (also what bench/ times with psql);
     with summary="only", the SELECT of its privacy summary instead (exports/privacy.py)."""
     select = k_anonymous_select(
@@ -65,7 +66,7 @@ def statement(
     }
     if summary == "only":
         return select, params
-    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)", params
+    return SQL("COPY ({select}) TO STDOUT WITH (FORMAT csv, HEADER)").format(select=select), params
 
 
 def _starts(export: Export) -> Any:
@@ -136,7 +137,7 @@ def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, p
             found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
         else:
             cursor.execute(CREATE_PRIVACY_TABLE)
-            cursor.execute(f"DELETE FROM {PRIVACY_TABLE}")  # noqa: S608
+            cursor.execute(SQL("DELETE FROM {table}").format(table=PRIVACY_TABLE))
         copy_sql = cursor.mogrify(sql, params).decode()
 
         def copy(target: Any) -> None:
@@ -150,7 +151,7 @@ def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, p
         else:
             rows = write_csv(archive, name, copy, progress)
         if alias != REPLICA:
-            cursor.execute(f"SELECT level, rows, smallest FROM {PRIVACY_TABLE} ORDER BY level")  # noqa: S608
+            cursor.execute(SQL("SELECT level, rows, smallest FROM {table} ORDER BY level").format(table=PRIVACY_TABLE))
             found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
     entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, found)}
     if sheets is not None:
@@ -221,7 +222,7 @@ def run(export_id: UUID) -> dict[str, Any]:
         part.unlink(missing_ok=True)  # stored in the database (exports/storage.py), or failed
         notes.close()
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {PRIVACY_TABLE}")
+            cursor.execute(SQL("DROP TABLE IF EXISTS {table}").format(table=PRIVACY_TABLE))
     rows = {name: entry["rows"] for name, entry in summary.items()}
     Export.objects.filter(pk=export.pk).update(
         status=Export.Status.DONE,

@@ -26,6 +26,9 @@ The rules (also in README.md and in the codebook.json of every export):
 from dataclasses import dataclass
 from typing import Literal
 
+from psycopg2.sql import SQL, Composable, Identifier
+from psycopg2.sql import Literal as Value
+
 from privacy.rules import K_DEFAULT, K_MIN, L_DIVERSITY
 from privacy.safe import safe_text_sql
 
@@ -35,47 +38,54 @@ ALL_AREAS = "(all areas)"
 NOT_RECORDED = "not recorded"
 
 
+def column(name: str) -> Identifier:
+    """A column as `name` or `table.name` (an identifier, quoted by psycopg2)."""
+    return Identifier(*name.split("."))
+
+
 # Age at the row's date from the year of birth (the year is all that is kept, so an age is
 # within a year of the truth), in 10-year bands with "90+" on top.
-AGE_BAND_SQL = """
-CASE WHEN {yob} IS NULL THEN '{unknown}'
+AGE_BAND_SQL = SQL("""
+CASE WHEN {yob} IS NULL THEN {unknown}
      WHEN extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob} >= 90 THEN '90+'
-     WHEN extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob} < 0 THEN '{unknown}'
+     WHEN extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob} < 0 THEN {unknown}
      ELSE ((extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob}) / 10 * 10)::text || '-'
           || ((extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob}) / 10 * 10 + 9)::text
-END"""
+END""")
 
 # The rough age band recorded with an anonymous contact, marked so it never mixes with the
 # 10-year bands of registered people.
-ROUGH_AGE_SQL = """
-CASE {band} WHEN '' THEN '{unknown}' WHEN 'under_18' THEN 'under 18 (rough)' WHEN '65_plus' THEN '65+ (rough)'
-     ELSE replace({band}, '_', '-') || ' (rough)' END"""
+ROUGH_AGE_SQL = SQL("""
+CASE {band} WHEN '' THEN {unknown} WHEN 'under_18' THEN 'under 18 (rough)' WHEN '65_plus' THEN '65+ (rough)'
+     ELSE replace({band}, '_', '-') || ' (rough)' END""")
 
-MONTH_SQL = "to_char({at} AT TIME ZONE %(zone)s, 'YYYY-MM')"
-QUARTER_SQL = "to_char({at} AT TIME ZONE %(zone)s, 'YYYY-\"Q\"Q')"
-
-
-def age_band_sql(yob: str, at: str) -> str:
-    return AGE_BAND_SQL.format(yob=yob, at=at, unknown=NOT_RECORDED)
+MONTH_SQL = SQL("to_char({at} AT TIME ZONE %(zone)s, 'YYYY-MM')")
+QUARTER_SQL = SQL("to_char({at} AT TIME ZONE %(zone)s, 'YYYY-\"Q\"Q')")
+CLEANED_SQL = SQL("coalesce(nullif(translate({value}, E'\\r\\n\\t\\x1f', '    '), ''), {unknown})")
 
 
-def rough_age_sql(band: str) -> str:
-    return ROUGH_AGE_SQL.format(band=band, unknown=NOT_RECORDED)
+def age_band_sql(yob: str, at: str) -> Composable:
+    return AGE_BAND_SQL.format(yob=column(yob), at=column(at), unknown=Value(NOT_RECORDED))
 
 
-def month_sql(at: str) -> str:
-    return MONTH_SQL.format(at=at)
+def rough_age_sql(band: str) -> Composable:
+    return ROUGH_AGE_SQL.format(band=column(band), unknown=Value(NOT_RECORDED))
 
 
-def quarter_sql(at: str) -> str:
-    return QUARTER_SQL.format(at=at)
+def month_sql(at: str | Composable) -> Composable:
+    return MONTH_SQL.format(at=column(at) if isinstance(at, str) else at)
 
 
-def text_sql(column: str) -> str:
-    """A coded text value: '' becomes "not recorded"; line breaks never reach a file, and a
-    value that would start a formula in a spreadsheet is neutralised (privacy/safe.py)."""
-    cleaned = f"coalesce(nullif(translate({column}, E'\\r\\n\\t\\x1f', '    '), ''), '{NOT_RECORDED}')"
-    return safe_text_sql(cleaned)
+def quarter_sql(at: str | Composable) -> Composable:
+    return QUARTER_SQL.format(at=column(at) if isinstance(at, str) else at)
+
+
+def text_sql(value: str | Composable) -> Composable:
+    """A coded text value (a column, or an expression): '' becomes "not recorded"; line
+    breaks never reach a file, and a value that would start a formula in a spreadsheet is
+    neutralised (privacy/safe.py)."""
+    expression = column(value) if isinstance(value, str) else value
+    return safe_text_sql(CLEANED_SQL.format(value=expression, unknown=Value(NOT_RECORDED)))
 
 
 @dataclass(frozen=True)
@@ -98,13 +108,13 @@ def ladder(period: str) -> list[Level]:
 
 def k_anonymous_select(
     *,
-    base: str,
+    base: Composable,
     output: list[str],
     period: str,
     k: int,
     sensitive: str | None = None,
     summary: Literal["table", "none", "only"] = "table",
-) -> str:
+) -> Composable:
     """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people
     (and, with a `sensitive` column, at least L_DIVERSITY different values of it).
 
@@ -129,77 +139,153 @@ def k_anonymous_select(
     A hot standby writes nothing, not even a temporary table, so an export read from the
     replica (core/replica.py) asks for the rows with `summary="none"` and for the summary
     alone (level, rows, smallest) with `summary="only"`, both in one REPEATABLE READ snapshot.
+
+    Composed with psycopg2.sql: identifiers (the CTEs c0, c1, ..., key0, ...) by Identifier,
+    numbers (k, levels) by Literal, never formatted into a string.
     """
     if k < K_MIN:
         raise ValueError(f"k must be at least {K_MIN}")
     levels = ladder(period)
     first = levels[0].period
+    all_areas = Value(ALL_AREAS)
 
-    def key(level: Level, row: str, period_sql: str | None = None) -> str:
+    def c(n: int) -> Identifier:
+        return Identifier(f"c{n}")
+
+    def keyed(n: int) -> Identifier:
+        return Identifier(f"key{n}")
+
+    def p(level_period: str) -> Identifier:
+        return Identifier(f"p_{level_period}")
+
+    def key(level: Level, row: str, period_sql: Composable | None = None) -> Composable:
         """A group at `level` as one text value: one-column joins the planner estimates well
         (four-column joins of CTEs were estimated at 1 row and planned as nested loops)."""
-        area = f"'{ALL_AREAS}'" if level.all_areas else f"{row}.area"
-        return f"concat_ws(E'\\x1f', {row}.age_band, {row}.gender, {area}, {period_sql or f'{row}.p_{level.period}'})"
+        area = all_areas if level.all_areas else Identifier(row, "area")
+        return SQL("concat_ws(E'\\x1f', {age}, {gender}, {area}, {period})").format(
+            age=Identifier(row, "age_band"),
+            gender=Identifier(row, "gender"),
+            area=area,
+            period=period_sql or Identifier(row, f"p_{level.period}"),
+        )
 
-    people = "count(DISTINCT q.person_id)"
-    diverse = f" AND count(DISTINCT q.sensitive) >= {L_DIVERSITY}" if sensitive else ""
+    people = SQL("count(DISTINCT q.person_id)")
     # A group is kept when it holds k people (and, with a sensitive column, L values of it).
-    ok = f"({people} >= {k}{diverse})"
-    sensitive_column = f"b.{sensitive}" if sensitive else "NULL::text"
-    key_columns = ", ".join(f"{key(level, 'b0')} AS key{n}" for n, level in enumerate(levels))
+    if sensitive:
+        ok = SQL("({people} >= {k} AND count(DISTINCT q.sensitive) >= {l})").format(
+            people=people, k=Value(k), l=Value(L_DIVERSITY)
+        )
+    else:
+        ok = SQL("({people} >= {k})").format(people=people, k=Value(k))
+    sensitive_column = Identifier("b", sensitive) if sensitive else SQL("NULL::text")
+    key_columns = SQL(", ").join(
+        SQL("{key} AS {name}").format(key=key(level, "b0"), name=keyed(n)) for n, level in enumerate(levels)
+    )
     ctes = [
-        f"keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, {sensitive_column} AS sensitive, "  # noqa: S608
-        "b.age_band, b.gender, b.area, "
-        f"{month_sql('b.at')} AS p_month, {quarter_sql('b.at')} AS p_quarter FROM ({base}) AS b) AS b0)",
-        "c0 AS (SELECT q.key0 AS key, "  # noqa: S608 (our own SQL)
-        + "".join(f"min(q.key{n}) AS key{n}, " for n in range(1, len(levels)))
-        + f"min(q.p_{first}) AS p_{first}, min(q.p_quarter) AS g_quarter, min(q.area) AS area, "
-        f"count(*) AS rows, {people} AS people, {ok} AS ok FROM keys AS q GROUP BY q.key0)",
+        SQL(
+            "keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, {sensitive} AS sensitive, "
+            "b.age_band, b.gender, b.area, {month} AS p_month, {quarter} AS p_quarter FROM ({base}) AS b) AS b0)"
+        ).format(
+            key_columns=key_columns,
+            sensitive=sensitive_column,
+            month=month_sql("b.at"),
+            quarter=quarter_sql("b.at"),
+            base=base,
+        ),
+        SQL(
+            "c0 AS (SELECT q.key0 AS key, {later_keys}min(q.{p_first}) AS {p_first}, "
+            "min(q.p_quarter) AS g_quarter, min(q.area) AS area, "
+            "count(*) AS rows, {people} AS people, {ok} AS ok FROM keys AS q GROUP BY q.key0)"
+        ).format(
+            later_keys=SQL("").join(SQL("min(q.{key}) AS {key}, ").format(key=keyed(n)) for n in range(1, len(levels))),
+            p_first=p(first),
+            people=people,
+            ok=ok,
+        ),
     ]
     for index in range(1, len(levels)):
         # The rows no step before this one could keep.
-        failed = " ".join(f"JOIN c{n} ON c{n}.key = q.key{n} AND NOT c{n}.ok" for n in range(index))
-        ctes.append(
-            f"c{index} AS (SELECT q.key{index} AS key, {people} AS people, {ok} AS ok "  # noqa: S608
-            f"FROM keys AS q {failed} GROUP BY q.key{index})"
+        failed = SQL(" ").join(
+            SQL("JOIN {c} ON {c_key} = {q_key} AND NOT {c_ok}").format(
+                c=c(n),
+                c_key=Identifier(f"c{n}", "key"),
+                q_key=Identifier("q", f"key{n}"),
+                c_ok=Identifier(f"c{n}", "ok"),
+            )
+            for n in range(index)
         )
-    joins = " ".join(f"LEFT JOIN c{n} ON c{n}.key = c0.key{n}" for n in range(1, len(levels)))
-    kept = [f"WHEN c{n}.ok THEN" for n in range(len(levels))]
+        ctes.append(
+            SQL(
+                "{c} AS (SELECT {q_key} AS key, {people} AS people, {ok} AS ok "
+                "FROM keys AS q {failed} GROUP BY {q_key})"
+            ).format(c=c(index), q_key=Identifier("q", f"key{index}"), people=people, ok=ok, failed=failed)
+        )
+    joins = SQL(" ").join(
+        SQL("LEFT JOIN {c} ON {c_key} = {c0_key}").format(
+            c=c(n), c_key=Identifier(f"c{n}", "key"), c0_key=Identifier("c0", f"key{n}")
+        )
+        for n in range(1, len(levels))
+    )
     suppressed = len(levels)
 
-    def shown(level: Level) -> tuple[str, str]:
-        period_value = f"c0.p_{first}" if level.period == first else "c0.g_quarter"
-        return period_value, (f"'{ALL_AREAS}'" if level.all_areas else "c0.area")
+    def case(thens: list[Composable], otherwise: Composable | None = None) -> Composable:
+        """CASE WHEN c0.ok THEN .. WHEN c1.ok THEN .. [ELSE ..] END: the first step that keeps it."""
+        whens = SQL(" ").join(
+            SQL("WHEN {ok} THEN {then}").format(ok=Identifier(f"c{n}", "ok"), then=then) for n, then in enumerate(thens)
+        )
+        if otherwise is None:
+            return SQL("CASE {whens} END").format(whens=whens)
+        return SQL("CASE {whens} ELSE {otherwise} END").format(whens=whens, otherwise=otherwise)
+
+    def shown_period(level: Level) -> Composable:
+        return Identifier("c0", f"p_{first}") if level.period == first else Identifier("c0", "g_quarter")
+
+    def shown_area(level: Level) -> Composable:
+        return all_areas if level.all_areas else Identifier("c0", "area")
 
     ctes.append(
-        "d AS (SELECT c0.key, c0.rows, "  # noqa: S608
-        f"CASE {' '.join(f'{when} {n}' for n, when in enumerate(kept))} ELSE {suppressed} END AS level, "
-        f"CASE {' '.join(f'{when} c{n}.people' for n, when in enumerate(kept))} END AS kept_people, "
-        f"CASE {' '.join(f'{when} {shown(level)[0]}' for when, level in zip(kept, levels, strict=True))} END "
-        "AS out_period, "
-        f"CASE {' '.join(f'{when} {shown(level)[1]}' for when, level in zip(kept, levels, strict=True))} END "
-        f"AS out_area FROM c0 {joins})"
+        SQL(
+            "d AS (SELECT c0.key, c0.rows, {level} AS level, {kept_people} AS kept_people, "
+            "{out_period} AS out_period, {out_area} AS out_area FROM c0 {joins})"
+        ).format(
+            level=case([Value(n) for n in range(len(levels))], Value(suppressed)),
+            kept_people=case([Identifier(f"c{n}", "people") for n in range(len(levels))]),
+            out_period=case([shown_period(level) for level in levels]),
+            out_area=case([shown_area(level) for level in levels]),
+            joins=joins,
+        )
     )
-    summarise = "SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level"
+    summarise = SQL("SELECT level, sum(rows), min(kept_people) FROM d GROUP BY level")
     if summary == "only":
-        return f"WITH {', '.join(ctes)} {summarise} ORDER BY level"
+        return SQL("WITH {ctes} {summarise} ORDER BY level").format(ctes=SQL(", ").join(ctes), summarise=summarise)
     if summary == "table":
-        ctes.append(f"summary AS (INSERT INTO {PRIVACY_TABLE} (level, rows, smallest) {summarise} RETURNING 1)")
+        ctes.append(
+            SQL("summary AS (INSERT INTO {table} (level, rows, smallest) {summarise} RETURNING 1)").format(
+                table=PRIVACY_TABLE, summarise=summarise
+            )
+        )
     period_of_row = month_sql("b.at") if first == "month" else quarter_sql("b.at")
-    columns = ", ".join(
+    columns = SQL(", ").join(
         [
-            "d.out_period AS period",
-            "b.age_band",
-            "b.gender",
-            "d.out_area AS area",
-            *[f"b.{name}" for name in output],
+            SQL("d.out_period AS period"),
+            SQL("b.age_band"),
+            SQL("b.gender"),
+            SQL("d.out_area AS area"),
+            *[Identifier("b", name) for name in output],
         ]
     )
-    return (
-        f"WITH {', '.join(ctes)} SELECT {columns} FROM ({base}) AS b "  # noqa: S608
-        f"JOIN d ON d.key = {key(levels[0], 'b', period_of_row)} WHERE d.level < {suppressed}"
+    return SQL(
+        "WITH {ctes} SELECT {columns} FROM ({base}) AS b JOIN d ON d.key = {key} WHERE d.level < {suppressed}"
+    ).format(
+        ctes=SQL(", ").join(ctes),
+        columns=columns,
+        base=base,
+        key=key(levels[0], "b", period_of_row),
+        suppressed=Value(suppressed),
     )
 
 
-PRIVACY_TABLE = "pg_temp.export_privacy"
-CREATE_PRIVACY_TABLE = f"CREATE TEMPORARY TABLE IF NOT EXISTS {PRIVACY_TABLE} (level int, rows bigint, smallest bigint)"
+PRIVACY_TABLE = Identifier("pg_temp", "export_privacy")
+CREATE_PRIVACY_TABLE = SQL(
+    "CREATE TEMPORARY TABLE IF NOT EXISTS {table} (level int, rows bigint, smallest bigint)"
+).format(table=PRIVACY_TABLE)

@@ -8,12 +8,15 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.sections import PersonSection, register
+        from clients.summary import register_summary_part
         from encounters.parts import ContactPart, register_contact_part
 
         from . import services
         from .sections import person_goals
+        from .summary import part as summary_part
 
         register(PersonSection(key="goals", template="goals/_person_goals.html", load=person_goals))
+        register_summary_part(summary_part)
         register_contact_part(
             ContactPart(
                 key="goal_reviews",

@@ -27,10 +27,11 @@ from audit.services import record
 from clients.access import get_client_for_user
 from core.errors import NotFound
 from core.versioning import EditConflict, conflict_rows
+from core.wording import suggest_wording
 
 from .access import get_goal_for_user, get_step_for_user, reloaded
-from .charts import history_chart
 from .forms import ChangeForm, GoalForm, ReviewForm, StatusForm, StepForm
+from .history import history_chart
 from .models import Goal, Review
 from .services import (
     GoalRefused,
@@ -129,6 +130,7 @@ def goal_review(request: AuthenticatedHttpRequest, goal_id: UUID) -> HttpRespons
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("Review saved."))
+            suggest_wording(request, form.cleaned_data["note"])  # the worker's note, not the goal's words
             return redirect("goals:detail", goal_id=goal.pk)
     return render(request, "goals/goal_review.html", {"goal": goal, "person": goal.client, "form": form})
 

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils.translation import gettext_lazy as _
+from psycopg2.sql import SQL, Composable
 
 from .models import HealthTest
 
@@ -47,13 +48,14 @@ CROSS JOIN LATERAL (VALUES ('tested', true), ('reactive', t.result = 'reactive')
 """
 
 
-def cascade_events_sql(record_key: str) -> str:
+def cascade_events_sql(record_key: Composable) -> Composable:
     """One row per (test, stage reached): 'cascade:<kind>:<stage>', team, month, the test's
     record key; for the hierarchy's EVENTS_SQL (its parameters: first, after)."""
-    return f"""
-  SELECT 'cascade:' || t.kind || ':' || stage.name, t.team_id, date_trunc('month', t.tested_on)::date, {record_key}
-    FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}
-   WHERE stage.reached AND t.tested_on >= %(first)s AND t.tested_on < %(after)s"""  # noqa: S608
+    return SQL(
+        "SELECT 'cascade:' || t.kind || ':' || stage.name, t.team_id, date_trunc('month', t.tested_on)::date, {key}"
+        f" FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}"
+        " WHERE stage.reached AND t.tested_on >= %(first)s AND t.tested_on < %(after)s"
+    ).format(key=record_key)  # noqa: S608 (constant SQL of this module)
 
 
 def measure(kind: str, stage: str) -> str:
@@ -94,13 +96,14 @@ def team_cascade(team_ids: list[UUID], first: date, after: date) -> list[Cascade
     ]
 
 
-def incident_events_sql(record_key: str) -> str:
+def incident_events_sql(record_key: Composable) -> Composable:
     """One row per incident the person said may count: 'incidents:<kind>', team, month, key;
     for the hierarchy's EVENTS_SQL. An incident the person did not want counted is never read."""
-    return f"""
-  SELECT 'incidents:' || i.kind, i.team_id, date_trunc('month', i.happened_on)::date, {record_key}
-    FROM health_incident AS i
-   WHERE i.may_count AND i.happened_on >= %(first)s AND i.happened_on < %(after)s"""  # noqa: S608
+    return SQL(
+        "SELECT 'incidents:' || i.kind, i.team_id, date_trunc('month', i.happened_on)::date, {key}"
+        " FROM health_incident AS i"
+        " WHERE i.may_count AND i.happened_on >= %(first)s AND i.happened_on < %(after)s"
+    ).format(key=record_key)
 
 
 def incident_measure(kind: str) -> str:

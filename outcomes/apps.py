@@ -8,13 +8,16 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.sections import PersonSection, register
+        from clients.summary import register_summary_part
         from encounters.parts import ContactPart, register_contact_part
 
         from . import services
         from .forms import check_ins_at_contact
         from .sections import person_check_ins
+        from .summary import part as summary_part
 
         register(PersonSection(key="outcomes", template="outcomes/_person_check_ins.html", load=person_check_ins))
+        register_summary_part(summary_part)
         register_contact_part(
             ContactPart(
                 key="check_ins",

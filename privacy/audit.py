@@ -12,18 +12,34 @@ When fewer than FEWEST_POSSIBLE_VALUES values remain, the published figure that 
 and is smallest is withheld ("withheld so that a smaller number can't be worked out"), and
 the audit runs again, until every protected count keeps its values.
 
+Distinct-people counts (people seen, people with a WHO-5 total, reliably improved / no
+change / worse) do not add up over months and teams: a person seen in two months is one
+person in the quarter. Each such figure is a variable of its own, tied to the others by
+what is always true of them (`Relation`s: a quarter's people are at least its busiest
+month's and at most its months' added up; the organisation's at least any team's and at
+most the teams' added up; people seen at most the contacts with a registered person, that
+is contacts minus anonymous contacts; people reliably improved, unchanged and worse
+together at most the people with a WHO-5 total). These are the inequalities an attacker
+has; the audit solves them together with the additive figures they touch.
+
 This is the attacker of tests/privacy/ turned round: the same facts, the same programs.
 """
 
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from scipy.optimize import linprog
+from typing import TYPE_CHECKING
 
 from .figures import Protected, Status
 from .rules import FEWEST_POSSIBLE_VALUES, PROTECTION_INTERVAL, THRESHOLD
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy are imported where the audit runs, not with this module: scipy.optimize
+# alone adds about 65 MB to a process, and the export worker, which imports this module
+# through the hierarchy, streams record-level files without ever solving anything
+# (bench/README.md: export_peak_mb).
 
 
 @dataclass
@@ -36,6 +52,30 @@ class Cell:
     true: int
     protected: Protected
     count: bool = True
+
+
+@dataclass
+class Relation:
+    """Always true of the true values: the cells of `smaller` added up are at most the cells
+    of `larger` added up (each cell counted as the sum of its atoms)."""
+
+    smaller: Sequence[Cell]
+    larger: Sequence[Cell]
+
+    def vector(self, index: dict[Hashable, int]) -> "np.ndarray":
+        import numpy as np
+
+        vector = np.zeros(len(index))
+        for cell in self.smaller:
+            for atom in cell.atoms:
+                vector[index[atom]] += 1
+        for cell in self.larger:
+            for atom in cell.atoms:
+                vector[index[atom]] -= 1
+        return vector
+
+    def cells(self) -> list[Cell]:
+        return [*self.smaller, *self.larger]
 
 
 def _fact(cell: Cell) -> tuple[float, float] | None:
@@ -56,8 +96,13 @@ def possible_values(low: float, high: float) -> int:
     return max(0, math.floor(high + 1e-6) - math.ceil(max(low, 0) - 1e-6) + 1)
 
 
-def _system(cells: Sequence[Cell], index: dict[Hashable, int]) -> tuple[np.ndarray, np.ndarray]:
-    rows, bounds = [], []
+def _system(
+    cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]
+) -> tuple["np.ndarray", "np.ndarray"]:
+    import numpy as np
+
+    rows: list[np.ndarray] = [relation.vector(index) for relation in relations]
+    bounds: list[float] = [0.0] * len(rows)
     for cell in cells:
         fact = _fact(cell)
         if fact is None:
@@ -70,15 +115,31 @@ def _system(cells: Sequence[Cell], index: dict[Hashable, int]) -> tuple[np.ndarr
     return np.array(rows), np.array(bounds)
 
 
-def _range(objective: np.ndarray, a_ub: np.ndarray, b_ub: np.ndarray) -> tuple[float, float]:
+def _range(objective: "np.ndarray", a_ub: "np.ndarray", b_ub: "np.ndarray") -> tuple[float, float]:
+    from scipy.optimize import linprog
+
     low = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     return (low.fun if low.status == 0 else 0.0, -high.fun if high.status == 0 else math.inf)
 
 
-def _narrowed(cells: Sequence[Cell], index: dict[Hashable, int]) -> Cell | None:
+def _values_left(target: Cell, cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> int:
+    import numpy as np
+
+    a_ub, b_ub = _system(cells, relations, index)
+    if not len(a_ub):
+        return 1_000_000
+    objective = np.zeros(len(index))
+    for atom in target.atoms:
+        objective[index[atom]] = 1
+    return possible_values(*_range(objective, a_ub, b_ub))
+
+
+def _narrowed(cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> Cell | None:
     """The first protected target the released facts pin down, or None."""
-    a_ub, b_ub = _system(cells, index)
+    import numpy as np
+
+    a_ub, b_ub = _system(cells, relations, index)
     if not len(a_ub):
         return None
     targets = [c for c in cells if not c.protected.published and 1 <= c.true < THRESHOLD]
@@ -91,24 +152,54 @@ def _narrowed(cells: Sequence[Cell], index: dict[Hashable, int]) -> Cell | None:
     return None
 
 
-def withhold_until_safe(cells: Sequence[Cell]) -> int:
+def _tied(cells: Sequence[Cell], relations: Sequence[Relation], target: Cell) -> list[Cell]:
+    """The figures that can be taken back to protect `target`, nearest first: those that share
+    records with it or are tied to it by a relation; when none of them is published any more,
+    those tied to them, and so on."""
+    links: dict[int, list[Cell]] = {}
+    for relation in relations:
+        tied = relation.cells()
+        for cell in tied:
+            links.setdefault(id(cell), []).extend(c for c in tied if c is not cell)
+    seen, ring = {id(target)}, [target]
+    while ring:
+        near = [c for c in cells if id(c) not in seen and any(c.atoms & r.atoms for r in ring)]
+        near += [c for r in ring for c in links.get(id(r), []) if id(c) not in seen]
+        ring = list({id(c): c for c in near}.values())
+        seen |= {id(c) for c in ring}
+        takeable = [c for c in ring if c.protected.status in {Status.ROUNDED, Status.SMALL}]
+        if takeable:
+            return takeable
+    return []
+
+
+def withhold_until_safe(cells: Sequence[Cell], relations: Sequence[Relation] = ()) -> int:
     """Withhold published figures (in place) until no protected count narrows; returns how
-    many were withheld. Every (team, month) cell must be among `cells` (as its own cell)."""
+    many were withheld. Every (team, month) cell must be among `cells` (as its own cell);
+    `relations` tie cells that do not add up (distinct people) to the others."""
     index = {atom: n for n, atom in enumerate(sorted({a for c in cells for a in c.atoms}, key=str))}
     withheld = 0
-    while (target := _narrowed(cells, index)) is not None:
+    while (target := _narrowed(cells, relations, index)) is not None:
         # Facts that can be taken back: rounded figures, and "fewer than 11" ones (their "at
         # least 1" adds up: ten small months under a small quarter pin each of them down).
-        around = [
-            c
-            for c in cells
-            if c is not target and c.protected.status in {Status.ROUNDED, Status.SMALL} and c.atoms & target.atoms
-        ]
+        around = _tied(cells, relations, target)
         if not around:  # pragma: no cover - a narrowed count always has a figure around it
             raise AssertionError("nothing left to withhold")
-        # The cheapest figure that covers the whole target, else the cheapest that overlaps it.
+        # The cheapest figure that covers the whole target, else the cheapest that overlaps it
+        # (or is tied to it), and among those the first whose withholding alone gives the
+        # target back its values; if none does alone, the cheapest, and the audit goes on.
         covering = [c for c in around if target.atoms <= c.atoms] or around
-        chosen = min(covering, key=lambda c: (c.protected.status == Status.SMALL, c.true, len(c.atoms)))
+        ranked = sorted(covering, key=lambda c: (c.protected.status == Status.SMALL, c.true, len(c.atoms), str(c.key)))
+        chosen = ranked[0]
+        if relations:
+            for candidate in ranked:
+                kept = candidate.protected
+                candidate.protected = kept.withheld()
+                freed = _values_left(target, cells, relations, index) >= FEWEST_POSSIBLE_VALUES
+                candidate.protected = kept
+                if freed:
+                    chosen = candidate
+                    break
         chosen.protected = chosen.protected.withheld()
         withheld += 1
     return withheld

@@ -14,13 +14,15 @@ so subtracting them gives a number that can be off by twice the interval.
 
 from collections.abc import Iterable
 
+from psycopg2.sql import SQL, Composable
+
 from .rules import PROTECTION_INTERVAL
 
-# `{id}` is an SQL expression (constant SQL of this project): a uuid or a bigint.
-RECORD_KEY_SQL = "(('x' || substr(md5(({id})::text), 1, 8))::bit(32)::bigint / 4294967296.0)::float8"
+# `{id}` is an SQL expression: a uuid or a bigint (composed by psycopg2.sql, never formatted).
+RECORD_KEY_SQL = SQL("(('x' || substr(md5(({id})::text), 1, 8))::bit(32)::bigint / 4294967296.0)::float8")
 
 
-def record_key_sql(id_sql: str) -> str:
+def record_key_sql(id_sql: Composable) -> Composable:
     return RECORD_KEY_SQL.format(id=id_sql)
 
 

@@ -92,7 +92,8 @@ def protect_share(part: Protected, others: Sequence[Protected], *, decimals: int
     if all(p.status == Status.ZERO for p in parts):
         return Protected(None, Status.ZERO)  # a share of nobody: nothing to show
     if not all(p.published for p in parts):
-        return Protected(None, Status.SMALL)
+        # "fewer than 11" when a part is; withheld (as the part was) otherwise.
+        return Protected(None, Status.SMALL if any(p.status == Status.SMALL for p in parts) else Status.WITHHELD)
     whole = sum(int(p.value or 0) for p in parts)
     return Protected(round((part.value or 0) / whole, decimals), Status.EXACT)
 
@@ -100,5 +101,6 @@ def protect_share(part: Protected, others: Sequence[Protected], *, decimals: int
 def protect_mean(mean: float | None, people: Protected, *, decimals: int = 1) -> Protected:
     """A mean of at least THRESHOLD people's values (never of fewer)."""
     if mean is None or people.status != Status.ROUNDED:
-        return Protected(None, Status.SMALL if people.status in {Status.SMALL, Status.WITHHELD} else Status.ZERO)
+        hidden = {Status.SMALL: Status.SMALL, Status.WITHHELD: Status.WITHHELD}
+        return Protected(None, hidden.get(people.status, Status.ZERO))
     return Protected(round(mean, decimals), Status.EXACT)

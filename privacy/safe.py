@@ -7,6 +7,8 @@ leading apostrophe, which every one of them shows as text. The same rule in Pyth
 them equal. Numbers never pass through it (a negative number is a number, written as one).
 """
 
+from psycopg2.sql import SQL, Composable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -14,11 +16,11 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-# The SQL twin: `{value}` is an SQL expression of type text (constant SQL of this project).
-SAFE_TEXT_SQL = (
+# The SQL twin: `{value}` is an SQL expression of type text (composed by psycopg2.sql).
+SAFE_TEXT_SQL = SQL(
     "CASE WHEN left({value}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {value} ELSE {value} END"
 )
 
 
-def safe_text_sql(value: str) -> str:
+def safe_text_sql(value: Composable) -> Composable:
     return SAFE_TEXT_SQL.format(value=value)

@@ -1,9 +1,12 @@
 """factory-boy factories, one per model."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
-from accounts.models import Membership, Team, User
+from accounts.models import ApiToken, Membership, Team, User
+from accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from clients.models import Client, new_code, normalise_name
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
@@ -86,3 +89,18 @@ class ServiceProvidedFactory(factory.django.DjangoModelFactory[ServiceProvided])
     encounter = factory.SubFactory(EncounterFactory)
     service_type = factory.Iterator(ServiceType.objects.order_by("order"))
     quantity = 3
+
+
+def make_token(user: User, scope: str = "read", *, days: int = 30, name: str = "test") -> str:
+    """A usable personal access token for `user` (made directly, without the page's
+    checks, so a test can give any role any scope); returns its secret."""
+    secret = new_secret()
+    ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:PREFIX_LENGTH],
+        token_hash=hash_secret(secret),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    return secret

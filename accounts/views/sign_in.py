@@ -33,6 +33,7 @@ from ..sessions import ENDED, forget_pending, pending, remember_pending, start_s
 
 # Sign-out clears the browser's cache and storage; cookies are deleted one by one (sign_out).
 SIGN_OUT_CLEARS = '"cache", "storage"'
+SIGN_OUT_KEEPS_OUTBOX = '"cache"'
 
 ENDED_MESSAGES = {
     "idle": gettext_lazy("You were signed out after 15 minutes without activity. Sign in again to go on."),
@@ -176,7 +177,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     record(action=AuditEvent.Action.SIGN_OUT, actor=request.user)
     logout(request)
     response = redirect(settings.LOGOUT_REDIRECT_URL)
-    response["Clear-Site-Data"] = SIGN_OUT_CLEARS
+    # A browser with offline use on wiped what it could read before signing out, and keeps
+    # the contacts waiting, sealed so only the server can read them (docs/offline.md): the
+    # cache is cleared, the storage that holds them is not.
+    response["Clear-Site-Data"] = SIGN_OUT_KEEPS_OUTBOX if request.POST.get("offline_wiped") == "1" else SIGN_OUT_CLEARS
     for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, CookieStorage.cookie_name):
         response.delete_cookie(name, samesite="Lax")
     return response

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
-from clients.models import CODE_PATTERN, Alias, Client, ClientQuerySet, Merge, SafetyFlag, normalise_name
+from clients.models import CODE_PATTERN, Alias, Client, ClientQuerySet, Merge, SafetyFlag, UseWish, normalise_name
 from core.context import SystemActor
 
 # Identifying fields of Client and the value each is reset to.
@@ -58,7 +58,7 @@ SHORTEST_WORD = 3
 # Free text in other rows: required fields (a goal's words) get this instead of "".
 ERASED_TEXT = "—"
 # Models handled above (deleted, reset or scrubbed), or without free text about the person.
-HANDLED = frozenset({Client, Alias, SafetyFlag, Merge})
+HANDLED = frozenset({Client, Alias, SafetyFlag, Merge, UseWish})
 
 
 def merged_group(client: Client) -> list[Client]:
@@ -102,6 +102,7 @@ def erase_client(*, actor: User | SystemActor, client: Client) -> Client:
 
     Alias.objects.filter(client__in=ids).delete()
     SafetyFlag.objects.filter(client__in=ids).delete()
+    UseWish.objects.filter(client__in=ids).delete()  # their words on drug use go entirely
     for model, lookup, blanks in free_text_about_a_person():
         model._base_manager.filter(**{lookup: ids}).update(**blanks)
     erased_at = timezone.now()

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from clients.access import get_client_for_user
+from clients.access import get_client_for_supervisor
 from clients.forms import EraseForm, TransferForm
 from clients.models import Client
 from clients.sections import PersonSection
@@ -54,6 +54,7 @@ FOR_THE_PERSON: dict[str, StrOrPromise] = {
     AuditEvent.Action.CLIENT_TRANSFERRED: _("Moved your record to another team"),
     AuditEvent.Action.CLIENT_ERASED: _("Erased the details that could identify you"),
     AuditEvent.Action.VIEWERS_PRINTED: _("Printed this list for you"),
+    AuditEvent.Action.SUMMARY_MADE: _("Made a summary of your record for you"),
 }
 
 
@@ -80,14 +81,6 @@ class ViewerEvent:
     at: datetime
     action: str
     viewer: Viewer
-
-
-def get_client_for_supervisor(user: User, code: str) -> Client:
-    """The person, when the user supervises the person's home team; 404 otherwise."""
-    client = get_client_for_user(user, code)
-    if client.home_team_id not in user.supervised_team_ids():
-        raise Http404
-    return client
 
 
 def trail_of(client: Client) -> QuerySet[AuditEvent]:

@@ -42,6 +42,12 @@ ALONGSIDE_DRUG_CHECK_RETENTION_DAYS = env.int("ALONGSIDE_DRUG_CHECK_RETENTION_DA
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
 ALONGSIDE_ORGANISATION_NAME = env.str("ALONGSIDE_ORGANISATION_NAME", default="")
+# The organisation's own words to avoid, added to the built-in lists (core/words/*.json):
+# a JSON file of the same shape. Workers' notes that use one get a gentle suggestion.
+ALONGSIDE_WORDS_TO_AVOID_FILE = env.str("ALONGSIDE_WORDS_TO_AVOID_FILE", default="")
+# What a person wants from their relationship with drugs, in their words (clients.UseWish):
+# off unless the organisation turns it on.
+ALONGSIDE_USE_WISHES = env.bool("ALONGSIDE_USE_WISHES", default=False)
 # Where to report a security problem (/.well-known/security.txt, RFC 9116): mailto: or https:
 # URIs, comma-separated. Unset: security@ the first real host name in DJANGO_ALLOWED_HOSTS.
 ALONGSIDE_SECURITY_CONTACT = env.list("ALONGSIDE_SECURITY_CONTACT", default=[]) or [
@@ -79,6 +85,9 @@ INSTALLED_APPS = [
     "privacy",
     "dashboards",
     "exports",
+    "offline",
+    "api",
+    "ninja",
     "demo",
 ]
 
@@ -195,6 +204,8 @@ ALONGSIDE_SIGN_IN_ADDRESS_ATTEMPTS = 30  # failed sign-ins from one address with
 ALONGSIDE_SESSION_IDLE_MINUTES = 15  # signed out after this long without a request
 ALONGSIDE_SESSION_MAX_HOURS = 12  # and after this long whatever happens
 ALONGSIDE_REAUTH_MINUTES = 5  # exports, merges and erasure need a password or code this recent
+# API calls one token may make in a minute (api/limits.py; counted in PostgreSQL, so across nodes).
+ALONGSIDE_API_CALLS_PER_MINUTE = env.int("ALONGSIDE_API_CALLS_PER_MINUTE", default=120)
 OTP_TOTP_ISSUER = ALONGSIDE_ORGANISATION_NAME or "Alongside"
 
 LANGUAGE_CODE = "en"
@@ -231,6 +242,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # how many days a file is kept.
 ALONGSIDE_EXPORT_ROOT = env.path("ALONGSIDE_EXPORT_ROOT", default=BASE_DIR / "var" / "exports")
 ALONGSIDE_EXPORT_DAYS = env.int("ALONGSIDE_EXPORT_DAYS", default=7)
+# Offline use (offline/, docs/offline.md): a device wipes what it can read this many hours
+# after its last sync (12 by default; the organisation may set up to 72).
+ALONGSIDE_OFFLINE_WIPE_HOURS = env.int("ALONGSIDE_OFFLINE_WIPE_HOURS", default=12)
 
 # Sessions and cookies. Secure by default; `make run` serves plain http on 127.0.0.1 and
 # turns the secure flags off through DJANGO_SECURE_COOKIES=0.

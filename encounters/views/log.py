@@ -1,11 +1,10 @@
 """Log a contact: the worker's main job, on a phone."""
 
-import uuid
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,12 +16,12 @@ from accounts.decorators import team_member
 from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
-from core.errors import Invalid
 from core.text import search_text, without_control_characters
+from core.wording import suggest_wording
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
-from encounters.models import OPEN_STATUSES, Encounter, Referral, Site
-from encounters.parts import PartForm, contact_parts
-from encounters.services.contacts import ContactConflict, ContactLogged, log_encounter, logged_by
+from encounters.models import Encounter, Site
+from encounters.services.contacts import ContactConflict, logged_by
+from encounters.submission import extras_of, save_submission
 from encounters.views.log_conflict import conflict_page
 
 RECENT_PEOPLE = 8
@@ -55,62 +54,22 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         drawn = _extras(request, chosen, data=None, initial=request.POST)
         return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": drawn})
     catalogue = Catalogue.for_user(request.user)
-    form = EncounterForm(request.POST if saving else None, user=request.user, catalogue=catalogue)
+    form = EncounterForm(None, user=request.user, catalogue=catalogue)
     extras: ExtrasForms | None = None
-    if saving and form.is_valid():
-        extras = _extras(request, form.cleaned_data["who"], data=request.POST, initial=None)
+    if saving:
         try:
-            logged = _save(request, form, extras)
+            submission = save_submission(actor=request.user, data=request.POST, catalogue=catalogue)
         except ContactConflict as conflict:  # the same id, another contact: both shown (409)
             return conflict_page(request, conflict.payload)
-        if logged is not None:
+        if (logged := submission.logged) is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
+                suggest_wording(request, form.cleaned_data.get("note", ""))
             else:
                 messages.info(request, ALREADY_SAVED)
             return redirect("encounters:detail", encounter_id=logged.encounter.pk)
+        form, extras = submission.form, submission.extras
     return _page(request, form, extras, redraw=redraw)
-
-
-def _save(request: AuthenticatedHttpRequest, form: EncounterForm, extras: ExtrasForms) -> ContactLogged | None:
-    """Check every part, then save the contact with them; None (the errors on the form) if refused."""
-    data = form.cleaned_data
-    part_forms = _part_forms(request, data["who"])
-    # All checked, so every mistake shows at once.
-    if not all([extras.is_valid(anonymous=data["who"] is None), *[part.is_valid() for part in part_forms.values()]]):
-        for part in part_forms.values():
-            for problem in part.problems():
-                form.add_error(None, problem)
-        return None
-    parts = extras.parts() | {key: part.data() for key, part in part_forms.items()}
-    try:
-        return log_encounter(
-            actor=request.user,
-            encounter_id=data["id"],
-            team=data["team"],
-            client=data["who"],
-            head_count=data["head_count"],
-            happened_at=data["happened_at"],
-            site=data["site"],
-            kind=data["kind"],
-            services=form.services(),
-            age_band=data["age_band"],
-            gender=data["gender"],
-            note=data["note"],
-            parts=parts,
-        )
-    except Invalid as refusal:
-        form.add_error(None, refusal.message)
-        return None
-
-
-def _part_forms(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str, PartForm]:
-    """The parts other apps read from this submission (encounters/parts.py)."""
-    found = {}
-    for part in contact_parts():
-        if part.form is not None and (read := part.form(request.POST, chosen, request.user)) is not None:
-            found[part.key] = read
-    return found
 
 
 def _page(
@@ -176,26 +135,7 @@ def _fresh(request: AuthenticatedHttpRequest, chosen: Client | None) -> dict[str
 
 
 def _extras(request: AuthenticatedHttpRequest, chosen: Client | None, *, data: Any, initial: Any) -> ExtrasForms:
-    """Referral, follow-ups and overdose response: for a registered person only. The open
-    referrals, and on a submission the person's referrals it names (see ExtrasForms)."""
-    open_referrals: list[Referral] = []
-    if chosen is not None:
-        shown = Q(status__in=OPEN_STATUSES) | Q(pk__in=_named_referrals(data))
-        referrals = Referral.objects.visible_to(request.user).filter(shown, client=chosen)
-        open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))
-    return ExtrasForms(data, open_referrals=open_referrals, initial=initial)
-
-
-def _named_referrals(data: Any) -> list[uuid.UUID]:
-    """Referral ids in a submission's follow-up fields ("update-<id>-status")."""
-    found = []
-    for key in data or {}:
-        if key.startswith("update-") and key.count("-") >= 2:
-            try:
-                found.append(uuid.UUID(key.removeprefix("update-").rsplit("-", 1)[0]))
-            except ValueError:
-                continue
-    return found
+    return extras_of(request.user, chosen, data=data, initial=initial)
 
 
 def _person(request: AuthenticatedHttpRequest, code: str) -> Client | None:

@@ -60,6 +60,19 @@
     document.querySelectorAll(".log-form").forEach(release);
   });
 
+  // Offline use (static/js/offline.js, docs/offline.md) is loaded only in a browser where the
+  // worker turned it on: everyone else downloads nothing more.
+  try {
+    var offlineJs = document.body.dataset.offlineJs;
+    if (offlineJs && window.localStorage.getItem("alongside.offline") === "1" &&
+        !document.querySelector("script[src='" + offlineJs + "']")) {
+      var script = document.createElement("script");
+      script.src = offlineJs;
+      script.defer = true;
+      document.head.appendChild(script);
+    }
+  } catch (error) { /* storage blocked: no offline use here */ }
+
   // A deferred script: the page is parsed already, so no need to wait.
   wire(document);
   document.addEventListener("htmx:load", function (event) { wire(event.target); });

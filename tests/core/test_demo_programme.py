@@ -100,3 +100,9 @@ def test_log_a_contact_opens_with_the_services_the_team_gives_most(demo: None) -
     quick = text_of(html[html.index("what-given") : html.index("More services")])
     shown = [name for name in ServiceType.objects.values_list("name", flat=True) if name in quick]
     assert sorted(shown) == sorted(row["service_type__name"] for row in most)
+
+
+def test_the_demo_worker_has_offline_use_on_one_phone_and_a_lost_one_revoked(demo: None) -> None:
+    page = text(signed_in("worker").get(reverse("offline:home")))
+    assert "Chrome · Android" in page and "Firefox · Android" in page
+    assert "Revoked" in page and "Last synced" in page

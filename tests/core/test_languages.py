@@ -31,6 +31,8 @@ SOURCES = [
     "dashboards",
     "privacy",
     "exports",
+    "offline",
+    "api",
 ]
 
 

@@ -21,6 +21,10 @@ class Row:
     path: Callable[[dict[str, Any]], str]
     expected: dict[str, int]
     data: RowData = None
+    # "" for a page (the role signs in with a session); "read" or "write" for an API route,
+    # called with a personal access token of that scope made for the role's user (anonymous
+    # sends none).
+    token: str = ""
 
     def data_for(self, objects: dict[str, Any]) -> dict[str, str]:
         return (self.data(objects) if callable(self.data) else self.data) or {}

@@ -6,6 +6,7 @@ Roles: worker and supervisor of the team that owns the objects, a worker of anot
 URL resolver so a new URL without a row here fails the suite.
 """
 
+import json
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from accounts.models import User
 from encounters.models import Encounter
+from tests.factories import make_token
 
 from .matrix import ROLES, Row, scoped_object, team_page
 
@@ -96,14 +98,34 @@ def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
-def test_access(row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient]) -> None:
-    http = as_role(role)
-    response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
+@pytest.mark.parametrize(
+    "row", MATRIX, ids=lambda row: f"{row.method}-{row.name}{'-' + row.token if row.token else ''}"
+)
+def test_every_role_gets_its_status_on_every_url(
+    row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient], request: pytest.FixtureRequest
+) -> None:
+    if row.token:
+        response = call_api(row, role, objects, request)
+    else:
+        http = as_role(role)
+        response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
     assert response.status_code == row.expected[role]
     if response.status_code == 302 and role == "anonymous" and not row.name.startswith("admin:"):
         if row.name not in {"accounts:logout", "set_language"}:
             assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def call_api(row: Row, role: str, objects: dict[str, Any], request: pytest.FixtureRequest) -> Any:
+    """An API route, with a token of the row's scope made for the role's user (none for anonymous)."""
+    headers = {}
+    if role != "anonymous":
+        user: User = request.getfixturevalue(role)
+        headers["Authorization"] = f"Bearer {make_token(user, row.token)}"
+    http = HttpClient()
+    if row.method == "get":
+        return http.get(row.path(objects), row.data_for(objects), headers=headers)
+    body = json.dumps(row.data_for(objects))
+    return getattr(http, row.method)(row.path(objects), body, content_type="application/json", headers=headers)
 
 
 @pytest.mark.parametrize(("name", "method", "path"), WRONG_METHOD, ids=lambda value: str(value))

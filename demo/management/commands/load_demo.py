@@ -22,6 +22,7 @@ from demo.goals import load_goals
 from demo.health import load_health, load_reports
 from demo.living import load_living_programme
 from demo.logins import DEMO_PASSWORD
+from demo.offline import load_offline_devices
 from demo.referrals import load_referrals
 from demo.totp import NEEDS_CODE, demo_key_hex
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
@@ -105,6 +106,7 @@ class Command(BaseCommand):
                 load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
                 load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
+            load_offline_devices(next(user for user in staff if user.username == "worker"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def load_staff(self, teams: dict[str, Team]) -> list[User]:

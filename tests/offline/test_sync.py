@@ -1,0 +1,209 @@
+"""Syncing the outbox: each queued contact saved exactly once through Log a contact's own
+submission code, with an answer in words (applied, duplicate, conflict, rejected)."""
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from accounts.models import User
+from audit.models import AuditEvent
+from clients.models import Client
+from clients.services.merge import merge_clients
+from core.errors import Invalid
+from encounters.models import Encounter, Referral, Site
+from offline.models import Device
+from offline.seal import open_sealed, seal
+from tests.factories import ClientFactory
+
+from .helpers import fields, queued, sync, viewed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def device(worker: User) -> Device:
+    return Device.objects.create(user=worker, label="Chrome on Android")
+
+
+def answers(response: object) -> list[tuple[str, str]]:
+    return [(item["id"], item["answer"]) for item in response.json()["answers"]]  # type: ignore[attr-defined]
+
+
+def test_three_contacts_are_stored_once_each_even_when_sent_twice(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site, team: object
+) -> None:
+    cached = fields(person.code, site, note="Asked about housing.", service_condoms="3")
+    group = fields("anonymous", site, head_count="4", **{"service_sterile-syringes": "20"})
+    referral = fields(person.code, site, **{"referral-to": "housing", "referral-status": "made"})
+    items = [queued(worker, cached), queued(worker, group), queued(worker, referral)]
+
+    first = sync(worker_client, device, items)
+    again = sync(worker_client, device, items)
+
+    assert first.status_code == 200, first.content
+    assert [item["message"] for item in first.json()["answers"]] == ["Saved."] * 3
+    assert answers(first) == [(cached["id"], "applied"), (group["id"], "applied"), (referral["id"], "applied")]
+    assert answers(again) == [(cached["id"], "duplicate"), (group["id"], "duplicate"), (referral["id"], "duplicate")]
+    assert again.json()["answers"][0]["message"] == "Saved already: nothing was stored twice."
+    stored = {str(pk): note for pk, note in Encounter.objects.values_list("pk", "note")}
+    assert stored == {cached["id"]: "Asked about housing.", group["id"]: "", referral["id"]: ""}
+    assert Encounter.objects.get(pk=group["id"]).head_count == 4
+    assert Referral.objects.get().client_id == person.pk
+    created = AuditEvent.objects.filter(action=AuditEvent.Action.ENCOUNTER_CREATED)
+    assert created.count() == 3  # no second audit event for a duplicate
+    device.refresh_from_db()
+    assert device.last_sync_at is not None
+
+
+def test_the_same_id_with_other_content_is_a_conflict_and_stores_nothing(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    first = fields(person.code, site, note="Asked about housing.")
+    sync(worker_client, device, [queued(worker, first)])
+    changed = {**first, "note": "Asked about a GP."}
+
+    answer = sync(worker_client, device, [queued(worker, changed)]).json()["answers"][0]
+
+    assert (answer["answer"], answer["differs"]) == ("conflict", ["note"])
+    assert "Asked" not in answer["message"]  # no note in an answer
+    assert Encounter.objects.get().note == "Asked about housing."
+
+
+def test_a_contact_for_a_person_merged_meanwhile_is_a_conflict_naming_the_kept_record(
+    worker_client: HttpClient, worker: User, supervisor: User, device: Device, person: Client, site: Site
+) -> None:
+    other = ClientFactory.create(home_team=person.home_team)
+    item = fields(other.code, site, service_condoms="1")
+    merge_clients(actor=supervisor, survivor=person, merged=other, field_choices={})
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "conflict"
+    assert answer["merged_into"] == person.code
+    assert "merged into another record" in answer["message"]
+    assert not Encounter.objects.filter(pk=item["id"]).exists()
+    # Resolved: saved for the record they were merged into (the same id: it was never stored).
+    resolved = sync(worker_client, device, [queued(worker, {**item, "who": person.code})])
+    assert answers(resolved) == [(item["id"], "applied")]
+    assert Encounter.objects.get(pk=item["id"]).client_id == person.pk
+
+
+def test_a_person_moved_to_another_team_is_a_conflict_for_a_worker_who_knew_them(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site, other_team: object
+) -> None:
+    sync(worker_client, device, [queued(worker, fields(person.code, site))])
+    Client.objects.filter(pk=person.pk).update(home_team=other_team)
+    item = fields(person.code, site)
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "conflict"
+    assert "moved to another team" in answer["message"]
+    assert Encounter.objects.count() == 1
+
+
+def test_an_unknown_person_is_rejected_without_saying_whether_they_exist(
+    worker_client: HttpClient, worker: User, device: Device, site: Site, other_team: object
+) -> None:
+    stranger = ClientFactory.create(home_team=other_team)
+    item = fields(stranger.code, site)
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "rejected"
+    assert "Choose a person from the list" in answer["message"]
+    assert Encounter.objects.count() == 0
+
+
+def test_a_contact_that_breaks_a_rule_is_rejected_in_words(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    item = fields(person.code, site, happened_at="2999-01-01T10:00")
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "rejected"
+    assert "A contact cannot be in the future." in answer["message"]
+    assert Encounter.objects.count() == 0
+
+
+def test_another_workers_sealed_contact_or_a_forged_seal_is_rejected(
+    worker_client: HttpClient, worker: User, supervisor: User, device: Device, person: Client, site: Site
+) -> None:
+    theirs = queued(supervisor, fields(person.code, site))
+    forged = queued(worker, fields(person.code, site))
+    forged["sealed"] = {**forged["sealed"], "ct": forged["sealed"]["ct"][:-4] + "AAAA"}
+
+    result = answers(sync(worker_client, device, [theirs, forged]))
+
+    assert [answer for _id, answer in result] == ["rejected", "rejected"]
+    assert Encounter.objects.count() == 0
+
+
+def test_a_part_registered_by_another_app_travels_in_the_outbox(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    """The outbox carries Log a contact's fields, so a check-in (outcomes' part) needs no sync code."""
+    from outcomes.models import CheckIn
+
+    item = fields(person.code, site, **{"checkin_for": person.code, "checkin-housing-housing": "1"})
+
+    result = answers(sync(worker_client, device, [queued(worker, item)]))
+
+    assert result == [(item["id"], "applied")]
+    check_in = CheckIn.objects.select_related("instrument").get()
+    assert (str(check_in.encounter_id), check_in.instrument.slug) == (item["id"], "housing")
+
+
+def test_views_made_offline_reach_the_audit_trail_with_when_they_were_made(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, other_team: object
+) -> None:
+    stranger = ClientFactory.create(home_team=other_team)
+    views = [
+        viewed(worker, person.code, "2026-03-01T10:15:00+00:00"),
+        viewed(worker, stranger.code, "2026-03-01T10:16:00+00:00"),
+    ]
+
+    sync(worker_client, device, [], views)
+
+    logged = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_VIEWED_OFFLINE)
+    assert [(event.client_id, event.details["viewed_at"]) for event in logged] == [
+        (person.pk, "2026-03-01T10:15:00+00:00")
+    ]
+
+
+def test_a_revoked_device_is_told_to_wipe_and_its_sealed_contacts_still_arrive(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    worker_client.post(reverse("offline:device_revoke", args=[device.pk]))
+    item = fields(person.code, site)
+
+    response = sync(worker_client, device, [queued(worker, item)])
+
+    assert response.json()["revoked"] is True
+    assert answers(response) == [(item["id"], "applied")]
+
+
+def test_a_sync_without_a_session_is_sent_to_sign_in_and_stores_nothing(
+    client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    response = sync(client, device, [queued(worker, fields(person.code, site))])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert Encounter.objects.count() == 0
+
+
+def test_another_users_device_is_not_found(
+    worker_client: HttpClient, supervisor: User, person: Client, site: Site
+) -> None:
+    theirs = Device.objects.create(user=supervisor, label="Firefox on Android")
+    assert sync(worker_client, theirs, []).status_code == 404
+
+
+def test_a_seal_opens_only_with_this_servers_key(settings: object) -> None:
+    sealed = seal({"note": "Asked about housing."})
+    assert "housing" not in str(sealed)
+    assert open_sealed(sealed) == {"note": "Asked about housing."}
+    settings.SECRET_KEY = "another-server-" + "x" * 50  # type: ignore[attr-defined]
+    with pytest.raises(Invalid):
+        open_sealed(sealed)
