@@ -48,14 +48,17 @@ CROSS JOIN LATERAL (VALUES ('tested', true), ('reactive', t.result = 'reactive')
 """
 
 
+_CASCADE_ROWS = f"""
+SELECT 'cascade:' || t.kind || ':' || stage.name, t.team_id, date_trunc('month', t.tested_on)::date, {{key}}
+  FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}
+ WHERE stage.reached AND t.tested_on >= %(first)s AND t.tested_on < %(after)s
+"""  # noqa: S608
+
+
 def cascade_events_sql(record_key: Composable) -> Composable:
     """One row per (test, stage reached): 'cascade:<kind>:<stage>', team, month, the test's
     record key; for the hierarchy's EVENTS_SQL (its parameters: first, after)."""
-    return SQL(
-        "SELECT 'cascade:' || t.kind || ':' || stage.name, t.team_id, date_trunc('month', t.tested_on)::date, {key}"
-        f" FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}"
-        " WHERE stage.reached AND t.tested_on >= %(first)s AND t.tested_on < %(after)s"  # noqa: S608 (constants)
-    ).format(key=record_key)
+    return SQL(_CASCADE_ROWS).format(key=record_key)
 
 
 def measure(kind: str, stage: str) -> str:
