@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "exports",
     "offline",
     "api",
+    "imports",
     "ninja",
     "demo",
 ]

@@ -33,6 +33,7 @@ SOURCES = [
     "exports",
     "offline",
     "api",
+    "imports",
 ]
 
 
