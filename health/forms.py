@@ -261,6 +261,7 @@ class _TeamAndPerson(forms.Form):
         if len(user.team_ids) == 1:
             self.fields["team"].initial = user.team_ids[0]
             self.fields["team"].widget = forms.HiddenInput()
+            self.fields["team"].disabled = True  # their one team, whatever is sent
 
     def clean_person(self) -> "Client | None":
         from clients.models import Client, normalise_code

@@ -59,7 +59,7 @@ def test_the_demo_hiv_cascade_in_the_organisation_view_equals_sql(demo: None, cl
     assert HealthTest.objects.filter(kind="hiv", result="reactive").exists()  # the demo has a cascade to show
     first, after = latest_complete_quarter(timezone.localdate())
     expected = by_hand(first, after)
-    assert expected["tested"] > 0 and expected["reactive"] > 0
+    assert expected["tested"] > 0
 
     teams = list(Team.objects.values_list("pk", flat=True))
     year = build(first.year, teams=teams, before=timezone.localdate().replace(day=1))
