@@ -15,7 +15,11 @@ from accounts.two_factor import requires_two_factor
 from clients.models import Client
 from encounters.models import Encounter, Site
 
-from .db_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401 (the app's role: tests/db_roles.py)
+from .db_roles import (  # noqa: F401 (the app's role: tests/db_roles.py)
+    django_db_modify_db_settings,
+    django_db_setup,
+    no_default_scope,
+)
 from .factories import ClientFactory, EncounterFactory, MembershipFactory, SiteFactory, TeamFactory, UserFactory
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Membership, Team, User
 from accounts.tokens import PREFIX_LENGTH, hash_secret
 from clients.models import Client, new_code
+from core.scope import EVERY_TEAM, team_scope
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
@@ -88,7 +88,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.ALLOW_DEMO_DATA:
             raise CommandError("Demo data is off: set ALONGSIDE_ALLOW_DEMO_DATA=1 (never in production).")
-        with transaction.atomic():
+        # One transaction that may write every team's people (core/scope.py).
+        with team_scope(EVERY_TEAM):
             teams = {name: Team.objects.get_or_create(name=name)[0] for name in TEAMS}
             staff = self.load_staff(teams)
             for name, team in teams.items():
