@@ -49,6 +49,9 @@ NOT_YET = {
     "encounters_overdoseresponse": "the organisation view counts overdose responses across teams",
     "goals_goal": "the organisation view counts goals set and achieved across teams",
     "reports_checkin_month": "the organisation view reads the wellbeing rollup across teams (dashboards/hierarchy.py)",
+    "health_healthtest": "the organisation view counts the testing cascade across teams (health/figures.py)",
+    "health_drugcheck": "health's policy not written yet (issue 16): reached only through DrugCheck.visible_to",
+    "health_incident": "the organisation view counts incidents that may count across teams (health/figures.py)",
 }
 
 
