@@ -62,6 +62,11 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Supplies (encounters/supplies.py): supplies for others, reported reversals, stock.
+        FOR_OTHERS_RECORDED = "for_others_recorded", _("Recorded supplies for others")
+        REVERSAL_REPORTED = "reversal_reported", _("Recorded a reversal a person reported")
+        STOCK_CHANGED = "stock_changed", _("Changed a team's stock")
+        STOCK_REPORT_DOWNLOADED = "stock_report_downloaded", _("Downloaded a stock report")
         # Health services (health/): ids and kinds, never results' free text or names.
         HEALTH_TEST_RECORDED = "health_test_recorded", _("Recorded a test and its result")
         LINKAGE_STEP_RECORDED = "linkage_step_recorded", _("Recorded a step of linkage to care")

@@ -4,7 +4,7 @@ drawn from the same published figures (a gap where a figure is not published).""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -61,6 +61,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     folded: bool = True
+    protected: ClassVar[bool] = True  # cells are protected figures (privacy.Shown), said in words
 
 
 def periods_offered(this_month: date, first_year: int) -> list[Period]:
@@ -103,6 +104,9 @@ TEAM_COLUMNS = [
     ("syringes", 0),
     ("naloxone_kits", 0),
     ("overdose_responses", 0),
+    ("reversed_by_staff", 0),
+    ("reversed_reported", 0),
+    ("estimated_reach", 0),
     ("goals_set", 0),
     ("goals_achieved", 0),
     ("who5_people", 0),
@@ -148,8 +152,16 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
                               [("who5_people", _("People"), 0), ("who5_mean", _("Mean"), 1)]),
         "goals": _monthly(year, period, "goals", _("Goals each month."),
                           [("goals_set", _("Set"), 0), ("goals_achieved", _("Achieved"), 0)]),
-        "overdoses": _monthly(year, period, "overdoses", _("Overdose responses each month."),
-                              [("overdose_responses", _("Responses"), 0)]),
+        "overdoses": _monthly(year, period, "overdoses",
+                              _("Overdose responses each month, and overdoses reversed: by staff (the person "
+                                "survived) and as participants reported them."),
+                              [("overdose_responses", _("Responses"), 0),
+                               ("reversed_by_staff", _("Reversed by staff"), 0),
+                               ("reversed_reported", _("Reversed, reported by participants"), 0)]),
+        "reach": _monthly(year, period, "reach",
+                          _("Supplies for others each month: about how many people they were for, as estimated "
+                            "at each contact."),
+                          [("estimated_reach", _("Estimated reach"), 0)]),
     }  # fmt: skip
     rows = [Row(name, _cells(year, team, period, TEAM_COLUMNS)) for team, name in sorted(team_names.items(),
             key=lambda item: item[1]) if team in year.teams]  # fmt: skip
@@ -164,6 +176,9 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
             _("Syringes"),
             _("Naloxone kits"),
             _("Overdose responses"),
+            _("Reversed by staff"),
+            _("Reversed, reported by participants"),
+            _("Estimated reach"),
             _("Goals set"),
             _("Goals achieved"),
             _("People with a WHO-5 total"),

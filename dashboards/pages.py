@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import ClassVar
 
 from django.conf import settings
 from django.urls import reverse
@@ -55,6 +56,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     folded: bool = True
+    protected: ClassVar[bool] = False  # cells are plain numbers (the organisation view's are protected)
 
 
 def month_label(month: date) -> str:
@@ -330,9 +332,28 @@ def overdoses(figures: Figures, rule: Rule) -> list[Row]:
                 rule(month.responses, people=month.responses),
                 rule(month.doses, people=month.responses),
                 rule(month.called, people=month.responses),
+                rule(month.reversed_by_staff, people=month.reversed_by_staff),
             ],
         )
         for month in figures.overdoses
+    ]
+
+
+def peers(figures: Figures, rule: Rule) -> list[Row]:
+    """Reversals participants reported, and supplies for others with their estimated reach."""
+    staff = {month.month: month.reversed_by_staff for month in figures.overdoses}
+    return [
+        Row(
+            month_label(month.month),
+            [
+                rule(staff.get(month.month, 0), people=staff.get(month.month, 0)),
+                rule(month.reversed_reported, people=month.reversed_reported),
+                rule(month.reversals_reported, people=month.reversals_reported),
+                rule(month.for_others_contacts, people=month.for_others_contacts),
+                rule(month.estimated_reach, people=month.for_others_contacts),
+            ],
+        )
+        for month in figures.peers
     ]
 
 

@@ -132,3 +132,15 @@ def force_login_signs_in_fully(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def other_supervisor(other_team: Team) -> User:
     return member(other_team, Membership.Role.SUPERVISOR, "other-supervisor")
+
+
+@pytest.fixture
+def volunteer(team: Team) -> User:
+    """A distribution volunteer of the team (accounts/roles.py): limited access."""
+    return member(team, Membership.Role.VOLUNTEER, "volunteer")
+
+
+@pytest.fixture
+def volunteer_client(client: HttpClient, volunteer: User) -> HttpClient:
+    client.force_login(volunteer)
+    return client

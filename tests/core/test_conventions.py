@@ -34,6 +34,7 @@ ACCESS = {
     "data_admin",
     "any_role",
     "team_catalogue_keeper",
+    "contact_logger",
 }
 RANK = {**dict.fromkeys(METHOD, 0), **dict.fromkeys(ACCESS, 1), "keep_choices": 2, "recent_auth_required": 3}
 # The sign-in steps keep login_not_required and their CSRF and cache decorators outermost
