@@ -32,7 +32,7 @@ from psycopg2.sql import SQL, Composable, Identifier
 
 from core.dates import add_months
 from encounters.models import ServiceType
-from health.figures import cascade_events_sql, incident_events_sql
+from health.figures import HEALTH_EVENTS_SQL
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine, record_key_sql
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
@@ -114,9 +114,8 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
   SELECT 'service:' || sp.service_type_id::text, e.team_id, {month_e}, {key_sp}
     FROM encounters_serviceprovided AS sp JOIN encounters_encounter AS e ON e.id = sp.encounter_id
    WHERE {in_year_e}
-  UNION ALL {cascade}
-  UNION ALL {incidents}
 ) AS r GROUP BY 1, 2, 3
+UNION ALL {health}
 """).format(
     month_happened=_month("happened_at"),
     month_created=_month("created_at"),
@@ -126,8 +125,7 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
     in_year_e=_in_year("e.happened_at"),
     key_id=_key("id"),
     key_sp=_key("sp.id"),
-    cascade=cascade_events_sql(_key("t.id")),
-    incidents=incident_events_sql(_key("i.id")),
+    health=HEALTH_EVENTS_SQL,
 )
 
 # Quantities per cell of the hierarchy, by who received them (a registered person, or an

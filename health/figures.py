@@ -8,7 +8,8 @@ offered it, so the counts add up over months and teams, as the organisation view
 protection needs (dashboards/hierarchy.py, privacy/).
 
 The stages are written once, here, with the SQL that decides them; the supervisors'
-dashboard (`team_cascade`) and the organisation view (`CASCADE_EVENTS_SQL`, part of the
+dashboard (`team_cascade`, through the tables' row-level security: the supervisor's teams) and
+the organisation view (`HEALTH_EVENTS_SQL`, through a definer function, part of the
 hierarchy's events) both use it.
 """
 
@@ -18,7 +19,7 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils.translation import gettext_lazy as _
-from psycopg2.sql import SQL, Composable
+from psycopg2.sql import SQL
 
 from .models import HealthTest
 
@@ -48,17 +49,15 @@ CROSS JOIN LATERAL (VALUES ('tested', true), ('reactive', t.result = 'reactive')
 """
 
 
-_CASCADE_ROWS = f"""
-SELECT 'cascade:' || t.kind || ':' || stage.name, t.team_id, date_trunc('month', t.tested_on)::date, {{key}}
-  FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}
- WHERE stage.reached AND t.tested_on >= %(first)s AND t.tested_on < %(after)s
-"""  # noqa: S608
-
-
-def cascade_events_sql(record_key: Composable) -> Composable:
-    """One row per (test, stage reached): 'cascade:<kind>:<stage>', team, month, the test's
-    record key; for the hierarchy's EVENTS_SQL (its parameters: first, after)."""
-    return SQL(_CASCADE_ROWS).format(key=record_key)
+# The organisation view's part of the hierarchy's events (dashboards/hierarchy.py): one row per
+# (measure, team, month) with how many records and the sum of their record keys, for the tests
+# done (per stage reached: 'cascade:<kind>:<stage>') and the incidents that may count
+# ('incidents:<kind>'). A data admin in no team reads them across teams through this definer
+# function (health 0004: the same stages as _REACHED and _STAGE_ROWS), as the tables' policies
+# hide every row from them. Its parameters: the hierarchy's first and after.
+HEALTH_EVENTS_SQL = SQL(
+    "SELECT measure, team_id, month, records, keys FROM alongside_health_events(%(first)s, %(after)s)"
+)
 
 
 def measure(kind: str, stage: str) -> str:
@@ -97,16 +96,6 @@ def team_cascade(team_ids: list[UUID], first: date, after: date) -> list[Cascade
         )
         for kind, label in HealthTest.Kind.choices
     ]
-
-
-def incident_events_sql(record_key: Composable) -> Composable:
-    """One row per incident the person said may count: 'incidents:<kind>', team, month, key;
-    for the hierarchy's EVENTS_SQL. An incident the person did not want counted is never read."""
-    return SQL(
-        "SELECT 'incidents:' || i.kind, i.team_id, date_trunc('month', i.happened_on)::date, {key}"
-        " FROM health_incident AS i"
-        " WHERE i.may_count AND i.happened_on >= %(first)s AND i.happened_on < %(after)s"
-    ).format(key=record_key)
 
 
 def incident_measure(kind: str) -> str:
