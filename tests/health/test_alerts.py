@@ -130,3 +130,14 @@ def test_a_supervisor_of_two_teams_sees_one_alert_once(
     supervisor.refresh_from_db()
     alert_for(User.objects.get(pk=supervisor.pk), [team, other_team])
     assert home_of(client, supervisor).count("Blue pills stronger than usual") == 1
+
+
+def test_a_volunteer_reads_the_alert_on_home_without_a_link_they_may_not_open(
+    client: HttpClient, supervisor: User, volunteer: User, team: Team
+) -> None:
+    alert = alert_for(supervisor, [team])
+    page = home_of(client, volunteer)
+    assert "Blue pills stronger than usual" in page and "Bus station" in page
+    assert reverse("health:alert", args=[alert.pk]) not in page
+    assert reverse("health:alerts") not in page
+    assert client.get(reverse("health:alert", args=[alert.pk])).status_code == 403

@@ -163,3 +163,21 @@ def test_only_incidents_that_may_count_reach_the_organisation_figures(worker: Us
     month = (MONTH, last_month.replace(day=1))
     assert year.truth["incidents:violence"][(None, month)] == 2
     assert "incidents:eviction" not in year.truth
+
+
+def test_another_team_sent_is_ignored(client: HttpClient, outsider: User, team: Team, other_team: Team) -> None:
+    """A member of one team has their team fixed: a result sent for another team is saved for
+    their own team, never for the other."""
+    client.force_login(outsider)
+    response = client.post(
+        reverse("health:drug_checks"),
+        {
+            "on": timezone.localdate().isoformat(),
+            "method": "benzo_strip",
+            "strip_result": "detected",
+            "plans": "not_said",
+            "team": str(team.pk),
+        },
+    )
+    assert response.status_code == 302
+    assert list(DrugCheck.objects.values_list("team_id", flat=True)) == [other_team.pk]

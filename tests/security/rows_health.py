@@ -116,19 +116,21 @@ TEAM_ONLY = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
 ROWS += [
     team_page("health:drug_checks"),
     team_page("health:incidents"),
-    # Another team's members may not choose this team: the form comes back (200), nothing saved.
+    # Another team's members may not choose this team: a member of one team has their team fixed
+    # (the team sent is ignored), so it is saved for their own team (302), never for this one
+    # (tests/health/test_drug_checks_incidents.py::test_another_team_sent_is_ignored).
     Row(
         "health:drug_checks",
         "post",
         lambda o: reverse("health:drug_checks"),
-        {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, **TEAM_ONLY},
+        {"worker": 302, "supervisor": 302, "outsider": 302, "other_supervisor": 302, **TEAM_ONLY},
         check_posted,
     ),
     Row(
         "health:incidents",
         "post",
         lambda o: reverse("health:incidents"),
-        {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, **TEAM_ONLY},
+        {"worker": 302, "supervisor": 302, "outsider": 302, "other_supervisor": 302, **TEAM_ONLY},
         incident_posted,
     ),
 ]

@@ -75,6 +75,17 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "clients:use_wish"): REFUSED,
     ("post", "clients:use_wish"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
+    # Health services (health/): a person's tests and linkage, bad-batch alerts (their Home shows
+    # the alerts for their teams), drug checking and incidents are staff pages.
+    ("get", "health:person"): REFUSED,
+    ("post", "health:person"): REFUSED,
+    ("get", "health:alerts"): REFUSED,
+    ("post", "health:alerts"): REFUSED,
+    ("get", "health:alert"): REFUSED,
+    ("get", "health:drug_checks"): REFUSED,
+    ("post", "health:drug_checks"): REFUSED,
+    ("get", "health:incidents"): REFUSED,
+    ("post", "health:incidents"): REFUSED,
     # No API tokens, so no API: the API answers 401 without one.
     ("get", "accounts:api_tokens"): REFUSED,
     ("post", "accounts:api_tokens"): REFUSED,
