@@ -39,7 +39,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             posted = alert.status == Alert.Status.POSTED
             messages.success(request, _("Alert posted.") if posted else _("Alert sent to a supervisor to confirm."))
-            return redirect("health:alerts")
+            return redirect("health:alert_list")
     now = timezone.now()
     alerts = list(Alert.objects.visible_to(request.user).prefetch_related("teams").order_by("-created_at")[:RECENT])
     context = {
@@ -75,7 +75,7 @@ def alert_confirm(request: AuthenticatedHttpRequest, alert_id: UUID) -> HttpResp
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("Alert posted."))
-    return redirect("health:alerts")
+    return redirect("health:alert_list")
 
 
 @require_http_methods(["POST"])
@@ -83,4 +83,4 @@ def alert_confirm(request: AuthenticatedHttpRequest, alert_id: UUID) -> HttpResp
 def alert_end(request: AuthenticatedHttpRequest, alert_id: UUID) -> HttpResponse:
     end_alert(actor=request.user, alert=_alert(request, alert_id))
     messages.success(request, _("Alert ended."))
-    return redirect("health:alerts")
+    return redirect("health:alert_list")

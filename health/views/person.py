@@ -29,11 +29,11 @@ PAGE = "health/person_health.html"
 
 @require_http_methods(["GET", "POST"])
 @team_member
-def person_health_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+def person_health(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The person's tests and cascades; a POST notes tests and steps on the day chosen."""
     client = get_health_person_for_user(request.user, code)
     if client.code != code:
-        return redirect("health:person", code=client.code)
+        return redirect("health:person_health", code=client.code)
     open_tests = open_tests_of(client)
     data = request.POST if request.method == "POST" else None
     when = NotedOnForm(data, initial={"on": timezone.localdate()})
@@ -45,7 +45,7 @@ def person_health_page(request: AuthenticatedHttpRequest, code: str) -> HttpResp
             when.add_error(None, refusal.message)
         else:
             messages.success(request, _("Saved."))
-            return redirect("health:person", code=client.code)
+            return redirect("health:person_health", code=client.code)
     return _page(request, client, when, tests, steps)
 
 

@@ -113,13 +113,13 @@ def test_the_page_posts_an_alert_and_the_card_prints_it(
     client.force_login(supervisor)
     ends = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("health:alerts"),
+        reverse("health:alert_list"),
         {"description_es": "Heroína con fentanilo", "area": "Río", "expires_at": ends, "teams": str(team.pk)},
     )
     assert response.status_code == 302
     alert = Alert.objects.get()
     assert (alert.status, alert.description_es, list(alert.teams.all())) == ("posted", "Heroína con fentanilo", [team])
-    card = client.get(reverse("health:alert", args=[alert.pk])).content.decode()
+    card = client.get(reverse("health:alert_card", args=[alert.pk])).content.decode()
     assert "Heroína con fentanilo" in card and "data-print" in card
 
 
@@ -138,6 +138,6 @@ def test_a_volunteer_reads_the_alert_on_home_without_a_link_they_may_not_open(
     alert = alert_for(supervisor, [team])
     page = home_of(client, volunteer)
     assert "Blue pills stronger than usual" in page and "Bus station" in page
-    assert reverse("health:alert", args=[alert.pk]) not in page
-    assert reverse("health:alerts") not in page
-    assert client.get(reverse("health:alert", args=[alert.pk])).status_code == 403
+    assert reverse("health:alert_card", args=[alert.pk]) not in page
+    assert reverse("health:alert_list") not in page
+    assert client.get(reverse("health:alert_card", args=[alert.pk])).status_code == 403

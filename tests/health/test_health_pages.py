@@ -126,7 +126,7 @@ def test_the_persons_page_shows_each_cascade(worker_client: HttpClient, worker: 
 def test_the_health_record_page_notes_a_test_done_elsewhere(
     worker_client: HttpClient, worker: User, person: Client
 ) -> None:
-    url = reverse("health:person", args=[person.code])
+    url = reverse("health:person_health", args=[person.code])
     page = worker_client.get(url)
     assert page.status_code == 200
     viewed = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_VIEWED, client_id=person.pk)
@@ -149,7 +149,7 @@ def test_the_health_record_page_refuses_a_step_before_its_test(
     worker_client: HttpClient, worker: User, person: Client
 ) -> None:
     test = reactive_hiv(worker, person, days_ago=1)
-    url = reverse("health:person", args=[person.code])
+    url = reverse("health:person_health", args=[person.code])
     on = (timezone.localdate() - timedelta(days=5)).isoformat()
     response = worker_client.post(url, {"on": on, f"health-step-{test.pk}-step": "linked"})
     assert response.status_code == 200
@@ -159,9 +159,9 @@ def test_the_health_record_page_refuses_a_step_before_its_test(
 
 def test_another_teams_worker_gets_404(client: HttpClient, outsider: User, person: Client) -> None:
     client.force_login(outsider)
-    assert client.get(reverse("health:person", args=[person.code])).status_code == 404
+    assert client.get(reverse("health:person_health", args=[person.code])).status_code == 404
 
 
 def test_a_data_admin_gets_403(client: HttpClient, data_admin: User, person: Client) -> None:
     client.force_login(data_admin)
-    assert client.get(reverse("health:person", args=[person.code])).status_code == 403
+    assert client.get(reverse("health:person_health", args=[person.code])).status_code == 403

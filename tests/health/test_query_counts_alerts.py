@@ -33,7 +33,7 @@ def grow(team: Team, supervisor: User, alerts: int) -> None:
 # name: (path, pinned count)
 PAGES: dict[str, tuple[Callable[[], str], int]] = {
     # session, user, memberships (3), the alerts with their teams (2), the form's teams
-    "alerts": (lambda: reverse("health:alerts"), 6),
+    "alerts": (lambda: reverse("health:alert_list"), 6),
     # session, user, memberships (3), the alerts for the user's teams (1), items below their
     # reorder level (core/notices.py: 1)
     "home": (lambda: reverse("core:home"), 5),

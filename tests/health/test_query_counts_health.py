@@ -32,7 +32,7 @@ def grow(person: Client, worker: User, tests: int) -> None:
 PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # session, user, memberships (3), the person, the CLIENT_VIEWED insert, open cascades with
     # their steps (2), every test with its steps (2)
-    "health record": (lambda p: reverse("health:person", args=[p.code]), 9),
+    "health record": (lambda p: reverse("health:person_health", args=[p.code]), 9),
 }
 
 

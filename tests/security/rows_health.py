@@ -14,7 +14,7 @@ DENIED = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
 
 
 def record_path(o: dict[str, Any]) -> str:
-    return reverse("health:person", args=[o["person"].code])
+    return reverse("health:person_health", args=[o["person"].code])
 
 
 def noted(o: dict[str, Any]) -> dict[str, str]:
@@ -22,9 +22,9 @@ def noted(o: dict[str, Any]) -> dict[str, str]:
 
 
 ROWS = [
-    scoped_object("health:person", record_path),
+    scoped_object("health:person_health", record_path),
     Row(
-        "health:person",
+        "health:person_health",
         "post",
         record_path,
         {"worker": 302, "supervisor": 302, "outsider": 404, "other_supervisor": 404, **DENIED},
@@ -33,7 +33,7 @@ ROWS = [
 ]
 
 WRONG_METHOD = [
-    ("health:person", "put", record_path),
+    ("health:person_health", "put", record_path),
 ]
 
 
@@ -56,24 +56,24 @@ def alert_posted(o: dict[str, Any]) -> dict[str, str]:
 
 ROWS += [
     Row(
-        "health:alerts",
+        "health:alert_list",
         "get",
-        lambda o: reverse("health:alerts"),
+        lambda o: reverse("health:alert_list"),
         {"worker": 200, "supervisor": 200, "outsider": 200, "other_supervisor": 200, "data_admin": 200, **ALERT_DENIED},
     ),
     # The team chosen is the person's: another team's worker or supervisor may not post for it
     # (not one of their choices: the form comes back, 200, and nothing is posted).
     Row(
-        "health:alerts",
+        "health:alert_list",
         "post",
-        lambda o: reverse("health:alerts"),
+        lambda o: reverse("health:alert_list"),
         {"worker": 302, "supervisor": 302, "outsider": 200, "other_supervisor": 200, "data_admin": 302, **ALERT_DENIED},
         alert_posted,
     ),
     Row(
-        "health:alert",
+        "health:alert_card",
         "get",
-        alert_path("health:alert"),
+        alert_path("health:alert_card"),
         {"worker": 200, "supervisor": 200, "outsider": 404, "other_supervisor": 404, "data_admin": 200, **ALERT_DENIED},
     ),
     Row(
@@ -138,8 +138,8 @@ ROWS += [
 WRONG_METHOD += [
     ("health:drug_checks", "put", lambda o: reverse("health:drug_checks")),
     ("health:incidents", "delete", lambda o: reverse("health:incidents")),
-    ("health:alerts", "delete", lambda o: reverse("health:alerts")),
-    ("health:alert", "post", alert_path("health:alert")),
+    ("health:alert_list", "delete", lambda o: reverse("health:alert_list")),
+    ("health:alert_card", "post", alert_path("health:alert_card")),
     ("health:alert_confirm", "get", alert_path("health:alert_confirm")),
     ("health:alert_end", "get", alert_path("health:alert_end")),
 ]

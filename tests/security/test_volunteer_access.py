@@ -53,7 +53,7 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("post", "goals:step_move"): REFUSED,
     ("get", "goals:contact_panel"): REFUSED,
     ("post", "goals:contact_review"): REFUSED,
-    ("post", "goals:contact_goal"): REFUSED,
+    ("post", "goals:contact_goal_new"): REFUSED,
     # Wellbeing check-ins.
     ("get", "outcomes:check_in"): REFUSED,
     ("post", "outcomes:check_in"): REFUSED,
@@ -72,16 +72,16 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "encounters:followups_team"): REFUSED,
     # A person's summary and their wishes about use of their data (person-level pages).
     ("get", "clients:summary"): REFUSED,
-    ("get", "clients:use_wish"): REFUSED,
-    ("post", "clients:use_wish"): REFUSED,
+    ("get", "clients:use_wish_edit"): REFUSED,
+    ("post", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
     # Health services (health/): a person's tests and linkage, bad-batch alerts (their Home shows
     # the alerts for their teams), drug checking and incidents are staff pages.
-    ("get", "health:person"): REFUSED,
-    ("post", "health:person"): REFUSED,
-    ("get", "health:alerts"): REFUSED,
-    ("post", "health:alerts"): REFUSED,
-    ("get", "health:alert"): REFUSED,
+    ("get", "health:person_health"): REFUSED,
+    ("post", "health:person_health"): REFUSED,
+    ("get", "health:alert_list"): REFUSED,
+    ("post", "health:alert_list"): REFUSED,
+    ("get", "health:alert_card"): REFUSED,
     ("get", "health:drug_checks"): REFUSED,
     ("post", "health:drug_checks"): REFUSED,
     ("get", "health:incidents"): REFUSED,
