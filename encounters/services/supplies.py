@@ -180,14 +180,22 @@ def record_stock_given(*, encounter: Encounter, services: Mapping[ServiceType, i
         for slug, quantity in by_slug.items():
             if slug in ids:
                 given[str(ids[slug])] = given.get(str(ids[slug]), 0) + quantity
+    take_off_stock(team_id=encounter.team_id, month=month_of(timezone.localdate(encounter.happened_at)), given=given)
+
+
+def take_off_stock(*, team_id: Any, month: date, given: Mapping[str, int]) -> None:
+    """Take `given` ({service type id: quantity}) off the team's stock and add it to the
+    month's given; a negative quantity puts it back (a correction that gave less). The one
+    statement every change of what contacts gave goes through (see record_stock_given)."""
+    given = {key: quantity for key, quantity in given.items() if quantity}
     if not given:
         return
     types = sorted(given)
     params: dict[str, Any] = {
         "types": types,
         "quantities": [given[key] for key in types],
-        "team": encounter.team_id,
-        "month": month_of(timezone.localdate(encounter.happened_at)),
+        "team": team_id,
+        "month": month,
     }
     with connection.cursor() as cursor:
         cursor.execute(GIVEN_SQL, params)
