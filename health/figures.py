@@ -9,7 +9,7 @@ protection needs (dashboards/hierarchy.py, privacy/).
 
 The stages are written once, here, with the SQL that decides them; the supervisors'
 dashboard (`team_cascade`, through the tables' row-level security: the supervisor's teams) and
-the organisation view (`HEALTH_EVENTS_SQL`, through a definer function, part of the
+the organisation view (`HEALTH_EVENTS_FUNCTION`, a definer function, part of the
 hierarchy's events) both use it.
 """
 
@@ -19,7 +19,6 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils.translation import gettext_lazy as _
-from psycopg2.sql import SQL
 
 from .models import HealthTest
 
@@ -53,11 +52,9 @@ CROSS JOIN LATERAL (VALUES ('tested', true), ('reactive', t.result = 'reactive')
 # (measure, team, month) with how many records and the sum of their record keys, for the tests
 # done (per stage reached: 'cascade:<kind>:<stage>') and the incidents that may count
 # ('incidents:<kind>'). A data admin in no team reads them across teams through this definer
-# function (health 0004: the same stages as _REACHED and _STAGE_ROWS), as the tables' policies
-# hide every row from them. Its parameters: the hierarchy's first and after.
-HEALTH_EVENTS_SQL = SQL(
-    "SELECT measure, team_id, month, records, keys FROM alongside_health_events(%(first)s, %(after)s)"
-)
+# function (health 0004: the same stages as _REACHED and _STAGE_ROWS; core/definer.py), as the
+# tables' policies hide every row from them. Its arguments: first_day, next_year.
+HEALTH_EVENTS_FUNCTION = "alongside_health_events"
 
 
 def measure(kind: str, stage: str) -> str:

@@ -12,7 +12,8 @@ The tables' owner, who runs migrations, is not bound.
 The organisation view reads the testing cascade and the incidents that may count across
 teams for a data admin in no team, which the policies would hide: those counts, with no
 person in them, come from `alongside_health_events`, a definer function run as the owner
-(health.figures.HEALTH_EVENTS_SQL, part of dashboards/hierarchy.py's events). It returns one
+(core/definer.py's pattern: health.figures.HEALTH_EVENTS_FUNCTION, read with the
+organisation's other events in dashboards/hierarchy.py). It returns one
 row per (measure, team, month): how many records and the sum of their record keys
 (privacy/cellkey.py's RECORD_KEY_SQL, written out here as a migration must be frozen;
 tests/health/test_row_level_security.py checks both give the same keys).
@@ -30,13 +31,13 @@ POLICIES = {
     "health_incident": PERSON_OR_TEAM.format(table="health_incident"),
 }
 
-# $1 the first day of the year, $2 the first day after it. A test counts once per stage it has
+# first_day: the year's first day; next_year: the first day after it. A test counts once per stage it has
 # reached (health/figures.py: STAGES), by the team that did it and the month it was done; an
 # incident only when the person said it may count.
 FUNCTIONS = """
-CREATE OR REPLACE FUNCTION alongside_health_events(date, date)
+CREATE OR REPLACE FUNCTION alongside_health_events(first_day date, next_year date)
 RETURNS TABLE (measure text, team_id uuid, month date, records bigint, keys float8)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 SELECT measure, team_id, month, count(*), sum(k) FROM (
   SELECT 'cascade:' || t.kind || ':' || stage.name AS measure, t.team_id, date_trunc('month', t.tested_on)::date AS month,
          (('x' || substr(md5((t.id)::text), 1, 8))::bit(32)::bigint / 4294967296.0)::float8 AS k
@@ -49,12 +50,12 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
     CROSS JOIN LATERAL (VALUES ('tested', true), ('reactive', t.result = 'reactive'),
       ('confirmed', coalesce(r.reached, 0) >= 1), ('linked', coalesce(r.reached, 0) >= 2),
       ('treatment', coalesce(r.reached, 0) >= 3), ('cured', coalesce(r.reached, 0) >= 4)) AS stage(name, reached)
-   WHERE stage.reached AND t.tested_on >= $1 AND t.tested_on < $2
+   WHERE stage.reached AND t.tested_on >= first_day AND t.tested_on < next_year
   UNION ALL
   SELECT 'incidents:' || i.kind, i.team_id, date_trunc('month', i.happened_on)::date,
          (('x' || substr(md5((i.id)::text), 1, 8))::bit(32)::bigint / 4294967296.0)::float8
     FROM health_incident AS i
-   WHERE i.may_count AND i.happened_on >= $1 AND i.happened_on < $2
+   WHERE i.may_count AND i.happened_on >= first_day AND i.happened_on < next_year
 ) AS events GROUP BY 1, 2, 3
 $$;
 """
