@@ -12,6 +12,7 @@ class GoalsConfig(AppConfig):
         from encounters.parts import ContactPart, register_contact_part
 
         from . import services
+        from .forms import reviews_at_contact
         from .sections import person_goals
         from .summary import part as summary_part
 
@@ -23,5 +24,6 @@ class GoalsConfig(AppConfig):
                 save=services.save_reviews_part,
                 canonical=services.reviews_canonical,
                 stored=services.stored_reviews,
+                form=reviews_at_contact,
             )
         )
