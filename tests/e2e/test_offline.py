@@ -330,7 +330,7 @@ def test_signing_out_wipes_what_is_readable_and_keeps_the_sealed_outbox(
     check_page()
 
     page.get_by_role("button", name="Sign out").tap()
-    page.wait_for_url(base + reverse("accounts:login"))
+    page.wait_for_url(base + reverse("accounts:sign_in"))
     check_page()
 
     stored = idb_dump(page)

@@ -231,7 +231,7 @@ def test_a_sync_without_a_session_is_sent_to_sign_in_and_stores_nothing(
 ) -> None:
     response = sync(client, device, [queued(worker, fields(person.code, site))])
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
     assert Encounter.objects.count() == 0
 
 
