@@ -16,6 +16,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("imports/", include("imports.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("health/", include("health.urls")),
     path("offline/", include("offline.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
