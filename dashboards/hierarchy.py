@@ -32,10 +32,12 @@ from psycopg2.sql import SQL, Composable, Identifier
 
 from core.dates import add_months
 from encounters.models import ServiceType
+from goals.stats import RHO
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine, record_key_sql
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
 
+from .attainment import EPSILON
 from .models import RollupState
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -54,8 +56,15 @@ EVENTS: dict[str, Any] = {
 }
 QUANTITIES = {"naloxone_kits": ("naloxone-kit", _("Naloxone kits")), "syringes": ("sterile-syringes", _("Syringes"))}
 PEOPLE = {"people_seen": _("People seen"), "who5_people": _("People with a WHO-5 total")}
-DERIVED = {"who5_mean", "share_improved"}
+DERIVED = {"who5_mean", "share_improved", "share_gas_rose"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
+# Goal attainment (dashboards/attainment.py): people with a goal level rated in the period;
+# of those who also had one before it, whose T-score rose and whose did not.
+ATTAINMENT = {
+    "gas_people": _("People with a goal level rated"),
+    "gas_rose": _("Goal attainment T-score rose"),
+    "gas_not_rose": _("Goal attainment T-score did not rise"),
+}
 
 
 def _month(at: str) -> Composable:
@@ -177,6 +186,60 @@ SELECT level, start, team_id, count(*), sum(k), avg(value)::float8,
 """).format(key_client=_key("client_id"))
 
 
+# Goal attainment per cell: each person with a goal level rated in the period once, with their
+# home team now, by their T-score at its start and its end (the rule of dashboards/attainment.py
+# and goals/stats.py, for every month, quarter and the year at once).
+GAS_SQL = SQL("""
+WITH periods AS (
+  SELECT 'month' AS level, d::date AS start, (d + interval '1 month')::date AS after
+    FROM generate_series(%(first)s::date, %(first)s::date + interval '11 months', interval '1 month') AS d
+  UNION ALL
+  SELECT 'quarter', d::date, (d + interval '3 months')::date
+    FROM generate_series(%(first)s::date, %(first)s::date + interval '9 months', interval '3 months') AS d
+  UNION ALL
+  SELECT 'year', %(first)s::date, %(after)s::date
+), bounds AS (
+  SELECT level, start, (start::timestamp AT TIME ZONE %(zone)s) AS starts,
+         (after::timestamp AT TIME ZONE %(zone)s) AS ends FROM periods
+), rated AS (
+  SELECT goal.client_id, person.home_team_id AS team_id, goal.id AS goal_id, goal.gas_weight AS w,
+         review.gas, review.reviewed_at
+    FROM goals_review AS review
+    JOIN goals_goal AS goal ON goal.id = review.goal_id
+    JOIN clients_client AS person ON person.id = goal.client_id
+   WHERE person.home_team_id IS NOT NULL AND goal.status <> 'changed' AND review.gas IS NOT NULL
+     AND review.reviewed_at < %(ends)s
+), at_end AS (
+  SELECT DISTINCT ON (b.level, b.start, r.goal_id) b.level, b.start, r.client_id, r.team_id, r.w, r.gas
+    FROM bounds AS b JOIN rated AS r ON r.reviewed_at < b.ends
+   ORDER BY b.level, b.start, r.goal_id, r.reviewed_at DESC
+), at_start AS (
+  SELECT DISTINCT ON (b.level, b.start, r.goal_id) b.level, b.start, r.client_id, r.w, r.gas
+    FROM bounds AS b JOIN rated AS r ON r.reviewed_at < b.starts
+   ORDER BY b.level, b.start, r.goal_id, r.reviewed_at DESC
+), t_end AS (
+  SELECT level, start, client_id, team_id,
+         50 + 10 * sum(w * gas) / sqrt((1 - %(rho)s) * sum(w * w) + %(rho)s * sum(w) ^ 2) AS t
+    FROM at_end GROUP BY 1, 2, 3, 4
+), t_start AS (
+  SELECT level, start, client_id,
+         50 + 10 * sum(w * gas) / sqrt((1 - %(rho)s) * sum(w * w) + %(rho)s * sum(w) ^ 2) AS t
+    FROM at_start GROUP BY 1, 2, 3
+), per AS (
+  SELECT e.level, e.start, e.team_id, e.client_id, s.t AS t0, e.t AS t1
+    FROM t_end AS e
+    LEFT JOIN t_start AS s ON s.level = e.level AND s.start = e.start AND s.client_id = e.client_id
+   WHERE EXISTS (SELECT 1 FROM bounds AS b JOIN rated AS r ON r.reviewed_at >= b.starts AND r.reviewed_at < b.ends
+                  WHERE b.level = e.level AND b.start = e.start AND r.client_id = e.client_id)
+)
+SELECT level, start, team_id, count(*), sum(k),
+       count(*) FILTER (WHERE t1 > t0 + %(epsilon)s), sum(k) FILTER (WHERE t1 > t0 + %(epsilon)s),
+       count(*) FILTER (WHERE t1 <= t0 + %(epsilon)s), sum(k) FILTER (WHERE t1 <= t0 + %(epsilon)s)
+  FROM (SELECT per.*, {key_client} AS k FROM per) AS keyed
+ GROUP BY GROUPING SETS ((level, start, team_id), (level, start))
+""").format(key_client=_key("client_id"))
+
+
 @dataclass
 class Year:
     """One calendar year's protected figures: `figures[measure][(team, period)]`."""
@@ -221,6 +284,8 @@ def _params(year: int) -> dict[str, Any]:
         "starts": timezone.make_aware(datetime.combine(first, time.min)),
         "ends": timezone.make_aware(datetime.combine(after, time.min)),
         "slugs": [slug for slug, _label in QUANTITIES.values()],
+        "rho": RHO,
+        "epsilon": EPSILON,
     }
 
 
@@ -272,7 +337,7 @@ def _quantities(params: dict[str, Any], teams: list[UUID], periods: list[Period]
 
 # Counts of distinct people: each figure is its own unknown for the audit, tied to the others
 # by `_relations`.
-PEOPLE_MEASURES = ["people_seen", "who5_people", *CHANGE]
+PEOPLE_MEASURES = ["people_seen", "who5_people", *CHANGE, *ATTAINMENT]
 
 
 def _people(
@@ -294,6 +359,13 @@ def _people(
         means[key] = mean
         for n, name in enumerate(CHANGE):
             found[name][key] = (changes[2 * n], float(changes[2 * n + 1] or 0))
+    for level, start, team, people, keys, *split in _fetch(GAS_SQL, params):
+        if (level, start) not in wanted:
+            continue
+        key = (_uuid(team), (level, start))
+        found["gas_people"][key] = (people, float(keys or 0))
+        found["gas_rose"][key] = (split[0], float(split[1] or 0))
+        found["gas_not_rose"][key] = (split[2], float(split[3] or 0))
     cells: dict[str, list[Cell]] = {}
     for measure, values in found.items():
         cells[measure] = []
@@ -347,6 +419,7 @@ def _relations(cells: dict[str, list[Cell]], teams: list[UUID], periods: list[Pe
             seen, anonymous = at["people_seen"][key], at["anonymous_contacts"][key]
             relations.append(Relation([seen, anonymous], [at["contacts"][key]]))
             relations.append(Relation([at[name][key] for name in CHANGE], [at["who5_people"][key]]))
+            relations.append(Relation([at["gas_rose"][key], at["gas_not_rose"][key]], [at["gas_people"][key]]))
     return relations
 
 
@@ -356,6 +429,10 @@ def _derived(year: "Year", means: dict[Key, float | None]) -> None:
     year.figures["share_improved"] = {
         key: protect_share(year.get("improved", *key), [year.get("no_change", *key), year.get("worse", *key)])
         for key in means
+    }
+    year.figures["share_gas_rose"] = {
+        key: protect_share(year.get("gas_rose", *key), [year.get("gas_not_rose", *key)])
+        for key in year.figures["gas_people"]
     }
 
 
@@ -369,7 +446,7 @@ def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     audited = _events(params, team_ids, periods) | _quantities(params, team_ids, periods) | people
     relations = _relations(audited, team_ids, periods)
     # Figures tied by relations are audited together (one linear program), the others alone.
-    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE]]
+    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE], [*ATTAINMENT]]
     groups = together + [[measure] for measure in audited if not any(measure in group for group in together)]
     for group in groups:
         cells = [cell for measure in group for cell in audited[measure]]

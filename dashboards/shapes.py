@@ -10,6 +10,8 @@ from uuid import UUID
 
 from outcomes.change import Category
 
+from .attainment import AttainmentChange
+
 from .sources import Scope
 
 
@@ -235,6 +237,8 @@ class Figures:
     change: ChangeShares
     now: NowCounts
     teams: list[TeamSummary]
+    # How goal attainment changed over the period (dashboards/attainment.py).
+    attainment: AttainmentChange = field(default_factory=AttainmentChange)
 
     @property
     def months(self) -> list[date]:
