@@ -352,7 +352,9 @@ def attainment(figures: Figures) -> list[str]:
             }
         )
     else:
-        sentences.append(_("None of them had a level rated before the period began, so there is no change to show yet."))
+        sentences.append(
+            _("None of them had a level rated before the period began, so there is no change to show yet.")
+        )
     return sentences
 
 

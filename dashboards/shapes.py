@@ -11,7 +11,6 @@ from uuid import UUID
 from outcomes.change import Category
 
 from .attainment import AttainmentChange
-
 from .sources import Scope
 
 
