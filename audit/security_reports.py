@@ -26,13 +26,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core.decorators import public
+from core.errors import NotFound
 
 from .models import CspViolation
 
@@ -116,9 +117,9 @@ def count(*, on: date, directive: str, blocked: str, page: str) -> None:
         )
 
 
+@require_http_methods(["POST"])
 @public
 @csrf_exempt
-@require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
         return HttpResponse(status=413)
@@ -138,12 +139,12 @@ def expires(now: datetime) -> datetime:
     return datetime(now.year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=UTC)
 
 
+@require_http_methods(["GET"])
 @public
-@require_GET
 def security_txt(request: HttpRequest) -> HttpResponse:
     contacts = settings.ALONGSIDE_SECURITY_CONTACT
     if not contacts:
-        raise Http404
+        raise NotFound
     lines = [
         "# How to tell the people who run this Alongside about a security problem.",
         *(f"Contact: {contact}" for contact in contacts),

@@ -1,7 +1,10 @@
-"""SVG charts drawn on the server (no chart JavaScript, nothing for the CSP): the dashboards' and
-the organisation view's; core imports no app, so any app can draw with it.
+"""SVG charts drawn on the server (no chart JavaScript, nothing for the CSP): the one chart
+module. The dashboards and the organisation view draw months (`line_chart`, `bar_chart`,
+`share_chart`); a person's wellbeing and a goal's history draw time in proportion
+(`time_chart`). Core imports no app, so any app can draw with it; every chart is shown by
+templates/includes/_chart.html.
 
-Each chart is plain geometry for templates/dashboards/_chart.html: a title and a description
+Each chart is plain geometry: a title and a description
 in words (the SVG's <title> and <desc>, which screen readers announce), horizontal grid
 lines with their values, month labels (the year under the first month and each January),
 and lines, bands or bars. Lines differ by dash and marker as well as colour, so no reading
@@ -12,10 +15,10 @@ Months without data are gaps in a line, never zeros.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -126,6 +129,12 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     legend: list[LegendEntry] = field(default_factory=list)
+    # A second scale on the right (its labels in its lines' colour), and the first and last
+    # day under a chart of time in proportion.
+    right_ticks: list[Tick] = field(default_factory=list)
+    right_colour: str = GREY
+    first_day: str = ""
+    last_day: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -184,6 +193,21 @@ class Chart:
             f'<text x="{text.x:.1f}" y="{text.y:.1f}" font-size="12" fill="#212529">{escape(text.text)}</text>'
             for text in self.texts
         ]
+        parts += [
+            f'<text x="{self.right + 5}" y="{tick.y:.1f}" dominant-baseline="middle" font-size="11" '
+            f'fill="{self.right_colour}">{escape(tick.label)}</text>'
+            for tick in self.right_ticks
+        ]
+        if self.first_day:
+            parts.append(
+                f'<text x="{self.left}" y="{self.month_y}" font-size="11" '
+                f'fill="#343a40">{escape(self.first_day)}</text>'
+            )
+        if self.last_day:
+            parts.append(
+                f'<text x="{self.right}" y="{self.month_y}" text-anchor="end" font-size="11" '
+                f'fill="#343a40">{escape(self.last_day)}</text>'
+            )
         for label in self.months:
             parts.append(
                 f'<text x="{label.x:.1f}" y="{self.month_y}" text-anchor="middle" font-size="11" '
@@ -367,3 +391,63 @@ def describe_range(months: Sequence[date]) -> str:
         "first": formats.date_format(months[0], "YEAR_MONTH_FORMAT"),
         "last": formats.date_format(months[-1], "YEAR_MONTH_FORMAT"),
     }
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A vertical scale: its range and its labelled grid lines (value, label)."""
+
+    low: float
+    high: float
+    ticks: Sequence[tuple[float, str]]
+
+
+@dataclass(frozen=True)
+class TimeLineSpec:
+    label: str
+    colour: str
+    dash: str
+    shape: str
+    points: Sequence[tuple[datetime, float]]  # in time order
+    on_right: bool = False  # read against the right-hand scale
+
+
+def day(at: datetime) -> str:
+    """A moment as the day it was, in the local time zone and the language's short format."""
+    return formats.date_format(timezone.localtime(at), "SHORT_DATE_FORMAT")
+
+
+def time_chart(
+    key: str, *, title: str, description: str, lines: Sequence[TimeLineSpec], left: Scale, right: Scale | None = None
+) -> Chart | None:
+    """Lines of (moment, value) with time in proportion, left to right; `right` is a second
+    scale for the lines `on_right`. The first and last day are written under the chart.
+    None when there is nothing to draw."""
+    times = [at for spec in lines for at, _value in spec.points]
+    if not times:
+        return None
+    first, last = min(times), max(times)
+    two_scales = right is not None and any(spec.on_right and spec.points for spec in lines)
+    edge = RIGHT - 26 if two_scales else RIGHT
+    span = (last - first).total_seconds()
+    chart = Chart(key, title, description, right=edge, first_day=day(first))
+    chart.last_day = day(last) if chart.first_day != day(last) else ""
+    chart.ticks = [Tick(_y(value, left.low, left.high), label) for value, label in left.ticks]
+
+    def x(at: datetime) -> float:
+        return (LEFT + edge) / 2 if span <= 0 else LEFT + (at - first).total_seconds() / span * (edge - LEFT)
+
+    for spec in lines:
+        if not spec.points:
+            continue
+        scale = right if spec.on_right and right is not None else left
+        points = [(x(at), _y(value, scale.low, scale.high)) for at, value in spec.points]
+        segment = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        markers = [Marker(spec.shape, px, py) for px, py in points]
+        chart.lines.append(Line(spec.label, spec.colour, spec.dash, spec.shape, [segment], markers))
+        chart.legend.append(LegendEntry(spec.label, spec.colour, "line", spec.dash, spec.shape))
+        if spec.on_right and right is not None:
+            chart.right_colour = spec.colour
+    if two_scales and right is not None:
+        chart.right_ticks = [Tick(_y(value, right.low, right.high), label) for value, label in right.ticks]
+    return chart

@@ -15,13 +15,13 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 logger = logging.getLogger(__name__)
 
 
+@require_http_methods(["GET"])
 @login_not_required
-@require_GET
 def health(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:

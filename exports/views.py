@@ -12,7 +12,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -25,7 +25,7 @@ from accounts.types import AuthenticatedHttpRequest
 from exports.models import Export
 
 from . import storage
-from .access import get_export_for_user
+from .access import get_export_for_user, get_export_to_download
 from .codebook import rules
 from .datasets import AGGREGATE, ROW_LEVEL
 from .forms import ExportForm
@@ -143,12 +143,7 @@ def export_detail(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpRes
 @data_admin
 @recent_auth_required
 def export_download(request: AuthenticatedHttpRequest, export_id: UUID) -> HttpResponse:
-    export = get_export_for_user(request.user, export_id)
-    expired = export.expires_at is None or export.expires_at <= timezone.now()
-    if export.status != Export.Status.DONE or not export.file_name or expired:
-        raise Http404
-    if not storage.exists(export.pk):
-        raise Http404
+    export = get_export_to_download(request.user, export_id)
     record_download(actor=request.user, export=export)
     name = f"alongside-export-{export.created_at:%Y%m%d-%H%M}.zip"
     response = StreamingHttpResponse(storage.stream(export.pk), content_type="application/zip")

@@ -30,8 +30,8 @@ from core.versioning import EditConflict, conflict_rows
 from core.wording import suggest_wording
 
 from .access import get_goal_for_user, get_step_for_user, reloaded
-from .charts import history_chart
 from .forms import ChangeForm, GoalForm, ReviewForm, StatusForm, StepForm
+from .history import history_chart
 from .models import Goal, Review
 from .services import (
     GoalRefused,

@@ -25,7 +25,7 @@ an answer given but not saved would be lost without a word.
 import uuid
 from uuid import UUID
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -33,6 +33,8 @@ from accounts.decorators import team_member
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
 from clients.models import Client, normalise_code
+from core.errors import NotFound
+from outcomes.access import get_offered_instrument
 
 from .forms import DECLINED, PANEL_PERSON, CheckInForm, panel_prefix
 from .models import CheckInDraft, Instrument
@@ -72,7 +74,7 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = Client.objects.visible_to(request.user).current().filter(code=code).first() if code else None
     if not request.htmx:
         if client is None:
-            raise Http404
+            raise NotFound
         return redirect("outcomes:check_in", code=client.code, slug="who5")
     if client is None:
         return HttpResponse("")  # anonymous, nobody chosen yet, or not one of the team's people
@@ -97,9 +99,7 @@ def contact_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
 def contact_answers(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpResponse:
     """Keep one instrument's answers as they are now for the contact being logged; say what is kept."""
     client = get_client_for_user(request.user, code)
-    instrument = Instrument.objects.offered().filter(slug=slug).first()
-    if instrument is None:
-        raise Http404
+    instrument = get_offered_instrument(slug)
     items = list(instrument.items.all())
     form = CheckInForm(request.POST, instrument=instrument, items=items, prefix=panel_prefix(instrument))
     contact_id = _uuid(request.POST.get("id"))

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from clients.models import Client
+from core.charts import BLUE, BROWN, GREEN, PURPLE, Chart, Scale, TimeLineSpec, day, time_chart
 
 from .change import Category, Change, changes_by_instrument, reliable_change_points
-from .charts import Chart, day, line_chart
 from .models import Answer, CheckIn, Instrument, InstrumentItem
 
 WHO5, SELF_RATINGS, HOUSING = "who5", "self_ratings", "housing"
+# (colour, dash pattern, marker) of each line of a chart: distinct without colour too.
+LINE_STYLES = [(BLUE, "", "circle"), (PURPLE, "6 4", "square"), (GREEN, "2 3", "diamond"), (BROWN, "8 3 2 3", "circle")]
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,20 @@ def _who5_chart(check_ins: Sequence[CheckIn]) -> Chart | None:
             "first": first[1],
             "last": last[1],
         }
-    return line_chart(
-        key="who5",
+    return time_chart(
+        "who5",
         title=_("WHO-5 wellbeing over time (0 to 100, higher is better)"),
         description=description,
-        lines=[(_("WHO-5 total"), scored)],
-        low=0,
-        high=100,
-        ticks=[0, 50, 100],
+        lines=_lines([(_("WHO-5 total"), scored)]),
+        left=Scale(0, 100, [(value, str(value)) for value in (0, 50, 100)]),
     )
+
+
+def _lines(named: Sequence[tuple[str, Sequence[tuple[datetime, float]]]]) -> list[TimeLineSpec]:
+    return [
+        TimeLineSpec(name, colour, dash, shape, values)
+        for (name, values), (colour, dash, shape) in zip(named, LINE_STYLES, strict=False)
+    ]
 
 
 def _ratings_chart(check_ins: Sequence[CheckIn]) -> Chart | None:
@@ -172,14 +179,12 @@ def _ratings_chart(check_ins: Sequence[CheckIn]) -> Chart | None:
         _("%(rating)s from %(first)g to %(last)g") % {"rating": name, "first": values[0][1], "last": values[-1][1]}
         for _order, name, values in ordered
     ]
-    return line_chart(
-        key="ratings",
+    return time_chart(
+        "ratings",
         title=_("Their own ratings of health and quality of life over time (0 to 10)"),
         description=_("Ratings out of 10: %(parts)s.") % {"parts": "; ".join(parts)},
-        lines=[(name, values) for _order, name, values in ordered],
-        low=0,
-        high=10,
-        ticks=[0, 5, 10],
+        lines=_lines([(name, values) for _order, name, values in ordered]),
+        left=Scale(0, 10, [(value, str(value)) for value in (0, 5, 10)]),
     )
 
 

@@ -10,7 +10,7 @@ import uuid
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import data_admin, team_member
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
+from core.errors import NotFound
 from encounters.models import Encounter
+from outcomes.access import get_current_instrument
 
 from .forms import BaseItemFormSet, CheckInForm, InstrumentForm, item_formset, item_initial
 from .models import CheckIn, Instrument
@@ -42,7 +44,7 @@ def check_in(request: AuthenticatedHttpRequest, code: str, slug: str) -> HttpRes
     offered = list(Instrument.objects.offered())
     instrument = next((instrument for instrument in offered if instrument.slug == slug), None)
     if instrument is None:
-        raise Http404
+        raise NotFound
     contact_id = _uuid(request.POST.get("contact") or request.GET.get("contact"))
     contacts = Encounter.objects.visible_to(request.user).filter(client=client)
     contact = contacts.filter(pk=contact_id).first() if contact_id else None
@@ -120,9 +122,7 @@ def instrument_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @data_admin
 def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> HttpResponse:
     """Change an instrument. A version with check-ins is kept as it is: the change is a new version."""
-    instrument = Instrument.objects.current().prefetch_related("items").filter(pk=instrument_id).first()
-    if instrument is None:
-        raise Http404
+    instrument = get_current_instrument(instrument_id)
     items = list(instrument.items.all())
     data = request.POST if request.method == "POST" else None
     form = InstrumentForm(data, instrument=instrument, initial=InstrumentForm.initial_for(instrument))

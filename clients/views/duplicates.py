@@ -5,7 +5,7 @@ service, clients/services/duplicates.py.)
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import supervisor
 from accounts.types import AuthenticatedHttpRequest
-from clients.access import get_client_for_user
-from clients.models import Client
+from clients.access import get_client_for_supervisor
 from clients.services.duplicates import PAIRS_SHOWN, dismiss_duplicate, duplicate_pairs
+from core.errors import NotFound
 
 
 @require_http_methods(["GET"])
@@ -34,20 +34,13 @@ def duplicate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @supervisor
 def duplicate_dismiss(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
     """Two records are different people: never suggest the pair again (audited)."""
-    first, second = _supervised(request, code), _supervised(request, other_code)
+    first = get_client_for_supervisor(request.user, code, current_code=True)
+    second = get_client_for_supervisor(request.user, other_code, current_code=True)
     if first.pk == second.pk:
-        raise Http404
+        raise NotFound
     dismiss_duplicate(actor=request.user, first=first, second=second)
     messages.success(request, _("Marked as different people. This pair will not be suggested again."))
     return redirect("clients:duplicates")
-
-
-def _supervised(request: AuthenticatedHttpRequest, code: str) -> Client:
-    """A current person of a team the user supervises; 404 otherwise (a merged code too)."""
-    person = get_client_for_user(request.user, code)
-    if person.code != code or person.home_team_id not in request.user.supervised_team_ids():
-        raise Http404
-    return person
 
 
 urlpatterns: list[URLPattern] = [

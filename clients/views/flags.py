@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
-from clients.access import get_client_for_user
+from clients.access import get_client_for_user, get_flag_of
 from clients.forms import FlagForm
-from clients.models import Client, SafetyFlag
+from clients.models import Client
 from clients.sections import PersonSection
 from clients.services.flags import active_flags_of, add_flag, end_flag
 from core.wording import suggest_wording
@@ -50,7 +50,7 @@ def flag_end(request: AuthenticatedHttpRequest, code: str, flag_id: int) -> Http
     client = get_client_for_user(request.user, code)
     if client.code != code:
         return redirect("clients:detail", code=client.code)
-    flag = get_object_or_404(SafetyFlag.objects.filter(client=client), pk=flag_id)
+    flag = get_flag_of(client, flag_id)
     end_flag(actor=request.user, client=client, flag=flag)
     messages.success(request, _("Safety flag ended."))
     return redirect("clients:detail", code=client.code)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
-from clients.access import get_client_for_user
+from clients.access import get_alias_of, get_client_for_user
 from clients.forms import AliasForm, IdentityForm
 from clients.models import Client
 from clients.sections import PersonSection
@@ -136,7 +136,7 @@ def alias_remove(request: AuthenticatedHttpRequest, code: str, alias_id: int) ->
     client = get_client_for_user(request.user, code)
     if client.code != code:
         return redirect("clients:edit", code=client.code)
-    alias = get_object_or_404(client.aliases.all(), pk=alias_id)
+    alias = get_alias_of(client, alias_id)
     remove_alias(actor=request.user, client=client, alias=alias)
     messages.success(request, _("Name removed."))
     return redirect("clients:edit", code=client.code)

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -22,19 +22,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import recent_auth_required, supervisor
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
-from clients.access import get_client_for_user
+from clients.access import get_client_for_supervisor, get_merge_for_supervisor
 from clients.forms import MergeForm, MergeStartForm
 from clients.models import Client, Merge
 from clients.sections import PersonSection
 from clients.services.merge import MergeError, merge_clients, moving_counts, undo_merge
-
-
-def get_supervised_client(user: User, code: str) -> Client:
-    """The person with this code, when the user supervises their team; 404 otherwise."""
-    client = get_client_for_user(user, code)
-    if client.home_team_id not in user.supervised_team_ids():
-        raise Http404
-    return client
 
 
 def moving_rows(client: Client) -> list[tuple[str, int]]:
@@ -50,7 +42,7 @@ def moving_rows(client: Client) -> list[tuple[str, int]]:
 @supervisor
 def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Pick the record to merge into this one, by its code."""
-    person = get_supervised_client(request.user, code)
+    person = get_client_for_supervisor(request.user, code)
     if person.code != code:
         return redirect("clients:merge_start", code=person.code)
     form = MergeStartForm(request.POST if request.method == "POST" else None, person=person, user=request.user)
@@ -64,8 +56,8 @@ def merge_start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @recent_auth_required
 def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) -> HttpResponse:
     """The two records side by side; POST merges the second into the first."""
-    survivor = get_supervised_client(request.user, code)
-    merged = get_supervised_client(request.user, other_code)
+    survivor = get_client_for_supervisor(request.user, code)
+    merged = get_client_for_supervisor(request.user, other_code)
     if survivor.pk == merged.pk:
         messages.error(request, _("A record cannot be merged with itself."))
         return redirect("clients:merge_start", code=survivor.code)
@@ -90,14 +82,7 @@ def client_merge(request: AuthenticatedHttpRequest, code: str, other_code: str) 
 @supervisor
 def merge_undo(request: AuthenticatedHttpRequest, merge_id: UUID) -> HttpResponse:
     """Give the merged person their own record back (within 30 days)."""
-    supervised = request.user.supervised_team_ids()
-    merge = (
-        Merge.objects.select_related("survivor", "merged")
-        .filter(pk=merge_id, survivor__home_team_id__in=supervised, merged__home_team_id__in=supervised)
-        .first()
-    )
-    if merge is None:
-        raise Http404
+    merge = get_merge_for_supervisor(request.user, merge_id)
     try:
         merged = undo_merge(actor=request.user, merge=merge)
     except MergeError as error:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from clients.access import get_client_for_user
+from clients.access import get_client_for_supervisor
 from clients.forms import EraseForm, TransferForm
 from clients.models import Client
 from clients.sections import PersonSection
@@ -81,14 +81,6 @@ class ViewerEvent:
     at: datetime
     action: str
     viewer: Viewer
-
-
-def get_client_for_supervisor(user: User, code: str) -> Client:
-    """The person, when the user supervises the person's home team; 404 otherwise."""
-    client = get_client_for_user(user, code)
-    if client.home_team_id not in user.supervised_team_ids():
-        raise Http404
-    return client
 
 
 def trail_of(client: Client) -> QuerySet[AuditEvent]:

@@ -6,7 +6,7 @@ section draws nothing."""
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from clients.forms import UseWishForm
 from clients.models import Client, UseWish
 from clients.sections import PersonSection
 from clients.services.use_wish import delete_use_wish, set_use_wish, use_wishes_on
+from core.errors import NotFound
 
 
 def load_use_wish(client: Client, user: User) -> dict[str, Any]:
@@ -34,7 +35,7 @@ section = PersonSection(key="use_wish", template="clients/_person_use_wish.html"
 
 def _person(request: AuthenticatedHttpRequest, code: str) -> Client:
     if not use_wishes_on():
-        raise Http404
+        raise NotFound
     return get_client_for_user(request.user, code)
 
 

@@ -14,16 +14,17 @@ None of these pages shows a person: a data admin sees only the catalogue here.
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, role_required
-from accounts.models import DATA_ADMIN, Membership, Team, User
+from accounts.models import DATA_ADMIN, Membership
 from accounts.types import AuthenticatedHttpRequest
+from encounters.access import get_service_type, get_site_for_keeper, get_team_for_keeper, managed_teams
 from encounters.forms.catalogue import MAX_ORDER, QuickButtonsForm, ServiceTypeForm, SiteForm
 from encounters.models import ServiceType, Site, TeamService
 from encounters.services import catalogue as services
@@ -32,24 +33,6 @@ from encounters.services import catalogue as services
 team_catalogue_keeper = role_required(Membership.Role.SUPERVISOR, DATA_ADMIN)
 
 ORDER_STEP = 10
-
-
-def managed_teams(user: User) -> QuerySet[Team]:
-    """Teams whose sites and quick buttons the user may change."""
-    if user.is_data_admin:
-        return Team.objects.all()
-    return Team.objects.filter(pk__in=user.supervised_team_ids())
-
-
-def get_team_for_keeper(user: User, team_id: UUID) -> Team:
-    return get_object_or_404(managed_teams(user), pk=team_id)
-
-
-def get_site_for_keeper(user: User, site_id: UUID) -> Site:
-    sites = Site.objects.select_related("team")
-    if not user.is_data_admin:
-        sites = sites.filter(team_id__in=user.supervised_team_ids())
-    return get_object_or_404(sites, pk=site_id)
 
 
 def _grouped(service_types: list[ServiceType]) -> list[tuple[str, str, list[ServiceType]]]:
@@ -92,7 +75,7 @@ def service_type_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @data_admin
 def service_type_edit(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
-    service_type = get_object_or_404(ServiceType, pk=service_type_id)
+    service_type = get_service_type(service_type_id)
     form = ServiceTypeForm(request.POST if request.method == "POST" else None, instance=service_type)
     if form.is_valid():
         changed = services.change_service_type(actor=request.user, service_type=service_type, **form.cleaned_data)
@@ -106,7 +89,7 @@ def service_type_edit(request: AuthenticatedHttpRequest, service_type_id: UUID) 
 @data_admin
 def service_type_active(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
     """Out of use, or back in use. Never deleted: past contacts keep showing it."""
-    service_type = get_object_or_404(ServiceType, pk=service_type_id)
+    service_type = get_service_type(service_type_id)
     is_active = request.POST.get("active") == "1"
     services.set_service_type_active(actor=request.user, service_type=service_type, is_active=is_active)
     if is_active:
@@ -120,7 +103,7 @@ def service_type_active(request: AuthenticatedHttpRequest, service_type_id: UUID
 @data_admin
 def service_type_move(request: AuthenticatedHttpRequest, service_type_id: UUID) -> HttpResponse:
     """One place up or down within its category: works with one thumb and without JavaScript."""
-    service_type = get_object_or_404(ServiceType, pk=service_type_id)
+    service_type = get_service_type(service_type_id)
     offset = -1 if request.POST.get("direction") == "up" else 1
     services.move_service_type(actor=request.user, service_type=service_type, offset=offset)
     return _to_catalogue(service_type)

@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +24,7 @@ from audit.services import record
 from clients.models import Client
 from core.versioning import EditConflict, conflict_rows
 from core.wording import suggest_wording
+from encounters.access import get_encounter_for_correction
 from encounters.forms.corrections import CorrectionForm
 from encounters.models import Encounter, ServiceType
 from encounters.services.corrections import (
@@ -31,14 +32,8 @@ from encounters.services.corrections import (
     ContactValues,
     changed_fields,
     correct_encounter,
-    for_correction,
     may_correct,
 )
-
-
-def get_encounter_for_correction(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Encounter:
-    """The contact with what the form and the conflict page show; 404 outside the scope."""
-    return get_object_or_404(for_correction(request.user), pk=encounter_id)
 
 
 def correctable_service_types(encounter: Encounter) -> list[ServiceType]:
@@ -51,7 +46,7 @@ def correctable_service_types(encounter: Encounter) -> list[ServiceType]:
 @team_member
 def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """Correct a contact. A save on top of someone else's newer save shows both versions."""
-    encounter = get_encounter_for_correction(request, encounter_id)
+    encounter = get_encounter_for_correction(request.user, encounter_id)
     if not may_correct(request.user, encounter):
         context = {"encounter": encounter, "window_days": CORRECTION_WINDOW.days}
         return render(request, "encounters/encounter_edit_closed.html", context, status=403)
@@ -90,7 +85,7 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
 def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: CorrectionForm) -> HttpResponse:
     """Both versions side by side, and the form again with what they typed on top of the
     saved version: saving it replaces the other person's correction knowingly."""
-    current = get_encounter_for_correction(request, encounter_id)
+    current = get_encounter_for_correction(request.user, encounter_id)
     service_types = correctable_service_types(current)
     data = request.POST.copy()
     data["version"] = str(current.version)

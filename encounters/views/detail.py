@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
@@ -11,17 +11,15 @@ from accounts.decorators import team_member
 from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
-from encounters.models import Encounter, ReferralUpdate
+from encounters.access import get_encounter_for_user
+from encounters.models import ReferralUpdate
 
 
 @require_http_methods(["GET"])
 @team_member
 def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
     """The confirmation after saving, and the contact's own page."""
-    queryset = Encounter.objects.visible_to(request.user).for_timeline().select_related("client", "team")
-    # Its overdose response, if any, comes in the same query (one-to-one).
-    queryset = queryset.select_related("overdose_response__site")
-    encounter = get_object_or_404(queryset, pk=encounter_id)
+    encounter = get_encounter_for_user(request.user, encounter_id)
     record(
         action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=encounter, client_id=encounter.client_id
     )

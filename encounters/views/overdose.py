@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -28,6 +28,7 @@ from audit.services import record
 from clients.models import Client, normalise_code
 from core.text import search_text, without_control_characters
 from core.wording import suggest_wording
+from encounters.access import get_overdose_response_for_user
 from encounters.forms.overdose import NO_PERSON, OverdoseResponseForm
 from encounters.models import OverdoseResponse
 from encounters.services.overdose import record_overdose_response
@@ -99,9 +100,7 @@ def _picker_people(request: AuthenticatedHttpRequest, *, query: str, chosen_code
 @require_http_methods(["GET"])
 @team_member
 def overdose_detail(request: AuthenticatedHttpRequest, response_id: uuid.UUID) -> HttpResponse:
-    response = OverdoseResponse.objects.visible_to(request.user).for_page().filter(pk=response_id).first()
-    if response is None:
-        raise Http404
+    response = get_overdose_response_for_user(request.user, response_id)
     if response.client_id is not None:
         # A response about a named person is part of their record: who opened it is audited.
         record(

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -34,6 +34,7 @@ from audit.services import record
 from clients import converters  # noqa: F401  (registers the <code:...> path converter)
 from clients.access import get_client_for_user
 from clients.models import Client
+from encounters.access import get_referral_for_user
 from encounters.forms.referrals import ReferralForm, ReferralUpdateForm
 from encounters.models import Referral, ReferralQuerySet, ReferralUpdate
 from encounters.services.referrals import make_referral, update_referral
@@ -55,13 +56,6 @@ def person_referrals(client: Client, user: User) -> dict[str, Any]:
     }
 
 
-def _find(user: User, referral_id: uuid.UUID) -> Referral:
-    referral = Referral.objects.visible_to(user).for_page().filter(pk=referral_id).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
 def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralUpdateForm) -> HttpResponse:
     """The referral, its history and the update form (a view of the person's record: audited)."""
     record(action=AuditEvent.Action.CLIENT_VIEWED, actor=request.user, target=referral, client_id=referral.client_id)
@@ -79,7 +73,7 @@ def _page(request: AuthenticatedHttpRequest, referral: Referral, form: ReferralU
 @require_http_methods(["GET"])
 @team_member
 def referral_detail(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    referral = _find(request.user, referral_id)
+    referral = get_referral_for_user(request.user, referral_id)
     return _page(request, referral, ReferralUpdateForm(referral=referral))
 
 
@@ -87,7 +81,7 @@ def referral_detail(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -
 @team_member
 def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """A new status or follow-up date; bad input comes back on the referral's page, nothing stored."""
-    referral = _find(request.user, referral_id)
+    referral = get_referral_for_user(request.user, referral_id)
     form = ReferralUpdateForm(request.POST, referral=referral)
     if not form.is_valid():
         return _page(request, referral, form)

@@ -34,7 +34,9 @@ def queries(http: HttpClient, method: str, path: str, data: dict[str, str] | Non
     return len(captured), response.context
 
 
-def test_pairs_page(supervisor_client: HttpClient, team: Team) -> None:
+def test_the_pairs_page_costs_the_same_with_2_or_20_likely_duplicates(
+    supervisor_client: HttpClient, team: Team
+) -> None:
     """Session, user, memberships (3); in a transaction (2): SET LOCAL jit, the pairs, the people,
     their aliases (4)."""
     johnnies(team, 2)

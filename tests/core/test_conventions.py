@@ -1,11 +1,24 @@
 """The conventions of docs/architecture.md ("One convention each"), checked on the code itself:
-forms live in forms modules, and view decorators come in one order."""
+forms live in forms modules, view decorators come in one order, and a view reaches a row
+through an access helper that raises NotFound (never Http404 or get_object_or_404)."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ["accounts", "audit", "clients", "core", "dashboards", "encounters", "exports", "goals", "outcomes", "privacy"]
+APPS = [
+    "accounts",
+    "api",
+    "audit",
+    "clients",
+    "core",
+    "dashboards",
+    "encounters",
+    "exports",
+    "goals",
+    "outcomes",
+    "privacy",
+]
 
 # Outermost first: the HTTP method, the access rule, (exports' keep_choices, which must see a
 # POST before it is sent to confirm who they are), recent_auth_required, then anything else.
@@ -14,6 +27,7 @@ ACCESS = {
     "public",
     "signed_in",
     "signing_in",
+    "login_not_required",
     "team_member",
     "supervisor",
     "data_admin",
@@ -22,8 +36,9 @@ ACCESS = {
 }
 RANK = {**dict.fromkeys(METHOD, 0), **dict.fromkeys(ACCESS, 1), "keep_choices": 2, "recent_auth_required": 3}
 # The sign-in steps keep login_not_required and their CSRF and cache decorators outermost
-# (the method is checked after CSRF there, as Django's own LoginView does).
-SIGN_IN_STEPS = {"sign_in", "sign_in_code", "sign_in_set_up"}
+# (the method is checked after CSRF there, as Django's own LoginView does); the admin's
+# sign-in, which only sends to ours, answers any method the admin's own would.
+SIGN_IN_STEPS = {"sign_in", "sign_in_code", "sign_in_set_up", "admin_sign_in"}
 
 
 def view_modules() -> list[Path]:
@@ -34,12 +49,16 @@ def view_modules() -> list[Path]:
     return found
 
 
+def app_modules() -> list[Path]:
+    return sorted(path for app in APPS for path in (ROOT / app).rglob("*.py") if "migrations" not in path.parts)
+
+
 def decorated_views(module: Path) -> list[tuple[str, list[str]]]:
     views = []
     for node in ast.parse(module.read_text()).body:
         if isinstance(node, ast.FunctionDef) and node.decorator_list:
             names = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
-            if set(names) & (METHOD | ACCESS | {"login_not_required"}):
+            if set(names) & (METHOD | ACCESS | {"require_GET", "require_POST"}):
                 views.append((node.name, names))
     return views
 
@@ -60,8 +79,8 @@ def test_no_view_module_defines_a_form() -> None:
 
 
 def test_every_view_has_its_method_then_its_access_rule_then_the_rest() -> None:
-    views = [(module, name, names) for module in view_modules() for name, names in decorated_views(module)]
-    assert len(views) > 60  # the scan finds the views
+    views = [(module, name, names) for module in app_modules() for name, names in decorated_views(module)]
+    assert len(views) > 70  # the scan finds the views, in views modules and elsewhere (health, security.txt)
     wrong = [
         f"{module.relative_to(ROOT)}:{name} {names}"
         for module, name, names in views
@@ -76,3 +95,34 @@ def test_the_order_check_refuses_what_the_convention_forbids() -> None:
     assert out_of_order(["signed_in", "require_http_methods"])
     assert out_of_order(["signed_in"])
     assert out_of_order(["require_http_methods", "supervisor", "sensitive_post_parameters", "recent_auth_required"])
+
+
+def test_views_reach_rows_through_access_helpers_that_raise_not_found() -> None:
+    """Out of scope is NotFound, raised by `<app>/access.py` (or a view), which
+    core.middleware.DomainErrorMiddleware answers with the one 404 page. Only core's
+    middleware turns it into Http404."""
+    found = []
+    for module in app_modules():
+        if module.parts[-2] == "core":
+            continue
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Name) and node.id in {"Http404", "get_object_or_404"}:
+                found.append(f"{module.relative_to(ROOT)}:{node.lineno} {node.id}")
+            if isinstance(node, ast.alias) and node.name in {"Http404", "get_object_or_404"}:
+                found.append(f"{module.relative_to(ROOT)} imports {node.name}")
+    assert found == []
+    helpers = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("*/access.py"))
+    assert helpers == [f"{app}/access.py" for app in ("clients", "encounters", "exports", "goals", "outcomes")]
+
+
+def test_the_readme_layout_names_every_top_level_folder_and_nothing_else() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Repository layout", 1)[1].split("```", 2)[1]
+    paths = [line.split()[0].rstrip("/") for line in block.splitlines() if line and not line.startswith(" ")]
+    folders = {
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir() and path.name not in {"var", "node_modules"} and not path.name.startswith((".", "__"))
+    }
+    assert {path.split("/")[0] for path in paths if not path.startswith(".")} == folders
+    assert [path for path in paths if not (ROOT / path).exists()] == []

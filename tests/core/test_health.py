@@ -33,7 +33,7 @@ def test_a_node_whose_database_does_not_answer_is_unavailable(client: HttpClient
     assert response.content == b"unavailable\n"
 
 
-def test_only_get(client: HttpClient) -> None:
+def test_a_post_to_the_health_check_is_405(client: HttpClient) -> None:
     assert client.post(HEALTH).status_code == 405
 
 

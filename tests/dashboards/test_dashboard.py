@@ -140,7 +140,7 @@ def test_the_page_says_when_figures_were_refreshed(programme: Programme, supervi
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
-def test_only_get(supervisor_client: HttpClient, method: str) -> None:
+def test_any_method_but_get_is_405(supervisor_client: HttpClient, method: str) -> None:
     assert getattr(supervisor_client, method)(URL).status_code == 405
 
 

@@ -96,6 +96,6 @@ def test_eleven_people_are_enough_to_show_a_month(team: Team, client: HttpClient
 
 
 @pytest.mark.parametrize("method", ["post", "put"])
-def test_only_get(client: HttpClient, data_admin: User, method: str) -> None:
+def test_the_organisation_view_answers_only_get(client: HttpClient, data_admin: User, method: str) -> None:
     client.force_login(data_admin)
     assert getattr(client, method)(URL).status_code == 405

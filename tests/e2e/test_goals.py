@@ -75,7 +75,9 @@ def test_a_goal_set_during_a_contact_is_reviewed_at_a_later_one_and_achieved(
     expect(page.get_by_role("heading", level=1)).to_have_text("Robin")
     check_page()
     page.get_by_role("link", name="Get my ID back, then a bank account").tap()
-    expect(page.locator("svg.goal-chart title")).to_have_text("How close they feel to this goal, over time")
+    expect(page.locator('svg[aria-labelledby^="goal-history"] title')).to_have_text(
+        "How close they feel to this goal, over time"
+    )
     expect(page.get_by_role("table")).to_contain_text("Has the certificate")
     check_page()
     page.get_by_label("Note").fill("Got the ID card")

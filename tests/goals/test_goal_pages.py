@@ -64,8 +64,8 @@ class TestTheGoalPage:
         ReviewFactory.create(goal=goal, closeness=6, note="Met the vet", reviewed_at=timezone.now())
         html = page(worker_client.get(goal.get_absolute_url()))
         assert "I want &lt;b&gt;my&lt;/b&gt; dog back" in html
-        assert '<svg class="goal-chart' in html and 'role="img"' in html
-        assert '<title id="chart-title">How close they feel to this goal, over time</title>' in html
+        assert 'role="img" aria-labelledby="goal-history-title goal-history-desc"' in html
+        assert '<title id="goal-history-title">How close they feel to this goal, over time</title>' in html
         assert "2 reviews from" in html and "from 2 to 6 out of 10." in html
         assert "<caption>Reviews, oldest first</caption>" in html and "Met the vet" in html
 
@@ -130,7 +130,9 @@ class TestReview:
 
 
 class TestEndings:
-    def test_marked_achieved(self, worker_client: HttpClient, goal: Goal) -> None:
+    def test_marking_it_achieved_stores_the_day_and_the_note_and_shows_them(
+        self, worker_client: HttpClient, goal: Goal
+    ) -> None:
         response = worker_client.post(
             reverse("goals:status", args=[goal.pk]), {"status": "achieved", "note": "Yes!", "version": "1"}
         )

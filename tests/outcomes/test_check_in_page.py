@@ -133,7 +133,7 @@ def test_data_admin_is_refused(client: HttpClient, data_admin: User, person: Cli
     assert client.get(url(person)).status_code == 403
 
 
-def test_wrong_method(worker_client: HttpClient, person: Client) -> None:
+def test_a_put_to_the_check_in_page_is_405(worker_client: HttpClient, person: Client) -> None:
     assert worker_client.put(url(person)).status_code == 405
 
 

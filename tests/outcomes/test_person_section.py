@@ -56,7 +56,7 @@ def test_change_chart_and_table(
     assert "First 40" in html and "latest 68" in html and ": +28." in html
     # Charts: drawn on the server, each with a title and a description in words.
     assert html.count('<svg class="w-100 h-auto"') == 2
-    assert '<title id="chart-who5-title">WHO-5 wellbeing over time (0 to 100, higher is better)</title>' in html
+    assert '<title id="who5-title">WHO-5 wellbeing over time (0 to 100, higher is better)</title>' in html
     assert "2 WHO-5 totals from" in html and "from 40 to 68 out of 100." in html
     assert "Physical health from 3 to 6" in html
     # Table: by day, with the declined item shown as such, never as 0.

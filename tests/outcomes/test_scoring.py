@@ -74,7 +74,7 @@ def test_sum_with_fewer_items_allowed_is_prorated() -> None:
     assert scoring.total(rule("sum", min_answered=3), items, {items[0].pk: 2, items[1].pk: None}) is None
 
 
-def test_total_range() -> None:
+def test_the_total_range_follows_the_scoring_rule() -> None:
     items = [item(1, 5), item(1, 5)]
     assert scoring.total_range(rule("sum_times", "10"), items) == (Decimal(20), Decimal(100))
     assert scoring.total_range(rule("mean"), items) == (Decimal(1), Decimal(5))

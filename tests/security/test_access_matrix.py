@@ -101,7 +101,7 @@ def as_role(client: HttpClient, request: pytest.FixtureRequest) -> Callable[[str
 @pytest.mark.parametrize(
     "row", MATRIX, ids=lambda row: f"{row.method}-{row.name}{'-' + row.token if row.token else ''}"
 )
-def test_access(
+def test_every_role_gets_its_status_on_every_url(
     row: Row, role: str, objects: dict[str, Any], as_role: Callable[[str], HttpClient], request: pytest.FixtureRequest
 ) -> None:
     if row.token:
