@@ -71,6 +71,7 @@ class AuditEvent(models.Model):
         API_TOKEN_CREATED = "api_token_created", _("Made an API token")
         API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
         API_FIGURES_READ = "api_figures_read", _("Read the organisation's figures through the API")
+        RECORDS_IMPORTED = "records_imported", _("Imported records from a spreadsheet")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

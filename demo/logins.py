@@ -10,3 +10,10 @@ SIGN_INS = [
     ("Data admin", "data-admin"),
     ("System admin (Django admin at /admin/)", "admin"),
 ]
+
+# Demo API tokens (demo only, like the password): (username, scope, secret). load_demo makes
+# them (stored hashed, as every token is) and `make run` prints them with a call to try.
+API_TOKENS = [
+    ("worker", "write", "aln_demo-worker-logs-contacts-0000000000000000"),  # noqa: S105 (demo only)
+    ("data-admin", "read", "aln_demo-data-admin-reads-figures-00000000000"),  # noqa: S105 (demo only)
+]

@@ -1,4 +1,4 @@
-"""A goal's history as a chart, drawn by the one chart module (core/charts.py).
+"""A goal's history as a chart, drawn by the one chart module (core/charts/).
 
 The person's own rating (0 to 10) is a solid line against the left scale; the Goal
 Attainment Scaling level (-2 to +2), where there is one, a dashed line against the right

@@ -28,13 +28,10 @@ This is the attacker of tests/privacy/ turned round: the same facts, the same pr
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .figures import Protected, Status
 from .rules import FEWEST_POSSIBLE_VALUES, PROTECTION_INTERVAL, THRESHOLD
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # numpy and scipy are imported where the audit runs, not with this module: scipy.optimize
 # alone adds about 65 MB to a process, and the export worker, which imports this module
@@ -62,18 +59,6 @@ class Relation:
     smaller: Sequence[Cell]
     larger: Sequence[Cell]
 
-    def vector(self, index: dict[Hashable, int]) -> "np.ndarray":
-        import numpy as np
-
-        vector = np.zeros(len(index))
-        for cell in self.smaller:
-            for atom in cell.atoms:
-                vector[index[atom]] += 1
-        for cell in self.larger:
-            for atom in cell.atoms:
-                vector[index[atom]] -= 1
-        return vector
-
     def cells(self) -> list[Cell]:
         return [*self.smaller, *self.larger]
 
@@ -96,26 +81,43 @@ def possible_values(low: float, high: float) -> int:
     return max(0, math.floor(high + 1e-6) - math.ceil(max(low, 0) - 1e-6) + 1)
 
 
-def _system(
-    cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]
-) -> tuple["np.ndarray", "np.ndarray"]:
+def _system(cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> tuple[Any, Any]:
+    """The facts and relations as A x <= b, A sparse (each row touches a few unknowns)."""
     import numpy as np
+    from scipy.sparse import csr_array
 
-    rows: list[np.ndarray] = [relation.vector(index) for relation in relations]
-    bounds: list[float] = [0.0] * len(rows)
+    data: list[float] = []
+    columns: list[int] = []
+    starts = [0]
+    bounds: list[float] = []
+
+    def row(coefficients: dict[int, float], bound: float) -> None:
+        data.extend(coefficients.values())
+        columns.extend(coefficients)
+        starts.append(len(data))
+        bounds.append(bound)
+
+    for relation in relations:
+        coefficients: dict[int, float] = {}
+        for cell in relation.smaller:
+            for atom in cell.atoms:
+                coefficients[index[atom]] = coefficients.get(index[atom], 0) + 1
+        for cell in relation.larger:
+            for atom in cell.atoms:
+                coefficients[index[atom]] = coefficients.get(index[atom], 0) - 1
+        row(coefficients, 0.0)
     for cell in cells:
         fact = _fact(cell)
         if fact is None:
             continue
-        vector = np.zeros(len(index))
-        for atom in cell.atoms:
-            vector[index[atom]] = 1
-        rows += [vector, -vector]
-        bounds += [fact[1], -fact[0]]
-    return np.array(rows), np.array(bounds)
+        row({index[atom]: 1.0 for atom in cell.atoms}, fact[1])
+        row({index[atom]: -1.0 for atom in cell.atoms}, -fact[0])
+    matrix = csr_array((np.array(data), np.array(columns, dtype=np.int64), np.array(starts)),
+                       shape=(len(bounds), len(index)))  # fmt: skip
+    return matrix, np.array(bounds)
 
 
-def _range(objective: "np.ndarray", a_ub: "np.ndarray", b_ub: "np.ndarray") -> tuple[float, float]:
+def _range(objective: Any, a_ub: Any, b_ub: Any) -> tuple[float, float]:
     from scipy.optimize import linprog
 
     low = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
@@ -123,11 +125,11 @@ def _range(objective: "np.ndarray", a_ub: "np.ndarray", b_ub: "np.ndarray") -> t
     return (low.fun if low.status == 0 else 0.0, -high.fun if high.status == 0 else math.inf)
 
 
-def _values_left(target: Cell, cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> int:
+def _values_left(target: Cell, system: tuple[Any, Any], index: dict[Hashable, int]) -> int:
     import numpy as np
 
-    a_ub, b_ub = _system(cells, relations, index)
-    if not len(a_ub):
+    a_ub, b_ub = system
+    if not len(b_ub):
         return 1_000_000
     objective = np.zeros(len(index))
     for atom in target.atoms:
@@ -135,20 +137,18 @@ def _values_left(target: Cell, cells: Sequence[Cell], relations: Sequence[Relati
     return possible_values(*_range(objective, a_ub, b_ub))
 
 
-def _narrowed(cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int]) -> Cell | None:
-    """The first protected target the released facts pin down, or None."""
-    import numpy as np
-
-    a_ub, b_ub = _system(cells, relations, index)
-    if not len(a_ub):
-        return None
-    targets = [c for c in cells if not c.protected.published and 1 <= c.true < THRESHOLD]
+def _narrowed(
+    cells: Sequence[Cell], relations: Sequence[Relation], index: dict[Hashable, int], safe: set[int]
+) -> Cell | None:
+    """The first protected target the released facts pin down, or None. Targets found safe
+    are noted in `safe`: withholding only takes facts away, so a target's range can only
+    widen afterwards, and it need not be solved again."""
+    system = _system(cells, relations, index)
+    targets = [c for c in cells if not c.protected.published and 1 <= c.true < THRESHOLD and id(c) not in safe]
     for target in targets:
-        objective = np.zeros(len(index))
-        for atom in target.atoms:
-            objective[index[atom]] = 1
-        if possible_values(*_range(objective, a_ub, b_ub)) < FEWEST_POSSIBLE_VALUES:
+        if _values_left(target, system, index) < FEWEST_POSSIBLE_VALUES:
             return target
+        safe.add(id(target))
     return None
 
 
@@ -179,7 +179,8 @@ def withhold_until_safe(cells: Sequence[Cell], relations: Sequence[Relation] = (
     `relations` tie cells that do not add up (distinct people) to the others."""
     index = {atom: n for n, atom in enumerate(sorted({a for c in cells for a in c.atoms}, key=str))}
     withheld = 0
-    while (target := _narrowed(cells, relations, index)) is not None:
+    safe: set[int] = set()
+    while (target := _narrowed(cells, relations, index, safe)) is not None:
         # Facts that can be taken back: rounded figures, and "fewer than 11" ones (their "at
         # least 1" adds up: ten small months under a small quarter pin each of them down).
         around = _tied(cells, relations, target)
@@ -195,7 +196,7 @@ def withhold_until_safe(cells: Sequence[Cell], relations: Sequence[Relation] = (
             for candidate in ranked:
                 kept = candidate.protected
                 candidate.protected = kept.withheld()
-                freed = _values_left(target, cells, relations, index) >= FEWEST_POSSIBLE_VALUES
+                freed = _values_left(target, _system(cells, relations, index), index) >= FEWEST_POSSIBLE_VALUES
                 candidate.protected = kept
                 if freed:
                     chosen = candidate

@@ -171,7 +171,7 @@ def wait_for_http(port: int) -> None:
 
 def print_welcome(port: str) -> None:
     sys.path.insert(0, str(ROOT))
-    from demo.logins import DEMO_PASSWORD, SIGN_INS
+    from demo.logins import API_TOKENS, DEMO_PASSWORD, SIGN_INS
     from demo.totp import NEEDS_CODE, demo_key_text
 
     say("")
@@ -183,6 +183,10 @@ def print_welcome(port: str) -> None:
     say("  app: `.venv/bin/python -m demo.totp` prints their codes now. Or add their keys to an app:")
     for username in NEEDS_CODE:
         say(f"    {username:<40} {demo_key_text(username)}")
+    say(f"  The API (http://127.0.0.1:{port}/api/v1/docs), with demo tokens:")
+    for username, scope, secret in API_TOKENS:
+        say(f"    {username} ({scope}): {secret}")
+    say(f"    curl -H 'Authorization: Bearer {API_TOKENS[0][2]}' http://127.0.0.1:{port}/api/v1/people")
     say("  Press Ctrl+C to stop (the database stops too).")
     say("")
 

@@ -1,9 +1,13 @@
 """Fixtures named by role. `person` is a Client (pytest-django's `client` is the HTTP client)."""
 
+from collections.abc import Iterator
+
 import django.db.models.query
 import pytest
+from django.conf import settings
 from django.db.models import FETCH_RAISE
 from django.test import Client as HttpClient
+from django.utils import translation
 
 from accounts.models import Membership, Team, User
 from accounts.sessions import stamp
@@ -80,6 +84,14 @@ def worker_client(client: HttpClient, worker: User) -> HttpClient:
 def supervisor_client(client: HttpClient, supervisor: User) -> HttpClient:
     client.force_login(supervisor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_the_default_language() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active in the thread; the next test starts in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "exports",
     "offline",
     "api",
+    "imports",
     "ninja",
     "demo",
 ]

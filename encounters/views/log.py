@@ -64,7 +64,7 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         if (logged := submission.logged) is not None:
             if logged.created:
                 messages.success(request, _("Contact saved."))
-                suggest_wording(request, form.cleaned_data.get("note", ""))
+                suggest_wording(request, submission.form.cleaned_data.get("note", ""))
             else:
                 messages.info(request, ALREADY_SAVED)
             return redirect("encounters:detail", encounter_id=logged.encounter.pk)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.two_factor import requires_two_factor
-from demo.logins import DEMO_PASSWORD, SIGN_INS
+from demo.logins import API_TOKENS, DEMO_PASSWORD, SIGN_INS
 from demo.totp import NEEDS_CODE, code
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,9 @@ def test_every_printed_demo_sign_in_works_with_the_printed_code() -> None:
             response = client.post(reverse("accounts:login_code"), {"code": code(username)})
         assert response["Location"] == reverse("core:home"), username
         assert client.get(reverse("core:home")).status_code == 200
+    for username, scope, secret in API_TOKENS:
+        me = HttpClient().get(reverse("api:me"), headers={"Authorization": f"Bearer {secret}"}).json()
+        assert (me["username"], me["scope"]) == (username, scope)
     printed = io.StringIO()
     call_command("demo_totp", "supervisor", stdout=printed)
     assert printed.getvalue().split() == ["supervisor", code("supervisor")]

@@ -1,4 +1,4 @@
-"""core/charts.py is the one SVG chart module: time charts (a person's wellbeing, a goal's
+"""core/charts/ is the one SVG chart module: time charts (a person's wellbeing, a goal's
 history) put moments in proportion, read a second scale on the right, and write numbers
 with a dot in every language; no other module or template draws a chart."""
 
@@ -102,7 +102,7 @@ def test_no_module_or_template_but_core_charts_draws_a_chart() -> None:
     ]
     assert found == []
     charts_modules = [path for path in ROOT.glob("*/charts.py")] + [path for path in ROOT.glob("*/charts/")]
-    assert [str(path.relative_to(ROOT)) for path in charts_modules] == ["core/charts.py"]
+    assert [str(path.relative_to(ROOT)) for path in charts_modules] == ["core/charts"]
     imports = {
         node.module
         for path in modules

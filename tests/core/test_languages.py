@@ -32,6 +32,7 @@ SOURCES = [
     "exports",
     "offline",
     "api",
+    "imports",
 ]
 
 

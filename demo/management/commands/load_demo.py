@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Team, User
+from accounts.models import ApiToken, Membership, Team, User
+from accounts.tokens import PREFIX_LENGTH, hash_secret
 from clients.models import Client, new_code
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
 from demo.living import load_living_programme
-from demo.logins import DEMO_PASSWORD
+from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
 from demo.referrals import load_referrals
 from demo.totp import NEEDS_CODE, demo_key_hex
@@ -103,6 +104,7 @@ class Command(BaseCommand):
                 load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
                 load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
+            load_api_tokens()
             load_offline_devices(next(user for user in staff if user.username == "worker"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
@@ -171,3 +173,20 @@ class Command(BaseCommand):
             seen = [encounter.happened_at for encounter in encounters if encounter.client is person]
             person.last_seen_at = max(seen) if seen else None
         Client.objects.bulk_update(people, ["last_seen_at"])
+
+
+def load_api_tokens() -> None:
+    """The demo's API tokens (demo/logins.py), working for 90 days from each load."""
+    for username, scope, secret in API_TOKENS:
+        user = User.objects.get(username=username)
+        ApiToken.objects.update_or_create(
+            token_hash=hash_secret(secret),
+            defaults={
+                "user": user,
+                "name": "Demo",
+                "prefix": secret[:PREFIX_LENGTH],
+                "scope": scope,
+                "expires_at": timezone.now() + timedelta(days=ApiToken.MAX_DAYS),
+                "revoked_at": None,
+            },
+        )
