@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench bench-weight bench-offline bench-lighthouse clean-db security backup restore \
+.PHONY: run test venv lint format typecheck messages bench bench-rls bench-weight bench-offline bench-lighthouse clean-db security backup restore \
 	cluster cluster-stop cluster-packages loadtest
 
 run: $(STAMP)
@@ -81,6 +81,11 @@ messages: $(STAMP)
 # Seed two databases at scale and time the worker pages (bench/README.md); SCALE=0.1 is quick.
 bench: $(STAMP)
 	$(PYTHON) -m bench.run
+
+# What row-level security costs the person page and the log-contact post, as the app role,
+# with the policies on and off in one run (bench/rls.py; SCALE=0.1 is quick).
+bench-rls: $(STAMP)
+	$(PYTHON) -m bench.rls
 
 # Log a contact's weight on a phone, first load and repeat load, served as in production
 # (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).

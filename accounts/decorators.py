@@ -21,6 +21,7 @@ from django.urls import reverse
 from accounts.types import AuthenticatedHttpRequest
 
 from .models import DATA_ADMIN, Membership
+from .roles import CONTACT_LOGGERS, FULL_TEAM_ROLES
 from .sessions import confirmed_within
 
 View = Callable[..., HttpResponse]
@@ -41,8 +42,11 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 
 # Person-level pages: members of a team (worker or supervisor). Data admins are refused
-# unless they are also members of a team.
-team_member = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR)
+# unless they are also members of a team; distribution volunteers are refused (accounts/roles.py).
+team_member = role_required(*FULL_TEAM_ROLES)
+# The pages a distribution volunteer shares with workers, each drawing its limited version
+# for them: Log a contact, find and register a person, a person's page, their own contacts.
+contact_logger = role_required(*CONTACT_LOGGERS)
 supervisor = role_required(Membership.Role.SUPERVISOR)
 data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)

@@ -1,6 +1,7 @@
 """Users, teams and roles.
 
-Roles live on Membership(user, team, role): worker and supervisor are per team. The data
+Roles live on Membership(user, team, role): worker, supervisor and distribution volunteer
+are per team (accounts/roles.py says what each may do). The data
 admin role is organisation-wide (a flag on the user) and sees anonymised figures only,
 never identifiable records, unless that user is also a member of a team.
 """
@@ -16,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, held_roles
 
 
 class Team(models.Model):
@@ -56,11 +59,14 @@ class User(AbstractUser):
         return list(self.memberships_by_team)
 
     def supervised_team_ids(self) -> list[uuid.UUID]:
+        if Role.SUPERVISOR not in self.roles:
+            return []  # a distribution volunteer anywhere supervises nowhere (accounts/roles.py)
         return [team for team, role in self.memberships_by_team.items() if role == Membership.Role.SUPERVISOR]
 
     @property
     def roles(self) -> set[str]:
-        roles = set(self.memberships_by_team.values())
+        """Team roles (accounts/roles.py: a volunteer anywhere holds only `volunteer`) and data admin."""
+        roles = held_roles(self.memberships_by_team)
         if self.is_data_admin:
             roles.add(DATA_ADMIN)
         return roles
@@ -70,9 +76,7 @@ DATA_ADMIN = "data_admin"
 
 
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        WORKER = "worker", _("Outreach worker")
-        SUPERVISOR = "supervisor", _("Supervisor")
+    Role = Role  # accounts/roles.py: the roles and what each may do
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))

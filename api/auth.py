@@ -17,6 +17,7 @@ from accounts.models import ApiToken, User
 from accounts.tokens import note_use, usable_token
 from core import errors
 from core.context import acting_through_token
+from core.scope import set_scope
 
 from .limits import count_call, limit_per_minute
 
@@ -38,6 +39,10 @@ class TokenAuth(HttpBearer):
         note_use(found)
         acting_through_token(str(found.pk))
         request.user = found.user
+        # The request's transaction was scoped before the token was read (no session: no
+        # user, no team): now that the caller is known, their teams are its row-level
+        # security scope (core/scope.py), for the rest of the request.
+        set_scope(found.user.team_ids)
         return found
 
 

@@ -62,6 +62,11 @@ class AuditEvent(models.Model):
         EXPORT_STARTED = "export_started", _("Started an anonymised export")
         EXPORT_FINISHED = "export_finished", _("An anonymised export was written")
         EXPORT_DOWNLOADED = "export_downloaded", _("Downloaded an anonymised export")
+        # Supplies (encounters/supplies.py): supplies for others, reported reversals, stock.
+        FOR_OTHERS_RECORDED = "for_others_recorded", _("Recorded supplies for others")
+        REVERSAL_REPORTED = "reversal_reported", _("Recorded a reversal a person reported")
+        STOCK_CHANGED = "stock_changed", _("Changed a team's stock")
+        STOCK_REPORT_DOWNLOADED = "stock_report_downloaded", _("Downloaded a stock report")
         # Offline use (offline/): device ids and counts, never what the device holds.
         OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
         OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")

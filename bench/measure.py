@@ -254,9 +254,22 @@ def main() -> None:
         raise SystemExit(f"the person page does not show {code} with {contacts} contacts")
     if "Johnny" not in search("Jhonny").content.decode():
         raise SystemExit("searching for 'Jhonny' finds no Johnny: was search_names seeded?")
+    # Stock accounting on: the team keeps stock of every item a typical contact gives, so each
+    # saved contact takes them off in its save path (encounters/services/supplies.py).
+    from encounters.models import ServiceType, StockLevel
+    from encounters.services.stock import receive_delivery
+
+    for slug in TYPICAL_SERVICES:
+        if not StockLevel.objects.filter(team=team, service_type__slug=slug).exists():
+            item = ServiceType.objects.get(slug=slug)
+            receive_delivery(actor=lead.user, team=team, service_type=item, quantity=900_000, on=timezone.localdate())
+    on_hand = dict(StockLevel.objects.filter(team=team).values_list("service_type__slug", "on_hand"))
     logged = Encounter.objects.filter(client__code=other_code).count()
     if log_contact().status_code != 302 or Encounter.objects.filter(client__code=other_code).count() != logged + 1:
         raise SystemExit("posting a typical contact did not store it: has the log form changed?")
+    after = dict(StockLevel.objects.filter(team=team).values_list("service_type__slug", "on_hand"))
+    if any(after[slug] != on_hand[slug] - int(quantity) for slug, quantity in TYPICAL_SERVICES.items()):
+        raise SystemExit("a typical contact did not come off the team's stock: is stock accounting on?")
     followups = http.get(urls["followups"])
     followups_rows = followups.content.decode().count('href="/contacts/referrals/')  # one link per referral
     if followups.status_code != 200 or not followups_rows:

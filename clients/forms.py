@@ -81,6 +81,18 @@ class ClientRegistrationForm(forms.ModelForm):
         return data
 
 
+class AliasOnlyRegistrationForm(ClientRegistrationForm):
+    """A distribution volunteer registers a person with a code and an alias only
+    (accounts/roles.py): the system makes the code; no year of birth, no gender."""
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("year_of_birth", "gender", "gender_self_described"):
+            del self.fields[name]
+        self.fields["preferred_name"].label = _("Alias (optional)")
+        self.fields["preferred_name"].help_text = _("A name the person wants to be known by in the team, if any.")
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Code or name"),

@@ -8,10 +8,11 @@ queries, so the page's count stays constant.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from accounts.models import User
+from accounts.roles import is_limited
 
 from .models import Client
 
@@ -24,6 +25,8 @@ class PersonSection:
     key: str
     template: str
     load: Callable[[Client, User], dict[str, Any]]
+    # The template a distribution volunteer sees (accounts/roles.py); "" hides the section from them.
+    limited_template: str = ""
 
     @property
     def order(self) -> int:
@@ -40,5 +43,12 @@ def register(section: PersonSection) -> None:
 
 
 def sections_for(client: Client, user: User) -> list[tuple[PersonSection, dict[str, Any]]]:
+    """The sections of the person's page for this user, loaded, in ORDER. A distribution
+    volunteer gets only the sections with a limited template, drawn with it (the loader
+    itself narrows what it reads for them: the contacts they logged)."""
     ordered = sorted(_sections.values(), key=lambda section: section.order)
+    if is_limited(user):
+        ordered = [
+            replace(section, template=section.limited_template) for section in ordered if section.limited_template
+        ]
     return [(section, section.load(client, user)) for section in ordered]

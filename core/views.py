@@ -3,10 +3,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from core.decorators import signed_in
+from core.notices import notices_for
 
 
 @require_http_methods(["GET"])
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: the day's main actions for team members, a pointer for data admins."""
-    return render(request, "core/home.html", {"roles": getattr(request.user, "roles", set())})
+    roles: set[str] = getattr(request.user, "roles", set())
+    return render(request, "core/home.html", {"roles": roles, "notices": notices_for(request.user)})

@@ -15,10 +15,13 @@ What is counted, and for whom:
   their first total ever to their latest in the period (counted with that month's team and
   worker), among those whose two are 28 days apart or more;
 - goals: goals/stats.py (the team the goal was set in); overdose responses: the team that
-  responded; the "right now" counts: people whose home team it is now.
-The worker filter applies to contacts, services, wellbeing, change and overdose responses
-(the worker who logged, took or recorded them); goals and the "right now" counts are the
-whole team's.
+  responded, "reversed by staff" when the person survived; reversals participants reported:
+  the team they were reported to, by month (encounters.ReportedReversal keeps no day and no
+  worker); supplies for others and their estimated reach: the contact's team and time;
+  the "right now" counts: people whose home team it is now.
+The worker filter applies to contacts, services, wellbeing, change, overdose responses and
+supplies for others (the worker who logged, took or recorded them); goals, reported
+reversals and the "right now" counts are the whole team's.
 """
 
 from collections import defaultdict
@@ -35,7 +38,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from core.dates import add_months
 from encounters.catalogue import NALOXONE, SYRINGES
-from encounters.models import OverdoseResponse, ServiceType
+from encounters.models import ForOthers, OverdoseResponse, ReportedReversal, ServiceType
 from goals.models import Goal
 from goals.stats import monthly_goal_numbers
 from outcomes.instruments import SELF_RATINGS as SELF_RATINGS_SPEC
@@ -53,6 +56,7 @@ from .shapes import (
     GoalMonth,
     NowCounts,
     OverdoseMonth,
+    PeerMonth,
     RatingMonth,
     ScoreMonth,
     ServiceLine,
@@ -268,16 +272,52 @@ def _overdoses(scope: Scope) -> tuple[list[OverdoseMonth], dict[UUID, int]]:
             n=Count("id"),
             doses=Coalesce(Sum("naloxone_doses"), 0),
             called=Count("id", filter=Q(emergency_services=OverdoseResponse.EmergencyServices.CALLED)),
+            survived=Count("id", filter=Q(outcome__in=SURVIVED)),
         )
         .order_by()
     )
-    per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     per_team: dict[UUID, int] = defaultdict(int)
     for row in rows:
         counts = per_month[_local_month(row["month"])]
-        counts[0], counts[1], counts[2] = counts[0] + row["n"], counts[1] + row["doses"], counts[2] + row["called"]
+        for index, value in enumerate((row["n"], row["doses"], row["called"], row["survived"])):
+            counts[index] += value
         per_team[row["team_id"]] += row["n"]
     return [OverdoseMonth(month, *per_month[month]) for month in scope.months], per_team
+
+
+# A staff response reversed an overdose when the person survived it.
+SURVIVED = [
+    OverdoseResponse.Outcome.RESPONSIVE,
+    OverdoseResponse.Outcome.TRANSPORTED,
+    OverdoseResponse.Outcome.DECLINED_TRANSPORT,
+]
+
+
+def _peers(scope: Scope) -> list[PeerMonth]:
+    """Reversals reported (reversal_team_month_idx) and supplies for others with their reach
+    (for_others_team_when_idx), per month: two queries."""
+    reports = (
+        ReportedReversal.objects.filter(
+            team_id__in=scope.team_ids, month__gte=scope.months[0], month__lte=scope.months[-1]
+        )
+        .values("month")
+        .annotate(n=Count("pk"), survived=Count("pk", filter=Q(outcome=ReportedReversal.Outcome.SURVIVED)))
+        .order_by()
+    )
+    reported = {row["month"]: (row["n"], row["survived"]) for row in reports}
+    given = ForOthers.objects.filter(
+        team_id__in=scope.team_ids, happened_at__gte=scope.starts, happened_at__lt=scope.ends
+    )
+    if scope.worker_id is not None:
+        given = given.filter(encounter__worker_id=scope.worker_id)
+    reach: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    rows = given.annotate(month=TruncMonth("happened_at")).values("month").annotate(n=Count("pk"), people=Sum("people"))
+    for row in rows.order_by():
+        totals = reach[_local_month(row["month"])]
+        totals[0] += row["n"]
+        totals[1] += row["people"]
+    return [PeerMonth(month, *reported.get(month, (0, 0)), *reach[month]) for month in scope.months]
 
 
 def worker_names(ids: Iterable[int]) -> dict[int, str]:
@@ -302,6 +342,7 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
     change_rows = source.changes(scope, WHO5)
     goals, goals_per_team = _goals(scope, people=organisation)
     overdoses, overdoses_per_team = _overdoses(scope)
+    peers = _peers(scope)
     now = now_counts(scope.team_ids)
     caseload = []
     if not organisation:
@@ -317,6 +358,7 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
         caseload=caseload,
         goals=goals,
         overdoses=overdoses,
+        peers=peers,
         wellbeing=wellbeing,
         ratings=ratings,
         rating_labels=[gettext(label) for _measure, label in SELF_RATINGS],

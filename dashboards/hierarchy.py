@@ -50,11 +50,20 @@ EVENTS: dict[str, Any] = {
     "contacts": _("Contacts"),
     "anonymous_contacts": _("Anonymous contacts"),
     "overdose_responses": _("Overdose responses"),
+    "reversed_by_staff": _("Overdoses reversed by staff"),
+    "reversed_reported": _("Overdoses reversed, as reported by participants"),
     "referrals_made": _("Referrals made"),
     "goals_set": _("Goals set"),
     "goals_achieved": _("Goals achieved"),
 }
-QUANTITIES = {"naloxone_kits": ("naloxone-kit", _("Naloxone kits")), "syringes": ("sterile-syringes", _("Syringes"))}
+REACH = "(reach)"
+QUANTITIES = {
+    "naloxone_kits": ("naloxone-kit", _("Naloxone kits")),
+    "syringes": ("sterile-syringes", _("Syringes")),
+    # Supplies for others: the people they are for, as estimated at each contact
+    # (encounters.ForOthers), by who took them. Not a service: its own "slug" in the SQL.
+    "estimated_reach": (REACH, _("Estimated reach of supplies for others")),
+}
 PEOPLE = {"people_seen": _("People seen"), "who5_people": _("People with a WHO-5 total")}
 DERIVED = {"who5_mean", "share_improved", "share_gas_rose"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
@@ -94,6 +103,13 @@ SELECT measure, team_id, month, count(*), sum(k) FROM (
   SELECT 'overdose_responses', team_id, {month_happened}, {key_id}
     FROM encounters_overdoseresponse WHERE {in_year_happened}
   UNION ALL
+  SELECT 'reversed_by_staff', team_id, {month_happened}, {key_id}
+    FROM encounters_overdoseresponse
+   WHERE outcome IN ('responsive', 'transported', 'declined_transport') AND {in_year_happened}
+  UNION ALL
+  SELECT 'reversed_reported', team_id, month, {key_id}
+    FROM encounters_reportedreversal WHERE outcome = 'survived' AND month >= %(first)s AND month < %(after)s
+  UNION ALL
   SELECT 'referrals_made', team_id, {month_created}, {key_id}
     FROM encounters_referral WHERE {in_year_created}
   UNION ALL
@@ -129,6 +145,12 @@ WITH given AS (
     JOIN encounters_servicetype AS s ON s.id = sp.service_type_id
    WHERE s.slug = ANY(%(slugs)s) AND {in_year_e}
    GROUP BY 1, 2, 3, 4
+  UNION ALL
+  SELECT '(reach)', f.team_id, {month_f}, coalesce(e.client_id, e.id), sum(f.people)
+    FROM encounters_forothers AS f
+    JOIN encounters_encounter AS e ON e.id = f.encounter_id
+   WHERE {in_year_f}
+   GROUP BY 1, 2, 3, 4
 ), levels AS (
   SELECT slug, team_id, 'month' AS level, month AS start, who, q FROM given
   UNION ALL SELECT slug, team_id, 'quarter', date_trunc('quarter', month)::date, who, sum(q)
@@ -141,7 +163,13 @@ WITH given AS (
 SELECT slug, team_id, level, start, sum(q)::bigint, count(*), (array_agg(q::bigint ORDER BY q DESC))[1:2],
        sum({key_who})
   FROM levels GROUP BY 1, 2, 3, 4
-""").format(month_e=_month("e.happened_at"), in_year_e=_in_year("e.happened_at"), key_who=_key("who"))
+""").format(
+    month_e=_month("e.happened_at"),
+    in_year_e=_in_year("e.happened_at"),
+    month_f=_month("f.happened_at"),
+    in_year_f=_in_year("f.happened_at"),
+    key_who=_key("who"),
+)
 
 # Distinct people per cell of the hierarchy (they do not add up over months or teams: the
 # audit knows them by inequalities, privacy/audit.py).

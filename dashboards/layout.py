@@ -15,6 +15,7 @@ from .pages import (
     month_label,
     now_items,
     overdoses,
+    peers,
     ratings,
     services,
     show_all,
@@ -79,9 +80,28 @@ def context(figures: Figures, *, organisation: bool = False) -> dict[str, Any]:
         ),
         "overdoses": Table(
             "overdoses",
-            _("Overdose responses each month. Called: emergency services were called."),
-            [month, _("Responses"), _("Naloxone doses"), _("Called")],
+            _(
+                "Overdose responses each month. Called: emergency services were called. Reversed by staff: "
+                "the person survived."
+            ),
+            [month, _("Responses"), _("Naloxone doses"), _("Called"), _("Reversed by staff")],
             overdoses(figures, rule),
+        ),
+        "peers": Table(
+            "peers",
+            _(
+                "Overdoses reversed each month, by staff and as participants reported them, and supplies taken "
+                "for others with about how many people they were for."
+            ),
+            [
+                month,
+                _("Reversed by staff"),
+                _("Reversed, reported by participants"),
+                _("Reversals reported (any outcome)"),
+                _("Contacts with supplies for others"),
+                _("Estimated reach"),
+            ],
+            peers(figures, rule),
         ),
     }
     return {

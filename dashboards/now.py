@@ -43,6 +43,7 @@ def now_counts(team_ids: Sequence[UUID]) -> dict[UUID, NowCounts]:
         team: (n, people)
         for team, n, people in Referral.objects.open()
         .filter(team_id__in=team_ids, follow_up_on__lte=today)
+        .exclude(client__status=Client.Status.DIED)
         .values_list("team_id")
         .annotate(n=Count("id"), people=Count("client_id", distinct=True))
         .order_by()
@@ -62,13 +63,17 @@ def _consents_due(team_ids: Sequence[UUID]) -> QuerySet[Consent]:
         Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
     )
     due = timezone.localdate() + timedelta(days=SOON_DAYS)
-    return Consent.objects.filter(
-        client__home_team_id__in=team_ids,
-        client__merged_into__isnull=True,
-        kind__is_active=True,
-        decision=Consent.Decision.GIVEN,
-        expires_on__lte=due,
-    ).exclude(Exists(later))
+    return (
+        Consent.objects.filter(
+            client__home_team_id__in=team_ids,
+            client__merged_into__isnull=True,
+            kind__is_active=True,
+            decision=Consent.Decision.GIVEN,
+            expires_on__lte=due,
+        )
+        .exclude(Exists(later))
+        .exclude(client__status=Client.Status.DIED)
+    )
 
 
 def total(counts: Iterable[NowCounts]) -> NowCounts:

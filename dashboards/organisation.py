@@ -97,6 +97,9 @@ TEAM_COLUMNS = [
     ("syringes", 0),
     ("naloxone_kits", 0),
     ("overdose_responses", 0),
+    ("reversed_by_staff", 0),
+    ("reversed_reported", 0),
+    ("estimated_reach", 0),
     ("goals_set", 0),
     ("goals_achieved", 0),
     ("who5_people", 0),
@@ -125,8 +128,16 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
                                [("gas_people", _("People"), 0), ("gas_rose", _("T-score rose"), 0),
                                 ("gas_not_rose", _("Did not rise"), 0),
                                 ("share_gas_rose", _("Share whose T-score rose"), 2)]),
-        "overdoses": _monthly(year, period, "overdoses", _("Overdose responses each month."),
-                              [("overdose_responses", _("Responses"), 0)]),
+        "overdoses": _monthly(year, period, "overdoses",
+                              _("Overdose responses each month, and overdoses reversed: by staff (the person "
+                                "survived) and as participants reported them."),
+                              [("overdose_responses", _("Responses"), 0),
+                               ("reversed_by_staff", _("Reversed by staff"), 0),
+                               ("reversed_reported", _("Reversed, reported by participants"), 0)]),
+        "reach": _monthly(year, period, "reach",
+                          _("Supplies for others each month: about how many people they were for, as estimated "
+                            "at each contact."),
+                          [("estimated_reach", _("Estimated reach"), 0)]),
     }  # fmt: skip
     rows = [Row(name, _cells(year, team, period, TEAM_COLUMNS)) for team, name in sorted(team_names.items(),
             key=lambda item: item[1]) if team in year.teams]  # fmt: skip
@@ -141,6 +152,9 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
             _("Syringes"),
             _("Naloxone kits"),
             _("Overdose responses"),
+            _("Reversed by staff"),
+            _("Reversed, reported by participants"),
+            _("Estimated reach"),
             _("Goals set"),
             _("Goals achieved"),
             _("People with a WHO-5 total"),

@@ -366,9 +366,28 @@ def overdoses(figures: Figures, rule: Rule) -> list[Row]:
                 rule(month.responses, people=month.responses),
                 rule(month.doses, people=month.responses),
                 rule(month.called, people=month.responses),
+                rule(month.reversed_by_staff, people=month.reversed_by_staff),
             ],
         )
         for month in figures.overdoses
+    ]
+
+
+def peers(figures: Figures, rule: Rule) -> list[Row]:
+    """Reversals participants reported, and supplies for others with their estimated reach."""
+    staff = {month.month: month.reversed_by_staff for month in figures.overdoses}
+    return [
+        Row(
+            month_label(month.month),
+            [
+                rule(staff.get(month.month, 0), people=staff.get(month.month, 0)),
+                rule(month.reversed_reported, people=month.reversed_reported),
+                rule(month.reversals_reported, people=month.reversals_reported),
+                rule(month.for_others_contacts, people=month.for_others_contacts),
+                rule(month.estimated_reach, people=month.for_others_contacts),
+            ],
+        )
+        for month in figures.peers
     ]
 
 

@@ -180,6 +180,18 @@ class OverdoseMonth:
     responses: int
     doses: int
     called: int
+    reversed_by_staff: int = 0  # responses where the person survived
+
+
+@dataclass(frozen=True)
+class PeerMonth:
+    """Reversals participants reported, and supplies for others with their estimated reach."""
+
+    month: date
+    reversals_reported: int  # reports of any outcome
+    reversed_reported: int  # reports where the person survived
+    for_others_contacts: int
+    estimated_reach: int
 
 
 @dataclass(frozen=True)
@@ -230,6 +242,7 @@ class Figures:
     caseload: list[WorkerLoad]
     goals: list[GoalMonth]
     overdoses: list[OverdoseMonth]
+    peers: list[PeerMonth]
     wellbeing: list[ScoreMonth]
     ratings: list[RatingMonth]
     rating_labels: list[str]

@@ -18,6 +18,8 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.scope import EVERY_TEAM, team_scope
+
 from . import rollups
 
 EVERY = timedelta(minutes=1)
@@ -27,7 +29,8 @@ KEEP_RESULTS = timedelta(days=1)
 @task()
 def refresh_rollups() -> dict[str, Any]:
     try:
-        done = rollups.refresh(wait=False)
+        with team_scope(EVERY_TEAM):  # the rollups count every team's contacts (core/scope.py)
+            done = rollups.refresh(wait=False)
     finally:
         schedule()
     _prune()

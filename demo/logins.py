@@ -6,6 +6,7 @@ DEMO_PASSWORD = "alongside-demo-2026"  # noqa: S105 (demo only; load_demo refuse
 SIGN_INS = [
     ("Outreach worker", "worker"),
     ("Supervisor", "supervisor"),
+    ("Distribution volunteer (limited access)", "volunteer"),
     ("Worker in another team", "worker-river"),
     ("Data admin", "data-admin"),
     ("System admin (Django admin at /admin/)", "admin"),

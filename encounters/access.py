@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from accounts.models import Team, User
+from accounts.roles import is_limited
 from core.errors import NotFound
 
 from .models import Encounter, OverdoseResponse, Referral, ServiceType, Site
@@ -17,6 +18,8 @@ def get_encounter_for_user(user: User, encounter_id: UUID) -> Encounter:
     """The contact with its person, team and timeline details, and its overdose response
     (one-to-one, in the same query)."""
     contacts = Encounter.objects.visible_to(user).for_timeline().select_related("client", "team")
+    if is_limited(user):
+        contacts = contacts.filter(worker=user)  # a distribution volunteer: only the contacts they logged
     encounter = contacts.select_related("overdose_response__site").filter(pk=encounter_id).first()
     if encounter is None:
         raise NotFound

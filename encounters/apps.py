@@ -9,17 +9,27 @@ class EncountersConfig(AppConfig):
     def ready(self) -> None:
         from clients.sections import PersonSection, register
         from clients.services.transfer import register_transfer_step
+        from core.notices import register_notices
 
+        from .forms import supplies as supplies_forms
         from .parts import ContactPart, register_contact_part
         from .sections import person_contacts
-        from .services import overdose, referrals
+        from .services import overdose, referrals, stock, supplies
         from .views.referrals import person_referrals
 
-        register(PersonSection(key="contacts", template="encounters/_person_contacts.html", load=person_contacts))
+        register(
+            PersonSection(
+                key="contacts",
+                template="encounters/_person_contacts.html",
+                load=person_contacts,
+                limited_template="encounters/_person_contacts_limited.html",
+            )
+        )
         register(
             PersonSection(key="referrals", template="encounters/referral_person_section.html", load=person_referrals)
         )
         register_transfer_step("encounters.referrals", referrals.follow_person_to_team)
+        register_notices("encounters.low_stock", stock.low_stock_notices)
         # Encounters' own parts of a contact; goals and outcomes register theirs (encounters/parts.py).
         register_contact_part(
             ContactPart(
@@ -43,5 +53,29 @@ class EncountersConfig(AppConfig):
                 save=overdose.save_overdose_part,
                 canonical=overdose.overdose_canonical,
                 stored=overdose.stored_overdose,
+            )
+        )
+        # Supplies for others and a reported reversal: with anonymous contacts too, and open
+        # to distribution volunteers (accounts/roles.py).
+        register_contact_part(
+            ContactPart(
+                key="for_others",
+                save=supplies.save_for_others_part,
+                canonical=supplies.for_others_canonical,
+                stored=supplies.stored_for_others,
+                form=supplies_forms.read_for_others,
+                anonymous=True,
+                volunteers=True,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="reversal",
+                save=supplies.save_reversal_part,
+                canonical=supplies.reversal_canonical,
+                stored=supplies.stored_reversal,
+                form=supplies_forms.read_reversal,
+                anonymous=True,
+                volunteers=True,
             )
         )

@@ -4,6 +4,7 @@ import uuid
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -301,6 +302,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return (
             self.open()
             .filter(team_id__in=team_ids, follow_up_on__lte=by)
+            .exclude(client__status=Client.Status.DIED)  # a person who died: no follow-ups
             .select_related("client", "created_by")
             .order_by("follow_up_on", "id")
         )
@@ -343,6 +345,15 @@ class Referral(models.Model):
         NOT_ATTENDED = "not_attended", _("Not attended")
         DECLINED = "declined", _("Declined")
 
+    class CareStep(models.TextChoices):
+        """How far a referral to care (opioid agonist treatment and other care) has come: linkage
+        to care, never a measure of drug use."""
+
+        REFERRED = "referred", _("Referred")
+        ASSESSED = "assessed", _("Assessed")
+        STARTED = "started", _("Started")
+        CONTINUING = "continuing", _("Continuing")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person"))
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team"))
@@ -358,6 +369,8 @@ class Referral(models.Model):
     partner = models.CharField(_("where (partner organisation)"), max_length=120, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUGGESTED)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    # Referrals to care only (CARE): where the linkage stands. Blank for the others.
+    care_step = models.CharField(_("step in care"), max_length=20, choices=CareStep.choices, blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
@@ -385,6 +398,15 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_to_care(self) -> bool:
+        return self.to in CARE
+
+
+# Referrals to care, followed through their steps (Referral.CareStep): opioid agonist
+# treatment and other care.
+CARE = ["treatment", "mental_health", "primary_care", "hiv_hepatitis"]
+
 
 # Still to follow up (referral_open_followup_idx has the same condition).
 OPEN_STATUSES = [Referral.Status.SUGGESTED, Referral.Status.MADE]
@@ -405,6 +427,9 @@ class ReferralUpdate(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    care_step = models.CharField(
+        _("step in care"), max_length=20, choices=Referral.CareStep.choices, blank=True, db_default=""
+    )
     encounter = models.ForeignKey(Encounter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -442,7 +467,16 @@ class OverdoseResponse(models.Model):
         RESPONSIVE = "responsive", _("Responsive on scene")
         TRANSPORTED = "transported", _("Transported to hospital")
         DECLINED_TRANSPORT = "declined_transport", _("Declined transport")
+        DIED = "died", _("Died")
         OTHER = "other", _("Other")
+
+    class GivenBy(models.TextChoices):
+        """Who gave naloxone (any number of them)."""
+
+        WORKER = "worker", _("A worker")
+        PEER = "peer", _("A peer")
+        BYSTANDER = "bystander", _("A bystander")
+        EMERGENCY_SERVICES = "emergency_services", _("Emergency services")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="overdose_responses", verbose_name=_("team"))
@@ -469,6 +503,15 @@ class OverdoseResponse(models.Model):
     )
     emergency_services = models.CharField(_("emergency services"), max_length=20, choices=EmergencyServices.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    naloxone_given_by = ArrayField(
+        models.CharField(max_length=20, choices=GivenBy.choices),
+        verbose_name=_("naloxone given by"),
+        default=list,
+        blank=True,
+    )
+    rescue_breathing = models.BooleanField(_("rescue breathing"), default=False, db_default=False)
+    cpr = models.BooleanField(_("CPR (chest compressions)"), default=False, db_default=False)
+    to_hospital = models.BooleanField(_("taken to hospital"), default=False, db_default=False)
     debrief = models.TextField(
         _("short factual debrief"),
         max_length=1000,
@@ -487,3 +530,198 @@ class OverdoseResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_at:%Y-%m-%d}"
+
+    @property
+    def given_by_labels(self) -> list[str]:
+        """Who gave naloxone, in words, in the order of the choices."""
+        return [str(label) for value, label in self.GivenBy.choices if value in self.naloxone_given_by]
+
+
+# What a contact gives beyond the person, what people report, and the team's stock.
+#
+# - Supplies for others (secondary distribution): supplies a person takes at a contact for
+#   people the team does not meet, with an estimate of how many people they are for. Kept
+#   apart from what the person takes for themselves (ServiceProvided).
+# - Reported reversals: a person tells the team they used naloxone on someone. Such a report
+#   can tie someone to an overdose scene, so it is kept without the reporting person and
+#   without the contact (no link to either), coarse in time and place (month and area), and it
+#   never names or describes the person who overdosed. Never in a record-level export; kept
+#   apart from staff overdose responses (OverdoseResponse).
+# - Stock: per team and catalogue item, what was received, given (from contacts, counted in
+#   the contact's save path) and adjusted (a count with a reason), and what is on hand.
+
+MAX_DOSES = 20
+
+
+class ForOthers(models.Model):
+    """Supplies taken at a contact for people the team does not meet (secondary distribution)."""
+
+    encounter = models.OneToOneField(
+        Encounter, on_delete=models.CASCADE, primary_key=True, related_name="for_others", verbose_name=_("contact")
+    )
+    # The contact's team and time, so figures by team and month read this table alone.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"), db_index=False)
+    happened_at = models.DateTimeField(_("when"))
+    people = models.PositiveSmallIntegerField(
+        _("about how many people they are for"), validators=[MinValueValidator(1), MaxValueValidator(MAX_HEAD_COUNT)]
+    )
+
+    class Meta:
+        verbose_name = _("supplies for others")
+        verbose_name_plural = _("supplies for others")
+        indexes = [
+            # Estimated reach by team and month (dashboards).
+            models.Index(fields=["team", "happened_at"], name="for_others_team_when_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people__gte=1, people__lte=MAX_HEAD_COUNT), name="for_others_people_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.encounter_id} for {self.people}"
+
+
+class ForOthersItem(models.Model):
+    for_others = models.ForeignKey(ForOthers, on_delete=models.CASCADE, related_name="items", db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("supply"))
+    quantity = models.PositiveSmallIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
+
+    class Meta:
+        verbose_name = _("supply for others")
+        verbose_name_plural = _("supplies for others")
+        constraints = [
+            models.UniqueConstraint(fields=["for_others", "service_type"], name="for_others_item_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="for_others_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_type_id} x{self.quantity}"
+
+
+class ReportedReversal(models.Model):
+    """A person reports having used naloxone on someone. No person, no contact, no day, no site."""
+
+    class Outcome(models.TextChoices):
+        SURVIVED = "survived", _("Survived")
+        DIED = "died", _("Died")
+        UNKNOWN = "unknown", _("Not known")
+
+    class EmergencyServices(models.TextChoices):
+        CALLED = "called", _("Called")
+        NOT_CALLED = "not_called", _("Not called")
+        DECLINED = "declined", _("Declined")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"), db_index=False)
+    month = models.DateField(_("month"), help_text=_("The first day of the month it was reported in."))
+    area = models.CharField(_("area"), max_length=100, blank=True, db_default="")
+    naloxone_doses = models.PositiveSmallIntegerField(
+        _("naloxone doses used"), null=True, blank=True, validators=[MaxValueValidator(MAX_DOSES)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    emergency_services = models.CharField(_("emergency services"), max_length=20, choices=EmergencyServices.choices)
+
+    class Meta:
+        verbose_name = _("reported reversal")
+        verbose_name_plural = _("reported reversals")
+        indexes = [
+            # Reversals by team and month (dashboards, the organisation view).
+            models.Index(fields=["team", "month"], name="reversal_team_month_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="reversal_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(naloxone_doses__isnull=True) | Q(naloxone_doses__lte=MAX_DOSES), name="reversal_doses_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.outcome}"
+
+
+class StockLevel(models.Model):
+    """What a team has on hand of one catalogue item, and when to reorder.
+
+    `on_hand` changes only in one UPDATE each time (a contact's save path, a delivery, a
+    count), under the row's lock, so concurrent contacts never make it wrong.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reorder_level = models.PositiveIntegerField(
+        _("reorder level"), default=0, help_text=_("A warning shows on Home when stock falls below this.")
+    )
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [models.UniqueConstraint(fields=["team", "service_type"], name="stock_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.service_type_id}: {self.on_hand}"
+
+    @property
+    def is_low(self) -> bool:
+        return self.on_hand < self.reorder_level
+
+
+class StockMonth(models.Model):
+    """A team's movements of one item in one month: received, given, adjusted (signed).
+
+    Given is added by each contact's save path (INSERT ... ON CONFLICT DO UPDATE), so the
+    monthly report reads these rows, never a scan of the contacts.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    month = models.DateField(_("month"))
+    received = models.IntegerField(_("received"), default=0)
+    given = models.IntegerField(_("given"), default=0)
+    adjusted = models.IntegerField(_("adjusted"), default=0)
+
+    class Meta:
+        verbose_name = _("stock month")
+        verbose_name_plural = _("stock months")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "service_type", "month"], name="stock_month_unique"),
+            models.CheckConstraint(condition=Q(month__day=1), name="stock_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.service_type_id} {self.month:%Y-%m}"
+
+
+class StockChange(models.Model):
+    """A delivery received, or a count that adjusted the stock (with its reason)."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ADJUSTED = "adjusted", _("Adjusted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_index=False)
+    service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    quantity = models.IntegerField(_("quantity"), help_text=_("Received: how many came. Adjusted: the change."))
+    counted = models.IntegerField(_("counted"), null=True, blank=True)
+    on = models.DateField(_("date"), default=timezone.localdate)
+    delivery = models.CharField(_("delivery"), max_length=100, blank=True, db_default="")
+    reason = models.CharField(_("reason"), max_length=200, blank=True, db_default="")
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("stock change")
+        verbose_name_plural = _("stock changes")
+        indexes = [
+            # A team's latest deliveries and counts (the stock page).
+            models.Index(fields=["team", "-on"], name="stock_change_team_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity}"

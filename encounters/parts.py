@@ -23,6 +23,11 @@ offline outbox, so a part added later needs no new sync code. Each part:
 - `stored(encounter)` is the canonical form of what the contact has of this part now (None
   for nothing): the stored side of a conflict.
 - `form` (optional) reads the part from Log a contact's submission (see `PartForm`).
+- `anonymous` (default False): the part may come with an anonymous contact too (supplies
+  for others, a reported reversal); its `save` is then called for anonymous contacts as
+  well. Other parts need a registered person.
+- `volunteers` (default False): a distribution volunteer may record it (accounts/roles.py);
+  log_encounter refuses any other part from them.
 """
 
 from collections.abc import Callable, Mapping
@@ -63,7 +68,7 @@ ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | Non
 
 
 # The order parts are saved in: the one place it is written.
-ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins"]
+ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins", "for_others", "reversal"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ContactPart:
     canonical: Callable[[Any], Any]
     stored: Callable[["Encounter"], Any]
     form: ReadPart | None = None
+    anonymous: bool = False
+    volunteers: bool = False
 
 
 _parts: dict[str, ContactPart] = {}

@@ -7,10 +7,11 @@ person with years of contacts costs what a person with three does.
 from typing import Any
 
 from accounts.models import User
+from accounts.roles import is_limited
 from clients.models import Client
 from core.paging import Page, Position, page_of
 
-from .models import Encounter
+from .models import Encounter, EncounterQuerySet
 
 TIMELINE_SIZE = 20
 PAGE_SIZE = 25
@@ -26,9 +27,10 @@ def timeline(
     """A page of the person's contacts, newest first, with their services (two queries; one
     more with the referrals made at each contact).
 
-    The scope is `visible_to`'s, decided on the person (EncounterQuerySet.of_person).
+    The scope is `visible_to`'s, decided on the person (EncounterQuerySet.of_person); a
+    distribution volunteer sees only the contacts they logged (accounts/roles.py).
     """
-    encounters = Encounter.objects.of_person(client, user).for_timeline()
+    encounters = _of_person(client, user).for_timeline()
     if referrals:
         encounters = encounters.with_referrals()
     if before is not None:
@@ -40,7 +42,7 @@ def timeline(
 def person_contacts(client: Client, user: User) -> dict[str, Any]:
     """The person's latest contacts and a capped count (three queries whatever the count)."""
     page = timeline(client, user, size=TIMELINE_SIZE)
-    counted = Encounter.objects.of_person(client, user)[: COUNT_UP_TO + 1].count()
+    counted = _of_person(client, user)[: COUNT_UP_TO + 1].count()
     return {
         "encounters": page.rows,
         "older": page.next_cursor,
@@ -48,3 +50,8 @@ def person_contacts(client: Client, user: User) -> dict[str, Any]:
         "more_than": counted > COUNT_UP_TO,
         "person": client,
     }
+
+
+def _of_person(client: Client, user: User) -> EncounterQuerySet:
+    contacts = Encounter.objects.of_person(client, user)
+    return contacts.filter(worker=user) if is_limited(user) else contacts

@@ -15,10 +15,12 @@ from typing import Any
 from django.db.models import F, Q
 
 from accounts.models import User
+from accounts.roles import is_limited
 from clients.models import Client
 from core.errors import Invalid
 
 from .forms import Catalogue, EncounterForm, ExtrasForms
+from .forms.supplies import with_refill
 from .models import OPEN_STATUSES, Referral
 from .parts import PartForm, contact_parts
 from .services.contacts import ContactLogged, log_encounter
@@ -69,6 +71,8 @@ def save_submission(*, actor: User, data: Mapping[str, Any], catalogue: Catalogu
         return submission
     cleaned = form.cleaned_data
     parts = submission.extras.parts() | {key: part.data() for key, part in part_forms.items()}
+    # A reported reversal's naloxone refill is one more kit given at this contact.
+    services = with_refill(form.services(), part_forms.get("reversal"))
     try:
         submission.logged = log_encounter(
             actor=actor,
@@ -79,7 +83,7 @@ def save_submission(*, actor: User, data: Mapping[str, Any], catalogue: Catalogu
             happened_at=cleaned["happened_at"],
             site=cleaned["site"],
             kind=cleaned["kind"],
-            services=form.services(),
+            services=services,
             age_band=cleaned["age_band"],
             gender=cleaned["gender"],
             note=cleaned["note"],
@@ -103,7 +107,7 @@ def extras_of(actor: User, chosen: Client | None, *, data: Any, initial: Any) ->
     """Referral, follow-ups and overdose response: for a registered person only. The open
     referrals, and on a submission the person's referrals it names (see ExtrasForms)."""
     open_referrals: list[Referral] = []
-    if chosen is not None:
+    if chosen is not None and not is_limited(actor):  # referrals are not a volunteer's to see
         shown = Q(status__in=OPEN_STATUSES) | Q(pk__in=named_referrals(data))
         referrals = Referral.objects.visible_to(actor).filter(shown, client=chosen)
         open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))

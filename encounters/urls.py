@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from .views import catalogue, corrections, detail, lists, log, overdose, referrals
+from .views import catalogue, corrections, detail, lists, log, overdose, referrals, stock
 
 app_name = "encounters"
 urlpatterns: list[URLPattern] = [
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     *catalogue.urlpatterns,
     *corrections.urlpatterns,
     *lists.urlpatterns,
+    *stock.urlpatterns,
 ]

@@ -27,6 +27,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record
 from core.replica import REPLICA, reading_from, replica_block
+from core.scope import EVERY_TEAM, set_scope
 from dashboards.sources import Scope
 from exports.models import Export
 
@@ -133,6 +134,10 @@ def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, p
     with transaction.atomic(using=alias), database.cursor() as cursor:
         if summary_sql is not None:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        # The worker reads every team's rows (row-level security, core/scope.py); the
+        # dataset's SQL chooses the export's teams and leaves out every name and note.
+        set_scope(EVERY_TEAM, using=alias)
+        if summary_sql is not None:
             cursor.execute(*summary_sql)
             found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
         else:

@@ -6,7 +6,6 @@ once is found again ("already there") and never stored twice. Audited with the c
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from core.errors import Invalid
+from core.scope import team_scope
 from encounters.services.contacts import log_encounter
 
 from .planning import Plan
@@ -46,7 +46,9 @@ def import_contacts(*, actor: User, plan: Plan, repeats: str = "") -> Imported:
     rows = [row for row in plan.good if repeats != "skip" or row.occurrence == 1]
     created = already = 0
     for start in range(0, len(rows), BATCH):
-        with transaction.atomic():
+        # Each batch in its own transaction, scoped to the team the contacts go into
+        # (row-level security, core/scope.py): from a command there is no other scope.
+        with team_scope([plan.team.pk]):
             for row in rows[start : start + BATCH]:
                 logged = log_encounter(
                     actor=actor,

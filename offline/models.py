@@ -56,3 +56,19 @@ class Device(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class ViewReceipt(models.Model):
+    """A view of a person made offline, taken into the audit trail once: the phone gives each
+    view an id, so a sync whose answer was lost, sent again, does not audit it twice."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", verbose_name=_("device"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offline view received")
+        verbose_name_plural = _("offline views received")
+
+    def __str__(self) -> str:
+        return str(self.pk)

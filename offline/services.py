@@ -43,7 +43,7 @@ from encounters.models import Encounter
 from encounters.services.contacts import ContactConflict
 from encounters.submission import save_submission
 
-from .models import Device
+from .models import Device, ViewReceipt
 from .seal import open_sealed
 
 CASELOAD_LIMIT = 150
@@ -244,7 +244,7 @@ def _survivor_code(*, actor: User, merged_into_id: uuid.UUID) -> str:
 def record_offline_views(*, actor: User, device: Device, sealed_views: Iterable[Any]) -> int:
     """Each person's record opened offline, logged on the device and sealed: one audit event
     each, with when it was opened. Codes of people outside the worker's scope are skipped."""
-    viewed: list[tuple[str, datetime]] = []
+    viewed: list[tuple[uuid.UUID | None, str, datetime]] = []
     for sealed in sealed_views:
         try:
             opened = open_sealed(sealed)
@@ -254,11 +254,19 @@ def record_offline_views(*, actor: User, device: Device, sealed_views: Iterable[
             continue
         at = parse_datetime(str(opened.get("at", "")))
         if isinstance(opened.get("code"), str) and at is not None:
-            viewed.append((normalise_code(opened["code"]), at))
-    codes = {code for code, _at in viewed}
+            viewed.append((_uuid_or_none(opened.get("id")), normalise_code(opened["code"]), at))
+    # Each view once: a sync sent again (its answer lost) brings the same ids.
+    ids = {view_id for view_id, _code, _at in viewed if view_id is not None}
+    seen = {str(pk) for pk in ViewReceipt.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+    viewed = [view for view in viewed if view[0] is None or str(view[0]) not in seen]
+    fresh = {view_id for view_id, _code, _at in viewed if view_id is not None}
+    ViewReceipt.objects.bulk_create(
+        (ViewReceipt(id=view_id, device=device) for view_id in fresh), ignore_conflicts=True
+    )
+    codes = {code for _id, code, _at in viewed}
     people = dict(Client.objects.visible_to(actor).filter(code__in=codes).values_list("code", "id"))
     count = 0
-    for code, at in viewed:
+    for _id, code, at in viewed:
         if code in people:
             details = {"device": str(device.pk), "viewed_at": at.isoformat()}
             record(
@@ -331,3 +339,10 @@ def changes_since(*, actor: User, since: int) -> tuple[int, list[dict[str, Any]]
 def latest_change() -> int:
     """The feed's sequence number now (the audit trail's latest event)."""
     return int(AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0)
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

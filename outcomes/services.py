@@ -318,11 +318,21 @@ def define_instrument(
     return instrument
 
 
+def instrument_use(instrument: Instrument) -> tuple[int, int]:
+    """(check-ins, drafts) of this version across EVERY team.
+
+    Counted by `alongside_instrument_use` (outcomes 0006), a definer function: a data admin
+    editing a questionnaire is in no team, so row-level security (core/scope.py) would hide
+    every check-in from a plain query. Two counts, nothing about any person.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT check_ins, drafts FROM alongside_instrument_use(%s)", [instrument.pk])
+        check_ins, drafts = cursor.fetchone()
+    return int(check_ins), int(drafts)
+
+
 def is_in_use(instrument: Instrument) -> bool:
-    return (
-        CheckIn.objects.filter(instrument=instrument).exists()
-        or CheckInDraft.objects.filter(instrument=instrument).exists()
-    )
+    return any(instrument_use(instrument))
 
 
 def change_instrument(

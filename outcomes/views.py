@@ -23,8 +23,15 @@ from encounters.models import Encounter
 from outcomes.access import get_current_instrument
 
 from .forms import BaseItemFormSet, CheckInForm, InstrumentForm, item_formset, item_initial
-from .models import CheckIn, Instrument
-from .services import CheckInRefused, ItemDefinition, change_instrument, define_instrument, record_check_in
+from .models import Instrument
+from .services import (
+    CheckInRefused,
+    ItemDefinition,
+    change_instrument,
+    define_instrument,
+    instrument_use,
+    record_check_in,
+)
 
 
 def _uuid(value: str | None) -> UUID | None:
@@ -147,6 +154,6 @@ def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> H
         else:
             messages.success(request, _("Questionnaire saved."))
         return redirect("outcomes:instruments")
-    check_ins = CheckIn.objects.filter(instrument=instrument).count()
+    check_ins, _drafts = instrument_use(instrument)
     context = {"form": form, "formset": formset, "instrument": instrument, "items": items, "check_ins": check_ins}
     return render(request, "outcomes/instrument_form.html", context)

@@ -15,7 +15,11 @@ from accounts.two_factor import requires_two_factor
 from clients.models import Client
 from encounters.models import Encounter, Site
 
-from .db_roles import django_db_modify_db_settings, django_db_setup  # noqa: F401 (the app's role: tests/db_roles.py)
+from .db_roles import (  # noqa: F401 (the app's role: tests/db_roles.py)
+    django_db_modify_db_settings,
+    django_db_setup,
+    no_default_scope,
+)
 from .factories import ClientFactory, EncounterFactory, MembershipFactory, SiteFactory, TeamFactory, UserFactory
 
 
@@ -128,3 +132,15 @@ def force_login_signs_in_fully(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def other_supervisor(other_team: Team) -> User:
     return member(other_team, Membership.Role.SUPERVISOR, "other-supervisor")
+
+
+@pytest.fixture
+def volunteer(team: Team) -> User:
+    """A distribution volunteer of the team (accounts/roles.py): limited access."""
+    return member(team, Membership.Role.VOLUNTEER, "volunteer")
+
+
+@pytest.fixture
+def volunteer_client(client: HttpClient, volunteer: User) -> HttpClient:
+    client.force_login(volunteer)
+    return client

@@ -17,6 +17,8 @@ import psycopg2
 import pytest
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from pytest_django import DjangoDbBlocker
 
 from audit.roles import CREDENTIALS, connected_as, owner_credentials
@@ -79,3 +81,33 @@ def owner_connection() -> Any:
         host=credentials["HOST"] or None,
         port=credentials["PORT"] or None,
     )
+
+
+# Row-level security (core/scope.py): the application's role sees a person only inside a
+# transaction scoped to the person's team. Requests set their own scope (TeamScopeMiddleware),
+# as do commands and tasks; the tests' own code (factories, assertions on rows) works for
+# every team, so each test connection starts with the scope '*' as its session default, which
+# a request's SET LOCAL replaces for the request's transaction only. `no_default_scope`
+# removes that default, for the tests that show what the application's role sees without one.
+EVERY_TEAM_BY_DEFAULT = "SET alongside.teams = '*'"
+
+
+@receiver(connection_created)
+def _every_team_by_default(sender: Any, connection: Any, **kwargs: Any) -> None:
+    with connection.connection.cursor() as cursor:
+        cursor.execute(EVERY_TEAM_BY_DEFAULT)
+
+
+@pytest.fixture
+def no_default_scope(db: None) -> Iterator[None]:
+    """The test's connection with no scope outside a transaction that sets one."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SET alongside.teams = ''")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.connection.cursor() as cursor:
+                cursor.execute(EVERY_TEAM_BY_DEFAULT)

@@ -117,6 +117,7 @@ def expiring_consents(*, team_ids: list[UUID], limit: int) -> list[Consent]:
             expires_on__lte=due,
         )
         .exclude(Exists(later))
+        .exclude(client__status=Client.Status.DIED)  # no reminders about a person who died
         .select_related("client", "client__home_team", "kind")
         .order_by("expires_on", "client__code", "kind__order")
     )

@@ -20,6 +20,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
 from core.errors import Invalid
+from core.scope import widened_scope
 
 from .erasure import merged_group
 
@@ -48,10 +49,13 @@ def transfer_client(*, actor: User, client: Client, to_team: Team) -> Client:
     if to_team.pk == from_team_id:
         raise Invalid(_("%(code)s is already with this team.") % {"code": client.code})
     ids = [member.pk for member in merged_group(client)]
-    Client.objects.filter(pk__in=ids).update(home_team=to_team)
-    client.home_team = to_team
-    for step in _steps.values():
-        step(ids, to_team)
+    # The person's rows now belong to a team the actor may not be in: row-level security
+    # (core/scope.py) lets this transaction write them for that team, and only this one.
+    with widened_scope([to_team.pk]):
+        Client.objects.filter(pk__in=ids).update(home_team=to_team)
+        client.home_team = to_team
+        for step in _steps.values():
+            step(ids, to_team)
     record(
         action=AuditEvent.Action.CLIENT_TRANSFERRED,
         actor=actor,

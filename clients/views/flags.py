@@ -26,7 +26,12 @@ def load_flags(client: Client, user: User) -> dict[str, Any]:
     return {"flags": active_flags_of(client), "form": FlagForm()}
 
 
-section = PersonSection(key="flags", template="clients/_person_flags.html", load=load_flags)
+section = PersonSection(
+    key="flags",
+    template="clients/_person_flags.html",
+    load=load_flags,
+    limited_template="clients/_person_flags_limited.html",
+)
 
 
 @require_http_methods(["POST"])

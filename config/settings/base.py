@@ -110,6 +110,9 @@ MIDDLEWARE = [
     # that writes an audit event.
     "core.middleware.AuditContextMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
+    # Each request in one transaction whose row-level security scope is the user's teams
+    # (SET LOCAL; core/scope.py, docs/security.md): after the user and their sessions are known.
+    "core.scope.TeamScopeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

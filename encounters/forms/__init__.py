@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..services.overdose import OverdoseDetails
 from ..services.referrals import NewReferral, ReferralChange
+from .overdose import check_mark_died, fuller_fields
 
 ANONYMOUS = "anonymous"
 SERVICE_PREFIX = "service_"
@@ -347,6 +348,11 @@ class OverdoseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(fuller_fields())
+        self.order_fields(["naloxone_doses", "naloxone_given_by"])
+
     def has_content(self) -> bool:
         return bool(self.errors) or any(self[name].value() for name in self.fields)
 
@@ -357,6 +363,7 @@ class OverdoseForm(forms.Form):
                 self.add_error("emergency_services", _("Say whether emergency services were called."))
             if not data.get("outcome"):
                 self.add_error("outcome", _("Choose the outcome."))
+        check_mark_died(self, data, person=True)  # at a contact the person is always named
         return data
 
     def response(self) -> OverdoseDetails | None:
@@ -368,6 +375,11 @@ class OverdoseForm(forms.Form):
             emergency_services=data["emergency_services"],
             outcome=data["outcome"],
             debrief=data["debrief"],
+            naloxone_given_by=tuple(data.get("naloxone_given_by") or ()),
+            rescue_breathing=bool(data.get("rescue_breathing")),
+            cpr=bool(data.get("cpr")),
+            to_hospital=bool(data.get("to_hospital")),
+            mark_died=bool(data.get("mark_died")),
         )
 
 

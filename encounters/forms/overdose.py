@@ -25,6 +25,38 @@ EMERGENCY_SERVICES = [
 ]
 
 
+def given_by_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Who gave naloxone"),
+        choices=OverdoseResponse.GivenBy.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def fuller_fields() -> dict[str, forms.Field]:
+    """What the fuller record adds (both forms): who gave naloxone, rescue breathing, CPR,
+    taken to hospital, and marking the person's record as died."""
+    return {
+        "naloxone_given_by": given_by_field(),
+        "rescue_breathing": forms.BooleanField(label=_("Rescue breathing"), required=False),
+        "cpr": forms.BooleanField(label=_("CPR (chest compressions)"), required=False),
+        "to_hospital": forms.BooleanField(label=_("Taken to hospital"), required=False),
+        "mark_died": forms.BooleanField(
+            label=_("Mark their record: died"),
+            required=False,
+            help_text=_("Only when the outcome is that they died. Follow-ups and reminders for them stop."),
+        ),
+    }
+
+
+def check_mark_died(form: forms.Form, data: dict[str, Any], *, person: object) -> None:
+    if data.get("mark_died") and data.get("outcome") != OverdoseResponse.Outcome.DIED:
+        form.add_error("mark_died", _("Choose the outcome Died first, or leave this unticked."))
+    elif data.get("mark_died") and person is None:
+        form.add_error("mark_died", _("A record is marked only for a person named."))
+
+
 class OverdoseResponseForm(forms.Form):
     id = forms.UUIDField(widget=forms.HiddenInput)
     who = forms.CharField(
@@ -69,6 +101,8 @@ class OverdoseResponseForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields.update(fuller_fields())
+        self.order_fields(["id", "who", "team", "happened_at", "site", "naloxone_doses", "naloxone_given_by"])
         self.user = user
         cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.filter(pk__in=user.team_ids)
         sites = Site.objects.filter(team_id__in=user.team_ids, is_active=True)
@@ -114,4 +148,6 @@ class OverdoseResponseForm(forms.Form):
             self.add_error("team", _("Choose the team that responded."))
         if site is not None and team is not None and site.team_id != team.pk:
             self.add_error("site", _("This site belongs to another team."))
+        if "who" in data:
+            check_mark_died(self, data, person=client)
         return data

@@ -63,11 +63,21 @@ class ReferralUpdateForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Referral.Status.choices, widget=forms.RadioSelect)
     follow_up_on = _follow_up_field()
+    care_step = forms.ChoiceField(
+        label=_("Step in care"),
+        choices=Referral.CareStep.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Where the linkage to care stands. Never a measure of drug use."),
+    )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"status": referral.status, "follow_up_on": referral.follow_up_on})
+        initial = {"status": referral.status, "follow_up_on": referral.follow_up_on, "care_step": referral.care_step}
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.referral = referral
+        if not referral.is_to_care:
+            del self.fields["care_step"]
 
     def clean_follow_up_on(self) -> date | None:
         value = self.cleaned_data["follow_up_on"]
@@ -81,6 +91,8 @@ class ReferralUpdateForm(forms.Form):
             return data
         if data["status"] not in OPEN_STATUSES:
             data["follow_up_on"] = None
-        if (data["status"], data["follow_up_on"]) == (self.referral.status, self.referral.follow_up_on):
+        data["care_step"] = data.get("care_step") or ""
+        now = (data["status"], data["follow_up_on"], data["care_step"] or self.referral.care_step)
+        if now == (self.referral.status, self.referral.follow_up_on, self.referral.care_step):
             raise forms.ValidationError(_("Nothing changed: choose a new status or another follow-up date."))
         return data

@@ -44,12 +44,14 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from accounts.roles import is_limited
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 from encounters.parts import contact_part, contact_parts
+from encounters.services.supplies import record_stock_given
 
 DIGEST_SALT = "alongside.encounters.submission"
 
@@ -123,11 +125,7 @@ def log_encounter(
     home team, or for an anonymous contact one of the actor's teams.
     """
     given = {key: data for key, data in (parts or {}).items() if data}
-    unknown = sorted(key for key in given if contact_part(key) is None)
-    if unknown:
-        raise Invalid(_("This contact has a part Alongside does not know: %(parts)s.") % {"parts": ", ".join(unknown)})
-    if given and client is None:
-        raise Invalid(_("A referral, an overdose response, a goal review or a check-in needs a registered person."))
+    _check_parts(actor=actor, given=given, anonymous=client is None)
     anonymous = client is None
     values = {
         "worker": actor,
@@ -169,10 +167,28 @@ def log_encounter(
         if earlier is None:
             raise
         return ContactLogged(earlier, Outcome.DUPLICATE)
-    if client is not None:
-        for part in contact_parts():
+    for part in contact_parts():
+        if client is not None or part.anonymous:
             part.save(actor=actor, encounter=encounter, data=given.get(part.key))
+    record_stock_given(encounter=encounter, services=services, parts=given)
     return ContactLogged(encounter, Outcome.CREATED)
+
+
+def _check_parts(*, actor: User, given: Mapping[str, Any], anonymous: bool) -> None:
+    """Every part is known, comes with a person when it needs one, and is the actor's to record."""
+    unknown = sorted(key for key in given if contact_part(key) is None)
+    if unknown:
+        raise Invalid(_("This contact has a part Alongside does not know: %(parts)s.") % {"parts": ", ".join(unknown)})
+    known = [part for key in given if (part := contact_part(key)) is not None]
+    if anonymous and any(not part.anonymous for part in known):
+        raise Invalid(_("A referral, an overdose response, a goal review or a check-in needs a registered person."))
+    if is_limited(actor) and any(not part.volunteers for part in known):
+        raise PermissionDenied(
+            _(
+                "A distribution volunteer records supplies, supplies for others and reported reversals: "
+                "referrals, overdose responses, goal reviews and check-ins are recorded by staff."
+            )
+        )
 
 
 def logged_by(*, encounter_id: uuid.UUID, actor: User) -> Encounter | None:

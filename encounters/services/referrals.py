@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
 from core.errors import Invalid
-from encounters.models import Encounter, Referral, ReferralUpdate
+from encounters.models import CARE, Encounter, Referral, ReferralUpdate
 from encounters.parts import person_of
 
 
@@ -31,6 +31,7 @@ def make_referral(
     follow_up_on: date | None = None,
     encounter: Encounter | None = None,
 ) -> Referral:
+    care_step = Referral.CareStep.REFERRED if to in CARE else ""
     referral = Referral.objects.create(
         client=client,
         team=team,
@@ -38,11 +39,12 @@ def make_referral(
         partner=partner,
         status=status,
         follow_up_on=follow_up_on,
+        care_step=care_step,
         created_by=actor,
         encounter=encounter,
     )
     ReferralUpdate.objects.create(
-        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=actor
+        referral=referral, status=status, follow_up_on=follow_up_on, care_step=care_step, encounter=encounter, by=actor
     )
     record(
         action=AuditEvent.Action.REFERRAL_MADE,
@@ -62,21 +64,34 @@ def update_referral(
     status: str,
     follow_up_on: date | None,
     encounter: Encounter | None = None,
+    care_step: str = "",
 ) -> Referral:
-    """A new status (and follow-up date), from a later contact or on its own; history kept."""
+    """A new status (and follow-up date), from a later contact or on its own; history kept.
+
+    `care_step`: for a referral to care, the step it has reached (referred, assessed,
+    started, continuing); "" keeps the step it had."""
+    if care_step and (not referral.is_to_care or care_step not in Referral.CareStep.values):
+        raise Invalid(_("Steps in care are for referrals to treatment and other care."))
     referral.status = status
     referral.follow_up_on = follow_up_on
+    referral.care_step = care_step or referral.care_step
     referral.updated_at = timezone.now()
-    referral.save(update_fields=["status", "follow_up_on", "updated_at"])
+    referral.save(update_fields=["status", "follow_up_on", "care_step", "updated_at"])
     ReferralUpdate.objects.create(
-        referral=referral, status=status, follow_up_on=follow_up_on, encounter=encounter, by=actor
+        referral=referral,
+        status=status,
+        follow_up_on=follow_up_on,
+        care_step=referral.care_step,
+        encounter=encounter,
+        by=actor,
     )
+    details = {"status": status} | ({"care_step": care_step} if care_step else {})
     record(
         action=AuditEvent.Action.REFERRAL_UPDATED,
         actor=actor,
         target=referral,
         client_id=referral.client_id,
-        details={"status": status},
+        details=details,
     )
     return referral
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import team_member
+from accounts.decorators import contact_logger
 from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
@@ -16,9 +16,11 @@ from encounters.models import ReferralUpdate
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def encounter_detail(request: AuthenticatedHttpRequest, encounter_id: UUID) -> HttpResponse:
-    """The confirmation after saving, and the contact's own page."""
+    """The confirmation after saving, and the contact's own page. A distribution volunteer
+    opens only the contacts they logged (another's is a 404: its note is not theirs to read;
+    encounters/access.py)."""
     encounter = get_encounter_for_user(request.user, encounter_id)
     record(
         action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=encounter, client_id=encounter.client_id

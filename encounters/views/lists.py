@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 import clients.converters  # noqa: F401 (registers the <code:...> converter)
-from accounts.decorators import team_member
+from accounts.decorators import contact_logger, team_member
 from accounts.models import User
 from accounts.types import AuthenticatedHttpRequest
 from clients.access import get_client_for_user
@@ -87,7 +87,7 @@ def service_totals(contacts: QuerySet[Encounter]) -> list[ServiceTotal]:
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def encounter_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The worker's own contacts today, newest first, and what they gave today."""
     user, day = request.user, timezone.localdate()

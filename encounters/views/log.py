@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import team_member
+from accounts.decorators import contact_logger
+from accounts.roles import is_limited
 from accounts.types import AuthenticatedHttpRequest
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.text import search_text, without_control_characters
 from core.wording import suggest_wording
-from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms
+from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, ExtrasForms, unprefixed
+from encounters.forms.supplies import FOR_OTHERS, REVERSAL, ForOthersForm, ReversalForm, supplies_of
 from encounters.models import Encounter, Site
 from encounters.services.contacts import ContactConflict, logged_by
 from encounters.submission import extras_of, save_submission
@@ -32,7 +34,7 @@ CONTACT = "contact"  # the contact's id, in the page's address
 
 
 @require_http_methods(["GET", "POST"])
-@team_member
+@contact_logger
 def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact: who, when, where, what was given, and what else happened. One submit.
 
@@ -52,7 +54,8 @@ def encounter_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if redraw and request.htmx and request.POST.get("part") == EXTRAS:
         chosen = _person(request, request.POST.get("who", ""))
         drawn = _extras(request, chosen, data=None, initial=request.POST)
-        return render(request, f"{PAGE}#extras", {"chosen": chosen, "extras": drawn})
+        context = {"chosen": chosen, "extras": drawn, "limited": is_limited(request.user)}
+        return render(request, f"{PAGE}#extras", context)
     catalogue = Catalogue.for_user(request.user)
     form = EncounterForm(None, user=request.user, catalogue=catalogue)
     extras: ExtrasForms | None = None
@@ -95,6 +98,8 @@ def _page(
         if saving:
             extras.is_valid(anonymous=chosen_code == ANONYMOUS)  # its mistakes shown with the form's
     context = {"form": form, "chosen_code": chosen_code, "chosen": chosen, "extras": extras, "anonymous": ANONYMOUS}
+    context["limited"] = is_limited(request.user)  # a distribution volunteer: no staff-only panels
+    context |= _supplies_forms(request, form, saving=saving, redraw=redraw)
     context |= {"query": query, "search_refused": search.refused, "options": options}
     return render(request, f"{PAGE}#picker" if redraw and request.htmx else PAGE, context)
 
@@ -106,6 +111,21 @@ def _chosen_code(request: AuthenticatedHttpRequest, form: EncounterForm | None) 
     if request.method == "POST":
         return request.POST.get("who", "")
     return normalise_code(request.GET.get("person", ""))
+
+
+def _supplies_forms(
+    request: AuthenticatedHttpRequest, form: EncounterForm, *, saving: bool, redraw: bool
+) -> dict[str, ForOthersForm | ReversalForm]:
+    """Supplies for others and a reported reversal, for every contact (anonymous ones too):
+    bound to a refused submission (its mistakes shown), or keeping what was typed on a redraw."""
+    supplies = supplies_of(form.catalogue.service_types)
+    if saving:
+        return {"for_others": ForOthersForm(request.POST, supplies=supplies), "reversal": ReversalForm(request.POST)}
+    typed = request.POST if redraw else {}
+    return {
+        "for_others": ForOthersForm(supplies=supplies, initial=unprefixed(typed, FOR_OTHERS)),
+        "reversal": ReversalForm(initial=unprefixed(typed, REVERSAL) or None),
+    }
 
 
 def _page_of_one_contact(request: AuthenticatedHttpRequest) -> HttpResponse | None:

@@ -83,6 +83,11 @@ def _save(request: AuthenticatedHttpRequest, form: OverdoseResponseForm) -> Over
         emergency_services=data["emergency_services"],
         outcome=data["outcome"],
         debrief=data["debrief"],
+        naloxone_given_by=tuple(data["naloxone_given_by"]),
+        rescue_breathing=data["rescue_breathing"],
+        cpr=data["cpr"],
+        to_hospital=data["to_hospital"],
+        mark_died=data["mark_died"],
     )
 
 

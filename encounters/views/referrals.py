@@ -90,6 +90,7 @@ def referral_update(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -
         referral=referral,
         status=form.cleaned_data["status"],
         follow_up_on=form.cleaned_data["follow_up_on"],
+        care_step=form.cleaned_data["care_step"],
     )
     messages.success(request, _("Referral updated."))
     return redirect("encounters:referral_detail", referral_id=referral.pk)

@@ -654,7 +654,7 @@
     if (person) {
       // Opening a person offline is logged on the phone, sealed, and audited at the next sync.
       var state = await meta();
-      await put("views", await sealToServer(state.publicKey, { user: state.user, code: code, at: new Date().toISOString() }));
+      await put("views", await sealToServer(state.publicKey, { user: state.user, code: code, at: new Date().toISOString(), id: newId() }));
     }
   }
   async function contactSubmitted(event) {
@@ -709,6 +709,7 @@
   async function updateBanner() {
     var state = await meta();
     var items = state ? (await all("outbox")).filter(function (item) { return item.user === state.user; }) : [];
+    items.sort(function (a, b) { return (a.queuedAt || 0) - (b.queuedAt || 0); }); // in the order saved
     var line = (navigator.onLine ? say("online") : say("offline")) + " ";
     line += items.length ? say(items.length === 1 ? "waitingOne" : "waitingMany", { n: items.length }) : say("nothingWaiting");
     $("offline-state").textContent = line;

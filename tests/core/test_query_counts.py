@@ -32,7 +32,8 @@ def grow(team: Team, worker: User, person: Client, rows: int) -> Encounter:
 
 PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] | None, int]] = {
     # name: (method, path, data, pinned count)
-    "home": ("get", lambda p, e: reverse("core:home"), None, 3),
+    # Home: session, user, memberships; items below their reorder level (core/notices.py): 1.
+    "home": ("get", lambda p, e: reverse("core:home"), None, 4),
     "person list": ("get", lambda p, e: reverse("clients:list"), None, 4),
     # Searches find `person` ("Robin") at both sizes: matches prefetch their aliases (one query).
     "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "Robin"}, 5),

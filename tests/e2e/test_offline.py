@@ -14,6 +14,7 @@ from playwright.sync_api import BrowserContext, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
+from audit.models import AuditEvent
 from clients.models import Alias, Client, SafetyFlag
 from encounters.models import Encounter, Referral, Site
 from offline.models import Device
@@ -183,6 +184,9 @@ def test_three_contacts_logged_offline_survive_a_closed_tab_and_are_stored_once_
     assert group.head_count == 3
     assert Referral.objects.get().client_id == robin.pk
     assert Device.objects.get().last_sync_at is not None
+    # Robin was chosen twice offline: two views in the audit trail, though sent twice.
+    viewed = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_VIEWED_OFFLINE, client_id=robin.pk)
+    assert viewed.count() == 2
 
 
 def queue_one(page: Page, name: str) -> None:
@@ -441,3 +445,24 @@ def test_the_worker_deletes_a_queued_contact_before_it_is_sent_and_a_sync_sent_t
 
     expect(page.locator("#offline-state")).to_contain_text("Nothing waiting to be sent.")
     assert list(Encounter.objects.values_list("client_id", flat=True)) == [robin.pk]
+
+
+def test_the_page_locks_after_15_minutes_without_use(
+    page: Page, context: BrowserContext, check_page: PageChecks, live_server: LiveServer, worker: User, robin: Client
+) -> None:
+    base = live_server.url
+    turn_on(page, check_page, base, worker)
+    page.clock.install()
+    context.set_offline(True)
+    open_offline_log(page, check_page, base)
+    unlock(page)
+    expect(page.locator("#offline-form")).to_be_visible()
+
+    page.clock.fast_forward("14:00")
+    expect(page.locator("#offline-form")).to_be_visible()
+    page.clock.fast_forward("01:05")
+
+    expect(page.get_by_text("Locked. Enter your offline PIN to go on.")).to_be_visible()
+    expect(page.locator("#offline-form")).to_be_hidden()
+    expect(page.get_by_label("Offline PIN")).to_be_visible()
+    check_page()

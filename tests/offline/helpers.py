@@ -33,7 +33,7 @@ def queued(user: User, data: dict[str, str]) -> dict[str, Any]:
 
 
 def viewed(user: User, code: str, at: str) -> dict[str, Any]:
-    return seal({"user": user.pk, "code": code, "at": at})
+    return seal({"user": user.pk, "code": code, "at": at, "id": str(uuid.uuid4())})
 
 
 def sync(http: HttpClient, device: Device, items: list[Any], views: list[Any] | None = None) -> Any:

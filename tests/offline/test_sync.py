@@ -165,6 +165,7 @@ def test_views_made_offline_reach_the_audit_trail_with_when_they_were_made(
     ]
 
     sync(worker_client, device, [], views)
+    sync(worker_client, device, [], views)  # sent again: its answer was lost
 
     logged = AuditEvent.objects.filter(action=AuditEvent.Action.CLIENT_VIEWED_OFFLINE)
     assert [(event.client_id, event.details["viewed_at"]) for event in logged] == [

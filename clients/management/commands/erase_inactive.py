@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from clients.services.erasure import erase_client, inactive_since
 from core.context import SystemActor
+from core.scope import EVERY_TEAM, team_scope
 
 ACTOR = SystemActor("erase_inactive")
 
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         if years < 1:
             raise CommandError("--years must be at least 1.")
         cutoff = years_before(timezone.now(), years)
-        people = list(inactive_since(cutoff))
+        with team_scope(EVERY_TEAM):  # a system command: every team's people (core/scope.py)
+            people = list(inactive_since(cutoff))
         self.stdout.write(f"{len(people)} people with no contact since {cutoff:%Y-%m-%d} ({years} years).")
         for person in people:
             self.stdout.write(f"  {person.code}")
@@ -51,5 +53,6 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was erased. Run again with --erase to erase their identifying data.")
             return
         for person in people:
-            erase_client(actor=ACTOR, client=person)
+            with team_scope(EVERY_TEAM):
+                erase_client(actor=ACTOR, client=person)
         self.stdout.write(self.style.SUCCESS(f"Identifying data erased for {len(people)} people."))

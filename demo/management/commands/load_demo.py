@@ -10,13 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Membership, Team, User
+from accounts.roles import is_limited
 from accounts.tokens import PREFIX_LENGTH, hash_secret
 from clients.models import Client, new_code
+from core.scope import EVERY_TEAM, team_scope
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
@@ -24,6 +25,7 @@ from demo.living import load_living_programme
 from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
 from demo.referrals import load_referrals
+from demo.supplies import load_supplies
 from demo.totp import NEEDS_CODE, demo_key_hex
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 
@@ -43,6 +45,7 @@ TEAMS = {
 STAFF = [
     ("worker", "Alex", "North team", Membership.Role.WORKER, False, False),
     ("supervisor", "Sam", "North team", Membership.Role.SUPERVISOR, False, False),
+    ("volunteer", "Vic", "North team", Membership.Role.VOLUNTEER, False, False),
     ("worker-river", "Rio", "River team", Membership.Role.WORKER, False, False),
     ("supervisor-river", "Noor", "River team", Membership.Role.SUPERVISOR, False, False),
     ("data-admin", "Dana", None, None, True, False),
@@ -87,7 +90,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.ALLOW_DEMO_DATA:
             raise CommandError("Demo data is off: set ALONGSIDE_ALLOW_DEMO_DATA=1 (never in production).")
-        with transaction.atomic():
+        # One transaction that may write every team's people (core/scope.py).
+        with team_scope(EVERY_TEAM):
             teams = {name: Team.objects.get_or_create(name=name)[0] for name in TEAMS}
             staff = self.load_staff(teams)
             for name, team in teams.items():
@@ -95,15 +99,19 @@ class Command(BaseCommand):
                     Site.objects.get_or_create(team=team, name=site, defaults={"area": area, "kind": kind})[0]
                     for site, area, kind in TEAMS[name]
                 ]
+                # The team's workers and supervisors (a distribution volunteer records no
+                # check-ins, goals or referrals: accounts/roles.py).
+                workers = [user for user in staff if team.pk in user.team_ids and not is_limited(user)]
                 if not Client.objects.filter(home_team=team).exists():
-                    workers = [user for user in staff if team.pk in user.team_ids]
                     self.load_people(team, sites, workers, random.Random(name))
-                load_goals(team, [user for user in staff if team.pk in user.team_ids])
-                load_referrals(team, [user for user in staff if team.pk in user.team_ids])
-                load_check_ins(team, [user for user in staff if team.pk in user.team_ids])
-                load_living_programme(team, [user for user in staff if team.pk in user.team_ids], sites)
+                load_goals(team, workers)
+                load_referrals(team, workers)
+                load_check_ins(team, workers)
+                load_living_programme(team, workers, sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
-                load_export_cohort(team, TEAMS[name][0][1], [user for user in staff if team.pk in user.team_ids])
+                load_export_cohort(team, TEAMS[name][0][1], workers)
+                # Stock, and a volunteer's supplies for others and reported reversals (demo/supplies.py).
+                load_supplies(team, [user for user in staff if team.pk in user.team_ids], sites)
             load_api_tokens()
             load_offline_devices(next(user for user in staff if user.username == "worker"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team, User
 from core.errors import DomainError
+from core.scope import team_scope
 from imports.planning import plan_contacts
 from imports.reading import read_rows
 from imports.services import import_contacts
@@ -47,9 +48,10 @@ class Command(BaseCommand):
         if team is None or user is None:
             raise CommandError("No such team or user.")
         mapping = json.loads(options["mapping"].read_text()) if options["mapping"] else None
-        plan = plan_contacts(
-            team=team, rows=read_rows(options["file"]), mapping=mapping, date_order=options["date_order"]
-        )
+        with team_scope([team.pk]):  # the team's people, whom the rows name (core/scope.py)
+            plan = plan_contacts(
+                team=team, rows=read_rows(options["file"]), mapping=mapping, date_order=options["date_order"]
+            )
         for problem in plan.problems:
             where = f"row {problem.row}" if problem.row else "file"
             column = f", column {problem.column}" if problem.column else ""

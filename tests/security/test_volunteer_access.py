@@ -1,0 +1,120 @@
+"""The access matrix for a distribution volunteer (accounts/roles.py), over every URL.
+
+A volunteer of the team gets what a worker of the team gets on every row of the matrix
+(tests/security/test_access_matrix.py), except where DIFFERS says otherwise: that table is
+every difference from a worker's access, written out. The pages a volunteer shares with
+workers (Log a contact, find and register a person, a person's page, their contacts of the
+day) draw a limited version for them, proved in tests/accounts/test_volunteer.py.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+
+from .matrix import Row
+from .test_access_matrix import MATRIX, as_role, objects  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = 403  # the role is refused before anything is looked up: it confirms nothing
+NO_TOKEN = 401  # the API without a token of the user's (a volunteer is given none)
+
+# (method, URL name) -> the volunteer's status where it differs from a worker's.
+DIFFERS: dict[tuple[str, str], int] = {
+    # Contacts: only the ones they logged (another's note is not theirs to read: 404), and
+    # no corrections, no person's whole timeline, no "not seen lately".
+    ("get", "encounters:detail"): 404,
+    ("get", "encounters:edit"): REFUSED,
+    ("post", "encounters:edit"): REFUSED,
+    ("get", "encounters:timeline"): REFUSED,
+    ("get", "encounters:not_seen"): REFUSED,
+    # A person's record beyond code, aliases and safety flags: identity, aliases, consent, flags.
+    ("get", "clients:edit"): REFUSED,
+    ("post", "clients:edit"): REFUSED,
+    ("post", "clients:alias_add"): REFUSED,
+    ("post", "clients:alias_remove"): REFUSED,
+    ("post", "clients:consent_record"): REFUSED,
+    ("post", "clients:flag_add"): REFUSED,
+    ("post", "clients:flag_end"): REFUSED,
+    # Goals and goal reviews.
+    ("get", "goals:new"): REFUSED,
+    ("post", "goals:new"): REFUSED,
+    ("get", "goals:detail"): REFUSED,
+    ("get", "goals:review"): REFUSED,
+    ("post", "goals:review"): REFUSED,
+    ("get", "goals:status"): REFUSED,
+    ("post", "goals:status"): REFUSED,
+    ("get", "goals:change"): REFUSED,
+    ("post", "goals:change"): REFUSED,
+    ("post", "goals:step_add"): REFUSED,
+    ("post", "goals:step_done"): REFUSED,
+    ("post", "goals:step_move"): REFUSED,
+    ("get", "goals:contact_panel"): REFUSED,
+    ("post", "goals:contact_review"): REFUSED,
+    ("post", "goals:contact_goal"): REFUSED,
+    # Wellbeing check-ins.
+    ("get", "outcomes:check_in"): REFUSED,
+    ("post", "outcomes:check_in"): REFUSED,
+    ("get", "outcomes:contact_panel"): REFUSED,
+    ("post", "outcomes:contact_answers"): REFUSED,
+    # Staff overdose responses (a volunteer records a reversal the person reports instead).
+    ("get", "encounters:overdose_new"): REFUSED,
+    ("post", "encounters:overdose_new"): REFUSED,
+    ("get", "encounters:overdose_detail"): REFUSED,
+    # Referrals and their follow-ups.
+    ("get", "encounters:referral_detail"): REFUSED,
+    ("post", "encounters:referral_update"): REFUSED,
+    ("get", "encounters:referral_new"): REFUSED,
+    ("post", "encounters:referral_new"): REFUSED,
+    ("get", "encounters:followups_mine"): REFUSED,
+    ("get", "encounters:followups_team"): REFUSED,
+    # A person's summary and their wishes about use of their data (person-level pages).
+    ("get", "clients:summary"): REFUSED,
+    ("get", "clients:use_wish"): REFUSED,
+    ("post", "clients:use_wish"): REFUSED,
+    ("post", "clients:use_wish_delete"): REFUSED,
+    # No API tokens, so no API: the API answers 401 without one.
+    ("get", "accounts:api_tokens"): REFUSED,
+    ("post", "accounts:api_tokens"): REFUSED,
+    ("post", "accounts:api_token_revoke"): REFUSED,
+    ("get", "api:me"): NO_TOKEN,
+    ("get", "api:services"): NO_TOKEN,
+    ("get", "api:sites"): NO_TOKEN,
+    ("get", "api:people"): NO_TOKEN,
+    ("get", "api:person"): NO_TOKEN,
+    ("get", "api:person_check_ins"): NO_TOKEN,
+    ("get", "api:contacts"): NO_TOKEN,
+    ("get", "api:contact"): NO_TOKEN,
+    ("post", "api:contacts"): NO_TOKEN,
+    ("get", "api:referrals"): NO_TOKEN,
+    ("get", "api:figures"): NO_TOKEN,
+    # No offline use yet: what a volunteer may cache offline is narrower than a worker's
+    # caseload (codes, aliases and safety flags only; their own contacts), so the offline
+    # pages refuse them until the offline cache draws that limited version.
+    ("get", "offline:home"): REFUSED,
+    ("get", "offline:log"): REFUSED,
+    ("post", "offline:device_add"): REFUSED,
+    ("get", "offline:device_state"): REFUSED,
+    ("post", "offline:device_revoke"): REFUSED,
+    ("get", "offline:people"): REFUSED,
+    ("get", "offline:changes"): REFUSED,
+    ("post", "offline:sync"): REFUSED,
+}
+
+
+def volunteer_status(row: Row) -> int:
+    return DIFFERS.get((row.method, row.name), row.expected["worker"])
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
+def test_volunteer_access(row: Row, objects: dict[str, Any], as_role: Callable[[str], HttpClient]) -> None:  # noqa: F811
+    http = as_role("volunteer")
+    response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
+    assert response.status_code == volunteer_status(row)
+
+
+def test_every_difference_names_a_row() -> None:
+    rows = {(row.method, row.name) for row in MATRIX}
+    assert set(DIFFERS) - rows == set()
