@@ -159,9 +159,9 @@ EARLIEST_DAY, LATEST_DAY = date(1990, 1, 1), date(2200, 1, 1)
 
 def period(since: date | None, until: date | None) -> tuple[date, date]:
     until = until or timezone.localdate()
-    since = since or until - timedelta(days=30)
-    if not (EARLIEST_DAY <= since <= LATEST_DAY and EARLIEST_DAY <= until <= LATEST_DAY):
+    if not (EARLIEST_DAY <= until <= LATEST_DAY and (since is None or EARLIEST_DAY <= since <= LATEST_DAY)):
         raise errors.Invalid(_("Ask for dates from 1990 to 2199."))
+    since = since or until - timedelta(days=30)
     if since > until:
         raise errors.Invalid(_("The period starts after it ends."))
     if (until - since).days >= LONGEST_PERIOD_DAYS:

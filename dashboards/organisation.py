@@ -4,7 +4,7 @@ drawn from the same published figures (a gap where a figure is not published).""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from django.utils.translation import gettext as _
@@ -55,6 +55,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     folded: bool = True
+    protected: ClassVar[bool] = True  # cells are protected figures (privacy.Shown), said in words
 
 
 def periods_offered(this_month: date, first_year: int) -> list[Period]:

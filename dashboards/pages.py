@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import ClassVar
 
 from django.conf import settings
 from django.urls import reverse
@@ -55,6 +56,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     folded: bool = True
+    protected: ClassVar[bool] = False  # cells are plain numbers (the organisation view's are protected)
 
 
 def month_label(month: date) -> str:

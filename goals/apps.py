@@ -21,6 +21,7 @@ class GoalsConfig(AppConfig):
             ContactPart(
                 key="goal_reviews",
                 save=services.save_reviews_part,
+                save_many=services.save_reviews_parts,
                 canonical=services.reviews_canonical,
                 stored=services.stored_reviews,
             )

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -38,6 +38,7 @@ from audit.services import record
 from clients.models import Client, normalise_code
 from clients.services.flags import with_active_flags
 from core.errors import DomainError, Invalid, NotFound
+from core.scope import EVERY_TEAM, team_scope, widened_scope
 from encounters.forms import ANONYMOUS
 from encounters.models import Encounter
 from encounters.services.contacts import ContactConflict
@@ -199,8 +200,16 @@ def _person_gone(*, actor: User, item_id: str, code: str) -> ItemAnswer | None:
     """
     if not code or code == ANONYMOUS:
         return None
-    person = Client.objects.filter(code=normalise_code(code)).only("id", "home_team_id", "merged_into_id", "erased_at")
-    found = person.first()
+    # Someone moved away is another team's now, outside the row-level scope: read across teams,
+    # but only a person of the worker's teams or one they logged a contact with.
+    logged_with = Encounter.objects.filter(worker=actor).values("client_id")
+    could_know = Q(home_team_id__in=actor.team_ids) | Q(pk__in=logged_with)
+    with team_scope(EVERY_TEAM):
+        found = (
+            Client.objects.filter(could_know, code=normalise_code(code))
+            .only("id", "home_team_id", "merged_into_id", "erased_at")
+            .first()
+        )
     if found is None:
         return None
     in_team = found.home_team_id in actor.team_ids
@@ -310,13 +319,24 @@ def changes_since(*, actor: User, since: int) -> tuple[int, list[dict[str, Any]]
         upto = max(since, latest_change())
     else:
         upto = events[-1]["pk"]
-    people = {
-        row["pk"]: row
-        for row in Client.objects.filter(pk__in={event["client_id"] for event in events}).values(
-            "pk", "code", "home_team_id", "merged_into_id", "erased_at"
-        )
-    }
     teams = {str(team) for team in actor.team_ids}
+    # A person moved away from one of the worker's teams is now another team's, out of the
+    # row-level scope: the code the phone must drop is read with that team added, and only
+    # for those moves (the check below still keeps anyone else out of the answer).
+    moved_to = {
+        uuid_value
+        for event in events
+        if event["action"] == AuditEvent.Action.CLIENT_TRANSFERRED
+        and (event["details"] or {}).get("from_team") in teams
+        and (uuid_value := _uuid_or_none((event["details"] or {}).get("to_team"))) is not None
+    }
+    with widened_scope(moved_to):
+        people = {
+            row["pk"]: row
+            for row in Client.objects.filter(pk__in={event["client_id"] for event in events}).values(
+                "pk", "code", "home_team_id", "merged_into_id", "erased_at"
+            )
+        }
     found = []
     for event in events:
         person = people.get(event["client_id"]) if event["client_id"] is not None else None

@@ -20,7 +20,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import team_member
 from accounts.types import AuthenticatedHttpRequest
@@ -44,7 +44,7 @@ SHELL_STATIC = [
 ]
 
 
-@require_GET
+@require_http_methods(["GET"])
 @team_member
 def offline_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn on offline use on this device; the worker's devices, each revocable."""
@@ -53,7 +53,7 @@ def offline_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "offline/offline_home.html", context)
 
 
-@require_GET
+@require_http_methods(["GET"])
 @team_member
 def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact without signal: the page the service worker keeps and serves offline.
@@ -77,7 +77,7 @@ def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "offline/offline_log.html", context)
 
 
-@require_POST
+@require_http_methods(["POST"])
 @team_member
 def device_add(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Offline use turned on in this browser: the device's id and the server's sealing key."""
@@ -85,7 +85,7 @@ def device_add(request: AuthenticatedHttpRequest) -> JsonResponse:
     return JsonResponse(_device_state(request, device), status=201)
 
 
-@require_GET
+@require_http_methods(["GET"])
 @team_member
 def device_state(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """What a device asks at each connection: still allowed (or revoked: wipe), who is signed
@@ -94,7 +94,7 @@ def device_state(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResp
     return JsonResponse(_device_state(request, device))
 
 
-@require_POST
+@require_http_methods(["POST"])
 @team_member
 def device_revoke(request: AuthenticatedHttpRequest, device_id: UUID) -> HttpResponse:
     device = services.device_of(actor=request.user, device_id=device_id)
@@ -103,7 +103,7 @@ def device_revoke(request: AuthenticatedHttpRequest, device_id: UUID) -> HttpRes
     return redirect("offline:home")
 
 
-@require_GET
+@require_http_methods(["GET"])
 @team_member
 def people(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """The worker's recent caseload for the device to keep, encrypted, for offline use."""
@@ -114,7 +114,7 @@ def people(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     return JsonResponse(_device_state(request, device) | {"people": found})
 
 
-@require_GET
+@require_http_methods(["GET"])
 @team_member
 def changes(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """The changes feed after server sequence number `since` (offline/services.py)."""
@@ -163,7 +163,7 @@ def _device_state(request: AuthenticatedHttpRequest, device: Device) -> dict[str
     }
 
 
-@require_GET
+@require_http_methods(["GET"])
 @public
 @cache_control(no_cache=True)
 def service_worker(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -181,7 +181,7 @@ def service_worker(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET"])
 @public
 def manifest(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The web app manifest: Alongside installed on a phone's home screen opens Log a contact."""

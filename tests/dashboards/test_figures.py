@@ -107,7 +107,11 @@ def test_caseload_per_worker(programme: Programme, team: Team, worker: User, sup
 def test_goals_overdose_responses_and_what_is_due_now(programme: Programme, team: Team) -> None:
     found = figures(team)
     assert found.goals == [GoalMonth(JAN, 2, 0, 0, 0), GoalMonth(FEB, 0, 1, 0, 0), GoalMonth(MAR, 0, 0, 0, 0)]
-    assert found.overdoses == [OverdoseMonth(JAN, 0, 0, 0), OverdoseMonth(FEB, 1, 2, 1), OverdoseMonth(MAR, 1, 1, 0)]
+    assert found.overdoses == [
+        OverdoseMonth(JAN, 0, 0, 0),
+        OverdoseMonth(FEB, 1, 2, 1, reversed_by_staff=1),
+        OverdoseMonth(MAR, 1, 1, 0, reversed_by_staff=1),
+    ]
     assert found.now == NowCounts(not_seen=2, consents_due=1, followups_due=1, consents_people=1, followups_people=1)
 
 

@@ -100,15 +100,15 @@ def test_worker_logs_an_anonymous_group_contact_with_age_and_gender(
     page.get_by_role("main").get_by_role("link", name="Log a contact").tap()
     expect(page).to_have_url(log_contact_address(live_server.url))
     check_page()
-    expect(page.get_by_label("How many people")).to_be_hidden()  # only while Anonymous is chosen
+    expect(page.get_by_label("How many people", exact=True)).to_be_hidden()  # only while Anonymous is chosen
     choose(page, "Anonymous contact")
-    page.get_by_label("How many people").fill("3")
+    page.get_by_label("How many people", exact=True).fill("3")
     page.get_by_label("Rough age").select_option(label="25 to 34")
     page.get_by_label("Gender").select_option(label="Non-binary")
     choose(page, "Kim")  # a slip of the thumb: what was typed stays, only hidden
     expect(page.get_by_label("Rough age")).to_be_hidden()
     choose(page, "Anonymous contact")
-    expect(page.get_by_label("How many people")).to_have_value("3")
+    expect(page.get_by_label("How many people", exact=True)).to_have_value("3")
     one_more(page, NALOXONE).tap()
     one_more(page, NALOXONE).tap()
     expect(page.get_by_text("Referrals and an overdose response can be added here")).to_be_visible()

@@ -43,6 +43,7 @@ def test_a_volunteer_logs_supplies_for_others_and_a_reported_reversal_with_its_r
     check_page()
     page.locator("label.picker-option", has_text="Anonymous contact").tap()
     settle(page)
+    page.get_by_text("More services", exact=True).tap()  # supplies for others and reversals are in there
     page.get_by_text("Supplies for others (secondary distribution)").tap()
     for _ in range(3):
         page.locator(".for-others").get_by_role("button", name="One more: Naloxone kit").tap()

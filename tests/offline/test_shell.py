@@ -78,10 +78,10 @@ def test_the_manifest_opens_log_a_contact(client: HttpClient) -> None:
 
 
 def test_sign_out_after_the_page_wiped_keeps_the_sealed_outbox(worker_client: HttpClient, worker: User) -> None:
-    response = worker_client.post(reverse("accounts:logout"), {"offline_wiped": "1"})
+    response = worker_client.post(reverse("accounts:sign_out"), {"offline_wiped": "1"})
     assert response["Clear-Site-Data"] == '"cache"'
 
 
 def test_sign_out_without_offline_use_clears_storage_too(worker_client: HttpClient) -> None:
-    response = worker_client.post(reverse("accounts:logout"))
+    response = worker_client.post(reverse("accounts:sign_out"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'

@@ -1,9 +1,12 @@
 """Syncing the outbox: each queued contact saved exactly once through Log a contact's own
 submission code, with an answer in words (applied, duplicate, conflict, rejected)."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -127,6 +130,43 @@ def test_a_contact_that_breaks_a_rule_is_rejected_in_words(
     assert Encounter.objects.count() == 0
 
 
+def test_a_follow_up_on_the_day_of_a_contact_synced_the_next_day_is_applied(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    """Queued yesterday with yesterday's follow-up (a referral made, an open one still open),
+    synced today: judged against the day the contact happened, not the day it was synced."""
+    yesterday = timezone.localtime() - timedelta(days=1)
+    day = yesterday.date().isoformat()
+    earlier = Referral.objects.create(
+        client=person,
+        team=person.home_team,
+        to="housing",
+        status="made",
+        follow_up_on=yesterday.date(),
+        created_by=worker,
+    )
+    when = yesterday.strftime("%Y-%m-%dT%H:%M")
+    made = {"referral-to": "housing", "referral-status": "made", "referral-follow_up_on": day}
+    updated = {f"update-{earlier.pk}-status": "open", f"update-{earlier.pk}-follow_up_on": day}
+    item = fields(person.code, site, happened_at=when, **made, **updated)
+    too_early = fields(
+        person.code,
+        site,
+        happened_at=when,
+        **{**made, "referral-follow_up_on": (yesterday.date() - timedelta(days=1)).isoformat()},
+    )
+
+    result = sync(worker_client, device, [queued(worker, item), queued(worker, too_early)]).json()["answers"]
+
+    assert [answer["answer"] for answer in result] == ["applied", "rejected"]
+    assert "Choose a follow-up date from the day of the contact on." in result[1]["message"]
+    made_there = Referral.objects.get(encounter_id=item["id"])
+    assert made_there.follow_up_on == yesterday.date()
+    earlier.refresh_from_db()
+    assert earlier.follow_up_on == yesterday.date()
+    assert Encounter.objects.count() == 1
+
+
 def test_another_workers_sealed_contact_or_a_forged_seal_is_rejected(
     worker_client: HttpClient, worker: User, supervisor: User, device: Device, person: Client, site: Site
 ) -> None:
@@ -190,7 +230,7 @@ def test_a_sync_without_a_session_is_sent_to_sign_in_and_stores_nothing(
 ) -> None:
     response = sync(client, device, [queued(worker, fields(person.code, site))])
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
     assert Encounter.objects.count() == 0
 
 

@@ -93,7 +93,7 @@ def test_instrument_pages_are_pinned_and_constant(admin_client: HttpClient, pers
     for rows in (2, 18):
         grow(person, worker, rows)
         with CaptureQueriesContext(connection) as list_queries:
-            assert admin_client.get(reverse("outcomes:instruments")).status_code == 200
+            assert admin_client.get(reverse("outcomes:instrument_list")).status_code == 200
         with CaptureQueriesContext(connection) as edit_queries:
             assert admin_client.get(reverse("outcomes:instrument_edit", args=[who5.pk])).status_code == 200
         counts.append((len(list_queries), len(edit_queries)))

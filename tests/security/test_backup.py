@@ -113,7 +113,9 @@ def test_the_drill_restores_demo_data_exactly(demo_database: str, tmp_path: Path
     tables = taken["tables"]
     for table in ("clients_client", "encounters_encounter", "encounters_serviceprovided", "goals_goal"):
         assert tables[f"public.{table}"]["rows"] > 0, table
-    assert tables["public.audit_auditevent"]["rows"] == 3
+    # The drill's three events, and those the demo's audited services wrote (stock, a volunteer's contacts).
+    events = tables["public.audit_auditevent"]["rows"]
+    assert events >= 3
     assert oct(dump.stat().st_mode & 0o777) == "0o600"
 
     out = run(sys.executable, "scripts/backup.py", "restore", str(dump), database=demo_database)
@@ -127,7 +129,7 @@ def test_the_drill_restores_demo_data_exactly(demo_database: str, tmp_path: Path
             line for line in manage("verify_audit_chain", database=demo_database).splitlines() if "Head" in line
         ]
         copy_check = manage("verify_audit_chain", database=copy)
-        assert "Audit chain intact: 3 links in" in copy_check  # the key came with the copy
+        assert f"Audit chain intact: {events} links in" in copy_check  # the key came with the copy
         assert [line for line in copy_check.splitlines() if "Head" in line] == source_heads != []
 
         backup = backup_module()

@@ -53,7 +53,7 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("post", "goals:step_move"): REFUSED,
     ("get", "goals:contact_panel"): REFUSED,
     ("post", "goals:contact_review"): REFUSED,
-    ("post", "goals:contact_goal"): REFUSED,
+    ("post", "goals:contact_goal_new"): REFUSED,
     # Wellbeing check-ins.
     ("get", "outcomes:check_in"): REFUSED,
     ("post", "outcomes:check_in"): REFUSED,
@@ -72,8 +72,8 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "encounters:followups_team"): REFUSED,
     # A person's summary and their wishes about use of their data (person-level pages).
     ("get", "clients:summary"): REFUSED,
-    ("get", "clients:use_wish"): REFUSED,
-    ("post", "clients:use_wish"): REFUSED,
+    ("get", "clients:use_wish_edit"): REFUSED,
+    ("post", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
     # No API tokens, so no API: the API answers 401 without one.
     ("get", "accounts:api_tokens"): REFUSED,
