@@ -4,10 +4,10 @@ from .views import security, sign_in, tokens
 
 app_name = "accounts"
 urlpatterns = [
-    path("sign-in/", sign_in.sign_in, name="login"),
-    path("sign-in/code/", sign_in.sign_in_code, name="login_code"),
-    path("sign-in/set-up/", sign_in.sign_in_set_up, name="login_set_up"),
-    path("sign-out/", sign_in.sign_out, name="logout"),
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-in/code/", sign_in.sign_in_code, name="sign_in_code"),
+    path("sign-in/set-up/", sign_in.sign_in_set_up, name="sign_in_set_up"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
     path("confirm/", security.confirm, name="confirm"),
     path("security/", security.security, name="security"),
     path("security/authenticator/", security.new_authenticator, name="new_authenticator"),

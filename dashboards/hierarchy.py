@@ -10,7 +10,9 @@ be worked out from any combination of them (privacy/audit.py). Two outputs that 
 same figure show the same number, so asking again, or for an overlapping period, tells
 nothing new.
 
-Built on demand from the source tables (a few grouped queries for the year) and kept in
+Built on demand from the source tables (a few grouped queries for the year, each inside a
+definer function that returns counts only, so a data admin's own transaction never has a
+team's rows in scope: core/definer.py) and kept in
 Django's cache until the rollups next change (`version`), so the organisation view reads a
 year's protected figures at the cost of a cache lookup.
 """
@@ -25,15 +27,16 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from psycopg2.sql import SQL, Composable, Identifier
 
 from core.dates import add_months
+from core.definer import aggregate_rows
 from encounters.models import ServiceType
+from health.figures import HEALTH_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
-from privacy.cellkey import combine, record_key_sql
+from privacy.cellkey import combine
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
 
 from .models import RollupState
@@ -67,142 +70,23 @@ DERIVED = {"who5_mean", "share_improved"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
 
 
-def _month(at: str) -> Composable:
-    """The calendar month (in the programme's time zone) of the column `at` (a name, or
-    table.name), as a date."""
-    return SQL("date_trunc('month', {at} AT TIME ZONE %(zone)s)::date").format(at=Identifier(*at.split(".")))
-
-
-def _in_year(at: str) -> Composable:
-    return SQL("{at} >= %(starts)s AND {at} < %(ends)s").format(at=Identifier(*at.split(".")))
-
-
-def _key(column: str) -> Composable:
-    return record_key_sql(Identifier(*column.split(".")))
-
-
-# One row per (measure, team, month): how many records and their keys added up. Composed
-# from constant SQL and identifiers; the year's bounds and the zone are parameters.
-EVENTS_SQL = SQL("""
-SELECT measure, team_id, month, count(*), sum(k) FROM (
-  SELECT 'contacts' AS measure, team_id, {month_happened} AS month, {key_id} AS k
-    FROM encounters_encounter WHERE {in_year_happened}
-  UNION ALL
-  SELECT 'anonymous_contacts', team_id, {month_happened}, {key_id}
-    FROM encounters_encounter WHERE client_id IS NULL AND {in_year_happened}
-  UNION ALL
-  SELECT 'overdose_responses', team_id, {month_happened}, {key_id}
-    FROM encounters_overdoseresponse WHERE {in_year_happened}
-  UNION ALL
-  SELECT 'reversed_by_staff', team_id, {month_happened}, {key_id}
-    FROM encounters_overdoseresponse
-   WHERE outcome IN ('responsive', 'transported', 'declined_transport') AND {in_year_happened}
-  UNION ALL
-  SELECT 'reversed_reported', team_id, month, {key_id}
-    FROM encounters_reportedreversal WHERE outcome = 'survived' AND month >= %(first)s AND month < %(after)s
-  UNION ALL
-  SELECT 'referrals_made', team_id, {month_created}, {key_id}
-    FROM encounters_referral WHERE {in_year_created}
-  UNION ALL
-  SELECT 'goals_set', team_id, {month_created}, {key_id}
-    FROM goals_goal WHERE {in_year_created}
-  UNION ALL
-  SELECT 'goals_achieved', team_id, date_trunc('month', status_on)::date, {key_id}
-    FROM goals_goal WHERE status = 'achieved' AND status_on >= %(first)s AND status_on < %(after)s
-  UNION ALL
-  SELECT 'service:' || sp.service_type_id::text, e.team_id, {month_e}, {key_sp}
-    FROM encounters_serviceprovided AS sp JOIN encounters_encounter AS e ON e.id = sp.encounter_id
-   WHERE {in_year_e}
-) AS r GROUP BY 1, 2, 3
-""").format(
-    month_happened=_month("happened_at"),
-    month_created=_month("created_at"),
-    month_e=_month("e.happened_at"),
-    in_year_happened=_in_year("happened_at"),
-    in_year_created=_in_year("created_at"),
-    in_year_e=_in_year("e.happened_at"),
-    key_id=_key("id"),
-    key_sp=_key("sp.id"),
-)
-
-# Quantities per cell of the hierarchy, by who received them (a registered person, or an
-# anonymous contact as one contributor): the total, how many contributors, the two largest.
-QUANTITIES_SQL = SQL("""
-WITH given AS (
-  SELECT s.slug, e.team_id, {month_e} AS month,
-         coalesce(e.client_id, e.id) AS who, sum(sp.quantity) AS q
-    FROM encounters_serviceprovided AS sp
-    JOIN encounters_encounter AS e ON e.id = sp.encounter_id
-    JOIN encounters_servicetype AS s ON s.id = sp.service_type_id
-   WHERE s.slug = ANY(%(slugs)s) AND {in_year_e}
-   GROUP BY 1, 2, 3, 4
-  UNION ALL
-  SELECT '(reach)', f.team_id, {month_f}, coalesce(e.client_id, e.id), sum(f.people)
-    FROM encounters_forothers AS f
-    JOIN encounters_encounter AS e ON e.id = f.encounter_id
-   WHERE {in_year_f}
-   GROUP BY 1, 2, 3, 4
-), levels AS (
-  SELECT slug, team_id, 'month' AS level, month AS start, who, q FROM given
-  UNION ALL SELECT slug, team_id, 'quarter', date_trunc('quarter', month)::date, who, sum(q)
-              FROM given GROUP BY 1, 2, 4, 5
-  UNION ALL SELECT slug, team_id, 'year', date_trunc('year', month)::date, who, sum(q) FROM given GROUP BY 1, 2, 4, 5
-  UNION ALL SELECT slug, NULL, 'month', month, who, sum(q) FROM given GROUP BY 1, 4, 5
-  UNION ALL SELECT slug, NULL, 'quarter', date_trunc('quarter', month)::date, who, sum(q) FROM given GROUP BY 1, 4, 5
-  UNION ALL SELECT slug, NULL, 'year', date_trunc('year', month)::date, who, sum(q) FROM given GROUP BY 1, 4, 5
-)
-SELECT slug, team_id, level, start, sum(q)::bigint, count(*), (array_agg(q::bigint ORDER BY q DESC))[1:2],
-       sum({key_who})
-  FROM levels GROUP BY 1, 2, 3, 4
-""").format(
-    month_e=_month("e.happened_at"),
-    in_year_e=_in_year("e.happened_at"),
-    month_f=_month("f.happened_at"),
-    in_year_f=_in_year("f.happened_at"),
-    key_who=_key("who"),
-)
-
-# Distinct people per cell of the hierarchy (they do not add up over months or teams: the
-# audit knows them by inequalities, privacy/audit.py).
-PEOPLE_SQL = SQL("""
-WITH seen AS (
-  SELECT DISTINCT team_id, client_id, {month_happened} AS month
-    FROM encounters_encounter WHERE client_id IS NOT NULL AND {in_year_happened}
-), levels AS (
-  SELECT team_id, month, date_trunc('quarter', month)::date AS quarter, date_trunc('year', month)::date AS year,
-         client_id, {key_client} AS k FROM seen
-)
-SELECT team_id, CASE WHEN GROUPING(month) = 0 THEN 'month' WHEN GROUPING(quarter) = 0 THEN 'quarter' ELSE 'year' END,
-       coalesce(month, quarter, year), count(DISTINCT client_id), sum(DISTINCT k)
-  FROM levels
- GROUP BY GROUPING SETS ((team_id, month), (team_id, quarter), (team_id, year), (month), (quarter), (year))
-""").format(
-    month_happened=_month("happened_at"), in_year_happened=_in_year("happened_at"), key_client=_key("client_id")
-)
-
-# WHO-5: each person once per cell, with their latest total in its period (the dashboards'
-# monthly rows, reports_checkin_month), counted with that month's team; reliable change as
-# the rollup computed it (outcomes/change.py).
-WHO5_SQL = SQL("""
-WITH m AS (
-  SELECT client_id, team_id, month, value, category FROM reports_checkin_month
-   WHERE measure = 'who5' AND month >= %(first)s AND month < %(after)s
-), per AS (
-  SELECT 'month' AS level, month AS start, client_id, team_id, value, category FROM m
-  UNION ALL
-  (SELECT DISTINCT ON (client_id, date_trunc('quarter', month)) 'quarter', date_trunc('quarter', month)::date,
-          client_id, team_id, value, category FROM m ORDER BY client_id, date_trunc('quarter', month), month DESC)
-  UNION ALL
-  (SELECT DISTINCT ON (client_id) 'year', %(first)s::date, client_id, team_id, value, category
-     FROM m ORDER BY client_id, month DESC)
-)
-SELECT level, start, team_id, count(*), sum(k), avg(value)::float8,
-       count(*) FILTER (WHERE category = 'improved'), sum(k) FILTER (WHERE category = 'improved'),
-       count(*) FILTER (WHERE category = 'no_change'), sum(k) FILTER (WHERE category = 'no_change'),
-       count(*) FILTER (WHERE category = 'worse'), sum(k) FILTER (WHERE category = 'worse')
-  FROM (SELECT per.*, {key_client} AS k FROM per) AS keyed
- GROUP BY GROUPING SETS ((level, start, team_id), (level, start))
-""").format(key_client=_key("client_id"))
+# Every team's records are counted by definer functions (dashboards migration 0008;
+# core/definer.py): a data admin's transaction has no team's rows in its scope, and the
+# functions return (team, month or period) counts and keys only, never a person or a row.
+# Their arguments are the year's bounds and the zone (`_params`).
+EVENTS_FUNCTION = "alongside_org_events"  # (measure, team, month, records, keys)
+QUANTITIES_FUNCTION = "alongside_org_quantities"  # (slug, team, level, start, total, contributors, two largest, keys)
+PEOPLE_FUNCTION = "alongside_org_people"  # distinct people seen: (team, level, start, people, keys)
+WHO5_FUNCTION = "alongside_org_who5"  # each person's latest WHO-5 per cell, reliable change as the rollup has it
+# Health's counts (health 0004: the testing cascade, incidents the person agreed may count),
+# in the same shape as the events.
+ARGUMENTS = {
+    EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
+    HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
+    QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
+    PEOPLE_FUNCTION: ("zone", "starts", "ends"),
+    WHO5_FUNCTION: ("first_day", "next_year"),
+}
 
 
 @dataclass
@@ -244,19 +128,19 @@ def _params(year: int) -> dict[str, Any]:
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
     return {
         "zone": timezone.get_current_timezone_name(),
-        "first": first,
-        "after": after,
+        "first_day": first,
+        "next_year": after,
         "starts": timezone.make_aware(datetime.combine(first, time.min)),
         "ends": timezone.make_aware(datetime.combine(after, time.min)),
         "slugs": [slug for slug, _label in QUANTITIES.values()],
     }
 
 
-def _fetch(sql: Composable, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Run on the database the router reads from (the replica inside `replica_reads`)."""
-    with connections[router.db_for_read(RollupState) or DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _fetch(function: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Call an aggregate function on the database the router reads from (the replica inside
+    `replica_reads`)."""
+    arguments = {name: params[name] for name in ARGUMENTS[function]}
+    return aggregate_rows(function, arguments, using=router.db_for_read(RollupState) or DEFAULT_DB_ALIAS)
 
 
 def _uuid(value: Any) -> UUID | None:
@@ -266,7 +150,8 @@ def _uuid(value: Any) -> UUID | None:
 def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) -> dict[str, list[Cell]]:
     # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
     atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
-    for measure, team, month, count, keys in _fetch(EVENTS_SQL, params):
+    rows = _fetch(EVENTS_FUNCTION, params) + _fetch(HEALTH_EVENTS_FUNCTION, params)
+    for measure, team, month, count, keys in rows:
         atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}
     for measure, found in atoms.items():
@@ -284,7 +169,7 @@ def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) ->
 def _quantities(params: dict[str, Any], teams: list[UUID], periods: list[Period]) -> dict[str, list[Cell]]:
     by_slug = {slug: measure for measure, (slug, _label) in QUANTITIES.items()}
     found: dict[str, dict[Key, tuple[int, int, list[int], float]]] = defaultdict(dict)
-    for slug, team, level, start, total, people, largest, keys in _fetch(QUANTITIES_SQL, params):
+    for slug, team, level, start, total, people, largest, keys in _fetch(QUANTITIES_FUNCTION, params):
         found[by_slug[slug]][(_uuid(team), (level, start))] = (total, people, list(largest), float(keys))
     cells: dict[str, list[Cell]] = {}
     for measure in QUANTITIES:
@@ -309,11 +194,11 @@ def _people(
     """The people figures of every cell as audit cells, and the WHO-5 means (not protected yet)."""
     wanted = set(periods)
     found: dict[str, dict[Key, tuple[int, float]]] = {measure: {} for measure in PEOPLE_MEASURES}
-    for team, level, start, people, keys in _fetch(PEOPLE_SQL, params):
+    for team, level, start, people, keys in _fetch(PEOPLE_FUNCTION, params):
         if (level, start) in wanted:
             found["people_seen"][(_uuid(team), (level, start))] = (people, float(keys or 0))
     means: dict[Key, float | None] = {}
-    for row in _fetch(WHO5_SQL, params):
+    for row in _fetch(WHO5_FUNCTION, params):
         level, start, team, people, keys, mean, *changes = row
         if (level, start) not in wanted:
             continue

@@ -22,6 +22,10 @@ offline outbox, so a part added later needs no new sync code. Each part:
   conflict shows.
 - `stored(encounter)` is the canonical form of what the contact has of this part now (None
   for nothing): the stored side of a conflict.
+- `save_many` (optional): `save` for a batch of new contacts (`log_encounters`, an
+  import), `items` being (contact, data or None) pairs, with the same checks, rows and audit
+  events as `save` for each, in bulk (a fixed number of statements for the batch). Without
+  it, `save` is called for each contact of the batch.
 - `form` (optional) reads the part from Log a contact's submission (see `PartForm`).
 - `anonymous` (default False): the part may come with an anonymous contact too (supplies
   for others, a reported reversal); its `save` is then called for anonymous contacts as
@@ -30,7 +34,7 @@ offline outbox, so a part added later needs no new sync code. Each part:
   log_encounter refuses any other part from them.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,12 +67,28 @@ class SavePart(Protocol):
     def __call__(self, *, actor: "User", encounter: "Encounter", data: Any) -> None: ...
 
 
+class SaveParts(Protocol):
+    """`save` for a batch of new contacts (log_encounters), each with its data or None."""
+
+    def __call__(self, *, actor: "User", items: Sequence[tuple["Encounter", Any]]) -> None: ...
+
+
 # form(submitted, person or None for anonymous, actor): None when the submission carries none of this part.
 ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | None]
 
 
 # The order parts are saved in: the one place it is written.
-ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins", "for_others", "reversal"]
+ORDER = [
+    "referral",
+    "referral_updates",
+    "overdose",
+    "goal_reviews",
+    "check_ins",
+    "for_others",
+    "reversal",
+    "health_tests",
+    "linkage_steps",
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,7 @@ class ContactPart:
     stored: Callable[["Encounter"], Any]
     form: ReadPart | None = None
     anonymous: bool = False
+    save_many: SaveParts | None = None
     volunteers: bool = False
 
 

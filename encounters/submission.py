@@ -10,9 +10,11 @@ the same fields (encounters/parts.py `form`), then saves it all through the one 
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import F, Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_limited
@@ -61,7 +63,8 @@ def save_submission(*, actor: User, data: Mapping[str, Any], catalogue: Catalogu
     if not form.is_valid():
         return submission
     chosen = form.cleaned_data["who"]
-    submission.extras = extras_of(actor, chosen, data=data, initial=None)
+    contact_on = timezone.localdate(form.cleaned_data["happened_at"])
+    submission.extras = extras_of(actor, chosen, data=data, initial=None, contact_on=contact_on)
     part_forms = part_forms_of(actor, chosen, data)
     # All checked, so every mistake shows at once.
     if not all([submission.extras.is_valid(anonymous=chosen is None), *[p.is_valid() for p in part_forms.values()]]):
@@ -103,15 +106,18 @@ def part_forms_of(actor: User, chosen: Client | None, data: Mapping[str, Any]) -
     return found
 
 
-def extras_of(actor: User, chosen: Client | None, *, data: Any, initial: Any) -> ExtrasForms:
+def extras_of(
+    actor: User, chosen: Client | None, *, data: Any, initial: Any, contact_on: date | None = None
+) -> ExtrasForms:
     """Referral, follow-ups and overdose response: for a registered person only. The open
-    referrals, and on a submission the person's referrals it names (see ExtrasForms)."""
+    referrals, and on a submission the person's referrals it names (see ExtrasForms).
+    `contact_on`: the day the contact happened (follow-up dates are judged against it)."""
     open_referrals: list[Referral] = []
     if chosen is not None and not is_limited(actor):  # referrals are not a volunteer's to see
         shown = Q(status__in=OPEN_STATUSES) | Q(pk__in=named_referrals(data))
         referrals = Referral.objects.visible_to(actor).filter(shown, client=chosen)
         open_referrals = list(referrals.order_by(F("follow_up_on").asc(nulls_last=True), "created_at"))
-    return ExtrasForms(data, open_referrals=open_referrals, initial=initial)
+    return ExtrasForms(data, open_referrals=open_referrals, initial=initial, contact_on=contact_on)
 
 
 def named_referrals(data: Any) -> list[uuid.UUID]:

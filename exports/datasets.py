@@ -1,10 +1,13 @@
 """The row-level datasets an export can hold: their columns (for the page and the codebook)
 and the SELECT behind each, which exports/privacy.py wraps with the privacy rules.
 
-Every SELECT reads coded columns only: never a name, alias, code, description, note, goal's
-words, step, partner organisation, debrief or any other free text, and never a worker. Each
-yields the columns `k_anonymous_select` needs (person_id, heads, at, age_band, gender, area)
-and its own, filtered by the export's teams and period (parameters teams, starts, ends, zone).
+Every SELECT reads a definer function's rows (exports migration 0003, core/definer.py), so
+the export job reads every chosen team's rows with no team in its row-level scope: coded
+columns only, never a name, alias, code, description, note, goal's words, step, partner
+organisation, debrief or any other free text, never a worker, and no person's id (a
+pseudonym made inside each call, linking nothing outside it). Each yields the columns
+`k_anonymous_select` needs (person_id, heads, at, age_band, gender, area) and its own, for
+the export's teams and period (parameters teams, starts, ends, zone).
 """
 
 from collections.abc import Callable, Sequence
@@ -18,7 +21,7 @@ from psycopg2.sql import Literal as Value
 
 from encounters.models import ServiceType
 
-from .privacy import age_band_sql, column, rough_age_sql, text_sql
+from .privacy import column, text_sql
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,13 @@ COMMON = [
     Column("area", _("Area of the site, or (all areas) where grouped for privacy")),
 ]
 
-TEAMS_AND_PERIOD = SQL("{team} = ANY(%(teams)s::uuid[]) AND {at} >= %(starts)s AND {at} < %(ends)s")
+# The arguments every dataset's function takes: the export's teams and period.
+ARGUMENTS = SQL("teams => %(teams)s::uuid[], starts => %(starts)s, ends => %(ends)s, zone => %(zone)s")
 
 
-def _where(alias: str, at: str) -> Composable:
-    return TEAMS_AND_PERIOD.format(team=Identifier(alias, "team_id"), at=Identifier(alias, at))
+def rows_of(function: str) -> Composable:
+    """FROM a dataset's definer function, as `r`."""
+    return SQL("{function}({arguments}) AS r").format(function=Identifier(function), arguments=ARGUMENTS)
 
 
 def _date_period(name: str, period: str) -> Composable:
@@ -92,43 +97,20 @@ def contact_columns() -> list[Column]:
 
 
 def contact_select(period: str) -> Composable:
-    services = _service_types()
     # Column names are made from ids (hex digits only, and quoted as identifiers): never a
     # value a person typed; the ids are bound as literals.
-    sums = SQL("").join(
-        SQL(", sum(sp.quantity) FILTER (WHERE sp.service_type_id = {pk}::uuid) AS {name}").format(
-            pk=Value(str(pk)), name=Identifier(name)
-        )
-        for pk, name, _label in services
-    )
     given = SQL("").join(
-        SQL(", coalesce({value}, 0) AS {name}").format(value=Identifier("v", name), name=Identifier(name))
-        for _pk, name, _label in services
+        SQL(", coalesce(({services} ->> {pk})::bigint, 0) AS {name}").format(
+            services=Identifier("r", "services"), pk=Value(str(pk)), name=Identifier(name)
+        )
+        for pk, name, _label in _service_types()
     )
     return SQL("""
-SELECT e.client_id AS person_id, e.head_count AS heads, e.happened_at AS at,
-       CASE WHEN e.client_id IS NULL THEN {rough_age}
-            ELSE {age_band} END AS age_band,
-       {gender} AS gender,
-       {area} AS area,
-       e.head_count AS people, e.kind AS kind{given}
-  FROM encounters_encounter AS e
-  LEFT JOIN clients_client AS c ON c.id = e.client_id
-  LEFT JOIN encounters_site AS s ON s.id = e.site_id
-  LEFT JOIN (SELECT sp.encounter_id{sums}
-               FROM encounters_serviceprovided AS sp
-               JOIN encounters_encounter AS e ON e.id = sp.encounter_id
-              WHERE {where}
-              GROUP BY sp.encounter_id) AS v ON v.encounter_id = e.id
- WHERE {where}
+SELECT r.person_key AS person_id, r.heads AS heads, r.at AS at, r.age_band AS age_band,
+       {gender} AS gender, {area} AS area, r.heads AS people, r.kind AS kind{given}
+  FROM {rows}
 """).format(
-        rough_age=rough_age_sql("e.age_band"),
-        age_band=age_band_sql("c.year_of_birth", "e.happened_at"),
-        gender=text_sql(SQL("CASE WHEN e.client_id IS NULL THEN e.gender ELSE c.gender END")),
-        area=text_sql("s.area"),
-        given=given,
-        sums=sums,
-        where=_where("e", "happened_at"),
+        gender=text_sql("r.gender"), area=text_sql("r.area"), given=given, rows=rows_of("alongside_export_contacts")
     )
 
 
@@ -145,29 +127,15 @@ def check_in_columns() -> list[Column]:
 
 def check_in_select(period: str) -> Composable:
     return SQL("""
-SELECT ci.client_id AS person_id, 1 AS heads, ci.taken_at AS at,
-       {age_band} AS age_band, {gender} AS gender,
-       {area} AS area,
-       {instrument} AS instrument, i.version AS instrument_version, ci.total AS total,
-       coalesce(a.answered, 0) AS items_answered, coalesce(a.declined, 0) AS items_declined
-  FROM outcomes_checkin AS ci
-  JOIN clients_client AS c ON c.id = ci.client_id
-  JOIN outcomes_instrument AS i ON i.id = ci.instrument_id
-  LEFT JOIN encounters_encounter AS e ON e.id = ci.encounter_id
-  LEFT JOIN encounters_site AS s ON s.id = e.site_id
-  LEFT JOIN (SELECT a.check_in_id, count(*) FILTER (WHERE NOT a.is_declined) AS answered,
-                    count(*) FILTER (WHERE a.is_declined) AS declined
-               FROM outcomes_answer AS a
-               JOIN outcomes_checkin AS ci ON ci.id = a.check_in_id
-              WHERE {where}
-              GROUP BY a.check_in_id) AS a ON a.check_in_id = ci.id
- WHERE {where}
+SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band, {gender} AS gender,
+       {area} AS area, {instrument} AS instrument, r.instrument_version AS instrument_version, r.total AS total,
+       r.items_answered AS items_answered, r.items_declined AS items_declined
+  FROM {rows}
 """).format(
-        age_band=age_band_sql("c.year_of_birth", "ci.taken_at"),
-        gender=text_sql("c.gender"),
-        area=text_sql("s.area"),
-        instrument=text_sql("i.slug"),
-        where=_where("ci", "taken_at"),
+        gender=text_sql("r.gender"),
+        area=text_sql("r.area"),
+        instrument=text_sql("r.instrument"),
+        rows=rows_of("alongside_export_check_ins"),
     )
 
 
@@ -187,38 +155,19 @@ def goal_columns() -> list[Column]:
 
 
 def goal_select(period: str) -> Composable:
-    any_gas = SQL(" OR ").join(
-        SQL("{level} <> ''").format(level=Identifier("g", f"gas_{level}"))
-        for level in ("much_less", "less", "expected", "more", "much_more")
-    )
     return SQL("""
-SELECT g.client_id AS person_id, 1 AS heads, g.created_at AS at,
-       {age_band} AS age_band, {gender} AS gender,
-       {area} AS area,
-       {life_area} AS life_area, g.status AS status,
-       coalesce({status_period}, '') AS status_period,
-       CASE WHEN {any_gas} THEN 'yes' ELSE 'no' END AS uses_gas, g.gas_weight AS gas_weight,
-       coalesce(r.reviews, 0) AS reviews, r.first_closeness, r.latest_closeness, r.latest_gas
-  FROM goals_goal AS g
-  JOIN clients_client AS c ON c.id = g.client_id
-  LEFT JOIN (SELECT r.goal_id, count(*) AS reviews,
-                    (array_agg(r.closeness ORDER BY r.reviewed_at, r.id))[1] AS first_closeness,
-                    (array_agg(r.closeness ORDER BY r.reviewed_at DESC, r.id DESC))[1] AS latest_closeness,
-                    (array_agg(r.gas ORDER BY r.reviewed_at DESC, r.id DESC)
-                        FILTER (WHERE r.gas IS NOT NULL))[1] AS latest_gas
-               FROM goals_review AS r
-               JOIN goals_goal AS g ON g.id = r.goal_id
-              WHERE {where} AND r.reviewed_at < %(ends)s
-              GROUP BY r.goal_id) AS r ON r.goal_id = g.id
- WHERE {where}
+SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band, {gender} AS gender,
+       {area} AS area, {life_area} AS life_area, r.status AS status,
+       coalesce({status_period}, '') AS status_period, r.uses_gas AS uses_gas, r.gas_weight AS gas_weight,
+       r.reviews AS reviews, r.first_closeness AS first_closeness, r.latest_closeness AS latest_closeness,
+       r.latest_gas AS latest_gas
+  FROM {rows}
 """).format(
-        age_band=age_band_sql("c.year_of_birth", "g.created_at"),
-        gender=text_sql("c.gender"),
+        gender=text_sql("r.gender"),
         area=text_sql(SQL("NULL")),
-        life_area=text_sql("g.life_area"),
-        status_period=_date_period("g.status_on", period),
-        any_gas=any_gas,
-        where=_where("g", "created_at"),
+        life_area=text_sql("r.life_area"),
+        status_period=_date_period("r.status_month", period),
+        rows=rows_of("alongside_export_goals"),
     )
 
 
@@ -233,22 +182,10 @@ def referral_columns() -> list[Column]:
 
 def referral_select(period: str) -> Composable:
     return SQL("""
-SELECT r.client_id AS person_id, 1 AS heads, r.created_at AS at,
-       {age_band} AS age_band, {gender} AS gender,
-       {area} AS area,
-       r."to" AS referred_to, r.status AS status,
-       (SELECT count(*) FROM encounters_referralupdate AS u WHERE u.referral_id = r.id) AS updates
-  FROM encounters_referral AS r
-  JOIN clients_client AS c ON c.id = r.client_id
-  LEFT JOIN encounters_encounter AS e ON e.id = r.encounter_id
-  LEFT JOIN encounters_site AS s ON s.id = e.site_id
- WHERE {where}
-""").format(
-        age_band=age_band_sql("c.year_of_birth", "r.created_at"),
-        gender=text_sql("c.gender"),
-        area=text_sql("s.area"),
-        where=_where("r", "created_at"),
-    )
+SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band, {gender} AS gender,
+       {area} AS area, r.referred_to AS referred_to, r.status AS status, r.updates AS updates
+  FROM {rows}
+""").format(gender=text_sql("r.gender"), area=text_sql("r.area"), rows=rows_of("alongside_export_referrals"))
 
 
 def overdose_columns() -> list[Column]:
@@ -262,20 +199,11 @@ def overdose_columns() -> list[Column]:
 
 def overdose_select(period: str) -> Composable:
     return SQL("""
-SELECT o.client_id AS person_id, 1 AS heads, o.happened_at AS at,
-       {age_band} AS age_band, {gender} AS gender,
-       {area} AS area,
-       o.naloxone_doses AS naloxone_doses, o.emergency_services AS emergency_services, o.outcome AS outcome
-  FROM encounters_overdoseresponse AS o
-  LEFT JOIN clients_client AS c ON c.id = o.client_id
-  LEFT JOIN encounters_site AS s ON s.id = o.site_id
- WHERE {where}
-""").format(
-        age_band=age_band_sql("c.year_of_birth", "o.happened_at"),
-        gender=text_sql("c.gender"),
-        area=text_sql("s.area"),
-        where=_where("o", "happened_at"),
-    )
+SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band, {gender} AS gender,
+       {area} AS area, r.naloxone_doses AS naloxone_doses, r.emergency_services AS emergency_services,
+       r.outcome AS outcome
+  FROM {rows}
+""").format(gender=text_sql("r.gender"), area=text_sql("r.area"), rows=rows_of("alongside_export_overdose_responses"))
 
 
 ROW_LEVEL: dict[str, Dataset] = {

@@ -6,7 +6,8 @@ protected in Python; codebook.json and README.txt come last, with the privacy su
 each file. The zip is written as
 `<id>.part` in the worker's scratch folder and, once complete, stored in the database
 (exports/storage.py, where every app node reaches it), so a half-written file is never
-offered. Each dataset is written in one transaction (PgBouncer-safe). Progress
+offered. Each dataset is written in one transaction (PgBouncer-safe), with no team in its
+row-level scope: the rows come from definer functions (exports/datasets.py). Progress
 (rows written) goes to the export's row through a second database connection, since the
 job's own connection is busy streaming.
 """
@@ -27,7 +28,7 @@ from accounts.models import Team
 from audit.models import AuditEvent
 from audit.services import record
 from core.replica import REPLICA, reading_from, replica_block
-from core.scope import EVERY_TEAM, set_scope
+from core.scope import team_scope
 from dashboards.sources import Scope
 from exports.models import Export
 
@@ -134,30 +135,32 @@ def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, p
     with transaction.atomic(using=alias), database.cursor() as cursor:
         if summary_sql is not None:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        # The worker reads every team's rows (row-level security, core/scope.py); the
-        # dataset's SQL chooses the export's teams and leaves out every name and note.
-        set_scope(EVERY_TEAM, using=alias)
-        if summary_sql is not None:
-            cursor.execute(*summary_sql)
-            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
-        else:
-            cursor.execute(CREATE_PRIVACY_TABLE)
-            cursor.execute(SQL("DELETE FROM {table}").format(table=PRIVACY_TABLE))
-        copy_sql = cursor.mogrify(sql, params).decode()
+        # No team in the transaction's row-level scope (core/scope.py): the dataset's rows come
+        # from its definer function (core/definer.py), for the export's teams, with no name,
+        # note or person link; nothing else this transaction runs reaches a team's rows.
+        with team_scope([], using=alias):
+            if summary_sql is not None:
+                cursor.execute(*summary_sql)
+                found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+            else:
+                cursor.execute(CREATE_PRIVACY_TABLE)
+                cursor.execute(SQL("DELETE FROM {table}").format(table=PRIVACY_TABLE))
+            copy_sql = cursor.mogrify(sql, params).decode()
 
-        def copy(target: Any) -> None:
-            cursor.copy_expert(copy_sql, target)
+            def copy(target: Any) -> None:
+                cursor.copy_expert(copy_sql, target)
 
-        name = f"{dataset.file_stem}.{export.format}"
-        sheets = None
-        if export.format == Export.Format.XLSX:
-            numeric = [column.numeric for column in dataset.columns()]
-            rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
-        else:
-            rows = write_csv(archive, name, copy, progress)
-        if alias != REPLICA:
-            cursor.execute(SQL("SELECT level, rows, smallest FROM {table} ORDER BY level").format(table=PRIVACY_TABLE))
-            found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
+            name = f"{dataset.file_stem}.{export.format}"
+            sheets = None
+            if export.format == Export.Format.XLSX:
+                numeric = [column.numeric for column in dataset.columns()]
+                rows, sheets = write_xlsx(archive, name, dataset.key, numeric, copy, progress, export_root())
+            else:
+                rows = write_csv(archive, name, copy, progress)
+            if alias != REPLICA:
+                summarised = SQL("SELECT level, rows, smallest FROM {table} ORDER BY level")
+                cursor.execute(summarised.format(table=PRIVACY_TABLE))
+                found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
     entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, found)}
     if sheets is not None:
         entry["sheets"] = sheets

@@ -43,33 +43,14 @@ def column(name: str) -> Identifier:
     return Identifier(*name.split("."))
 
 
-# Age at the row's date from the year of birth (the year is all that is kept, so an age is
-# within a year of the truth), in 10-year bands with "90+" on top.
-AGE_BAND_SQL = SQL("""
-CASE WHEN {yob} IS NULL THEN {unknown}
-     WHEN extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob} >= 90 THEN '90+'
-     WHEN extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob} < 0 THEN {unknown}
-     ELSE ((extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob}) / 10 * 10)::text || '-'
-          || ((extract(year FROM {at} AT TIME ZONE %(zone)s)::int - {yob}) / 10 * 10 + 9)::text
-END""")
-
-# The rough age band recorded with an anonymous contact, marked so it never mixes with the
-# 10-year bands of registered people.
-ROUGH_AGE_SQL = SQL("""
-CASE {band} WHEN '' THEN {unknown} WHEN 'under_18' THEN 'under 18 (rough)' WHEN '65_plus' THEN '65+ (rough)'
-     ELSE replace({band}, '_', '-') || ' (rough)' END""")
+# The age band at the row's date (10-year bands from the year of birth, "90+" on top; an
+# anonymous contact's rough band marked "(rough)") is made inside each dataset's definer
+# function (exports migration 0003: alongside_age_band, alongside_rough_age_band), which
+# never returns the year of birth itself.
 
 MONTH_SQL = SQL("to_char({at} AT TIME ZONE %(zone)s, 'YYYY-MM')")
 QUARTER_SQL = SQL("to_char({at} AT TIME ZONE %(zone)s, 'YYYY-\"Q\"Q')")
 CLEANED_SQL = SQL("coalesce(nullif(translate({value}, E'\\r\\n\\t\\x1f', '    '), ''), {unknown})")
-
-
-def age_band_sql(yob: str, at: str) -> Composable:
-    return AGE_BAND_SQL.format(yob=column(yob), at=column(at), unknown=Value(NOT_RECORDED))
-
-
-def rough_age_sql(band: str) -> Composable:
-    return ROUGH_AGE_SQL.format(band=column(band), unknown=Value(NOT_RECORDED))
 
 
 def month_sql(at: str | Composable) -> Composable:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -332,10 +332,28 @@ def save_reviews_part(*, actor: User, encounter: Encounter, data: Sequence[Revie
     """Reviews made beside the contact while it was being logged (the goals panel) are
     linked to it now, in its transaction; reviews sent with it are made, each audited. A
     goal that is not one of the person's active goals refuses the whole contact (Invalid)."""
+    save_reviews_parts(actor=actor, items=[(encounter, data)])
+
+
+def save_reviews_parts(*, actor: User, items: Sequence[tuple[Encounter, Sequence[ReviewAtContact] | None]]) -> None:
+    """`save_reviews_part` for a batch of new contacts (encounters' log_encounters): the
+    reviews waiting beside any of them linked in one UPDATE (each to its own contact, and
+    only a review of that contact's person), then each contact's reviews sent with it."""
+    for encounter, _data in items:
+        person_of(encounter)
+    same_person = Encounter.objects.filter(pk=OuterRef("contact_ref"), client_id=OuterRef("goal__client_id"))
+    waiting = Review.objects.filter(
+        contact_ref__in=[encounter.pk for encounter, _data in items], encounter__isnull=True
+    )
+    waiting.filter(Exists(same_person)).update(encounter_id=F("contact_ref"))
+    for encounter, data in items:
+        if data:
+            _make_reviews(actor=actor, encounter=encounter, data=data)
+
+
+def _make_reviews(*, actor: User, encounter: Encounter, data: Sequence[ReviewAtContact]) -> None:
     person = person_of(encounter)
-    waiting = Review.objects.filter(contact_ref=encounter.pk, encounter__isnull=True, goal__client=person)
-    waiting.update(encounter=encounter)
-    for sent in data or ():
+    for sent in data:
         goal = Goal.objects.visible_to(actor).filter(pk=sent.goal_id, client=person).first()
         if goal is None:
             raise GoalRefused(_("A goal reviewed at this contact is not one of the person's goals."))

@@ -17,5 +17,5 @@ urlpatterns = [
     # The goals panel of Log a contact (contact_views.py).
     path("contact/", contact_views.contact_panel, name="contact_panel"),
     path("contact/<uuid:goal_id>/review/", contact_views.contact_review, name="contact_review"),
-    path("contact/person/<code:code>/new/", contact_views.contact_goal_new, name="contact_goal"),
+    path("contact/person/<code:code>/new/", contact_views.contact_goal_new, name="contact_goal_new"),
 ]

@@ -22,6 +22,7 @@ class OutcomesConfig(AppConfig):
             ContactPart(
                 key="check_ins",
                 save=services.save_check_ins_part,
+                save_many=services.save_check_ins_parts,
                 canonical=services.check_ins_canonical,
                 stored=services.stored_check_ins,
                 form=check_ins_at_contact,

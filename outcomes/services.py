@@ -228,6 +228,18 @@ def save_check_ins_part(*, actor: User, encounter: Encounter, data: Sequence[Che
         record_check_in(actor=actor, client=person, instrument=instrument, answers=given.answers, encounter=encounter)
 
 
+def save_check_ins_parts(*, actor: User, items: Sequence[tuple[Encounter, Sequence[CheckInAtContact] | None]]) -> None:
+    """`save_check_ins_part` for a batch of new contacts (encounters' log_encounters): the
+    drafts of every contact without answers thrown away in one DELETE; each contact with
+    answers as `save_check_ins_part` saves one (under its drafts' lock)."""
+    without = [encounter.pk for encounter, data in items if not data]
+    if without:
+        CheckInDraft.objects.filter(contact_ref__in=without).delete()
+    for encounter, data in items:
+        if data:
+            save_check_ins_part(actor=actor, encounter=encounter, data=data)
+
+
 def check_ins_canonical(data: Sequence[CheckInAtContact]) -> list[list[object]]:
     return sorted(
         [str(given.instrument_id), sorted([str(item), value] for item, value in given.answers.items())]

@@ -11,7 +11,7 @@ urlpatterns = [
     path("contact/", contact_views.contact_panel, name="contact_panel"),
     path("contact/<code:code>/<slug:slug>/", contact_views.contact_answers, name="contact_answers"),
     # Data admins: the instruments.
-    path("instruments/", views.instrument_list, name="instruments"),
+    path("instruments/", views.instrument_list, name="instrument_list"),
     path("instruments/new/", views.instrument_new, name="instrument_new"),
     path("instruments/<uuid:instrument_id>/", views.instrument_edit, name="instrument_edit"),
 ]

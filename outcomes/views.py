@@ -121,7 +121,7 @@ def instrument_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             items=_item_definitions(formset),
         )
         messages.success(request, _("Questionnaire saved."))
-        return redirect("outcomes:instruments")
+        return redirect("outcomes:instrument_list")
     return render(request, "outcomes/instrument_form.html", {"form": form, "formset": formset, "instrument": None})
 
 
@@ -137,7 +137,7 @@ def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> H
     if instrument.is_builtin and data is not None and form.is_valid():
         change_instrument(actor=request.user, instrument=instrument, fields=form.fields_for_instrument(), items=[])
         messages.success(request, _("Questionnaire saved."))
-        return redirect("outcomes:instruments")
+        return redirect("outcomes:instrument_list")
     if not instrument.is_builtin and data is not None and _valid(form, formset):
         changed = change_instrument(
             actor=request.user,
@@ -153,7 +153,7 @@ def instrument_edit(request: AuthenticatedHttpRequest, instrument_id: UUID) -> H
             )
         else:
             messages.success(request, _("Questionnaire saved."))
-        return redirect("outcomes:instruments")
+        return redirect("outcomes:instrument_list")
     check_ins, _drafts = instrument_use(instrument)
     context = {"form": form, "formset": formset, "instrument": instrument, "items": items, "check_ins": check_ins}
     return render(request, "outcomes/instrument_form.html", context)

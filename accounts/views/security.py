@@ -47,7 +47,7 @@ def confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         if paused or lockout.register_failure(user=user, step="confirm"):
             logout(request)
             request.session[ENDED] = "paused"
-            return redirect("accounts:login")
+            return redirect("accounts:sign_in")
         wrong = _("That did not match. Check your password and the newest code, and try again.")
         form.add_error(None, wrong if device is not None else _("That password did not match. Try again."))
     return render(request, "accounts/confirm.html", {"form": form, "next": target})

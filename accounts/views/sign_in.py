@@ -72,7 +72,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         elif two_factor.needs_second_factor(user):
             remember_pending(request, user, next_url(request, target))
             has_app = two_factor.authenticator_of(user) is not None
-            return redirect("accounts:login_code" if has_app else "accounts:login_set_up")
+            return redirect("accounts:sign_in_code" if has_app else "accounts:sign_in_set_up")
         else:
             start_session(request, user, second_factor="")
             return redirect(next_url(request, target))
@@ -88,14 +88,14 @@ def paused_response(request: HttpRequest, user: User) -> HttpResponse | None:
     lockout.refuse(user=user, reason="account")
     forget_pending(request)
     request.session[ENDED] = "paused"
-    return redirect("accounts:login")
+    return redirect("accounts:sign_in")
 
 
 def code_failed(request: HttpRequest, user: User, step: str) -> HttpResponse | None:
     if lockout.register_failure(user=user, step=step):
         forget_pending(request)
         request.session[ENDED] = "paused"
-        return redirect("accounts:login")
+        return redirect("accounts:sign_in")
     return None
 
 
@@ -108,7 +108,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     """Step 2: a code from the authenticator app, or a recovery code."""
     found = pending(request)
     if found is None:
-        return redirect("accounts:login")
+        return redirect("accounts:sign_in")
     user, target = found
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -136,10 +136,10 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
     """Step 2 the first time: set up an authenticator app, then see the recovery codes once."""
     found = pending(request)
     if found is None:
-        return redirect("accounts:login")
+        return redirect("accounts:sign_in")
     user, target = found
     if two_factor.authenticator_of(user) is not None:
-        return redirect("accounts:login_code")
+        return redirect("accounts:sign_in_code")
     device = two_factor.unconfirmed_authenticator(user)
     form = NewAuthenticatorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +157,7 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
         form.add_error("code", _("That code did not work. Check the app's clock is right and try the newest code."))
     context: dict[str, object] = {
         "form": form,
-        "action": "accounts:login_set_up",
+        "action": "accounts:sign_in_set_up",
         "qr": two_factor.qr_data_uri(device, user),
         "secret": two_factor.secret_text(device),
     }

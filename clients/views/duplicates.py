@@ -40,10 +40,10 @@ def duplicate_dismiss(request: AuthenticatedHttpRequest, code: str, other_code: 
         raise NotFound
     dismiss_duplicate(actor=request.user, first=first, second=second)
     messages.success(request, _("Marked as different people. This pair will not be suggested again."))
-    return redirect("clients:duplicates")
+    return redirect("clients:duplicate_list")
 
 
 urlpatterns: list[URLPattern] = [
-    path("duplicates/", duplicate_list, name="duplicates"),
+    path("duplicates/", duplicate_list, name="duplicate_list"),
     path("duplicates/<code:code>/<code:other_code>/dismiss/", duplicate_dismiss, name="duplicate_dismiss"),
 ]

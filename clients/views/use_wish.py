@@ -44,7 +44,7 @@ def _person(request: AuthenticatedHttpRequest, code: str) -> Client:
 def use_wish_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = _person(request, code)
     if client.code != code:
-        return redirect("clients:use_wish", code=client.code)
+        return redirect("clients:use_wish_edit", code=client.code)
     wish = UseWish.objects.filter(client=client).first()
     initial = {"words": wish.words} if wish else None
     form = UseWishForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -65,6 +65,6 @@ def use_wish_delete(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 
 
 urlpatterns: list[URLPattern] = [
-    path("<code:code>/their-words-on-use/", use_wish_edit, name="use_wish"),
+    path("<code:code>/their-words-on-use/", use_wish_edit, name="use_wish_edit"),
     path("<code:code>/their-words-on-use/delete/", use_wish_delete, name="use_wish_delete"),
 ]

@@ -35,6 +35,9 @@ ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
 
 # "People not seen for N days" (/contacts/not-seen/): N when the page is opened without one.
 ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
+# Drug-checking results linked to a person are deleted this many days after the check
+# (`manage.py delete_old_drug_checks`); results not linked to anyone are kept.
+ALONGSIDE_DRUG_CHECK_RETENTION_DAYS = env.int("ALONGSIDE_DRUG_CHECK_RETENTION_DAYS", default=90)
 
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "privacy",
     "dashboards",
     "exports",
@@ -177,9 +181,9 @@ DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
 # Argon2id first; the others only verify (and upgrade) hashes made before it.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,7 +1,7 @@
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -237,6 +237,13 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def follow_up_too_early(contact_on: date | None) -> str:
+    """A follow-up date before the day of the contact (today, unless it happened earlier)."""
+    if contact_on is None or contact_on >= timezone.localdate():
+        return str(_("Choose a follow-up date from today on."))
+    return str(_("Choose a follow-up date from the day of the contact on."))
+
+
 class ReferralForm(forms.Form):
     """A referral made at this contact (optional: nothing chosen means none)."""
 
@@ -251,13 +258,17 @@ class ReferralForm(forms.Form):
     )
     follow_up_on = forms.DateField(label=_("Follow up on (optional)"), required=False, widget=_date_input())
 
+    def __init__(self, *args: Any, contact_on: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contact_on = contact_on
+
     def has_content(self) -> bool:
         return bool(self.errors) or any(self[name].value() for name in ("to", "partner", "follow_up_on"))
 
     def clean_follow_up_on(self) -> Any:
         value = self.cleaned_data["follow_up_on"]
-        if value is not None and value < timezone.localdate():
-            raise forms.ValidationError(_("Choose a follow-up date from today on."))
+        if value is not None and value < (self.contact_on or timezone.localdate()):
+            raise forms.ValidationError(follow_up_too_early(self.contact_on))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -295,10 +306,11 @@ class ReferralUpdateForm(forms.Form):
     )
     follow_up_on = forms.DateField(label=_("New follow-up date"), required=False, widget=_date_input())
 
-    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, referral: Referral, contact_on: date | None = None, **kwargs: Any) -> None:
         kwargs["prefix"] = f"update-{referral.pk}"
         super().__init__(*args, **kwargs)
         self.referral = referral
+        self.contact_on = contact_on
 
     def has_content(self) -> bool:
         return bool(self.errors) or any(self[name].value() for name in ("status", "follow_up_on"))
@@ -306,8 +318,8 @@ class ReferralUpdateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         status, follow_up_on = data.get("status"), data.get("follow_up_on")
-        if follow_up_on is not None and follow_up_on < timezone.localdate():
-            self.add_error("follow_up_on", _("Choose a follow-up date from today on."))
+        if follow_up_on is not None and follow_up_on < (self.contact_on or timezone.localdate()):
+            self.add_error("follow_up_on", follow_up_too_early(self.contact_on))
         elif status == STILL_OPEN and follow_up_on is None:
             self.add_error("follow_up_on", _("Choose the new follow-up date."))
         return data
@@ -398,17 +410,30 @@ class ExtrasForms:
     `open_referrals` are the person's open referrals, and on a submission also any of the
     person's referrals it names (a resubmission names the ones its first saving settled:
     log_encounter tells a duplicate from a new contact, which it refuses).
+
+    `contact_on` is the day the contact happened: a follow-up date may not be before it. A
+    contact queued offline with today's follow-up and synced the next day is judged against
+    the day it happened, not the day it reached the server (None: today).
     """
 
     def __init__(
-        self, data: Mapping[str, Any] | None, *, open_referrals: list[Referral], initial: Mapping[str, Any] | None
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        open_referrals: list[Referral],
+        initial: Mapping[str, Any] | None,
+        contact_on: date | None = None,
     ) -> None:
         self.data = data
         initial = initial or {}
-        self.referral = ReferralForm(data, prefix="referral", initial=unprefixed(initial, "referral"))
+        self.referral = ReferralForm(
+            data, prefix="referral", initial=unprefixed(initial, "referral"), contact_on=contact_on
+        )
         self.overdose = OverdoseForm(data, prefix="overdose", initial=unprefixed(initial, "overdose"))
         self.updates = [
-            ReferralUpdateForm(data, referral=referral, initial=unprefixed(initial, f"update-{referral.pk}"))
+            ReferralUpdateForm(
+                data, referral=referral, initial=unprefixed(initial, f"update-{referral.pk}"), contact_on=contact_on
+            )
             for referral in open_referrals
         ]
         self.problems: list[str] = []

@@ -33,25 +33,27 @@ Erasing the person blanks the digest with the note.
 import base64
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
 from accounts.roles import is_limited
 from audit.models import AuditEvent
-from audit.services import record
+from audit.services import Event, record_many
 from clients.models import Client
+from core.bulk import insert_rows
 from core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
 from encounters.parts import contact_part, contact_parts
-from encounters.services.supplies import record_stock_given
+from encounters.services.supplies import record_stock_given_by_contacts
 
 DIGEST_SALT = "alongside.encounters.submission"
 
@@ -99,7 +101,24 @@ class ContactConflict(Conflict):
     payload: ContactVersions
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class NewContact:
+    """One contact for `log_encounters`: exactly what `log_encounter` takes, as a value."""
+
+    encounter_id: uuid.UUID
+    team: Team
+    client: Client | None
+    head_count: int
+    happened_at: datetime
+    site: Site | None
+    kind: str
+    services: Mapping[ServiceType, int]
+    age_band: str = ""
+    gender: str = ""
+    note: str = ""
+    parts: Mapping[str, Any] | None = None
+
+
 def log_encounter(
     *,
     actor: User,
@@ -123,55 +142,162 @@ def log_encounter(
     kept for anonymous contacts only (a registered person has their own), and a registered
     person always counts as one. `team` is the team the contact counts for: the person's
     home team, or for an anonymous contact one of the actor's teams.
+
+    A batch of one of `log_encounters`: the same path, statement for statement.
     """
-    given = {key: data for key, data in (parts or {}).items() if data}
-    _check_parts(actor=actor, given=given, anonymous=client is None)
-    anonymous = client is None
+    contact = NewContact(
+        encounter_id=encounter_id,
+        team=team,
+        client=client,
+        head_count=head_count,
+        happened_at=happened_at,
+        site=site,
+        kind=kind,
+        services=services,
+        age_band=age_band,
+        gender=gender,
+        note=note,
+        parts=parts,
+    )
+    return log_encounters(actor=actor, contacts=[contact])[0]
+
+
+@dataclass
+class _Sent:
+    """A contact of a batch as it will be stored: its fields, parts, canonical form and digest."""
+
+    contact: NewContact
+    values: dict[str, Any]
+    given: dict[str, Any]
+    canonical: dict[str, Any]
+    digest: str
+
+
+@transaction.atomic
+def log_encounters(*, actor: User, contacts: Sequence[NewContact]) -> list[ContactLogged]:
+    """Store a batch of contacts by `actor`, each exactly as `log_encounter` stores one, in one
+    transaction and with a fixed number of statements whatever the batch's size (an import).
+
+    Each contact is checked as `log_encounter` checks it (its parts, its scope, the same id
+    sent before: a duplicate, or `ContactConflict`); then the new ones are written in bulk:
+    the contacts, what was given, when each person was last seen, one audit event per contact
+    (`audit.services.record_many`: one statement), each registered part for the batch (a
+    part's `save_many`, or its `save` per contact), and what was taken off the stock. Any
+    contact refused refuses the batch: nothing of it is stored. The answers are in the order
+    of `contacts`.
+    """
+    sent = [_prepare(actor=actor, contact=contact) for contact in contacts]
+    answers: dict[int, ContactLogged] = {}
+    pending = list(range(len(sent)))
+    while True:
+        stored = _stored(sent=[sent[i] for i in pending])
+        first: dict[uuid.UUID, int] = {}
+        new: list[int] = []
+        for i in pending:
+            item = sent[i]
+            contact_id = item.contact.encounter_id
+            if contact_id in stored:
+                answers[i] = ContactLogged(stored[contact_id], Outcome.DUPLICATE)
+            elif contact_id in first:
+                continue  # the same id twice in the batch: answered once the first is stored
+            else:
+                first[contact_id] = i
+                _check_scope(actor=actor, team=item.contact.team, client=item.contact.client, site=item.contact.site)
+                new.append(i)
+        try:
+            created = _insert(actor=actor, sent=[sent[i] for i in new])
+        except IntegrityError:
+            # An id of the batch raced another request (the same contact sent twice at once):
+            # the first one won. Look again; an id still not stored is another error.
+            if not _stored(sent=[sent[i] for i in new]):
+                raise
+            continue
+        break
+    for i, encounter in zip(new, created, strict=True):
+        answers[i] = ContactLogged(encounter, Outcome.CREATED)
+    for i in pending:
+        if i not in answers:  # a repeat of an id earlier in this batch
+            earlier = answers[first[sent[i].contact.encounter_id]].encounter
+            answers[i] = ContactLogged(_same_or_conflict(earlier, sent[i]), Outcome.DUPLICATE)
+    made = [(encounter, sent[i]) for i, encounter in zip(new, created, strict=True)]
+    for part in contact_parts():
+        items = [
+            (encounter, item.given.get(part.key))
+            for encounter, item in made
+            if item.contact.client is not None or part.anonymous
+        ]
+        if not items:
+            continue
+        if part.save_many is not None:
+            part.save_many(actor=actor, items=items)
+        else:
+            for encounter, data in items:
+                part.save(actor=actor, encounter=encounter, data=data)
+    record_stock_given_by_contacts(
+        contacts=[(encounter, item.contact.services, item.given) for encounter, item in made]
+    )
+    return [answers[i] for i in range(len(sent))]
+
+
+def _prepare(*, actor: User, contact: NewContact) -> _Sent:
+    given = {key: data for key, data in (contact.parts or {}).items() if data}
+    anonymous = contact.client is None
+    _check_parts(actor=actor, given=given, anonymous=anonymous)
     values = {
         "worker": actor,
-        "team": team,
-        "client": client,
-        "head_count": head_count if anonymous else 1,
-        "happened_at": happened_at,
-        "site": site,
-        "kind": kind,
-        "age_band": age_band if anonymous else "",
-        "gender": gender if anonymous else "",
-        "note": note,
+        "team": contact.team,
+        "client": contact.client,
+        "head_count": contact.head_count if anonymous else 1,
+        "happened_at": contact.happened_at,
+        "site": contact.site,
+        "kind": contact.kind,
+        "age_band": contact.age_band if anonymous else "",
+        "gender": contact.gender if anonymous else "",
+        "note": contact.note,
     }
-    sent = canonical_contact(values, services=services, parts=given)
-    digest = submission_digest(sent)
-    earlier = _already_logged(encounter_id, actor=actor, sent=sent, digest=digest)
-    if earlier is not None:
-        return ContactLogged(earlier, Outcome.DUPLICATE)
-    _check_scope(actor=actor, team=team, client=client, site=site)
-    try:
-        with transaction.atomic():
-            encounter = Encounter.objects.create(id=encounter_id, submission_digest=digest, **values)
-            ServiceProvided.objects.bulk_create(
-                ServiceProvided(encounter=encounter, service_type=service_type, quantity=quantity)
-                for service_type, quantity in services.items()
+    canonical = canonical_contact(values, services=contact.services, parts=given)
+    return _Sent(contact, values, given, canonical, submission_digest(canonical))
+
+
+def _insert(*, actor: User, sent: Sequence[_Sent]) -> list[Encounter]:
+    """Write the new contacts of a batch, what was given, when each person was last seen and
+    one audit event each, in a savepoint (an id that raced another request undoes it all)."""
+    if not sent:
+        return []
+    now = timezone.now()
+    encounters = []
+    for item in sent:
+        encounter = Encounter(
+            id=item.contact.encounter_id, submission_digest=item.digest, created_at=now, **item.values
+        )
+        encounter._state.adding, encounter._state.db = False, "default"
+        encounters.append(encounter)
+    with transaction.atomic():
+        insert_rows(Encounter, [_row(encounter) for encounter in encounters])
+        insert_rows(
+            ServiceProvided,
+            [
+                {"encounter_id": item.contact.encounter_id, "service_type_id": service_type.pk, "quantity": quantity}
+                for item in sent
+                for service_type, quantity in item.contact.services.items()
                 if quantity > 0
-            )
-            if client is not None:
-                Client.objects.filter(pk=client.pk).mark_seen(happened_at)
-            record(
-                action=AuditEvent.Action.ENCOUNTER_CREATED,
-                actor=actor,
-                target=encounter,
-                client_id=client.pk if client is not None else None,
-            )
-    except IntegrityError:
-        # The same id raced itself (two requests at once): the first one won.
-        earlier = _already_logged(encounter_id, actor=actor, sent=sent, digest=digest)
-        if earlier is None:
-            raise
-        return ContactLogged(earlier, Outcome.DUPLICATE)
-    for part in contact_parts():
-        if client is not None or part.anonymous:
-            part.save(actor=actor, encounter=encounter, data=given.get(part.key))
-    record_stock_given(encounter=encounter, services=services, parts=given)
-    return ContactLogged(encounter, Outcome.CREATED)
+            ],
+        )
+        seen: dict[uuid.UUID, datetime] = {}
+        for item in sent:
+            if item.contact.client is not None:
+                person = item.contact.client.pk
+                seen[person] = max(seen.get(person, item.contact.happened_at), item.contact.happened_at)
+        Client.objects.mark_each_seen(seen)
+        record_many(
+            action=AuditEvent.Action.ENCOUNTER_CREATED,
+            actor=actor,
+            events=[
+                Event(target=encounter, client_id=item.contact.client.pk if item.contact.client is not None else None)
+                for encounter, item in zip(encounters, sent, strict=True)
+            ],
+        )
+    return encounters
 
 
 def _check_parts(*, actor: User, given: Mapping[str, Any], anonymous: bool) -> None:
@@ -200,20 +326,38 @@ def logged_by(*, encounter_id: uuid.UUID, actor: User) -> Encounter | None:
     return stored
 
 
-def _already_logged(encounter_id: uuid.UUID, *, actor: User, sent: dict[str, Any], digest: str) -> Encounter | None:
-    """The contact stored under this id from the same submission; None if there is none.
+ENCOUNTER_FIELDS = [field.attname for field in Encounter._meta.concrete_fields]
+
+
+def _row(encounter: Encounter) -> dict[str, Any]:
+    return {name: getattr(encounter, name) for name in ENCOUNTER_FIELDS}
+
+
+def _stored(*, sent: Sequence[_Sent]) -> dict[uuid.UUID, Encounter]:
+    """The contacts of the batch stored already, from the same submission, by id (one query).
 
     Another worker's contact: NotFound. A different submission: ContactConflict.
     """
-    stored = Encounter.objects.filter(pk=encounter_id).only("id", "worker_id", "submission_digest").first()
-    if stored is None:
-        return None
-    if stored.worker_id != actor.pk:
+    if not sent:
+        return {}
+    ids = [item.contact.encounter_id for item in sent]
+    found = {row.pk: row for row in Encounter.objects.filter(pk__in=ids).only("id", "worker_id", "submission_digest")}
+    return {
+        item.contact.encounter_id: _same_or_conflict(found[item.contact.encounter_id], item)
+        for item in sent
+        if item.contact.encounter_id in found
+    }
+
+
+def _same_or_conflict(stored: Encounter, item: _Sent) -> Encounter:
+    """`stored` if it is the contact `item` sends again; NotFound if another worker's;
+    ContactConflict if it was stored from a different submission."""
+    if stored.worker_id != item.values["worker"].pk:
         raise NotFound
-    if stored.submission_digest in ("", digest):
+    if stored.submission_digest in ("", item.digest):
         return stored
-    full = Encounter.objects.select_related("client", "team", "site").get(pk=encounter_id)
-    versions = ContactVersions(encounter=full, stored=stored_contact(full), sent=sent)
+    full = Encounter.objects.select_related("client", "team", "site").get(pk=stored.pk)
+    versions = ContactVersions(encounter=full, stored=stored_contact(full), sent=item.canonical)
     raise ContactConflict(
         _("This contact was saved already with different details. Nothing was saved this time."), payload=versions
     )

@@ -24,6 +24,11 @@ Two people at once: the form carries the `version` it was loaded with; saving is
 other gets `EditConflict`, with nothing written. The services are replaced in the same
 transaction, after the UPDATE has taken the row lock, so they always belong to the version
 that won.
+
+Stock: a correction that changes a quantity of an item the team keeps stock of (or moves
+the contact to another month) changes the stock by the difference, in the same transaction
+and through the same statement as a new contact (`supplies.take_off_stock`), so on hand stays
+received - given + adjusted, exactly, with corrections running at the same time as contacts.
 """
 
 from dataclasses import dataclass
@@ -40,6 +45,7 @@ from audit.services import record
 from clients.models import Client
 from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter, EncounterQuerySet, ServiceProvided, ServiceType, Site
+from encounters.services.supplies import month_of, take_off_stock
 
 CORRECTION_WINDOW = timedelta(days=7)
 # The names written to the audit trail, in the order a page shows them.
@@ -136,6 +142,8 @@ def correct_encounter(*, actor: User, encounter: Encounter, version: int, values
     }
     if not save_if_current(Encounter, encounter.pk, version, changes):
         raise EditConflict
+    if "services" in changed or "happened_at" in changed:
+        _correct_stock(encounter, values)
     if "services" in changed:
         _replace_services(encounter, values.services)
     if "happened_at" in changed and encounter.client_id is not None:
@@ -148,6 +156,24 @@ def correct_encounter(*, actor: User, encounter: Encounter, version: int, values
         details={"fields": changed},
     )
     return changed
+
+
+def _correct_stock(encounter: Encounter, values: ContactValues) -> None:
+    """What the contact gives now, against what it gave: the difference comes off (or goes
+    back on) the team's stock, through the same statement as a new contact's
+    (supplies.take_off_stock), in the month each belongs to. What it gave is read here,
+    under the contact's row lock taken by the UPDATE above, so two corrections of the same
+    contact can never both subtract from the same quantities."""
+    before = dict(ServiceProvided.objects.filter(encounter=encounter).values_list("service_type_id", "quantity"))
+    after = {service_type.pk: quantity for service_type, quantity in values.services.items() if quantity > 0}
+    old_month = month_of(timezone.localdate(encounter.happened_at))
+    new_month = month_of(timezone.localdate(values.happened_at))
+    if old_month == new_month:
+        difference = {str(pk): after.get(pk, 0) - before.get(pk, 0) for pk in set(before) | set(after)}
+        take_off_stock(team_id=encounter.team_id, month=new_month, given=difference)
+        return
+    take_off_stock(team_id=encounter.team_id, month=old_month, given={str(pk): -n for pk, n in before.items()})
+    take_off_stock(team_id=encounter.team_id, month=new_month, given={str(pk): n for pk, n in after.items()})
 
 
 def _replace_services(encounter: Encounter, services: dict[ServiceType, int]) -> None:

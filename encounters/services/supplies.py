@@ -6,7 +6,7 @@ be recorded by a distribution volunteer (accounts/roles.py). What a contact give
 person and for others) is taken off the team's stock there as well (`record_stock_given`).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -141,10 +141,13 @@ def stored_reversal(encounter: Encounter) -> None:
 # Stock: what a contact gives comes off the team's stock, in the contact's transaction.
 
 GIVEN_SQL = """
-WITH given(service_type_id, quantity) AS (SELECT * FROM unnest(%(types)s::uuid[], %(quantities)s::int[])),
+WITH given(service_type_id, month, quantity) AS (
+    SELECT * FROM unnest(%(types)s::uuid[], %(months)s::date[], %(quantities)s::int[])
+),
+totals AS (SELECT service_type_id, sum(quantity)::int AS quantity FROM given GROUP BY service_type_id),
 locked AS (
-    SELECT stock.id, given.service_type_id, given.quantity
-    FROM encounters_stocklevel stock JOIN given USING (service_type_id)
+    SELECT stock.id, totals.service_type_id, totals.quantity
+    FROM encounters_stocklevel stock JOIN totals USING (service_type_id)
     WHERE stock.team_id = %(team)s
     ORDER BY stock.service_type_id
     FOR UPDATE OF stock
@@ -152,42 +155,70 @@ locked AS (
 taken AS (
     UPDATE encounters_stocklevel stock SET on_hand = stock.on_hand - locked.quantity
     FROM locked WHERE stock.id = locked.id
-    RETURNING locked.service_type_id, locked.quantity
+    RETURNING locked.service_type_id
 )
 INSERT INTO encounters_stockmonth (team_id, service_type_id, month, received, given, adjusted)
-SELECT %(team)s, service_type_id, %(month)s, 0, quantity, 0 FROM taken ORDER BY service_type_id
+SELECT %(team)s, given.service_type_id, given.month, 0, given.quantity, 0
+FROM given JOIN taken USING (service_type_id) ORDER BY given.service_type_id, given.month
 ON CONFLICT (team_id, service_type_id, month)
 DO UPDATE SET given = encounters_stockmonth.given + EXCLUDED.given
 """
 
 
-def record_stock_given(*, encounter: Encounter, services: Mapping[ServiceType, int], parts: Mapping[str, Any]) -> None:
-    """Take what the contact gave (to the person, and for others) off the team's stock.
+# What one contact gave: its services, and its part of supplies for others (if any).
+Given = tuple[Encounter, Mapping[ServiceType, int], Mapping[str, Any]]
 
-    One statement, whatever the number of items: items the team does not keep stock of are
-    left alone. The stock rows are locked in one order (by item), so two contacts drawing
-    the same items wait for each other instead of deadlocking, and each subtracts from the
-    count the other left: the count is never wrong.
+
+def record_stock_given(*, encounter: Encounter, services: Mapping[ServiceType, int], parts: Mapping[str, Any]) -> None:
+    """Take what the contact gave (to the person, and for others) off the team's stock."""
+    record_stock_given_by_contacts(contacts=[(encounter, services, parts)])
+
+
+def record_stock_given_by_contacts(*, contacts: Sequence[Given]) -> None:
+    """Take what the contacts gave (to the person, and for others) off their teams' stock.
+
+    One statement per team, whatever the number of contacts and items: items the team does
+    not keep stock of are left alone. The stock rows are locked in one order (by item), so two
+    contacts drawing the same items wait for each other instead of deadlocking, and each
+    subtracts from the count the other left: the count is never wrong. What is given is added
+    to each item's month (the month of each contact).
     """
-    given: dict[str, int] = {}
-    for service_type, quantity in services.items():
-        if quantity > 0:
-            given[str(service_type.pk)] = given.get(str(service_type.pk), 0) + quantity
-    for_others = parts.get("for_others")
-    if for_others:
-        by_slug = dict(for_others.items)
-        ids = dict(ServiceType.objects.filter(slug__in=by_slug).values_list("slug", "pk"))
-        for slug, quantity in by_slug.items():
+    slugs = {slug for _e, _s, parts in contacts if parts.get("for_others") for slug, _n in parts["for_others"].items}
+    ids = dict(ServiceType.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
+    by_team: dict[Any, dict[tuple[str, date], int]] = {}
+    for encounter, services, parts in contacts:
+        given = by_team.setdefault(encounter.team_id, {})
+        month = month_of(timezone.localdate(encounter.happened_at))
+        for service_type, quantity in services.items():
+            if quantity > 0:
+                given[(str(service_type.pk), month)] = given.get((str(service_type.pk), month), 0) + quantity
+        for_others = parts.get("for_others")
+        for slug, quantity in for_others.items if for_others else ():
             if slug in ids:
-                given[str(ids[slug])] = given.get(str(ids[slug]), 0) + quantity
+                given[(str(ids[slug]), month)] = given.get((str(ids[slug]), month), 0) + quantity
+    for team, given in sorted(by_team.items(), key=lambda item: str(item[0])):
+        _take_off(team_id=team, given=given)
+
+
+def take_off_stock(*, team_id: Any, month: date, given: Mapping[str, int]) -> None:
+    """Take `given` ({service type id: quantity}) off the team's stock and add it to the
+    month's given; a negative quantity puts it back (a correction that gave less). Through
+    the one statement every change of what contacts gave goes through (see
+    record_stock_given_by_contacts)."""
+    _take_off(team_id=team_id, given={(key, month): quantity for key, quantity in given.items()})
+
+
+def _take_off(*, team_id: Any, given: Mapping[tuple[str, date], int]) -> None:
+    """GIVEN_SQL for one team: {(service type id, month): quantity}."""
+    given = {key: quantity for key, quantity in given.items() if quantity}
     if not given:
         return
-    types = sorted(given)
+    keys = sorted(given)
     params: dict[str, Any] = {
-        "types": types,
-        "quantities": [given[key] for key in types],
-        "team": encounter.team_id,
-        "month": month_of(timezone.localdate(encounter.happened_at)),
+        "types": [key[0] for key in keys],
+        "months": [key[1] for key in keys],
+        "quantities": [given[key] for key in keys],
+        "team": team_id,
     }
     with connection.cursor() as cursor:
         cursor.execute(GIVEN_SQL, params)

@@ -24,10 +24,10 @@ def test_every_printed_demo_sign_in_works_with_the_printed_code() -> None:
     assert needing == set(NEEDS_CODE)
     for _role, username in SIGN_INS:
         client = HttpClient()
-        response = client.post(reverse("accounts:login"), {"username": username, "password": DEMO_PASSWORD})
+        response = client.post(reverse("accounts:sign_in"), {"username": username, "password": DEMO_PASSWORD})
         if username in NEEDS_CODE:
-            assert response["Location"] == reverse("accounts:login_code")
-            response = client.post(reverse("accounts:login_code"), {"code": code(username)})
+            assert response["Location"] == reverse("accounts:sign_in_code")
+            response = client.post(reverse("accounts:sign_in_code"), {"code": code(username)})
         assert response["Location"] == reverse("core:home"), username
         assert client.get(reverse("core:home")).status_code == 200
     for username, scope, secret in API_TOKENS:

@@ -23,7 +23,7 @@ from tests.totp import authenticator_for
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("accounts:login")
+URL = reverse("accounts:sign_in")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 Action = AuditEvent.Action
 
@@ -84,7 +84,7 @@ def test_a_success_starts_the_count_again(client: HttpClient, worker: User) -> N
         for _ in range(4):
             attempt(client, "worker", "not-the-password")
         assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
-        client.post(reverse("accounts:logout"))
+        client.post(reverse("accounts:sign_out"))
         for _ in range(4):
             attempt(client, "worker", "not-the-password")
         assert attempt(client, "worker", TEST_PASSWORD)[0] == 302
@@ -170,11 +170,11 @@ def test_wrong_codes_count_towards_the_pause(client: HttpClient, supervisor: Use
     with time_machine.travel(START, tick=False):
         assert attempt(client, "supervisor", TEST_PASSWORD)[0] == 302
         for number in range(5):
-            response = client.post(reverse("accounts:login_code"), {"code": f"00000{number}"})
+            response = client.post(reverse("accounts:sign_in_code"), {"code": f"00000{number}"})
         assert response["Location"] == URL
         page = client.get(URL)
         assert "sign-in is paused for 15 minutes" in page.content.decode()
-        assert client.get(reverse("accounts:login_code"))["Location"] == URL  # nothing pending any more
+        assert client.get(reverse("accounts:sign_in_code"))["Location"] == URL  # nothing pending any more
         assert attempt(client, "supervisor", TEST_PASSWORD) == (200, [SIGN_IN_FAILED])
     steps = [event.details["step"] for event in events(Action.SIGN_IN_FAILED, actor_id=supervisor.pk)]
     assert steps == ["code"] * 5
@@ -185,7 +185,7 @@ def test_every_sign_in_failure_pause_and_sign_out_is_audited(client: HttpClient)
     user = UserFactory.create(username="casey")
     with time_machine.travel(START, tick=False):
         attempt(client, "casey", TEST_PASSWORD)
-        client.post(reverse("accounts:logout"))
+        client.post(reverse("accounts:sign_out"))
         for _ in range(5):
             attempt(client, "casey", "not-the-password")
         attempt(client, "casey", TEST_PASSWORD)

@@ -35,7 +35,7 @@ def signed_in(user: User) -> HttpClient:
 
 def pending(user: User) -> HttpClient:
     client = HttpClient()
-    client.post(reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD})
+    client.post(reverse("accounts:sign_in"), {"username": user.username, "password": TEST_PASSWORD})
     return client
 
 
@@ -43,11 +43,11 @@ def pending(user: User) -> HttpClient:
 # user and memberships (the navigation) come first. Counted on a second visit: the first visit
 # of a set-up page also stores the new key (one INSERT).
 PAGES: dict[str, tuple[str, Callable[[User], HttpClient], str, int]] = {
-    "sign-in": ("supervisor", lambda user: HttpClient(), "accounts:login", 0),
+    "sign-in": ("supervisor", lambda user: HttpClient(), "accounts:sign_in", 0),
     # session, pending user
-    "code": ("supervisor", pending, "accounts:login_code", 2),
+    "code": ("supervisor", pending, "accounts:sign_in_code", 2),
     # session, pending user, a confirmed authenticator? (none), the one being set up
-    "first set-up": ("worker_by_setting", pending, "accounts:login_set_up", 4),
+    "first set-up": ("worker_by_setting", pending, "accounts:sign_in_set_up", 4),
     # + authenticator, recovery codes left
     "security": ("supervisor", signed_in, "accounts:security", 5),
     # + authenticator (a code is asked for only when there is one)

@@ -139,7 +139,7 @@ def test_a_wrong_answer_is_refused_and_counted(supervisor_client: HttpClient, su
 def test_five_wrong_answers_sign_out_and_pause(supervisor_client: HttpClient, supervisor: User) -> None:
     for _ in range(5):
         response = supervisor_client.post(CONFIRM, {"password": "not-my-password", "next": "/"})
-    assert response["Location"] == reverse("accounts:login")
+    assert response["Location"] == reverse("accounts:sign_in")
     assert supervisor_client.get(reverse("core:home")).status_code == 302
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT, actor_id=supervisor.pk).count() == 1
 

@@ -22,7 +22,7 @@ from tests.totp import authenticator_for
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("accounts:login")
+LOGIN = reverse("accounts:sign_in")
 HOME = reverse("core:home")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def test_the_production_cookie_is_host_prefixed_secure_http_only_and_lax(client:
 def test_sign_out_ends_the_server_session_and_clears_the_browser(client: HttpClient, worker: User) -> None:
     sign_in(client)
     old_key = client.session.session_key
-    response = client.post(reverse("accounts:logout"))
+    response = client.post(reverse("accounts:sign_out"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert {name for name, cookie in response.cookies.items() if cookie["max-age"] == 0} >= {"sessionid", "csrftoken"}
     assert not UserSession.objects.filter(session_key=old_key).exists()
@@ -197,7 +197,7 @@ def test_a_system_admin_resets_two_factor_for_a_lost_phone(system_admin: User, s
     assert not supervisor.totpdevice_set.exists()  # type: ignore[attr-defined]
     assert not RecoveryCode.objects.filter(user=supervisor).exists()
     response = HttpClient().post(LOGIN, {"username": "supervisor", "password": TEST_PASSWORD})
-    assert response["Location"] == reverse("accounts:login_set_up")
+    assert response["Location"] == reverse("accounts:sign_in_set_up")
     assert AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_RESET, object_id=str(supervisor.pk)).exists()
 
 

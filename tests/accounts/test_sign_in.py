@@ -8,7 +8,7 @@ from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("accounts:login")
+URL = reverse("accounts:sign_in")
 
 
 def test_signing_in_is_audited_and_rotates_the_session(client: HttpClient, worker: User) -> None:
@@ -46,8 +46,8 @@ def test_next_is_followed_only_within_the_site(client: HttpClient, worker: User)
 
 
 def test_sign_out_is_post_only_audited_and_clears_the_browser(worker_client: HttpClient, worker: User) -> None:
-    assert worker_client.get(reverse("accounts:logout")).status_code == 405
-    response = worker_client.post(reverse("accounts:logout"))
+    assert worker_client.get(reverse("accounts:sign_out")).status_code == 405
+    response = worker_client.post(reverse("accounts:sign_out"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert {name for name, cookie in response.cookies.items() if cookie["max-age"] == 0} >= {"sessionid", "csrftoken"}

@@ -25,9 +25,9 @@ from tests.totp import authenticator_for, code_for
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("accounts:login")
-CODE = reverse("accounts:login_code")
-SET_UP = reverse("accounts:login_set_up")
+LOGIN = reverse("accounts:sign_in")
+CODE = reverse("accounts:sign_in_code")
+SET_UP = reverse("accounts:sign_in_set_up")
 HOME = reverse("core:home")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -222,7 +222,7 @@ def test_a_worker_can_turn_it_on_and_make_new_recovery_codes(worker_client: Http
     assert len(second) == 10 and not set(first) & set(second)
     assert RecoveryCode.objects.filter(user=worker).count() == 10
     assert "10 recovery codes left." in worker_client.get(reverse("accounts:security")).content.decode()
-    worker_client.post(reverse("accounts:logout"))
+    worker_client.post(reverse("accounts:sign_out"))
     assert password_step(worker_client, worker) == CODE
 
 

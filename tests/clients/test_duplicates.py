@@ -14,7 +14,7 @@ from tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 REGISTER = reverse("clients:register")
-PAIRS = reverse("clients:duplicates")
+PAIRS = reverse("clients:duplicate_list")
 
 
 def registration(**changes: str) -> dict[str, str]:

@@ -40,10 +40,10 @@ def test_the_pairs_page_costs_the_same_with_2_or_20_likely_duplicates(
     """Session, user, memberships (3); in a transaction (2): SET LOCAL jit, the pairs, the people,
     their aliases (4)."""
     johnnies(team, 2)
-    with_two, context = queries(supervisor_client, "get", reverse("clients:duplicates"))
+    with_two, context = queries(supervisor_client, "get", reverse("clients:duplicate_list"))
     assert len(context["pairs"]) == 1
     johnnies(team, 18)
-    with_twenty, context = queries(supervisor_client, "get", reverse("clients:duplicates"))
+    with_twenty, context = queries(supervisor_client, "get", reverse("clients:duplicate_list"))
     assert len(context["pairs"]) == 50
     assert (with_two, with_twenty) == (9, 9)
 

@@ -22,7 +22,7 @@ ON = override_settings(ALONGSIDE_USE_WISHES=True)
 
 
 def edit(person: Client) -> str:
-    return reverse("clients:use_wish", args=[person.code])
+    return reverse("clients:use_wish_edit", args=[person.code])
 
 
 def person_page(http: HttpClient, person: Client) -> str:

@@ -1,24 +1,16 @@
 """The conventions of docs/architecture.md ("One convention each"), checked on the code itself:
-forms live in forms modules, view decorators come in one order, and a view reaches a row
-through an access helper that raises NotFound (never Http404 or get_object_or_404)."""
+forms live in forms modules, view decorators come in one order, a view is named by its page
+(its URL name), and a view reaches a row through an access helper that raises NotFound (never
+Http404 or get_object_or_404)."""
 
 import ast
 from pathlib import Path
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = [
-    "accounts",
-    "api",
-    "audit",
-    "clients",
-    "core",
-    "dashboards",
-    "encounters",
-    "exports",
-    "goals",
-    "outcomes",
-    "privacy",
-]
+# Every app: a folder with an apps.py (new apps are checked without anyone remembering to list them).
+APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 
 # Outermost first: the HTTP method, the access rule, (exports' keep_choices, which must see a
 # POST before it is sent to confirm who they are), recent_auth_required, then anything else.
@@ -98,6 +90,41 @@ def test_the_order_check_refuses_what_the_convention_forbids() -> None:
     assert out_of_order(["require_http_methods", "supervisor", "sensitive_post_parameters", "recent_auth_required"])
 
 
+def named_pages(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:
+    """(URL name with its namespace, the name of the view function) for every named page of
+    our apps. The admin's and the API's names are their libraries' (django.contrib.admin,
+    django-ninja's operation names), not views of ours."""
+    found = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace not in {"admin", "api"}:
+                found += named_pages(pattern, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append((namespace + pattern.name, pattern.callback.__name__))
+    return found
+
+
+def named_by_its_page(url_name: str, view: str) -> bool:
+    """The view is called what its URL is called, or that with the page's subject in front,
+    since the namespace already says the app (`clients:list` is `client_list`)."""
+    page = url_name.rsplit(":", 1)[-1]
+    return view == page or view.endswith(f"_{page}")
+
+
+def test_every_view_is_named_by_its_page() -> None:
+    pages = named_pages()
+    assert len(pages) > 70
+    assert [f"{url_name} -> {view}" for url_name, view in pages if not named_by_its_page(url_name, view)] == []
+
+
+def test_the_name_check_refuses_a_view_named_otherwise() -> None:
+    assert named_by_its_page("clients:list", "client_list")
+    assert named_by_its_page("accounts:sign_in", "sign_in")
+    assert not named_by_its_page("accounts:login", "sign_in")
+    assert not named_by_its_page("outcomes:instruments", "instrument_list")
+    assert not named_by_its_page("goals:contact_goal", "contact_goal_new")
+
+
 def test_views_reach_rows_through_access_helpers_that_raise_not_found() -> None:
     """Out of scope is NotFound, raised by `<app>/access.py` (or a view), which
     core.middleware.DomainErrorMiddleware answers with the one 404 page. Only core's
@@ -113,7 +140,8 @@ def test_views_reach_rows_through_access_helpers_that_raise_not_found() -> None:
                 found.append(f"{module.relative_to(ROOT)} imports {node.name}")
     assert found == []
     helpers = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("*/access.py"))
-    assert helpers == [f"{app}/access.py" for app in ("clients", "encounters", "exports", "goals", "outcomes")]
+    apps = ("clients", "encounters", "exports", "goals", "health", "outcomes")
+    assert helpers == [f"{app}/access.py" for app in apps]
 
 
 def test_the_readme_layout_names_every_top_level_folder_and_nothing_else() -> None:

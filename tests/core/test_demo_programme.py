@@ -56,7 +56,7 @@ def test_demo_people_are_found_by_name_accents_and_all(demo: None) -> None:
 
 
 def test_the_supervisor_has_likely_duplicates_to_review(demo: None) -> None:
-    page = text(signed_in("supervisor").get(reverse("clients:duplicates")))
+    page = text(signed_in("supervisor").get(reverse("clients:duplicate_list")))
     for first, second in [("María José Ortega", "Maria Jose Ortega"), ("Christian Novak", "Kristian Novak")]:
         assert first in page and second in page
 

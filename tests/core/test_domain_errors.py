@@ -77,7 +77,9 @@ def test_outside_a_request_the_context_is_empty(worker: User) -> None:
 
 def test_a_page_s_events_carry_its_address_and_request_id(worker_client: HttpClient, worker: User) -> None:
     """Through the middleware: the sign-out event of a real request."""
-    response = worker_client.post(reverse("accounts:logout"), REMOTE_ADDR="10.2.3.4", HTTP_X_REQUEST_ID="req-12345678")
+    response = worker_client.post(
+        reverse("accounts:sign_out"), REMOTE_ADDR="10.2.3.4", HTTP_X_REQUEST_ID="req-12345678"
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_OUT)
     assert (event.ip, event.request_id, event.actor_id) == ("10.2.3.4", "req-12345678", worker.pk)

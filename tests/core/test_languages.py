@@ -27,6 +27,7 @@ SOURCES = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "dashboards",
     "privacy",
     "exports",
@@ -82,19 +83,19 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_the_chosen_language_is_remembered(client: HttpClient) -> None:
-    response = client.post(reverse("set_language"), {"language": "es", "next": reverse("accounts:login")})
+    response = client.post(reverse("set_language"), {"language": "es", "next": reverse("accounts:sign_in")})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
-    page = client.get(reverse("accounts:login")).content.decode()
+    page = client.get(reverse("accounts:sign_in")).content.decode()
     assert 'lang="es"' in page
     assert "Iniciar sesión" in page
 
 
 @pytest.mark.django_db
 def test_the_browser_language_is_used_until_one_is_chosen(client: HttpClient) -> None:
-    page = client.get(reverse("accounts:login"), headers={"Accept-Language": "es-ES,es;q=0.9"}).content.decode()
+    page = client.get(reverse("accounts:sign_in"), headers={"Accept-Language": "es-ES,es;q=0.9"}).content.decode()
     assert "Iniciar sesión" in page
-    page = client.get(reverse("accounts:login"), headers={"Accept-Language": "en"}).content.decode()
+    page = client.get(reverse("accounts:sign_in"), headers={"Accept-Language": "en"}).content.decode()
     assert "Sign in" in page
 
 

@@ -161,8 +161,9 @@ def test_the_organisation_view_reads_from_the_replica(streaming: Pair) -> None:
     # middleware and the role check read before the view chose (the session, the user).
     assert on_replica[0].lstrip().startswith("SELECT pg_is_in_recovery()")
     assert len(figures(on_replica)) >= 2
-    # The year's protected figures (dashboards/hierarchy.py) are read there too.
-    assert any("FROM encounters_encounter" in statement for statement in on_replica)
+    # The year's protected figures (dashboards/hierarchy.py) are read there too, through the
+    # definer functions that count them (core/definer.py).
+    assert any('FROM "alongside_org_events"(' in statement for statement in on_replica)
     assert len(on_replica) >= 6  # the lag question, teams, the year's few grouped queries (dashboards/hierarchy.py)
     assert figures(on_primary) == []
 

@@ -228,13 +228,13 @@ def sign_in(page: Page, check_page: PageChecks, base_url: str, user: User, langu
     `language`: the language the pages are in (the browser's language cookie)."""
     username, password, button, code = SIGN_IN_WORDS[language]
     device = authenticator_for(user) if requires_two_factor(user) else None
-    page.goto(base_url + reverse("accounts:login"))
+    page.goto(base_url + reverse("accounts:sign_in"))
     check_page()
     page.get_by_label(username).fill(user.username)
     page.get_by_label(password).fill(TEST_PASSWORD)
     page.get_by_role("button", name=button).tap()
     if device is not None:
-        page.wait_for_url(base_url + reverse("accounts:login_code"))
+        page.wait_for_url(base_url + reverse("accounts:sign_in_code"))
         check_page()
         page.get_by_label(code).fill(code_for(device))
         page.get_by_role("button", name=button).tap()

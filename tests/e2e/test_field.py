@@ -168,7 +168,7 @@ def test_signing_out_keeps_the_language(
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_visible()
     check_page()
     page.get_by_role("button", name="Cerrar sesión").tap()
-    page.wait_for_url(live_server.url + reverse("accounts:login") + "**")
+    page.wait_for_url(live_server.url + reverse("accounts:sign_in") + "**")
     check_page()
     expect(page.get_by_role("button", name="Iniciar sesión")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"

@@ -38,10 +38,10 @@ def test_totp_sign_in_idle_timeout_and_nothing_left_after_sign_out(
     device = authenticator_for(supervisor)
     person_page = base + reverse("clients:detail", args=[person.code])
 
-    page.goto(base + reverse("accounts:login"))
+    page.goto(base + reverse("accounts:sign_in"))
     check_page()
     password_step(page, supervisor)
-    page.wait_for_url(base + reverse("accounts:login_code"))
+    page.wait_for_url(base + reverse("accounts:sign_in_code"))
     check_page()
     page.get_by_label("Code").fill(code_for(device))
     page.get_by_role("button", name="Sign in").tap()
@@ -55,14 +55,14 @@ def test_totp_sign_in_idle_timeout_and_nothing_left_after_sign_out(
     # the live server's thread included); the phone sat idle.
     with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=True):
         page.get_by_role("navigation", name="Main").get_by_role("link", name="People").tap()
-        page.wait_for_url(re.compile(re.escape(base + reverse("accounts:login")) + r"\?next="))
+        page.wait_for_url(re.compile(re.escape(base + reverse("accounts:sign_in")) + r"\?next="))
         check_page()
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
         expect(page.get_by_text("Robin")).to_have_count(0)
 
         # Signing in again goes back to the page that was asked for.
         password_step(page, supervisor)
-        page.wait_for_url(base + reverse("accounts:login_code"))
+        page.wait_for_url(base + reverse("accounts:sign_in_code"))
         check_page()
         page.get_by_label("Code").fill(code_for(device))
         page.get_by_role("button", name="Sign in").tap()
@@ -73,12 +73,12 @@ def test_totp_sign_in_idle_timeout_and_nothing_left_after_sign_out(
         expect(page.get_by_role("heading", level=1)).to_contain_text("Robin")
 
         page.get_by_role("button", name="Sign out").tap()
-        page.wait_for_url(base + reverse("accounts:login"))
+        page.wait_for_url(base + reverse("accounts:sign_in"))
         check_page()
         page.go_back()
         page.wait_for_load_state("load")
         check_page()
-        assert page.url.startswith(base + reverse("accounts:login"))
+        assert page.url.startswith(base + reverse("accounts:sign_in"))
         assert "Robin" not in page.content()
         assert "sessionid" not in {cookie["name"] for cookie in page.context.cookies()}
 
@@ -87,10 +87,10 @@ def test_a_first_sign_in_sets_up_the_authenticator_and_shows_recovery_codes_once
     page: Page, check_page: PageChecks, live_server: LiveServer, supervisor: User
 ) -> None:
     base = live_server.url
-    page.goto(base + reverse("accounts:login"))
+    page.goto(base + reverse("accounts:sign_in"))
     check_page()
     password_step(page, supervisor)
-    page.wait_for_url(base + reverse("accounts:login_set_up"))
+    page.wait_for_url(base + reverse("accounts:sign_in_set_up"))
     check_page()
     expect(page.get_by_role("img", name="QR code to add Alongside to an authenticator app")).to_be_visible()
     key = page.locator("#totp-secret").inner_text()

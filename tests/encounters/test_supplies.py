@@ -2,7 +2,8 @@
 
 import threading
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -22,10 +23,12 @@ from encounters.models import (
     ServiceProvided,
     ServiceType,
     Site,
+    StockChange,
     StockLevel,
     StockMonth,
 )
 from encounters.services.contacts import log_encounter
+from encounters.services.corrections import ContactValues, EditConflict, correct_encounter, for_correction
 from encounters.services.stock import adjust_count, receive_delivery
 from encounters.services.supplies import ReversalReport, SuppliesForOthers
 from tests.contacts import log_contact
@@ -230,6 +233,130 @@ def test_twenty_concurrent_contacts_never_make_the_count_wrong(supervisor: User,
         assert level.on_hand == received - given[service_type.slug] + adjusted
         month = StockMonth.objects.get(team=team, service_type=service_type)
         assert (month.received, month.given, month.adjusted) == (received, given[service_type.slug], adjusted)
+
+
+def stock_against_sql(team: Team, service_type: ServiceType) -> tuple[int, int, int, int]:
+    """(on hand, received - given + adjusted counted from the rows themselves, given by the
+    months' rows, given counted from the contacts' rows): given and adjusted summed by SQL
+    over every contact's services and supplies for others, and every delivery and count."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT coalesce(sum(sp.quantity), 0) FROM encounters_serviceprovided sp
+                      JOIN encounters_encounter e ON e.id = sp.encounter_id
+                     WHERE sp.service_type_id = %(item)s AND e.team_id = %(team)s)
+                 + (SELECT coalesce(sum(i.quantity), 0) FROM encounters_forothersitem i
+                      JOIN encounters_forothers f ON f.encounter_id = i.for_others_id
+                     WHERE i.service_type_id = %(item)s AND f.team_id = %(team)s),
+                   (SELECT coalesce(sum(quantity) FILTER (WHERE kind = 'received'), 0)
+                         + coalesce(sum(quantity) FILTER (WHERE kind = 'adjusted'), 0)
+                      FROM encounters_stockchange WHERE service_type_id = %(item)s AND team_id = %(team)s),
+                   (SELECT coalesce(sum(given), 0) FROM encounters_stockmonth
+                     WHERE service_type_id = %(item)s AND team_id = %(team)s),
+                   (SELECT on_hand FROM encounters_stocklevel WHERE service_type_id = %(item)s AND team_id = %(team)s)
+            """,
+            {"item": service_type.pk, "team": team.pk},
+        )
+        given, received_and_adjusted, given_by_months, on_hand = cursor.fetchone()
+    return on_hand, received_and_adjusted - given, given_by_months, given
+
+
+def correct_quantity(
+    actor: User, encounter_id: uuid.UUID, service_type: ServiceType, quantity: int, **change: Any
+) -> list[str]:
+    loaded = for_correction(actor).get(pk=encounter_id)
+    values = ContactValues.of(loaded)
+    services = {**values.services, service_type: quantity}
+    corrected = ContactValues(**{**values.__dict__, "services": services, **change})
+    return correct_encounter(actor=actor, encounter=loaded, version=loaded.version, values=corrected)
+
+
+def test_a_correction_of_a_quantity_adjusts_the_stock(supervisor: User, worker: User, person: Client) -> None:
+    team = person.home_team
+    receive_delivery(actor=supervisor, team=team, service_type=kit(), quantity=20, on=timezone.localdate())
+    contact = log_contact(worker, person, services={kit(): 2}).encounter
+    assert StockLevel.objects.get().on_hand == 18
+
+    assert correct_quantity(worker, contact.pk, kit(), 5) == ["services"]
+    assert StockLevel.objects.get().on_hand == 15
+    assert correct_quantity(worker, contact.pk, kit(), 0) == ["services"]  # none given after all
+    level = StockLevel.objects.get()
+    assert level.on_hand == 20
+    assert StockMonth.objects.get().given == 0
+    on_hand, counted, given_by_months, given = stock_against_sql(team, kit())
+    assert (on_hand, given_by_months, given) == (counted, 0, 0) == (20, 0, 0)
+
+
+def test_a_correction_into_another_month_moves_what_was_given_to_that_month(
+    supervisor: User, worker: User, person: Client
+) -> None:
+    team = person.home_team
+    now = timezone.localtime().replace(microsecond=0)
+    last_month = (now.replace(day=1) - timedelta(days=1)).replace(hour=12)
+    receive_delivery(actor=supervisor, team=team, service_type=kit(), quantity=20, on=timezone.localdate())
+    contact = log_contact(worker, person, happened_at=now, services={kit(): 3}).encounter
+
+    correct_quantity(worker, contact.pk, kit(), 4, happened_at=last_month)
+
+    months = dict(StockMonth.objects.values_list("month", "given"))
+    assert months == {now.date().replace(day=1): 0, last_month.date().replace(day=1): 4}
+    assert StockLevel.objects.get().on_hand == 16
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_corrections_and_contacts_never_make_the_count_wrong(
+    supervisor: User, worker: User, team: Team
+) -> None:
+    """20 corrections of 8 contacts at once (several of the same contact: one of each pair
+    wins, the other loads again and corrects again), beside 6 new contacts and a count: on
+    hand = received - given + adjustments exactly, given summed by SQL over the contacts."""
+    today = timezone.localdate()
+    for slug in (NALOXONE, SYRINGES):
+        ServiceType.objects.get_or_create(slug=slug, defaults={"name": slug, "category": "supplies"})
+    receive_delivery(actor=supervisor, team=team, service_type=kit(), quantity=200, on=today)
+    contacts = [anonymous_contact(worker, team, services={kit(): 2}).pk for _n in range(8)]
+    start = threading.Barrier(27)
+    errors: list[BaseException] = []
+    conflicts: list[int] = []
+
+    def correction(n: int) -> None:
+        start.wait()
+        for _attempt in range(20):
+            try:
+                correct_quantity(worker, contacts[n % 8], kit(), n % 5)
+                return
+            except EditConflict:
+                conflicts.append(n)  # someone saved this contact first: load it again
+
+    def contact(n: int) -> None:
+        start.wait()
+        anonymous_contact(worker, team, services={kit(): 1 + n % 2})
+
+    def count() -> None:
+        start.wait()
+        adjust_count(actor=supervisor, team=team, service_type=kit(), counted=150, reason="Counted", on=today)
+
+    def run(work: Any, *args: int) -> None:
+        try:
+            work(*args)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(correction, n)) for n in range(20)]
+    threads += [threading.Thread(target=run, args=(contact, n)) for n in range(6)]
+    threads.append(threading.Thread(target=run, args=(count,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Encounter.objects.count() == 14
+    on_hand, counted, given_by_months, given = stock_against_sql(team, kit())
+    assert on_hand == counted
+    assert given_by_months == given
+    assert StockChange.objects.filter(kind=StockChange.Kind.ADJUSTED).count() == 1
 
 
 @pytest.mark.parametrize("period", ["month", "quarter"])

@@ -42,7 +42,7 @@ def rows(method: str) -> list[Row]:
     found = []
     for row in MATRIX:
         key = (row.name, row.method)
-        if row.method == method and user_for(row) and key not in seen and row.name != "accounts:logout":
+        if row.method == method and user_for(row) and key not in seen and row.name != "accounts:sign_out":
             seen.add(key)
             found.append(row)
     return found

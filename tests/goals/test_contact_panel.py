@@ -155,7 +155,7 @@ class TestReviewDuringAContact:
 class TestNewGoalDuringAContact:
     def test_htmx_returns_the_panel_with_the_new_goal(self, worker_client: HttpClient, person: Client) -> None:
         data = {"contact": "", "new-goal-words": "Eat one hot meal a day", "new-goal-steps": "Find the soup run\nGo"}
-        response = worker_client.post(reverse("goals:contact_goal", args=[person.code]), data, headers=HTMX)
+        response = worker_client.post(reverse("goals:contact_goal_new", args=[person.code]), data, headers=HTMX)
         html = page(response)
         goal = Goal.objects.get()
         assert (goal.words, goal.client_id) == ("Eat one hot meal a day", person.pk)
@@ -164,12 +164,12 @@ class TestNewGoalDuringAContact:
 
     def test_an_empty_goal_is_refused_in_place(self, worker_client: HttpClient, person: Client) -> None:
         data = {"new-goal-words": "", "new-goal-why": "For my health"}
-        html = page(worker_client.post(reverse("goals:contact_goal", args=[person.code]), data, headers=HTMX))
+        html = page(worker_client.post(reverse("goals:contact_goal_new", args=[person.code]), data, headers=HTMX))
         assert "Write the goal in the person&#x27;s own words." in html and "For my health" in html
         assert not Goal.objects.exists()
 
     def test_another_teams_person_is_refused(self, client: HttpClient, outsider: User, person: Client) -> None:
         client.force_login(outsider)
-        response = client.post(reverse("goals:contact_goal", args=[person.code]), {"new-goal-words": "Mine"})
+        response = client.post(reverse("goals:contact_goal_new", args=[person.code]), {"new-goal-words": "Mine"})
         assert response.status_code == 404
         assert not Goal.objects.exists()

@@ -46,7 +46,7 @@ def form(**extra: str) -> dict[str, str]:
 
 
 def test_list_shows_built_ins(admin_client: HttpClient) -> None:
-    html = admin_client.get(reverse("outcomes:instruments")).content.decode()
+    html = admin_client.get(reverse("outcomes:instrument_list")).content.decode()
     assert "WHO-5 Wellbeing Index" in html and "Health and quality of life" in html and "Housing situation" in html
 
 
@@ -120,6 +120,6 @@ def test_old_version_cannot_be_edited(admin_client: HttpClient, person: Client, 
 @pytest.mark.parametrize("role", ["worker", "supervisor"])
 def test_team_members_are_refused(client: HttpClient, role: str, request: pytest.FixtureRequest) -> None:
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("outcomes:instruments")).status_code == 403
+    assert client.get(reverse("outcomes:instrument_list")).status_code == 403
     assert client.post(reverse("outcomes:instrument_new"), form()).status_code == 403
     assert not Instrument.objects.filter(slug="safety").exists()

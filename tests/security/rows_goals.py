@@ -57,8 +57,8 @@ ROWS = [
         ok=200,  # no rating: the panel page comes back with the message
     ),
     scoped_post(
-        "goals:contact_goal",
-        lambda o: reverse("goals:contact_goal", args=[o["person"].code]),
+        "goals:contact_goal_new",
+        lambda o: reverse("goals:contact_goal_new", args=[o["person"].code]),
         {"new-goal-words": "Sleep better"},
     ),
 ]
@@ -74,7 +74,7 @@ WRONG_METHOD = [
     ("goals:step_move", "get", lambda o: reverse("goals:step_move", args=step(o))),
     ("goals:contact_panel", "post", lambda o: reverse("goals:contact_panel")),
     ("goals:contact_review", "get", lambda o: reverse("goals:contact_review", args=goal(o))),
-    ("goals:contact_goal", "get", lambda o: reverse("goals:contact_goal", args=[o["person"].code])),
+    ("goals:contact_goal_new", "get", lambda o: reverse("goals:contact_goal_new", args=[o["person"].code])),
 ]
 
 

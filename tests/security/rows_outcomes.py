@@ -47,7 +47,7 @@ ROWS = [
     # Without htmx the panel's link opens the check-in page of its own (302).
     scoped("outcomes:contact_panel", "get", panel, 302),
     scoped("outcomes:contact_answers", "post", answers, 200, WHO5 | {"id": str(uuid.uuid4())}),
-    Row("outcomes:instruments", "get", lambda o: reverse("outcomes:instruments"), ADMIN_ONLY),
+    Row("outcomes:instrument_list", "get", lambda o: reverse("outcomes:instrument_list"), ADMIN_ONLY),
     Row("outcomes:instrument_new", "get", lambda o: reverse("outcomes:instrument_new"), ADMIN_ONLY),
     # Nothing filled in: the form comes back with its messages (200).
     Row("outcomes:instrument_new", "post", lambda o: reverse("outcomes:instrument_new"), ADMIN_ONLY, {"name": ""}),

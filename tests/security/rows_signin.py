@@ -24,8 +24,8 @@ def objects(base: dict[str, Any]) -> dict[str, Any]:
 
 
 ROWS = [
-    Row("accounts:login_code", "get", lambda o: reverse("accounts:login_code"), dict.fromkeys(ROLES, 302)),
-    Row("accounts:login_set_up", "get", lambda o: reverse("accounts:login_set_up"), dict.fromkeys(ROLES, 302)),
+    Row("accounts:sign_in_code", "get", lambda o: reverse("accounts:sign_in_code"), dict.fromkeys(ROLES, 302)),
+    Row("accounts:sign_in_set_up", "get", lambda o: reverse("accounts:sign_in_set_up"), dict.fromkeys(ROLES, 302)),
     Row("accounts:confirm", "get", lambda o: reverse("accounts:confirm"), SIGNED_IN),
     Row(
         "accounts:confirm",
@@ -56,6 +56,6 @@ WRONG_METHOD = [
     ("accounts:confirm", "put", lambda o: reverse("accounts:confirm")),
     ("accounts:new_authenticator", "delete", lambda o: reverse("accounts:new_authenticator")),
     ("accounts:recovery_codes", "put", lambda o: reverse("accounts:recovery_codes")),
-    ("accounts:login_code", "put", lambda o: reverse("accounts:login_code")),
-    ("accounts:login_set_up", "put", lambda o: reverse("accounts:login_set_up")),
+    ("accounts:sign_in_code", "put", lambda o: reverse("accounts:sign_in_code")),
+    ("accounts:sign_in_set_up", "put", lambda o: reverse("accounts:sign_in_set_up")),
 ]

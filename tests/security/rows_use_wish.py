@@ -13,7 +13,7 @@ DENIED = {"data_admin": 403, "system_admin": 403, "anonymous": 302}
 
 
 def edit(objects: dict[str, Any]) -> str:
-    return reverse("clients:use_wish", args=[objects["person"].code])
+    return reverse("clients:use_wish_edit", args=[objects["person"].code])
 
 
 def delete(objects: dict[str, Any]) -> str:
@@ -21,12 +21,12 @@ def delete(objects: dict[str, Any]) -> str:
 
 
 ROWS = [
-    Row("clients:use_wish", "get", edit, {**OFF, **DENIED}),
-    Row("clients:use_wish", "post", edit, {**OFF, **DENIED}, {"words": "Use more safely", "with_person": "on"}),
+    Row("clients:use_wish_edit", "get", edit, {**OFF, **DENIED}),
+    Row("clients:use_wish_edit", "post", edit, {**OFF, **DENIED}, {"words": "Use more safely", "with_person": "on"}),
     Row("clients:use_wish_delete", "post", delete, {**OFF, **DENIED}),
 ]
 
 WRONG_METHOD = [
-    ("clients:use_wish", "delete", edit),
+    ("clients:use_wish_edit", "delete", edit),
     ("clients:use_wish_delete", "get", delete),
 ]

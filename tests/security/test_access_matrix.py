@@ -32,12 +32,12 @@ MATRIX: list[Row] = [
         lambda o: reverse("core:home"),
         {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ),
-    Row("accounts:login", "get", lambda o: reverse("accounts:login"), dict.fromkeys(ROLES, 200)),
+    Row("accounts:sign_in", "get", lambda o: reverse("accounts:sign_in"), dict.fromkeys(ROLES, 200)),
     Row("core:health", "get", lambda o: reverse("core:health"), dict.fromkeys(ROLES, 200)),
     Row(
-        "accounts:logout",
+        "accounts:sign_out",
         "post",
-        lambda o: reverse("accounts:logout"),
+        lambda o: reverse("accounts:sign_out"),
         dict.fromkeys(ROLES, 302),
     ),
     Row("set_language", "post", lambda o: reverse("set_language"), dict.fromkeys(ROLES, 302), {"language": "es"}),
@@ -56,7 +56,7 @@ MATRIX: list[Row] = [
 ]
 
 WRONG_METHOD: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
-    ("accounts:logout", "get", lambda o: reverse("accounts:logout")),
+    ("accounts:sign_out", "get", lambda o: reverse("accounts:sign_out")),
     ("core:home", "post", lambda o: reverse("core:home")),
     ("clients:detail", "post", lambda o: reverse("clients:detail", args=[o["person"].code])),
     ("encounters:detail", "post", lambda o: reverse("encounters:detail", args=[o["encounter"].pk])),
@@ -111,8 +111,8 @@ def test_every_role_gets_its_status_on_every_url(
         response = getattr(http, row.method)(row.path(objects), row.data_for(objects))
     assert response.status_code == row.expected[role]
     if response.status_code == 302 and role == "anonymous" and not row.name.startswith("admin:"):
-        if row.name not in {"accounts:logout", "set_language"}:
-            assert response["Location"].startswith(reverse("accounts:login"))
+        if row.name not in {"accounts:sign_out", "set_language"}:
+            assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
 def call_api(row: Row, role: str, objects: dict[str, Any], request: pytest.FixtureRequest) -> Any:
@@ -156,7 +156,7 @@ def test_every_url_has_a_row() -> None:
 
 def test_every_view_declares_its_access_rule() -> None:
     """Deny by default: each of our views carries a role decorator or is explicitly public."""
-    public = {"accounts:login", "set_language"}
+    public = {"accounts:sign_in", "set_language"}
     undeclared = []
     for pattern_name in all_url_names():
         if pattern_name.startswith("admin:") or pattern_name in public:

@@ -26,7 +26,7 @@ def response(request: pytest.FixtureRequest, worker_client: HttpClient) -> HttpR
         if request.param == "signed-in page":
             page = worker_client.get(reverse("core:home"), secure=True)
         else:
-            page = HttpClient().get(reverse("accounts:login"), secure=True)
+            page = HttpClient().get(reverse("accounts:sign_in"), secure=True)
     assert page.status_code == 200
     return page
 
