@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import add_months
 from core.definer import aggregate_rows
 from encounters.models import ServiceType
+from health.figures import HEALTH_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
@@ -77,8 +78,11 @@ EVENTS_FUNCTION = "alongside_org_events"  # (measure, team, month, records, keys
 QUANTITIES_FUNCTION = "alongside_org_quantities"  # (slug, team, level, start, total, contributors, two largest, keys)
 PEOPLE_FUNCTION = "alongside_org_people"  # distinct people seen: (team, level, start, people, keys)
 WHO5_FUNCTION = "alongside_org_who5"  # each person's latest WHO-5 per cell, reliable change as the rollup has it
+# Health's counts (health 0004: the testing cascade, incidents the person agreed may count),
+# in the same shape as the events.
 ARGUMENTS = {
     EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
+    HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),
     WHO5_FUNCTION: ("first_day", "next_year"),
@@ -146,7 +150,8 @@ def _uuid(value: Any) -> UUID | None:
 def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) -> dict[str, list[Cell]]:
     # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
     atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
-    for measure, team, month, count, keys in _fetch(EVENTS_FUNCTION, params):
+    rows = _fetch(EVENTS_FUNCTION, params) + _fetch(HEALTH_EVENTS_FUNCTION, params)
+    for measure, team, month, count, keys in rows:
         atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}
     for measure, found in atoms.items():

@@ -35,6 +35,9 @@ ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
 
 # "People not seen for N days" (/contacts/not-seen/): N when the page is opened without one.
 ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
+# Drug-checking results linked to a person are deleted this many days after the check
+# (`manage.py delete_old_drug_checks`); results not linked to anyone are kept.
+ALONGSIDE_DRUG_CHECK_RETENTION_DAYS = env.int("ALONGSIDE_DRUG_CHECK_RETENTION_DAYS", default=90)
 
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "privacy",
     "dashboards",
     "exports",

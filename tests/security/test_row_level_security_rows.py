@@ -1,6 +1,7 @@
 """Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005,
-outcomes 0006): aliases, consents, flags, dismissed duplicates, merges, goals' steps and
-reviews, check-ins, their answers and drafts.
+outcomes 0006, health 0004): aliases, consents, flags, dismissed duplicates, merges, goals'
+steps and reviews, check-ins, their answers and drafts, health tests and their linkage steps,
+drug-checking results and incidents (tests/health/test_row_level_security.py).
 Each follows its person's CURRENT home team, as `in_scope` does in Python.
 
 Not yet under a policy (docs/security.md): contacts, services given, referrals and their
@@ -39,6 +40,10 @@ PROTECTED = {
     "outcomes_checkin",
     "outcomes_answer",
     "outcomes_checkindraft",
+    "health_healthtest",
+    "health_linkagestep",
+    "health_drugcheck",
+    "health_incident",
 }
 # Tables with a person's id and no policy yet, each with why (docs/security.md): the
 # organisation view reads them across teams and must first read them through definer

@@ -74,6 +74,17 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
+    # Health services (health/): a person's tests and linkage, bad-batch alerts (their Home shows
+    # the alerts for their teams), drug checking and incidents are staff pages.
+    ("get", "health:person_health"): REFUSED,
+    ("post", "health:person_health"): REFUSED,
+    ("get", "health:alert_list"): REFUSED,
+    ("post", "health:alert_list"): REFUSED,
+    ("get", "health:alert_card"): REFUSED,
+    ("get", "health:drug_checks"): REFUSED,
+    ("post", "health:drug_checks"): REFUSED,
+    ("get", "health:incidents"): REFUSED,
+    ("post", "health:incidents"): REFUSED,
     # The API with the volunteer's own token, limited as its pages are (api/auth.py): no
     # check-ins, no referrals; only the contacts it logged (the matrix's contact is the
     # worker's); a person's record without name, year of birth or last seen
