@@ -49,9 +49,10 @@ team_member = role_required(*FULL_TEAM_ROLES)
 contact_logger = role_required(*CONTACT_LOGGERS)
 supervisor = role_required(Membership.Role.SUPERVISOR)
 data_admin = role_required(DATA_ADMIN)
+any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
 # The API tokens page: every role that uses the API (a distribution volunteer's token is
 # limited as its pages are: api/auth.py).
-any_role = role_required(*CONTACT_LOGGERS, DATA_ADMIN)
+token_holder = role_required(*CONTACT_LOGGERS, DATA_ADMIN)
 
 
 def signing_in(view: View) -> View:
