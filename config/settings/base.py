@@ -234,6 +234,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Form widgets drawn once per process and kept by their template and context (core/rendering.py):
+# about a third of Log a contact's CPU was its widgets' templates.
+FORM_RENDERER = "core.rendering.CachedWidgetRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
