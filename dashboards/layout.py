@@ -11,6 +11,7 @@ from .pages import (
     Row,
     Rule,
     Table,
+    attainment,
     change,
     contacts,
     goals,
@@ -132,4 +133,5 @@ def context(figures: Figures, *, organisation: bool = False) -> dict[str, Any]:
             "services": services_chart,
         },
         "last_month": month_label(figures.months[-1]),
+        "attainment": attainment(figures),
     }
