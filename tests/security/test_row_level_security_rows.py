@@ -44,6 +44,8 @@ PROTECTED = {
     "health_linkagestep",
     "health_drugcheck",
     "health_incident",
+    "health_prevention",
+    "health_vaccination",
 }
 # Tables with a person's id and no policy yet, each with why (docs/security.md): the
 # organisation view reads them across teams and must first read them through definer
