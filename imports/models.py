@@ -27,7 +27,7 @@ class ImportJob(models.Model):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
-        FAILED = "failed", _("Stopped")
+        FAILED = "failed", _("Did not finish")
 
     class FileType(models.TextChoices):
         CSV = "csv", _("CSV file")

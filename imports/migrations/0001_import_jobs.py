@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('mapping', models.JSONField(blank=True, default=dict)),
                 ('date_order', models.CharField(blank=True, max_length=3)),
                 ('repeats', models.CharField(blank=True, max_length=4)),
-                ('status', models.CharField(choices=[('checking', 'Being checked'), ('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Stopped')], default='checking', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('checking', 'Being checked'), ('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Did not finish')], default='checking', max_length=10, verbose_name='status')),
                 ('rows_total', models.PositiveIntegerField(default=0)),
                 ('rows_done', models.PositiveIntegerField(default=0)),
                 ('created', models.PositiveIntegerField(default=0)),
