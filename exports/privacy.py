@@ -106,13 +106,14 @@ def k_anonymous_select(
     anonymous contact's head count is never a number of people here.
 
     How, in one statement (so COPY streams it and psql can time the very same thing):
-    - `keys`: the quasi-identifiers of every row, from the dataset's SELECT with only those
-      columns (PostgreSQL drops the joins nothing reads), kept once: narrow;
+    - `base_rows`: the dataset's SELECT, run once (MATERIALIZED: its definer function is
+      never run again for a second reading, so keys and rows share one set of pseudonyms);
+    - `keys`: the quasi-identifiers of every row, from `base_rows`, kept once: narrow;
     - `c0`, `c1`, ...: the people in each combination at each step of the ladder, each step
       counting only the rows the steps before could not keep;
     - `d`: one decision per combination as chosen (all its rows share it: they go up the
       ladder together): the step that keeps it, or none;
-    - the rows stream from the dataset's SELECT, joined to `d` (a few thousand rows), and
+    - the rows stream from `base_rows`, joined to `d` (a few thousand rows), and
       a data-modifying CTE writes the privacy summary (rows and smallest group per step)
       from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
     Parameters: zone (and the dataset's).
@@ -163,15 +164,17 @@ def k_anonymous_select(
         SQL("{key} AS {name}").format(key=key(level, "b0"), name=keyed(n)) for n, level in enumerate(levels)
     )
     ctes = [
+        # The dataset's rows once (its definer function runs once, exports/datasets.py): the
+        # keys and the rows streamed out read the same rows, with the same pseudonyms.
+        SQL("base_rows AS MATERIALIZED ({base})").format(base=base),
         SQL(
             "keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, {sensitive} AS sensitive, "
-            "b.age_band, b.gender, b.area, {month} AS p_month, {quarter} AS p_quarter FROM ({base}) AS b) AS b0)"
+            "b.age_band, b.gender, b.area, {month} AS p_month, {quarter} AS p_quarter FROM base_rows AS b) AS b0)"
         ).format(
             key_columns=key_columns,
             sensitive=sensitive_column,
             month=month_sql("b.at"),
             quarter=quarter_sql("b.at"),
-            base=base,
         ),
         SQL(
             "c0 AS (SELECT q.key0 AS key, {later_keys}min(q.{p_first}) AS {p_first}, "
@@ -256,11 +259,10 @@ def k_anonymous_select(
         ]
     )
     return SQL(
-        "WITH {ctes} SELECT {columns} FROM ({base}) AS b JOIN d ON d.key = {key} WHERE d.level < {suppressed}"
+        "WITH {ctes} SELECT {columns} FROM base_rows AS b JOIN d ON d.key = {key} WHERE d.level < {suppressed}"
     ).format(
         ctes=SQL(", ").join(ctes),
         columns=columns,
-        base=base,
         key=key(levels[0], "b", period_of_row),
         suppressed=Value(suppressed),
     )
