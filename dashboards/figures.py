@@ -44,6 +44,7 @@ from goals.stats import monthly_goal_numbers
 from outcomes.instruments import SELF_RATINGS as SELF_RATINGS_SPEC
 from outcomes.instruments import WHO5 as WHO5_SPEC
 
+from .attainment import attainment_change
 from .now import now_counts
 from .now import total as _total
 from .shapes import (
@@ -364,6 +365,7 @@ def dashboard(scope: Scope, *, source: Source, team_names: Mapping[UUID, str], o
         change=ChangeShares.of({category: n for (team, category), n in change_rows.items() if team is None}),
         now=_total(now.values()),
         teams=[],
+        attainment=attainment_change(team_ids=scope.team_ids, starts=scope.starts, ends=scope.ends),
     )
     figures.teams = _team_summaries(scope, team_names, contact_rows, service_rows, slugs, change_rows)
     for summary in figures.teams:

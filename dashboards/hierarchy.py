@@ -34,10 +34,12 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import add_months
 from core.definer import aggregate_rows
 from encounters.models import ServiceType
+from goals.stats import RHO
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
 
+from .attainment import EPSILON
 from .models import RollupState
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -65,8 +67,15 @@ QUANTITIES = {
     "estimated_reach": (REACH, _("Estimated reach of supplies for others")),
 }
 PEOPLE = {"people_seen": _("People seen"), "who5_people": _("People with a WHO-5 total")}
-DERIVED = {"who5_mean", "share_improved"}
+DERIVED = {"who5_mean", "share_improved", "share_gas_rose"}
 CHANGE = {"improved": _("Reliably improved"), "no_change": _("No reliable change"), "worse": _("Reliably worse")}
+# Goal attainment (dashboards/attainment.py): people with a goal level rated in the period;
+# of those who also had one before it, whose T-score rose and whose did not.
+ATTAINMENT = {
+    "gas_people": _("People with a goal level rated"),
+    "gas_rose": _("Goal attainment T-score rose"),
+    "gas_not_rose": _("Goal attainment T-score did not rise"),
+}
 
 
 # Every team's records are counted by definer functions (dashboards migration 0008;
@@ -77,11 +86,16 @@ EVENTS_FUNCTION = "alongside_org_events"  # (measure, team, month, records, keys
 QUANTITIES_FUNCTION = "alongside_org_quantities"  # (slug, team, level, start, total, contributors, two largest, keys)
 PEOPLE_FUNCTION = "alongside_org_people"  # distinct people seen: (team, level, start, people, keys)
 WHO5_FUNCTION = "alongside_org_who5"  # each person's latest WHO-5 per cell, reliable change as the rollup has it
+# Goal attainment per cell (dashboards 0009): each person with a goal level rated in the
+# period once, with their home team now, by whether their GAS T-score rose from its start to
+# its end (the rule of dashboards/attainment.py and goals/stats.py, every period at once).
+GAS_FUNCTION = "alongside_org_attainment"  # (level, start, team, people, keys, rose, keys, not rose, keys)
 ARGUMENTS = {
     EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),
     WHO5_FUNCTION: ("first_day", "next_year"),
+    GAS_FUNCTION: ("zone", "first_day", "next_year", "ends", "rho", "epsilon"),
 }
 
 
@@ -129,6 +143,8 @@ def _params(year: int) -> dict[str, Any]:
         "starts": timezone.make_aware(datetime.combine(first, time.min)),
         "ends": timezone.make_aware(datetime.combine(after, time.min)),
         "slugs": [slug for slug, _label in QUANTITIES.values()],
+        "rho": RHO,
+        "epsilon": EPSILON,
     }
 
 
@@ -180,7 +196,7 @@ def _quantities(params: dict[str, Any], teams: list[UUID], periods: list[Period]
 
 # Counts of distinct people: each figure is its own unknown for the audit, tied to the others
 # by `_relations`.
-PEOPLE_MEASURES = ["people_seen", "who5_people", *CHANGE]
+PEOPLE_MEASURES = ["people_seen", "who5_people", *CHANGE, *ATTAINMENT]
 
 
 def _people(
@@ -202,6 +218,13 @@ def _people(
         means[key] = mean
         for n, name in enumerate(CHANGE):
             found[name][key] = (changes[2 * n], float(changes[2 * n + 1] or 0))
+    for level, start, team, people, keys, *split in _fetch(GAS_FUNCTION, params):
+        if (level, start) not in wanted:
+            continue
+        key = (_uuid(team), (level, start))
+        found["gas_people"][key] = (people, float(keys or 0))
+        found["gas_rose"][key] = (split[0], float(split[1] or 0))
+        found["gas_not_rose"][key] = (split[2], float(split[3] or 0))
     cells: dict[str, list[Cell]] = {}
     for measure, values in found.items():
         cells[measure] = []
@@ -255,6 +278,7 @@ def _relations(cells: dict[str, list[Cell]], teams: list[UUID], periods: list[Pe
             seen, anonymous = at["people_seen"][key], at["anonymous_contacts"][key]
             relations.append(Relation([seen, anonymous], [at["contacts"][key]]))
             relations.append(Relation([at[name][key] for name in CHANGE], [at["who5_people"][key]]))
+            relations.append(Relation([at["gas_rose"][key], at["gas_not_rose"][key]], [at["gas_people"][key]]))
     return relations
 
 
@@ -264,6 +288,10 @@ def _derived(year: "Year", means: dict[Key, float | None]) -> None:
     year.figures["share_improved"] = {
         key: protect_share(year.get("improved", *key), [year.get("no_change", *key), year.get("worse", *key)])
         for key in means
+    }
+    year.figures["share_gas_rose"] = {
+        key: protect_share(year.get("gas_rose", *key), [year.get("gas_not_rose", *key)])
+        for key in year.figures["gas_people"]
     }
 
 
@@ -277,7 +305,7 @@ def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     audited = _events(params, team_ids, periods) | _quantities(params, team_ids, periods) | people
     relations = _relations(audited, team_ids, periods)
     # Figures tied by relations are audited together (one linear program), the others alone.
-    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE]]
+    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE], [*ATTAINMENT]]
     groups = together + [[measure] for measure in audited if not any(measure in group for group in together)]
     for group in groups:
         cells = [cell for measure in group for cell in audited[measure]]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from .pages import (
     Rule,
     Table,
+    attainment,
     change,
     contacts,
     goals,
@@ -118,4 +119,5 @@ def context(figures: Figures, *, organisation: bool = False) -> dict[str, Any]:
             "services": services_chart,
         },
         "last_month": month_label(figures.months[-1]),
+        "attainment": attainment(figures),
     }

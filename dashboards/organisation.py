@@ -108,6 +108,8 @@ TEAM_COLUMNS = [
     ("no_change", 0),
     ("worse", 0),
     ("share_improved", 2),
+    ("gas_people", 0),
+    ("share_gas_rose", 2),
 ]
 
 
@@ -121,6 +123,12 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
                               [("who5_people", _("People"), 0), ("who5_mean", _("Mean"), 1)]),
         "goals": _monthly(year, period, "goals", _("Goals each month."),
                           [("goals_set", _("Set"), 0), ("goals_achieved", _("Achieved"), 0)]),
+        "attainment": _monthly(year, period, "attainment",
+                               _("Goal attainment each month: people with a goal level rated, and of those who "
+                                 "also had one before the month, whose T-score rose."),
+                               [("gas_people", _("People"), 0), ("gas_rose", _("T-score rose"), 0),
+                                ("gas_not_rose", _("Did not rise"), 0),
+                                ("share_gas_rose", _("Share whose T-score rose"), 2)]),
         "overdoses": _monthly(year, period, "overdoses",
                               _("Overdose responses each month, and overdoses reversed: by staff (the person "
                                 "survived) and as participants reported them."),
@@ -155,6 +163,8 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
             _("No reliable change"),
             _("Reliably worse"),
             _("Share reliably improved"),
+            _("People with a goal level rated"),
+            _("Share whose goal attainment T-score rose"),
         ],
         rows,
         folded=False,

@@ -324,6 +324,42 @@ def goals(figures: Figures, rule: Rule) -> tuple[list[Row], charts.Chart]:
     return rows, chart
 
 
+def attainment(figures: Figures) -> list[str]:
+    """How goal attainment changed over the period, in plain sentences (dashboards/attainment.py)."""
+    change = figures.attainment
+    if not change.people:
+        return [_("No goal levels were rated in this period.")]
+    sentences = [
+        ngettext(
+            "%(people)s person had a goal level rated in this period.",
+            "%(people)s people had a goal level rated in this period.",
+            change.people,
+        )
+        % {"people": _number(change.people)}
+    ]
+    if change.compared and change.mean_start is not None and change.mean_end is not None:
+        sentences.append(
+            ngettext(
+                "Of the %(compared)s person who also had one before it, the T-score went from %(start)s at the "
+                "start of the period to %(end)s at the end; %(rose)s rose.",
+                "Of the %(compared)s people who also had one before it, the mean T-score went from %(start)s at "
+                "the start of the period to %(end)s at the end; %(rose)s of them rose.",
+                change.compared,
+            )
+            % {
+                "compared": _number(change.compared),
+                "start": _number(change.mean_start, 1),
+                "end": _number(change.mean_end, 1),
+                "rose": _number(change.rose),
+            }
+        )
+    else:
+        sentences.append(
+            _("None of them had a level rated before the period began, so there is no change to show yet.")
+        )
+    return sentences
+
+
 def overdoses(figures: Figures, rule: Rule) -> list[Row]:
     return [
         Row(

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from outcomes.change import Category
 
+from .attainment import AttainmentChange
 from .sources import Scope
 
 
@@ -248,6 +249,8 @@ class Figures:
     change: ChangeShares
     now: NowCounts
     teams: list[TeamSummary]
+    # How goal attainment changed over the period (dashboards/attainment.py).
+    attainment: AttainmentChange = field(default_factory=AttainmentChange)
 
     @property
     def months(self) -> list[date]:

@@ -28,6 +28,7 @@ from dashboards.hierarchy import _params, build
 from encounters.models import ReportedReversal
 from encounters.services.supplies import SuppliesForOthers
 from tests.contacts import log_contact
+from tests.goals.factories import GoalFactory, ReviewFactory
 
 from .conftest import Programme, at
 
@@ -128,11 +129,63 @@ SELECT level, start, team_id, count(*), sum(k), avg(value)::float8,
 """
 
 
+# Goal attainment (issue 21), as the organisation view read it before its function.
+GAS_SQL = """
+WITH periods AS (
+  SELECT 'month' AS level, d::date AS start, (d + interval '1 month')::date AS after
+    FROM generate_series(%(first_day)s::date, %(first_day)s::date + interval '11 months', interval '1 month') AS d
+  UNION ALL
+  SELECT 'quarter', d::date, (d + interval '3 months')::date
+    FROM generate_series(%(first_day)s::date, %(first_day)s::date + interval '9 months', interval '3 months') AS d
+  UNION ALL
+  SELECT 'year', %(first_day)s::date, %(next_year)s::date
+), bounds AS (
+  SELECT level, start, (start::timestamp AT TIME ZONE %(zone)s) AS starts,
+         (after::timestamp AT TIME ZONE %(zone)s) AS ends FROM periods
+), rated AS (
+  SELECT goal.client_id, person.home_team_id AS team_id, goal.id AS goal_id, goal.gas_weight AS w,
+         review.gas, review.reviewed_at
+    FROM goals_review AS review
+    JOIN goals_goal AS goal ON goal.id = review.goal_id
+    JOIN clients_client AS person ON person.id = goal.client_id
+   WHERE person.home_team_id IS NOT NULL AND goal.status <> 'changed' AND review.gas IS NOT NULL
+     AND review.reviewed_at < %(ends)s
+), at_end AS (
+  SELECT DISTINCT ON (b.level, b.start, r.goal_id) b.level, b.start, r.client_id, r.team_id, r.w, r.gas
+    FROM bounds AS b JOIN rated AS r ON r.reviewed_at < b.ends
+   ORDER BY b.level, b.start, r.goal_id, r.reviewed_at DESC
+), at_start AS (
+  SELECT DISTINCT ON (b.level, b.start, r.goal_id) b.level, b.start, r.client_id, r.w, r.gas
+    FROM bounds AS b JOIN rated AS r ON r.reviewed_at < b.starts
+   ORDER BY b.level, b.start, r.goal_id, r.reviewed_at DESC
+), t_end AS (
+  SELECT level, start, client_id, team_id,
+         50 + 10 * sum(w * gas) / sqrt((1 - %(rho)s) * sum(w * w) + %(rho)s * sum(w) ^ 2) AS t
+    FROM at_end GROUP BY 1, 2, 3, 4
+), t_start AS (
+  SELECT level, start, client_id,
+         50 + 10 * sum(w * gas) / sqrt((1 - %(rho)s) * sum(w * w) + %(rho)s * sum(w) ^ 2) AS t
+    FROM at_start GROUP BY 1, 2, 3
+), per AS (
+  SELECT e.level, e.start, e.team_id, e.client_id, s.t AS t0, e.t AS t1
+    FROM t_end AS e
+    LEFT JOIN t_start AS s ON s.level = e.level AND s.start = e.start AND s.client_id = e.client_id
+   WHERE EXISTS (SELECT 1 FROM bounds AS b JOIN rated AS r ON r.reviewed_at >= b.starts AND r.reviewed_at < b.ends
+                  WHERE b.level = e.level AND b.start = e.start AND r.client_id = e.client_id)
+)
+SELECT level, start, team_id, count(*), sum(k),
+       count(*) FILTER (WHERE t1 > t0 + %(epsilon)s), sum(k) FILTER (WHERE t1 > t0 + %(epsilon)s),
+       count(*) FILTER (WHERE t1 <= t0 + %(epsilon)s), sum(k) FILTER (WHERE t1 <= t0 + %(epsilon)s)
+  FROM (SELECT per.*, (('x' || substr(md5(("client_id")::text), 1, 8))::bit(32)::bigint / 4294967296.0)::float8 AS k FROM per) AS keyed
+ GROUP BY GROUPING SETS ((level, start, team_id), (level, start))
+"""
+
 REFERENCE = {
     hierarchy.EVENTS_FUNCTION: EVENTS_SQL,
     hierarchy.QUANTITIES_FUNCTION: QUANTITIES_SQL,
     hierarchy.PEOPLE_FUNCTION: PEOPLE_SQL,
     hierarchy.WHO5_FUNCTION: WHO5_SQL,
+    hierarchy.GAS_FUNCTION: GAS_SQL,
 }
 
 
@@ -148,13 +201,18 @@ def rounded(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 @pytest.fixture
 def busier(programme: Programme, team: Team, other_team: Team, worker: User, supervisor: User) -> Programme:
     """The dashboards' programme, with supplies for others, reversals reported by people, and
-    Ana moved to River in March (her earlier rows stay counted with North)."""
+    goal levels rated for Robin and Ana, and Ana moved to River in March (her earlier rows stay
+    counted with North)."""
     parts = {"for_others": SuppliesForOthers(items=(("naloxone-kit", 2),), people=3)}
     log_contact(worker, programme.robin, happened_at=at(2, 12), parts=parts)
     for outcome in ("survived", "survived", "died"):
         ReportedReversal.objects.create(
             team=team, month=date(2026, 2, 1), naloxone_doses=1, outcome=outcome, emergency_services="called"
         )
+    for person, reviews in ((programme.robin, [(1, 10, 0), (2, 10, 1)]), (programme.ana, [(2, 12, -1)])):
+        goal = GoalFactory.create(client=person, created_at=at(1, 2), gas_expected="Inside most nights")
+        for month, day, level in reviews:
+            ReviewFactory.create(goal=goal, gas=level, reviewed_at=at(month, day))
     transfer_client(actor=supervisor, client=programme.ana, to_team=other_team)
     rollups.refresh()
     return programme
