@@ -1,5 +1,5 @@
 """Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005
-and 0006, outcomes 0006, encounters 0010, dashboards 0009): aliases, consents, flags,
+and 0006, outcomes 0006, encounters 0010, dashboards 0010): aliases, consents, flags,
 dismissed duplicates, merges, goals with their steps and reviews, check-ins, their answers
 and drafts, contacts with the services given and supplies for others, referrals and their
 updates, overdose responses, and the wellbeing rollup's rows per person and month.

@@ -25,7 +25,7 @@ ALTER TABLE reports_checkin_month DISABLE ROW LEVEL SECURITY;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0008_organisation_figures_by_definer"),
+        ("reports", "0009_organisation_attainment_by_definer"),
         ("clients", "0008_row_level_security_person_rows"),
     ]
 
