@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format typecheck messages bench bench-rls bench-weight bench-offline bench-lighthouse clean-db security backup restore \
+.PHONY: run test venv lint format typecheck messages bench bench-cpu bench-rls bench-weight bench-offline bench-lighthouse clean-db security backup restore \
 	cluster cluster-stop cluster-packages loadtest
 
 run: $(STAMP)
@@ -91,6 +91,10 @@ bench-rls: $(STAMP)
 # (gunicorn, collected static files); needs Debian's Chromium (bench/page_weight.py).
 bench-weight: $(STAMP)
 	$(PYTHON) -m bench.page_weight
+
+# CPU per request of the load test's mix, this checkout against a baseline commit (bench/cpu.py).
+bench-cpu: $(STAMP)
+	$(PYTHON) -m bench.cpu
 
 # Offline use: the shell a phone downloads, and 100 queued contacts sent over 400 kbit/s, 400 ms
 bench-offline: $(STAMP)

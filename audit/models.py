@@ -67,6 +67,18 @@ class AuditEvent(models.Model):
         REVERSAL_REPORTED = "reversal_reported", _("Recorded a reversal a person reported")
         STOCK_CHANGED = "stock_changed", _("Changed a team's stock")
         STOCK_REPORT_DOWNLOADED = "stock_report_downloaded", _("Downloaded a stock report")
+        # Health services (health/): ids and kinds, never results' free text or names.
+        HEALTH_TEST_RECORDED = "health_test_recorded", _("Recorded a test and its result")
+        LINKAGE_STEP_RECORDED = "linkage_step_recorded", _("Recorded a step of linkage to care")
+        PREVENTION_RECORDED = "prevention_recorded", _("Recorded PrEP, PEP or a vaccination")
+        EDUCATION_RECORDED = "education_recorded", _("Recorded safer-use topics and skills")
+        EDUCATION_TOPICS_CHANGED = "education_topics_changed", _("Changed the team's safer-use topics")
+        DRUG_CHECK_RECORDED = "drug_check_recorded", _("Recorded a drug-checking result")
+        DRUG_CHECKS_DELETED = "drug_checks_deleted", _("Deleted person-linked drug-checking results past retention")
+        ALERT_POSTED = "alert_posted", _("Posted a bad-batch alert")
+        ALERT_ENDED = "alert_ended", _("Ended a bad-batch alert")
+        INCIDENT_RECORDED = "incident_recorded", _("Recorded a rights or safety incident")
+        CONTEXT_RECORDED = "context_recorded", _("Recorded context the person chose to share")
         # Offline use (offline/): device ids and counts, never what the device holds.
         OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
         OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")

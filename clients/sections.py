@@ -17,7 +17,19 @@ from accounts.roles import is_limited
 from .models import Client
 
 # The person's page, top to bottom: what a worker must know before meeting them first.
-ORDER = ["flags", "identity", "consent", "goals", "use_wish", "contacts", "referrals", "outcomes", "records", "merge"]
+ORDER = [
+    "flags",
+    "identity",
+    "consent",
+    "goals",
+    "use_wish",
+    "contacts",
+    "referrals",
+    "health",
+    "outcomes",
+    "records",
+    "merge",
+]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("health/", include("health.urls")),
     path("offline/", include("offline.urls")),
     path("sw.js", service_worker, name="service_worker"),
     path("manifest.webmanifest", manifest, name="manifest"),

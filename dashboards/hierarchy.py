@@ -35,6 +35,7 @@ from core.dates import add_months
 from core.definer import aggregate_rows
 from encounters.models import ServiceType
 from goals.stats import RHO
+from health.figures import HEALTH_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
@@ -90,8 +91,11 @@ WHO5_FUNCTION = "alongside_org_who5"  # each person's latest WHO-5 per cell, rel
 # period once, with their home team now, by whether their GAS T-score rose from its start to
 # its end (the rule of dashboards/attainment.py and goals/stats.py, every period at once).
 GAS_FUNCTION = "alongside_org_attainment"  # (level, start, team, people, keys, rose, keys, not rose, keys)
+# Health's counts (health 0004: the testing cascade, incidents the person agreed may count),
+# in the same shape as the events.
 ARGUMENTS = {
     EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
+    HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),
     WHO5_FUNCTION: ("first_day", "next_year"),
@@ -162,7 +166,8 @@ def _uuid(value: Any) -> UUID | None:
 def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) -> dict[str, list[Cell]]:
     # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
     atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
-    for measure, team, month, count, keys in _fetch(EVENTS_FUNCTION, params):
+    rows = _fetch(EVENTS_FUNCTION, params) + _fetch(HEALTH_EVENTS_FUNCTION, params)
+    for measure, team, month, count, keys in rows:
         atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}
     for measure, found in atoms.items():

@@ -5,7 +5,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from health.figures import STAGES, CascadeRow
+
 from .pages import (
+    Row,
     Rule,
     Table,
     attainment,
@@ -22,6 +25,17 @@ from .pages import (
     wellbeing,
 )
 from .shapes import Figures
+
+
+def cascade_table(rows: list[CascadeRow], *, caption: str) -> Table:
+    """Testing and linkage to care: a row per test, a column per stage (health/figures.py)."""
+    return Table(
+        "cascade",
+        caption,
+        [_("Test"), *(str(label) for _stage, label in STAGES)],
+        [Row(row.label, [show_all(row.counts[stage]) for stage, _label in STAGES]) for row in rows],
+        folded=False,
+    )
 
 
 def context(figures: Figures, *, organisation: bool = False) -> dict[str, Any]:

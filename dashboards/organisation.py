@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from core import charts
 from core.charts import BLUE, BarSpec
-from privacy.figures import Protected
+from health.figures import STAGES, incident_measure, measure, stages_of
+from health.models import HealthTest, Incident
+from privacy.figures import Protected, Status
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 
 from .forms import period_code, period_label
@@ -40,6 +42,10 @@ class Shown:
     def note(self) -> str:
         """Words beside a number: "rounded" (a zero, or a figure worked out, needs none)."""
         return self.figure.words if self.figure.value is not None and self.status == "rounded" else ""
+
+
+# A stage that is not one of the test's (cured, but for hepatitis C): nothing to show.
+NOT_A_STAGE = Protected(None, Status.ZERO)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,31 @@ TEAM_COLUMNS = [
 ]
 
 
+def cascade_table(year: Year, period: Period) -> Table:
+    """Testing and linkage to care for the whole organisation: a row per test, a column per
+    stage (health/figures.py), each a protected count ("–" where a stage is not the test's)."""
+    rows = []
+    for kind, label in HealthTest.Kind.choices:
+        possible = stages_of(kind)
+        cells = [
+            Shown(year.get(measure(kind, stage), None, period)) if stage in possible else Shown(NOT_A_STAGE)
+            for stage, _label in STAGES
+        ]
+        rows.append(Row(str(label), cells))
+    caption = _("Tests done in the period, and how many of the reactive ones have reached each step since.")
+    return Table("cascade", caption, [_("Test"), *(str(label) for _stage, label in STAGES)], rows, folded=False)
+
+
+def incidents_table(year: Year, period: Period) -> Table:
+    """Rights and safety incidents the people concerned agreed may count, by what happened."""
+    rows = [
+        Row(str(label), [Shown(year.get(incident_measure(kind), None, period))])
+        for kind, label in Incident.Kind.choices
+    ]
+    caption = _("Rights and safety incidents in the period that the people concerned agreed may be counted.")
+    return Table("incidents", caption, [_("What happened"), _("Incidents")], rows, folded=False)
+
+
 def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str, Any]:
     contacts_caption = _("Contacts each month, and the syringes and naloxone kits given.")
     tables = {
@@ -169,6 +200,8 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
         rows,
         folded=False,
     )
+    tables["cascade"] = cascade_table(year, period)
+    tables["incidents"] = incidents_table(year, period)
     months = [m for m in months_of(period) if (MONTH, m) in year.periods]
     values = [year.get("contacts", None, (MONTH, m)).value for m in months]
     chart = charts.bar_chart(

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import data_admin, supervisor
@@ -19,6 +20,7 @@ from accounts.models import Membership, Team
 from accounts.types import AuthenticatedHttpRequest
 from core.dates import add_months
 from core.replica import replica_reads
+from health.figures import team_cascade
 from privacy.models import Release, record_release
 
 from . import layout
@@ -67,7 +69,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET or None, teams=teams, workers=_staff(team_ids), this_month=_this_month())
     scope = form.scope()
     figures = figures_for(scope, source=RollupSource(), team_names=teams)
+    cascade = team_cascade(list(scope.team_ids), scope.first, add_months(scope.last, 1))
+    caption = _("Tests done in the period, and how many of the reactive ones have reached each step since.")
     context = layout.context(figures, organisation=False) | {
+        "cascade": layout.cascade_table(cascade, caption=caption),
         "form": form,
         "teams": [teams[team] for team in scope.team_ids],
         "worker": form.workers.get(scope.worker_id or 0, ""),

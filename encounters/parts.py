@@ -78,7 +78,17 @@ ReadPart = Callable[[Mapping[str, Any], "Client | None", "User"], PartForm | Non
 
 
 # The order parts are saved in: the one place it is written.
-ORDER = ["referral", "referral_updates", "overdose", "goal_reviews", "check_ins", "for_others", "reversal"]
+ORDER = [
+    "referral",
+    "referral_updates",
+    "overdose",
+    "goal_reviews",
+    "check_ins",
+    "for_others",
+    "reversal",
+    "health_tests",
+    "linkage_steps",
+]
 
 
 @dataclass(frozen=True)

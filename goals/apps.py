@@ -12,6 +12,7 @@ class GoalsConfig(AppConfig):
         from encounters.parts import ContactPart, register_contact_part
 
         from . import services
+        from .forms import reviews_at_contact
         from .sections import person_goals
         from .summary import part as summary_part
 
@@ -24,5 +25,6 @@ class GoalsConfig(AppConfig):
                 save_many=services.save_reviews_parts,
                 canonical=services.reviews_canonical,
                 stored=services.stored_reviews,
+                form=reviews_at_contact,
             )
         )

@@ -1,5 +1,7 @@
+import uuid
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -7,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.versioning import version_field
 
-from .models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX, STEP_MAX, WORDS_MAX, Goal, Step
+from .models import CLOSENESS_MAX, CLOSENESS_MIN, GAS_MAX, GAS_MIN, NOTE_MAX, STEP_MAX, WORDS_MAX, Goal, Step
+from .services import ReviewAtContact
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from clients.models import Client
 
 MAX_NEW_STEPS = 10
 GAS_FIELDS = ["gas_much_less", "gas_less", "gas_expected", "gas_more", "gas_much_more"]
@@ -201,3 +208,92 @@ class StepForm(forms.Form):
         max_length=STEP_MAX,
         error_messages={"required": _("Write the step.")},
     )
+
+
+# Goal reviews sent with a contact's own fields (the offline Log a contact page draws them
+# from the phone's encrypted cache: static/js/offline.js). On the live page a review is saved
+# by its own button beside the contact (goals/contact_views.py), so these names differ from
+# that panel's ("review-<goal>-..."): a live page never sends a review twice.
+REVIEW_AT_CONTACT = "goal_review"
+
+
+class ReviewsAtContactForm:
+    """The reviews in a Log a contact submission, one per goal named in
+    "goal_review-<goal id>-closeness" (with "-gas", "-steps_done" (repeated) and "-note").
+
+    The fields are read and checked here (a number from 0 to 10, a level from -2 to +2, step
+    ids, the note's length); whether the goal is one of the person's active goals, the level
+    one described for it and the steps its own is the save path's (goals.services)."""
+
+    def __init__(self, submitted: Mapping[str, Any], person: "Client | None") -> None:
+        self.submitted = submitted
+        self.person = person
+        self.goal_ids = sorted(
+            {
+                key.removeprefix(f"{REVIEW_AT_CONTACT}-").rsplit("-", 1)[0]
+                for key in submitted
+                if key.startswith(f"{REVIEW_AT_CONTACT}-") and key.count("-") >= 2
+            }
+        )
+        self.reviews: list[ReviewAtContact] = []
+        self._problems: list[str] = []
+
+    def _values(self, goal: str, name: str) -> list[str]:
+        key = f"{REVIEW_AT_CONTACT}-{goal}-{name}"
+        getlist = getattr(self.submitted, "getlist", None)
+        values = getlist(key) if getlist is not None else [self.submitted.get(key)]
+        return [str(value).strip() for value in values if value is not None and str(value).strip()]
+
+    def is_valid(self) -> bool:
+        self.reviews, problems = [], []
+        for goal in self.goal_ids:
+            closeness, gas = self._values(goal, "closeness"), self._values(goal, "gas")
+            steps, note = self._values(goal, "steps_done"), " ".join(self._values(goal, "note"))
+            if not (closeness or gas or steps or note):
+                continue  # a card drawn and not used
+            try:
+                goal_id = uuid.UUID(goal)
+                step_ids = tuple(uuid.UUID(step) for step in steps)
+            except ValueError:
+                problems.append(str(_("A goal reviewed at this contact is not one of the person's goals.")))
+                continue
+            rating = _number(closeness)
+            if rating is None or not CLOSENESS_MIN <= rating <= CLOSENESS_MAX:
+                problems.append(str(CLOSENESS_MESSAGE))
+                continue
+            level = _number(gas)
+            if gas and (level is None or not GAS_MIN <= level <= GAS_MAX):
+                problems.append(str(GAS_MESSAGE))
+                continue
+            if len(note) > NOTE_MAX:
+                problems.append(str(_("A review's note can be at most %(max)d characters.") % {"max": NOTE_MAX}))
+                continue
+            self.reviews.append(ReviewAtContact(goal_id, rating, level, note, step_ids))
+        if self.reviews and self.person is None:
+            problems.append(str(_("A goal review is recorded for a registered person: choose them first.")))
+        self._problems = problems
+        return not problems
+
+    def problems(self) -> list[str]:
+        return self._problems
+
+    def data(self) -> tuple[ReviewAtContact, ...]:
+        return tuple(self.reviews)
+
+
+def _number(values: list[str]) -> int | None:
+    if len(values) != 1:
+        return None
+    try:
+        return int(values[0])
+    except ValueError:
+        return None
+
+
+def reviews_at_contact(
+    submitted: Mapping[str, Any], person: "Client | None", actor: "User"
+) -> ReviewsAtContactForm | None:
+    """The goal reviews part of a Log a contact submission; None when it carries none."""
+    if not any(key.startswith(f"{REVIEW_AT_CONTACT}-") for key in submitted):
+        return None
+    return ReviewsAtContactForm(submitted, person)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.roles import is_limited
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client, normalise_code
@@ -43,6 +44,7 @@ from encounters.forms import ANONYMOUS
 from encounters.models import Encounter
 from encounters.services.contacts import ContactConflict
 from encounters.submission import save_submission
+from goals.cached import goals_to_cache
 
 from .models import Device, ViewReceipt
 from .seal import open_sealed
@@ -121,23 +123,31 @@ def revoke_device(*, actor: User, device: Device) -> Device:
 
 def caseload(*, actor: User, device: Device) -> list[dict[str, Any]]:
     """The worker's recent caseload for the device: at most 150 people, most recently seen
-    first, with their code, the name they go by, aliases and active safety flags; never a
-    note, a description or contact details. One audit event says how many were sent."""
-    people = (
+    first, with their code, the name they go by, aliases, active safety flags and their
+    active goals (goals/cached.py: for the goals panel, never a note); never a note, a
+    description or contact details. One audit event says how many were sent.
+
+    A distribution volunteer (accounts/roles.py) gets only what it may see: codes, aliases
+    and active safety flags; no name, no goals."""
+    limited = is_limited(actor)
+    people = list(
         with_active_flags(Client.objects.visible_to(actor).current().active())
         .recent_first()
         .only("id", "code", "preferred_name", "last_seen_at", "created_at")
         .prefetch_related("aliases")[:CASELOAD_LIMIT]
     )
-    sent = [
-        {
+    goals = {} if limited else goals_to_cache(actor=actor, client_ids=[person.pk for person in people])
+    sent = []
+    for person in people:
+        kept: dict[str, Any] = {
             "code": person.code,
-            "name": person.preferred_name,
+            "name": "" if limited else person.preferred_name,
             "aliases": [alias.name for alias in person.aliases.all()],
             "flags": list(getattr(person, "active_flags", [])),
         }
-        for person in people
-    ]
+        if not limited:
+            kept["goals"] = goals.get(person.pk, [])
+        sent.append(kept)
     record(action=AuditEvent.Action.OFFLINE_PEOPLE_SENT, actor=actor, target=device, details={"people": len(sent)})
     return sent
 

@@ -22,11 +22,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import team_member
+from accounts.decorators import contact_logger
+from accounts.roles import is_limited
 from accounts.types import AuthenticatedHttpRequest
 from core.decorators import public
 from core.errors import Invalid
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, OverdoseForm, ReferralForm
+from encounters.forms.supplies import ForOthersForm, ReversalForm, supplies_of
+from goals.forms import REVIEW_AT_CONTACT
+from goals.models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX
+from outcomes.forms import PANEL_PERSON, check_in_forms
 
 from . import seal, services
 from .models import Device
@@ -45,7 +50,7 @@ SHELL_STATIC = [
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def offline_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn on offline use on this device; the worker's devices, each revocable."""
     devices = list(Device.objects.of(request.user.pk).order_by("-created_at"))
@@ -54,12 +59,17 @@ def offline_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log a contact without signal: the page the service worker keeps and serves offline.
 
-    Drawn with no person in it: the team's services, quick buttons and sites only. The
-    people to choose from come from the phone's encrypted cache, filled in by offline.js.
+    Drawn with no person in it: the team's services, quick buttons and sites, supplies for
+    others and a reported reversal, and for a worker the panels of a registered person (a
+    referral, an overdose response, a wellbeing check-in with the questionnaires offered,
+    and the frame of a goal's review card). The people to choose from, and each one's goals,
+    come from the phone's encrypted cache, filled in by offline.js. A distribution volunteer
+    (accounts/roles.py) gets what it may record only: supplies, supplies for others and
+    reported reversals.
     """
     catalogue = Catalogue.for_user(request.user)
     form = EncounterForm(
@@ -67,18 +77,30 @@ def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         catalogue=catalogue,
     )
+    limited = is_limited(request.user)
     context = {
         "form": form,
-        "referral": ReferralForm(prefix="referral"),
-        "overdose": OverdoseForm(prefix="overdose"),
+        "for_others": ForOthersForm(supplies=supplies_of(catalogue.service_types)),
+        "reversal": ReversalForm(),
+        "limited": limited,
         "anonymous": ANONYMOUS,
         "words": words(),
     }
+    if not limited:
+        context |= {
+            "referral": ReferralForm(prefix="referral"),
+            "overdose": OverdoseForm(prefix="overdose"),
+            "check_ins": check_in_forms(),
+            "person_field": PANEL_PERSON,
+            "review_prefix": REVIEW_AT_CONTACT,
+            "closeness_scale": range(CLOSENESS_MIN, CLOSENESS_MAX + 1),
+            "note_max": NOTE_MAX,
+        }
     return render(request, "offline/offline_log.html", context)
 
 
 @require_http_methods(["POST"])
-@team_member
+@contact_logger
 def device_add(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Offline use turned on in this browser: the device's id and the server's sealing key."""
     device = services.add_device(actor=request.user, label=request.POST.get("label", "")[:80])
@@ -86,7 +108,7 @@ def device_add(request: AuthenticatedHttpRequest) -> JsonResponse:
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def device_state(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """What a device asks at each connection: still allowed (or revoked: wipe), who is signed
     in, and a fresh CSRF token for its next sync."""
@@ -95,7 +117,7 @@ def device_state(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResp
 
 
 @require_http_methods(["POST"])
-@team_member
+@contact_logger
 def device_revoke(request: AuthenticatedHttpRequest, device_id: UUID) -> HttpResponse:
     device = services.device_of(actor=request.user, device_id=device_id)
     services.revoke_device(actor=request.user, device=device)
@@ -104,7 +126,7 @@ def device_revoke(request: AuthenticatedHttpRequest, device_id: UUID) -> HttpRes
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def people(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """The worker's recent caseload for the device to keep, encrypted, for offline use."""
     device = services.device_of(actor=request.user, device_id=device_id)
@@ -115,7 +137,7 @@ def people(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
 
 
 @require_http_methods(["GET"])
-@team_member
+@contact_logger
 def changes(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """The changes feed after server sequence number `since` (offline/services.py)."""
     device = services.device_of(actor=request.user, device_id=device_id)
@@ -130,7 +152,7 @@ def changes(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
 
 
 @require_http_methods(["POST"])
-@team_member
+@contact_logger
 def sync(request: AuthenticatedHttpRequest, device_id: UUID) -> JsonResponse:
     """The outbox sent: one answer per queued contact (offline/services.py)."""
     device = services.device_of(actor=request.user, device_id=device_id)

@@ -57,6 +57,8 @@ def words() -> dict[str, str]:
         "chooseSomeone": _("Choose a person, or Anonymous."),
         "nobody": _("Nobody matches among your recent people."),
         "flag": _("Safety flag:"),
+        "notReviewed": _("Not reviewed yet"),
+        "rated": _("How close they feel: {rating} of 10 ({day})"),
         "serviceOne": ngettext("{n} service", "{n} services", 1),
         "services": ngettext("{n} service", "{n} services", 2),
     }

@@ -344,3 +344,16 @@ def check_ins_at_contact(
     if PANEL_PERSON not in submitted:
         return None
     return CheckInsAtContactForm(submitted, person)
+
+
+def check_in_forms() -> list[tuple[Instrument, CheckInForm]]:
+    """The questionnaires offered, each an empty form named as the Log a contact panel names
+    its answers: for the offline Log a contact page, which draws the panel for whoever is
+    chosen from the phone's cache (offline/views.py). Two queries."""
+    return [
+        (
+            instrument,
+            CheckInForm(instrument=instrument, items=list(instrument.items.all()), prefix=panel_prefix(instrument)),
+        )
+        for instrument in Instrument.objects.offered()
+    ]

@@ -402,7 +402,9 @@ pidfile = {folder / "pgbouncer.pid"}
         port = self.ports[name]
         say(f"starting app node {name} (gunicorn) on 127.0.0.1:{port}")
         command = [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            # config/gunicorn.py: the garbage collector tuned once the app is loaded.
+            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn",
+            "--bind", f"127.0.0.1:{port}",
             "--workers", str(GUNICORN_WORKERS), "--threads", str(GUNICORN_THREADS), "--worker-class", "gthread",
             "--graceful-timeout", "10", "--timeout", "60", "--access-logfile", str(STATE / f"{name}.access.log"),
             # Longer than HAProxy keeps an idle connection to a node (pool-purge-delay, 5 s), so

@@ -35,6 +35,9 @@ ALONGSIDE_RETENTION_YEARS = env.int("ALONGSIDE_RETENTION_YEARS", default=7)
 
 # "People not seen for N days" (/contacts/not-seen/): N when the page is opened without one.
 ALONGSIDE_NOT_SEEN_DAYS = env.int("ALONGSIDE_NOT_SEEN_DAYS", default=30)
+# Drug-checking results linked to a person are deleted this many days after the check
+# (`manage.py delete_old_drug_checks`); results not linked to anyone are kept.
+ALONGSIDE_DRUG_CHECK_RETENTION_DAYS = env.int("ALONGSIDE_DRUG_CHECK_RETENTION_DAYS", default=90)
 
 # The organisation's name: the issuer shown in authenticator apps, and a word new passwords
 # may not be built on (accounts.passwords.ContextWordsValidator).
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "privacy",
     "dashboards",
     "exports",
@@ -229,6 +233,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Form widgets drawn once per process and kept by their template and context (core/rendering.py):
+# about a third of Log a contact's CPU was its widgets' templates.
+FORM_RENDERER = "core.rendering.CachedWidgetRenderer"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

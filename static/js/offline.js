@@ -514,6 +514,7 @@
     if (when) { when.value = localNow(); }
     $("offline-find").value = "";
     show($("offline-flags"), false);
+    drawPersonPanels(null, "");
   }
   // A contact sent from the live page without signal: the service worker kept its fields in
   // memory and served this page; put them back in the form for the worker to check and save.
@@ -566,7 +567,7 @@
     var chosen = form.querySelector("input[name='who']:checked");
     if (chosen) { chosen.dispatchEvent(new Event("change", { bubbles: true })); }
     form.querySelectorAll("details").forEach(function (details) {
-      if (details.querySelector("[name^='referral-'], [name^='overdose-']") &&
+      if (details.querySelector("[name^='referral-'], [name^='overdose-'], [name^='checkin-']") &&
           Array.prototype.some.call(details.querySelectorAll("input, select, textarea"), function (input) {
             return (input.type !== "radio" && input.value) || (input.type === "radio" && input.checked && input.value !== "made");
           })) { details.open = true; }
@@ -651,11 +652,69 @@
     }
     show(flags, Boolean(person && person.flags.length));
     $("offline-form").classList.toggle("offline-person-chosen", Boolean(person));
+    drawPersonPanels(person, person ? code : "");
     if (person) {
       // Opening a person offline is logged on the phone, sealed, and audited at the next sync.
       var state = await meta();
       await put("views", await sealToServer(state.publicKey, { user: state.user, code: code, at: new Date().toISOString(), id: newId() }));
     }
+  }
+  // The check-in and goals panels, for the person chosen: answers given for someone else are
+  // cleared (the server refuses a check-in drawn for another person), and the goals panel is
+  // drawn from the person's goals in the cache (none kept for a distribution volunteer).
+  function drawPersonPanels(person, code) {
+    var checkinFor = $("offline-checkin-for");
+    if (checkinFor && checkinFor.value !== code) {
+      $("offline-checkin").querySelectorAll("input[type='radio']").forEach(function (input) { input.checked = false; });
+      checkinFor.value = code;
+    }
+    var cards = $("offline-goal-cards");
+    if (!cards || cards.dataset.person === code) { return; }
+    cards.dataset.person = code;
+    cards.textContent = "";
+    var goals = (person && person.goals) || [];
+    show($("offline-goals"), Boolean(person && person.goals));
+    show($("offline-no-goals"), !goals.length);
+    goals.forEach(function (goal) { cards.appendChild(goalCard(goal)); });
+  }
+  function goalCard(goal) {
+    var card = $("offline-goal-card").content.firstElementChild.cloneNode(true);
+    ["name", "id", "for"].forEach(function (attribute) {
+      card.querySelectorAll("[" + attribute + "]").forEach(function (element) {
+        element.setAttribute(attribute, element.getAttribute(attribute).replace("-GOAL-", "-" + goal.id + "-"));
+      });
+    });
+    var prefix = "goal_review-" + goal.id + "-";
+    card.querySelector(".goal-words").textContent = goal.words;
+    card.querySelector(".goal-rating").textContent = goal.closeness === null || goal.closeness === undefined
+      ? say("notReviewed")
+      : say("rated", { rating: goal.closeness, day: goal.reviewed_on ? new Date(goal.reviewed_on + "T12:00").toLocaleDateString(document.documentElement.lang || undefined) : "" });
+    var levels = card.querySelector(".goal-levels");
+    if (!goal.levels.length) { levels.remove(); }
+    goal.levels.forEach(function (level) {
+      levels.appendChild(choice("radio", prefix + "gas", String(level[0]), ((level[0] > 0 ? "+" : "") + level[0] + " " + level[1]).trim()));
+    });
+    var steps = card.querySelector(".goal-steps");
+    if (!goal.steps.length) { steps.remove(); }
+    goal.steps.forEach(function (step) { steps.appendChild(choice("checkbox", prefix + "steps_done", step[0], step[1])); });
+    return card;
+  }
+  function choice(type, name, value, text) {
+    var box = document.createElement("div");
+    box.className = "form-check";
+    var input = document.createElement("input");
+    input.className = "form-check-input";
+    input.type = type;
+    input.name = name;
+    input.value = value;
+    input.id = name + "-" + value;
+    var label = document.createElement("label");
+    label.className = "form-check-label";
+    label.htmlFor = input.id;
+    label.textContent = text;
+    box.appendChild(input);
+    box.appendChild(label);
+    return box;
   }
   async function contactSubmitted(event) {
     event.preventDefault();

@@ -27,6 +27,7 @@ SOURCES = [
     "encounters",
     "goals",
     "outcomes",
+    "health",
     "dashboards",
     "privacy",
     "exports",

@@ -32,8 +32,9 @@ def grow(team: Team, worker: User, person: Client, rows: int) -> Encounter:
 
 PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] | None, int]] = {
     # name: (method, path, data, pinned count)
-    # Home: session, user, memberships; items below their reorder level (core/notices.py): 1.
-    "home": ("get", lambda p, e: reverse("core:home"), None, 4),
+    # Home: session, user, memberships; items below their reorder level (core/notices.py): 1;
+    # the bad-batch alerts for the user's teams (core/home.py, health): 1.
+    "home": ("get", lambda p, e: reverse("core:home"), None, 5),
     "person list": ("get", lambda p, e: reverse("clients:list"), None, 4),
     # Searches find `person` ("Robin") at both sizes: matches prefetch their aliases (one query).
     "person search": ("post", lambda p, e: reverse("clients:list"), {"q": "Robin"}, 5),
@@ -41,7 +42,7 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     # Sections: safety flags 1, identity (aliases) 1, consent (kinds, decisions) 2, goals 1 (2 with goals:
     # steps; tests/goals/test_query_counts.py), referrals 1, wellbeing 2 (check-ins, instruments offered;
     # 3 with check-ins: tests/clients/test_query_counts_outcomes.py).
-    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 16),
+    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 17),
     # Log a contact: 7 since the team's quick buttons came in a subquery of the service types
     # and an empty ?person= stopped costing a lookup (tests/encounters/test_query_counts_log.py
     # pins the rest: a person chosen, their open referrals, a save with everything).

@@ -80,6 +80,8 @@ def test_the_services_modules_are_found() -> None:
         "clients.services.merge",
         "encounters.services.contacts",
         "goals.services",
+        "health.services",
+        "health.services.alerts",
         "outcomes.services",
     }
     assert expected <= names

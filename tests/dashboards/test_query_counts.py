@@ -28,12 +28,13 @@ pytestmark = pytest.mark.django_db
 
 # teams, staff, rollups (contacts, services and their types, scores, change), goals (3),
 # overdose responses, reported reversals, supplies for others, the three "right now" counts,
-# caseload names, when refreshed, goal attainment over the period (dashboards/attainment.py).
-DASHBOARD = 22
+# caseload names, when refreshed, goal attainment over the period (dashboards/attainment.py),
+# the cascade of tests and linkage to care (health/figures.py).
+DASHBOARD = 23
 # teams, rollups (5), goals (3) and the people behind them (2), overdose responses,
-# "right now" (3), when refreshed.
-# (+1: the year's goal attainment, dashboards/hierarchy.py GAS_SQL, when the year is built.)
-ORGANISATION = 12
+# "right now" (3), when refreshed; health's cascade and incidents (alongside_health_events);
+# the year's goal attainment (alongside_org_attainment).
+ORGANISATION = 13
 
 
 def grow(supervisor: User, teams: int, people: int) -> None:

@@ -73,7 +73,7 @@ def log_three(page: Page, robin: Client) -> None:
     page.get_by_label("Note (optional)").fill(NOTE)
     save(page)
     page.locator("label.picker-option", has_text="Anonymous contact").tap()
-    page.get_by_label("How many people").fill("3")
+    page.get_by_label("How many people", exact=True).fill("3")
     page.get_by_role("button", name="One more: Sterile syringes").tap()
     save(page)
     page.get_by_label("Find by code or name").fill("birdie")  # by alias

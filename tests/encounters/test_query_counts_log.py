@@ -77,20 +77,22 @@ def follow_up(person: Client, site: Site) -> dict[str, str]:
 # name: (request, expected status, pinned count)
 REQUESTS: dict[str, tuple[Request, int, int]] = {
     "fresh form": (lambda http, p, s: http.get(URL), 200, 7),
-    # Opened from the person's page: they are first in the picker query; + open referrals.
-    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 8),
+    # Opened from the person's page: they are first in the picker query; + open referrals,
+    # + their open cascades of linkage to care (health).
+    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 9),
     # No-JS redraw with the person chosen: no last-site query (what was typed is kept).
-    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 7),
-    # htmx: only the referral and overdose part: the person (1) and their open referrals (1);
-    # not even the service types.
+    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 8),
+    # htmx: only the per-person part: the person (1), their open referrals (1) and their open
+    # cascades (1); not even the service types.
     "htmx part for a person": (
         lambda http, p, s: http.post(URL, contact(p, s, find="1", part="extras"), headers={"HX-Request": "true"}),
         200,
-        5,
+        6,
     ),
     # Refused (a date in the future): service types, person (clean_who), team, site, then the
-    # page drawn again: picker, open referrals, site list. No id lookup: the form is invalid.
-    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 10),
+    # page drawn again: picker, open referrals, open cascades, site list. No id lookup: the
+    # form is invalid.
+    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 11),
 }
 
 

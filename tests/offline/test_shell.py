@@ -56,8 +56,38 @@ def test_the_offline_page_costs_the_same_queries_with_2_or_20_rows(
     assert ServiceType.objects.count() >= rows
 
 
-# Session, user, memberships (3); service types with the team's quick buttons (1); the sites (1).
-EXPECTED_QUERIES = 5
+# Session, user, memberships (3); service types with the team's quick buttons (1); the sites (1);
+# the questionnaires offered with their questions (2).
+EXPECTED_QUERIES = 7
+
+
+def test_a_workers_offline_page_draws_the_check_in_and_the_frame_of_a_goal_review(
+    worker_client: HttpClient, worker: User, person: Client
+) -> None:
+    """The questionnaires offered (no one's answers) and a review card with no goal in it:
+    the goals themselves come from the phone's encrypted cache."""
+    from goals.services import set_goal
+
+    set_goal(actor=worker, client=person, words="Get my ID back")
+
+    page = worker_client.get(URL).content.decode()
+
+    assert 'name="checkin_for"' in page
+    assert 'name="checkin-who5-' in page and "I have felt cheerful and in good spirits" in page
+    assert 'name="goal_review-GOAL-closeness"' in page
+    assert "Get my ID back" not in page
+    assert "Make a referral" in page and "Supplies for others (secondary distribution)" in page
+
+
+def test_a_volunteers_offline_page_draws_only_what_it_may_record(volunteer_client: HttpClient) -> None:
+    """Supplies, supplies for others and a reported reversal; no check-in, goals, referral
+    or overdose response (accounts/roles.py)."""
+    page = volunteer_client.get(URL).content.decode()
+
+    assert "Supplies for others (secondary distribution)" in page and 'name="reversal-reported"' in page
+    assert 'name="others-people"' in page
+    for staff_only in ("checkin", "goal_review", "referral-to", "overdose-outcome", "Wellbeing check-in"):
+        assert staff_only not in page
 
 
 def test_the_service_worker_is_served_from_the_root_with_its_shell(client: HttpClient) -> None:

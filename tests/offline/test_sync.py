@@ -1,6 +1,7 @@
 """Syncing the outbox: each queued contact saved exactly once through Log a contact's own
 submission code, with an answer in words (applied, duplicate, conflict, rejected)."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -248,3 +249,115 @@ def test_a_seal_opens_only_with_this_servers_key(settings: object) -> None:
     settings.SECRET_KEY = "another-server-" + "x" * 50  # type: ignore[attr-defined]
     with pytest.raises(Invalid):
         open_sealed(sealed)
+
+
+def test_a_check_in_and_a_goal_review_queued_offline_are_saved_with_the_contact(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    """The offline page's panels: the answers and the review are fields of the contact, saved
+    through the one save path, at the time the contact happened; sent twice, stored once."""
+    from goals.models import Review
+    from goals.services import set_goal
+    from outcomes.models import CheckIn
+
+    goal = set_goal(
+        actor=worker, client=person, words="Get my ID back", steps=["Find the office"], gas_expected="An appointment"
+    )
+    step = goal.steps.get()
+    when = (timezone.localtime() - timedelta(hours=20)).replace(second=0, microsecond=0)
+    review = {
+        f"goal_review-{goal.pk}-closeness": "6",
+        f"goal_review-{goal.pk}-gas": "0",
+        f"goal_review-{goal.pk}-steps_done": str(step.pk),
+        f"goal_review-{goal.pk}-note": "Has the form now",
+    }
+    check_in = {"checkin_for": person.code, "checkin-housing-housing": "1", "checkin-who5-cheerful": "4"}
+    item = fields(person.code, site, happened_at=when.strftime("%Y-%m-%dT%H:%M"), **review, **check_in)
+
+    first = answers(sync(worker_client, device, [queued(worker, item)]))
+    again = answers(sync(worker_client, device, [queued(worker, item)]))
+
+    assert (first, again) == ([(item["id"], "applied")], [(item["id"], "duplicate")])
+    saved = Review.objects.get()
+    assert (str(saved.encounter_id), saved.closeness, saved.gas, saved.note) == (item["id"], 6, 0, "Has the form now")
+    assert saved.reviewed_at == when
+    step.refresh_from_db()
+    assert step.is_done
+    check_ins = {row.instrument.slug: row for row in CheckIn.objects.select_related("instrument")}
+    assert set(check_ins) == {"housing", "who5"}
+    assert all(str(row.encounter_id) == item["id"] and row.taken_at == when for row in check_ins.values())
+
+
+def test_a_review_of_a_goal_not_the_persons_or_without_a_rating_is_rejected_and_stores_nothing(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    from goals.models import Review
+    from goals.services import set_goal
+
+    someone_else = ClientFactory.create(home_team=person.home_team)
+    theirs = set_goal(actor=worker, client=someone_else, words="Their own goal")
+    mine = set_goal(actor=worker, client=person, words="Get my ID back")
+    not_theirs = fields(person.code, site, **{f"goal_review-{theirs.pk}-closeness": "5"})
+    no_rating = fields(person.code, site, **{f"goal_review-{mine.pk}-note": "Talked about it"})
+    check_in_for_another = fields(person.code, site, checkin_for=someone_else.code, **{"checkin-housing-housing": "1"})
+
+    result = sync(
+        worker_client, device, [queued(worker, item) for item in (not_theirs, no_rating, check_in_for_another)]
+    )
+
+    assert [answer["answer"] for answer in result.json()["answers"]] == ["rejected"] * 3
+    messages = [answer["message"] for answer in result.json()["answers"]]
+    assert "not one of the person's goals" in messages[0]
+    assert "Choose how close they feel" in messages[1]
+    assert "given for someone else" in messages[2]
+    assert not Encounter.objects.exists() and not Review.objects.exists()
+
+
+def test_a_volunteers_outbox_saves_supplies_for_others_and_a_reversal_and_nothing_more(
+    client: HttpClient, volunteer: User, worker: User, person: Client, site: Site, other_team: object
+) -> None:
+    """Through the offline sync path, the save path refuses what a distribution volunteer may
+    not record (accounts/roles.py): a referral, a staff overdose response, a check-in, a goal
+    review; and a person of another team is unknown."""
+    from encounters.models import ForOthers, ReportedReversal
+    from goals.models import Review
+    from goals.services import set_goal
+    from outcomes.models import CheckIn
+
+    device = Device.objects.create(user=volunteer, label="Chrome on Android")
+    client.force_login(volunteer)
+    goal = set_goal(actor=worker, client=person, words="Get my ID back")
+    allowed = fields(
+        person.code,
+        site,
+        service_condoms="3",
+        **{"others-sterile-syringes": "20", "others-people": "4"},
+        **{"reversal-reported": "on", "reversal-outcome": "survived", "reversal-emergency_services": "called"},
+    )
+    anonymous = fields("anonymous", site, head_count="2", **{"others-condoms": "10", "others-people": "3"})
+    refused = [
+        fields(person.code, site, **{"referral-to": "housing", "referral-status": "made"}),
+        fields(person.code, site, **{"overdose-outcome": "responsive", "overdose-emergency_services": "called"}),
+        fields(person.code, site, checkin_for=person.code, **{"checkin-housing-housing": "1"}),
+        fields(person.code, site, **{f"goal_review-{goal.pk}-closeness": "5"}),
+        fields(ClientFactory.create(home_team=other_team).code, site),
+    ]
+
+    result = sync(client, device, [queued(volunteer, item) for item in [allowed, anonymous, *refused]]).json()
+
+    assert [answer["answer"] for answer in result["answers"]] == ["applied", "applied"] + ["rejected"] * 5
+    staff_only = "recorded by staff"
+    assert [staff_only in answer["message"] for answer in result["answers"][2:6]] == [True] * 4
+    assert set(Encounter.objects.values_list("pk", flat=True)) == {uuid.UUID(allowed["id"]), uuid.UUID(anonymous["id"])}
+    assert Encounter.objects.filter(worker=volunteer).count() == 2
+    assert ForOthers.objects.count() == 2 and ReportedReversal.objects.count() == 1
+    assert not Referral.objects.exists() and not CheckIn.objects.exists() and not Review.objects.exists()
+
+
+def test_a_volunteer_cannot_sync_through_another_users_device(
+    client: HttpClient, volunteer: User, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    client.force_login(volunteer)
+    response = sync(client, device, [queued(volunteer, fields(person.code, site))])
+    assert response.status_code == 404
+    assert not Encounter.objects.exists()

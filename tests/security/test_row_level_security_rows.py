@@ -1,10 +1,12 @@
 """Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005
-and 0006, outcomes 0006, encounters 0010, dashboards 0010): aliases, consents, flags,
-dismissed duplicates, merges, goals with their steps and reviews, check-ins, their answers
-and drafts, contacts with the services given and supplies for others, referrals and their
-updates, overdose responses, and the wellbeing rollup's rows per person and month.
-Each follows its person's CURRENT home team, as `in_scope` does in Python; a contact or an
-overdose response with no person follows the team that logged it.
+and 0006, outcomes 0006, encounters 0010, dashboards 0010, health 0004): aliases, consents,
+flags, dismissed duplicates, merges, goals with their steps and reviews, check-ins, their
+answers and drafts, contacts with the services given and supplies for others, referrals and
+their updates, overdose responses, the wellbeing rollup's rows per person and month, health
+tests and their linkage steps, drug-checking results and incidents
+(tests/health/test_row_level_security.py).
+Each follows its person's CURRENT home team, as `in_scope` does in Python; a contact, an
+overdose response, a drug-checking result or an incident with no person follows its team.
 
 The organisation view and the exports read them across teams through definer functions
 (core/definer.py, tests/security/test_definer_functions.py), never with a widened scope.
@@ -63,6 +65,10 @@ PROTECTED = {
     "encounters_overdoseresponse",
     "goals_goal",
     "reports_checkin_month",
+    "health_healthtest",
+    "health_linkagestep",
+    "health_drugcheck",
+    "health_incident",
 }
 # Tables that hold a person's id (or a row of a protected table's) and truly cannot have the
 # policy, each with why (docs/security.md). Neither has a name, a note or any other text.

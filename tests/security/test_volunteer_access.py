@@ -75,6 +75,17 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
+    # Health services (health/): a person's tests and linkage, bad-batch alerts (their Home shows
+    # the alerts for their teams), drug checking and incidents are staff pages.
+    ("get", "health:person_health"): REFUSED,
+    ("post", "health:person_health"): REFUSED,
+    ("get", "health:alert_list"): REFUSED,
+    ("post", "health:alert_list"): REFUSED,
+    ("get", "health:alert_card"): REFUSED,
+    ("get", "health:drug_checks"): REFUSED,
+    ("post", "health:drug_checks"): REFUSED,
+    ("get", "health:incidents"): REFUSED,
+    ("post", "health:incidents"): REFUSED,
     # No API tokens, so no API: the API answers 401 without one.
     ("get", "accounts:api_tokens"): REFUSED,
     ("post", "accounts:api_tokens"): REFUSED,
@@ -90,17 +101,14 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("post", "api:contacts"): NO_TOKEN,
     ("get", "api:referrals"): NO_TOKEN,
     ("get", "api:figures"): NO_TOKEN,
-    # No offline use yet: what a volunteer may cache offline is narrower than a worker's
-    # caseload (codes, aliases and safety flags only; their own contacts), so the offline
-    # pages refuse them until the offline cache draws that limited version.
-    ("get", "offline:home"): REFUSED,
-    ("get", "offline:log"): REFUSED,
-    ("post", "offline:device_add"): REFUSED,
-    ("get", "offline:device_state"): REFUSED,
-    ("post", "offline:device_revoke"): REFUSED,
-    ("get", "offline:people"): REFUSED,
-    ("get", "offline:changes"): REFUSED,
-    ("post", "offline:sync"): REFUSED,
+    # Offline use: the same pages as a worker's (what the device caches and what its outbox
+    # may carry are limited: tests/offline/test_caseload.py, test_shell.py, test_sync.py);
+    # a device of the matrix's is the worker's, so the volunteer's answer is 404.
+    ("get", "offline:device_state"): 404,
+    ("post", "offline:device_revoke"): 404,
+    ("get", "offline:people"): 404,
+    ("get", "offline:changes"): 404,
+    ("post", "offline:sync"): 404,
 }
 
 

@@ -21,6 +21,7 @@ from core.scope import EVERY_TEAM, team_scope
 from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
+from demo.health import load_health, load_reports
 from demo.living import load_living_programme
 from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
@@ -107,6 +108,8 @@ class Command(BaseCommand):
                 load_goals(team, workers)
                 load_referrals(team, workers)
                 load_check_ins(team, workers)
+                load_health(team, workers)
+                load_reports(team, workers, TEAMS[name][0][1])
                 load_living_programme(team, workers, sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
                 load_export_cohort(team, TEAMS[name][0][1], workers)

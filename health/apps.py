@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HealthConfig(AppConfig):
+    name = "health"
+    verbose_name = _("Health services")
+
+    def ready(self) -> None:
+        from clients.sections import PersonSection, register
+        from core.home import HomePanel, register_home_panel
+        from encounters.parts import ContactPart, register_contact_part
+
+        from . import services
+        from .forms import steps_at_contact, tests_at_contact
+        from .sections import home_alerts, person_health
+
+        register(PersonSection(key="health", template="health/_person_health.html", load=person_health))
+        register_home_panel(HomePanel(key="alerts", template="health/_home_alerts.html", load=home_alerts))
+        register_contact_part(
+            ContactPart(
+                key="health_tests",
+                save=services.save_tests_part,
+                canonical=services.tests_canonical,
+                stored=services.stored_tests,
+                form=tests_at_contact,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="linkage_steps",
+                save=services.save_steps_part,
+                canonical=services.steps_canonical,
+                stored=services.stored_steps,
+                form=steps_at_contact,
+            )
+        )

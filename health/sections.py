@@ -1,0 +1,29 @@
+"""The health section of a person's page: each test's cascade, open ones first."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import User
+from clients.models import Client
+
+from .models import Alert, HealthTest
+
+SECTION_SIZE = 20
+
+
+def person_health(client: Client, user: User) -> dict[str, Any]:
+    """The person's latest tests with their linkage steps (two queries, whatever the count)."""
+    tests = list(HealthTest.objects.visible_to(user).filter(client=client).for_section()[: SECTION_SIZE + 1])
+    shown = tests[:SECTION_SIZE]
+    return {
+        "open": [test for test in shown if test.is_open],
+        "others": [test for test in shown if not test.is_open],
+        "more": len(tests) > SECTION_SIZE,
+        "today": timezone.localdate(),
+    }
+
+
+def home_alerts(user: User) -> dict[str, Any]:
+    """The bad-batch alerts on the user's Home: their teams' and everyone's, current (one query)."""
+    return {"alerts": list(Alert.objects.for_home(user, timezone.now()))}

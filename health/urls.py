@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import alerts, person, reports
+
+app_name = "health"
+urlpatterns = [
+    path("people/<str:code>/", person.person_health, name="person_health"),
+    path("alerts/", alerts.alert_list, name="alert_list"),
+    path("alerts/<uuid:alert_id>/", alerts.alert_card, name="alert_card"),
+    path("alerts/<uuid:alert_id>/confirm/", alerts.alert_confirm, name="alert_confirm"),
+    path("alerts/<uuid:alert_id>/end/", alerts.alert_end, name="alert_end"),
+    path("drug-checking/", reports.drug_checks, name="drug_checks"),
+    path("incidents/", reports.incidents, name="incidents"),
+]
