@@ -50,6 +50,9 @@ contact_logger = role_required(*CONTACT_LOGGERS)
 supervisor = role_required(Membership.Role.SUPERVISOR)
 data_admin = role_required(DATA_ADMIN)
 any_role = role_required(Membership.Role.WORKER, Membership.Role.SUPERVISOR, DATA_ADMIN)
+# The API tokens page: every role that uses the API (a distribution volunteer's token is
+# limited as its pages are: api/auth.py).
+token_holder = role_required(*CONTACT_LOGGERS, DATA_ADMIN)
 
 
 def signing_in(view: View) -> View:

@@ -1,7 +1,9 @@
 """Who calls the API: a personal access token in `Authorization: Bearer <secret>`.
 
 The token must be usable (not revoked, not expired, its user active). It acts as its user,
-with the user's roles of the moment, limited by its scope (read, or read and write). Each
+with the user's roles of the moment, limited by its scope (read, or read and write); a
+distribution volunteer's token sees and does what its pages do (`full_member`, and the
+limited answers in api/v1.py). Each
 call counts towards the token's rate limit (api/limits.py, in PostgreSQL), notes the
 token's last use, and names the token in the audit context, so every audit event the call
 writes says which token it came through.
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken, User
+from accounts.roles import is_limited
 from accounts.tokens import note_use, usable_token
 from core import errors
 from core.context import acting_through_token
@@ -67,6 +70,15 @@ def team_member(request: HttpRequest, *, write: bool = False) -> User:
         raise errors.PermissionDenied(_("Only members of a team can use this."))
     if write and not token.can_write:
         raise errors.PermissionDenied(_("This token may only read."))
+    return user
+
+
+def full_member(request: HttpRequest) -> User:
+    """A team member with a worker's access: a distribution volunteer's token is refused
+    (403) where its pages are (check-ins, referrals: accounts/roles.py)."""
+    user = team_member(request)
+    if is_limited(user):
+        raise errors.PermissionDenied(_("A distribution volunteer does not see this."))
     return user
 
 

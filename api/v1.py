@@ -19,20 +19,22 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accounts.models import User
+from accounts.roles import is_limited
 from audit.models import AuditEvent
 from audit.services import record
 from clients.access import get_client_for_user
 from clients.models import Alias, Client, SafetyFlag
 from core import errors
 from core.paging import make_cursor, read_cursor
-from encounters.models import Encounter, Referral, ServiceProvided, ServiceType, Site
+from encounters.models import Encounter, EncounterQuerySet, Referral, ServiceProvided, ServiceType, Site
 from encounters.services.contacts import ContactConflict, log_encounter
 from encounters.services.referrals import NewReferral
 from outcomes.models import Answer, CheckIn
 from outcomes.services import CheckInAtContact
 
 from . import problems, schemas
-from .auth import RateLimited, TokenAuth, caller, team_member, token_of
+from .auth import RateLimited, TokenAuth, caller, full_member, team_member, token_of
 from .figures import router as figures_router
 
 PAGE_SIZE = 100
@@ -213,16 +215,19 @@ def people(request: HttpRequest, after: str = "") -> dict[str, Any]:
     following = ""
     if len(found) > PAGE_SIZE:
         following = make_cursor(salt=CURSOR_SALT, scope=scope, at=shown[-1].created_at, pk=shown[-1].pk)
-    return {"items": [person_summary(person) for person in shown], "next": following}
+    limited = is_limited(user)
+    return {"items": [person_summary(person, limited=limited) for person in shown], "next": following}
 
 
-def person_summary(person: Client) -> dict[str, Any]:
+def person_summary(person: Client, *, limited: bool = False) -> dict[str, Any]:
+    """A distribution volunteer (`limited`) gets the code and status, as its pages show
+    codes, aliases and flags only: no year of birth, no last seen."""
     return {
         "code": person.code,
         "status": person.status,
-        "year_of_birth": person.year_of_birth,
+        "year_of_birth": None if limited else person.year_of_birth,
         "registered_at": person.created_at,
-        "last_seen_at": person.last_seen_at,
+        "last_seen_at": None if limited else person.last_seen_at,
     }
 
 
@@ -241,9 +246,10 @@ def person(request: HttpRequest, code: str) -> dict[str, Any]:
         .order_by("-created_at")
     )
     record(action=AuditEvent.Action.CLIENT_VIEWED, actor=user, target=found, client_id=found.pk, details={"via": "api"})
+    limited = is_limited(user)  # a distribution volunteer: code, aliases and flags
     return {
-        **person_summary(found),
-        "preferred_name": found.preferred_name,
+        **person_summary(found, limited=limited),
+        "preferred_name": "" if limited else found.preferred_name,
         "aliases": aliases,
         "flags": [{"text": flag.text, "until": flag.expires_on} for flag in flags],
         "home_team": found.home_team_id,
@@ -257,7 +263,7 @@ def person(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="One person's wellbeing check-ins, oldest first",
 )
 def person_check_ins(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    user = team_member(request)
+    user = full_member(request)
     found = get_client_for_user(user, code)
     check_ins = (
         CheckIn.objects.visible_to(user)
@@ -359,6 +365,12 @@ def contact_full(contact: Encounter) -> dict[str, Any]:
     return {**contact_summary(contact), "age_band": contact.age_band, "gender": contact.gender, "note": contact.note}
 
 
+def own_if_limited(contacts: EncounterQuerySet, user: User) -> EncounterQuerySet:
+    """A distribution volunteer sees only the contacts it logged (another's note is not its
+    to read): another's is a 404, as on its pages."""
+    return contacts.filter(worker=user) if is_limited(user) else contacts
+
+
 def with_services() -> Prefetch:
     return Prefetch("services", ServiceProvided.objects.select_related("service_type").order_by("service_type__slug"))
 
@@ -378,7 +390,7 @@ def contacts(
     user = team_member(request)
     since, until = period(since, until)
     scope = cursor_scope(request, "contacts", since, until)
-    rows = Encounter.objects.visible_to(user).filter(
+    rows = own_if_limited(Encounter.objects.visible_to(user), user).filter(
         happened_at__gte=aware(since), happened_at__lt=aware(until, end=True)
     )
     position = read_cursor(after, salt=CURSOR_SALT, scope=scope)
@@ -403,7 +415,7 @@ def contacts(
 def contact(request: HttpRequest, contact_id: UUID) -> dict[str, Any]:
     user = team_member(request)
     found = (
-        Encounter.objects.visible_to(user)
+        own_if_limited(Encounter.objects.visible_to(user), user)
         .select_related("client")
         .prefetch_related(with_services())
         .filter(pk=contact_id)
@@ -558,7 +570,7 @@ def referrals(
     status: Annotated[schemas.ReferralFilter, Query(description="open, or one status; all when empty")] = "",
     after: str = "",
 ) -> dict[str, Any]:
-    user = team_member(request)
+    user = full_member(request)
     rows = Referral.objects.visible_to(user).select_related("client")
     if status == "open":
         rows = rows.open()

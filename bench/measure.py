@@ -138,6 +138,7 @@ def main() -> None:
     from dashboards.sources import LiveSource, RollupSource, Scope
     from encounters.models import Encounter, Referral, Site
     from encounters.sections import CURSOR_SALT
+    from health.models import HealthTest, Prevention, Vaccination
     from outcomes.models import CheckIn
 
     # The same rule at every scale: in the first team, among active people with at least
@@ -347,6 +348,10 @@ def main() -> None:
             "contacts": Encounter.objects.count(),
             "team_people": Client.objects.filter(home_team=team).count(),
             "person_contacts": contacts,
+            # The timed person's tests, PrEP or PEP and vaccine doses (the page's health section).
+            "person_health_rows": sum(
+                model.objects.filter(client__code=code).count() for model in (HealthTest, Prevention, Vaccination)
+            ),
             "referrals": Referral.objects.count(),
             "referrals_open": Referral.objects.open().count(),
             "followups_rows": followups_rows,

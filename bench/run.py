@@ -45,7 +45,7 @@ from bench.seed import Plan, seed
 ROOT = Path(__file__).resolve().parent.parent
 DEVDB = [sys.executable, str(ROOT / "scripts" / "devdb.py")]
 RESULTS = ROOT / "bench" / "results.json"
-SEED_VERSION = 5
+SEED_VERSION = 6
 MAX_RATIO = 1.5
 PAGES = {
     "list": "person_list",
@@ -275,6 +275,8 @@ def figures(full: Scale, tenth: Scale) -> dict[str, float]:
         results[f"{metric}_queries"] = full.facts["queries"][page]
         results[f"{metric}_queries_tenth"] = tenth.facts["queries"][page]
     results["bench_scale"] = full.factor
+    results["bench_person_page_health_rows"] = full.facts["person_health_rows"]
+    results["bench_person_page_health_rows_tenth"] = tenth.facts["person_health_rows"]
     if os.environ.get("BENCH_PAGES"):
         return results  # only the pages asked for: the other figures stay as the last full run left them
     results["bench_people"] = full.facts["people"]

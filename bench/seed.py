@@ -376,6 +376,56 @@ SELECT check_in_id, item_id, value, value IS NULL FROM bench_answer;
 """
 
 
+# Health (issue 16): tests at some contacts (a few reactive, each followed by up to three
+# linkage steps), PrEP or PEP and vaccine doses at others, so the person's page draws them.
+TEST_SHARE = 0.03
+PREVENTION_SHARE = 0.01
+VACCINATION_SHARE = 0.02
+HEALTH = """
+CREATE TEMP TABLE bench_test AS
+SELECT gen_random_uuid() AS id, e.client_id, e.team_id, e.id AS encounter_id, e.worker_id, e.happened_at,
+       (ARRAY['hiv', 'hcv_antibody', 'hbv', 'syphilis'])[1 + floor(r.kind_roll * 4)::int] AS kind,
+       CASE WHEN r.result_roll < 0.12 THEN 'reactive' WHEN r.result_roll < 0.16 THEN 'not_shared'
+            ELSE 'non_reactive' END AS result,
+       r.reach
+FROM encounters_encounter AS e
+CROSS JOIN LATERAL (SELECT random() AS roll, random() AS kind_roll, random() AS result_roll,
+                           floor(random() * 4)::int AS reach, e.id AS tie) AS r
+WHERE e.client_id IS NOT NULL AND r.roll < %(test_share)s;
+
+INSERT INTO health_healthtest
+    (id, client_id, team_id, encounter_id, kind, method, result, tested_on, follow_up_on, created_at, created_by_id)
+SELECT id, client_id, team_id, encounter_id, kind, 'rapid', result, happened_at::date,
+       CASE WHEN result = 'reactive' THEN happened_at::date + 7 END, happened_at, worker_id
+FROM bench_test;
+
+INSERT INTO health_linkagestep (id, test_id, team_id, step, done_on, created_at, created_by_id)
+SELECT gen_random_uuid(), t.id, t.team_id, s.step, t.happened_at::date + s.n * 14,
+       t.happened_at + make_interval(days => s.n * 14), t.worker_id
+FROM bench_test AS t
+CROSS JOIN (VALUES (1, 'confirmed'), (2, 'linked'), (3, 'treatment')) AS s(n, step)
+WHERE t.result = 'reactive' AND s.n <= t.reach;
+
+INSERT INTO health_prevention (id, client_id, team_id, encounter_id, kind, status, words, noted_on, created_at,
+                               created_by_id)
+SELECT gen_random_uuid(), e.client_id, e.team_id, e.id, CASE WHEN r.kind_roll < 0.8 THEN 'prep' ELSE 'pep' END,
+       (ARRAY['offered', 'referred', 'started', 'continuing', 'stopped'])[1 + floor(r.status_roll * 5)::int], '',
+       e.happened_at::date, e.happened_at, e.worker_id
+FROM encounters_encounter AS e
+CROSS JOIN LATERAL (SELECT random() AS roll, random() AS kind_roll, random() AS status_roll, e.id AS tie) AS r
+WHERE e.client_id IS NOT NULL AND r.roll < %(prevention_share)s;
+
+INSERT INTO health_vaccination (id, client_id, team_id, encounter_id, vaccine, dose, "where", given_on, created_at,
+                                created_by_id)
+SELECT gen_random_uuid(), e.client_id, e.team_id, e.id,
+       (ARRAY['hep_a', 'hep_b', 'tetanus', 'flu', 'covid'])[1 + floor(r.vaccine_roll * 5)::int],
+       1 + floor(r.dose_roll * 3)::int, 'by_team', e.happened_at::date, e.happened_at, e.worker_id
+FROM encounters_encounter AS e
+CROSS JOIN LATERAL (SELECT random() AS roll, random() AS vaccine_roll, random() AS dose_roll, e.id AS tie) AS r
+WHERE e.client_id IS NOT NULL AND r.roll < %(vaccination_share)s;
+"""
+
+
 @dataclass(frozen=True)
 class Deferred:
     """Keys, indexes and foreign keys of the big tables, to drop before filling and rebuild after."""
@@ -468,6 +518,9 @@ def seed(cur: Cursor, plan: Plan) -> None:
         "recent_days": RECENT_DAYS,
         "open_recent": OPEN_RECENT,
         "open_older": OPEN_OLDER,
+        "test_share": TEST_SHARE,
+        "prevention_share": PREVENTION_SHARE,
+        "vaccination_share": VACCINATION_SHARE,
     }
     cur.execute(STAFF_AND_PLACES, params)
     cur.execute("SELECT coalesce(sum(contacts), 0) FROM bench_person")
@@ -486,4 +539,5 @@ def seed(cur: Cursor, plan: Plan) -> None:
     cur.execute(REFERRALS, params)
     if plan.checkins:
         cur.execute(CHECK_INS, params)
+    cur.execute(HEALTH, params)
     deferred.rebuild(cur)

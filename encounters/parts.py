@@ -88,6 +88,8 @@ ORDER = [
     "reversal",
     "health_tests",
     "linkage_steps",
+    "prevention",
+    "vaccinations",
 ]
 
 

@@ -13,7 +13,9 @@ class HealthConfig(AppConfig):
 
         from . import services
         from .forms import steps_at_contact, tests_at_contact
+        from .prevention_forms import prevention_at_contact, vaccinations_at_contact
         from .sections import home_alerts, person_health
+        from .services import prevention
 
         register(PersonSection(key="health", template="health/_person_health.html", load=person_health))
         register_home_panel(HomePanel(key="alerts", template="health/_home_alerts.html", load=home_alerts))
@@ -33,5 +35,23 @@ class HealthConfig(AppConfig):
                 canonical=services.steps_canonical,
                 stored=services.stored_steps,
                 form=steps_at_contact,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="prevention",
+                save=prevention.save_prevention_part,
+                canonical=prevention.prevention_canonical,
+                stored=prevention.stored_prevention,
+                form=prevention_at_contact,
+            )
+        )
+        register_contact_part(
+            ContactPart(
+                key="vaccinations",
+                save=prevention.save_vaccinations_part,
+                canonical=prevention.vaccinations_canonical,
+                stored=prevention.stored_vaccinations,
+                form=vaccinations_at_contact,
             )
         )

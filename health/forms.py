@@ -10,7 +10,7 @@ someone else are refused, never saved for the wrong person.
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -123,10 +123,24 @@ def open_tests_of(person: "Client") -> list[HealthTest]:
     return [test for test in reactive if test.is_open]
 
 
-class PartAtContact:
-    """One of the two health parts as Log a contact submits it (encounters.parts.PartForm)."""
+class HealthPartForm(Protocol):
+    """A form of a health part: tests, steps, PrEP and PEP, vaccinations."""
 
-    def __init__(self, form: TestsForm | StepsForm, submitted: Mapping[str, Any], person: "Client | None") -> None:
+    @property
+    def errors(self) -> Any: ...
+
+    @property
+    def has_content(self) -> bool: ...
+
+    def is_valid(self) -> bool: ...
+
+    def data_out(self) -> tuple[Any, ...]: ...
+
+
+class PartAtContact:
+    """One of the health parts as Log a contact submits it (encounters.parts.PartForm)."""
+
+    def __init__(self, form: HealthPartForm, submitted: Mapping[str, Any], person: "Client | None") -> None:
         self.form = form
         self.person = person
         self.drawn_for = str(submitted.get(PANEL_PERSON, ""))

@@ -20,6 +20,10 @@ from accounts.models import Team, User
 from clients.models import Client, in_scope
 from encounters.models import Encounter
 
+from .prevention import Prevention, Vaccination
+
+__all__ = ["Alert", "DrugCheck", "HealthTest", "Incident", "LinkageStep", "Prevention", "Vaccination"]
+
 
 class HealthTestQuerySet(models.QuerySet["HealthTest"]):
     def visible_to(self, user: User) -> "HealthTestQuerySet":

@@ -8,12 +8,14 @@ from accounts.models import User
 from clients.models import Client
 
 from .models import Alert, HealthTest
+from .prevention import Prevention, Vaccination
 
 SECTION_SIZE = 20
 
 
 def person_health(client: Client, user: User) -> dict[str, Any]:
-    """The person's latest tests with their linkage steps (two queries, whatever the count)."""
+    """The person's latest tests with their linkage steps, where PrEP and PEP stand now, and
+    their latest vaccinations (four queries, whatever the count)."""
     tests = list(HealthTest.objects.visible_to(user).filter(client=client).for_section()[: SECTION_SIZE + 1])
     shown = tests[:SECTION_SIZE]
     return {
@@ -21,7 +23,24 @@ def person_health(client: Client, user: User) -> dict[str, Any]:
         "others": [test for test in shown if not test.is_open],
         "more": len(tests) > SECTION_SIZE,
         "today": timezone.localdate(),
+        "prevention": _prevention_now(client, user),
+        "vaccinations": list(
+            Vaccination.objects.visible_to(user)
+            .filter(client=client)
+            .order_by("-given_on", "-created_at")[:SECTION_SIZE]
+        ),
     }
+
+
+def _prevention_now(client: Client, user: User) -> list[Prevention]:
+    """The latest of PrEP and of PEP (one query: PostgreSQL's DISTINCT ON the kind)."""
+    latest = (
+        Prevention.objects.visible_to(user)
+        .filter(client=client)
+        .order_by("kind", "-noted_on", "-created_at")
+        .distinct("kind")
+    )
+    return sorted(latest, key=lambda row: list(Prevention.Kind).index(Prevention.Kind(row.kind)))
 
 
 def home_alerts(user: User) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.types import AuthenticatedHttpRequest
 from core.errors import DomainError
 
-from ..decorators import any_role, recent_auth_required
+from ..decorators import recent_auth_required, token_holder
 from ..forms import ApiTokenForm
 from ..models import ApiToken
 from ..services import create_api_token, revoke_api_token
 
 
 @require_http_methods(["GET", "POST"])
-@any_role
+@token_holder
 @recent_auth_required
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's tokens with their scope, expiry and last use; a new one is shown once."""
@@ -38,7 +38,7 @@ def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-@any_role
+@token_holder
 def api_token_revoke(request: AuthenticatedHttpRequest, token_id: UUID) -> HttpResponse:
     """Revoke one of the user's own tokens (another user's is a 404)."""
     revoke_api_token(actor=request.user, token_id=token_id)

@@ -1,7 +1,7 @@
 """Log a contact's health part, drawn inside the page's per-person part.
 
 `{% health_at_contact %}` draws, for the person chosen (`chosen` in the page's context), the
-tests that can be given and the next step of each open cascade. On a submission drawn for
+tests that can be given, the next step of each open cascade, PrEP and PEP, and vaccinations. On a submission drawn for
 the same person it is bound to what was sent, so a refused contact shows what was typed
 and what to fix. One query (the person's reactive tests with their steps) when a person is
 chosen, none otherwise.
@@ -13,6 +13,7 @@ from django import template
 
 from ..forms import PANEL_PERSON, StepsForm, TestsForm, open_tests_of
 from ..models import Alert
+from ..prevention_forms import PreventionForm, VaccinationsForm
 
 register = template.Library()
 
@@ -27,9 +28,20 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
     submitted = posted if posted.get(PANEL_PERSON) == chosen.code else None
     tests = TestsForm(submitted)
     steps = StepsForm(submitted, open_tests=open_tests_of(chosen))
+    prevention = PreventionForm(submitted)
+    vaccinations = VaccinationsForm(submitted)
     # Mistakes show after "Save contact", not while the page is redrawn for a search.
-    checked = submitted is not None and "save" in posted and not (tests.is_valid() & steps.is_valid())
-    return {"chosen": chosen, "tests": tests, "steps": steps, "panel_person": PANEL_PERSON, "checked": checked}
+    valid = [form.is_valid() for form in (tests, steps, prevention, vaccinations)]
+    checked = submitted is not None and "save" in posted and not all(valid)
+    return {
+        "chosen": chosen,
+        "tests": tests,
+        "steps": steps,
+        "prevention": prevention,
+        "vaccinations": vaccinations,
+        "panel_person": PANEL_PERSON,
+        "checked": checked,
+    }
 
 
 @register.filter

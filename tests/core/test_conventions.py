@@ -26,6 +26,7 @@ ACCESS = {
     "any_role",
     "team_catalogue_keeper",
     "contact_logger",
+    "token_holder",
 }
 RANK = {**dict.fromkeys(METHOD, 0), **dict.fromkeys(ACCESS, 1), "keep_choices": 2, "recent_auth_required": 3}
 # The sign-in steps keep login_not_required and their CSRF and cache decorators outermost

@@ -41,8 +41,9 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     "register": ("get", lambda p, e: reverse("clients:register"), None, 3),
     # Sections: safety flags 1, identity (aliases) 1, consent (kinds, decisions) 2, goals 1 (2 with goals:
     # steps; tests/goals/test_query_counts.py), referrals 1, wellbeing 2 (check-ins, instruments offered;
-    # 3 with check-ins: tests/clients/test_query_counts_outcomes.py).
-    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 17),
+    # 3 with check-ins: tests/clients/test_query_counts_outcomes.py), health 4 (tests, their steps, where
+    # PrEP and PEP stand, vaccinations: tests/health/test_sections_query_counts.py).
+    "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 19),
     # Log a contact: 7 since the team's quick buttons came in a subquery of the service types
     # and an empty ?person= stopped costing a lookup (tests/encounters/test_query_counts_log.py
     # pins the rest: a person chosen, their open referrals, a save with everything).

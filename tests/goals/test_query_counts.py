@@ -44,8 +44,8 @@ def panel(person: Client, goal: Goal) -> str:
 PAGES: dict[str, tuple[Callable[[Client, Goal], str], dict[str, str], int]] = {
     # name: (path, headers, pinned count). Every page: session, user, memberships (3).
     # Person page: as in tests/core/test_query_counts.py (14, with contacts' services), less the
-    # contacts' services (none here), plus the goals' steps.
-    "person page": (lambda p, g: reverse("clients:detail", args=[p.code]), {}, 17),
+    # contacts' services (none here), plus the goals' steps; health's PrEP/PEP and vaccinations (2).
+    "person page": (lambda p, g: reverse("clients:detail", args=[p.code]), {}, 19),
     # Goal, its steps, its reviews, the audit event.
     "goal page": (lambda p, g: g.get_absolute_url(), {}, 7),
     "note a goal": (lambda p, g: reverse("goals:new", args=[p.code]), {}, 4),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from dashboards.hierarchy import QUARTER, build
 from dashboards.organisation import Shown
-from health.models import HealthTest
+from health.models import HealthTest, Prevention, Vaccination
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,9 @@ def latest_complete_quarter(today: date) -> tuple[date, date]:
 
 def test_the_demo_hiv_cascade_in_the_organisation_view_equals_sql(demo: None, client: HttpClient) -> None:
     assert HealthTest.objects.filter(kind="hiv", result="reactive").exists()  # the demo has a cascade to show
+    # and PrEP (one stopped), and vaccine courses of more than one dose (demo/prevention.py)
+    assert Prevention.objects.filter(kind="prep", status="stopped").exists()
+    assert Vaccination.objects.filter(vaccine="hep_b", dose=2).exists()
     first, after = latest_complete_quarter(timezone.localdate())
     expected = by_hand(first, after)
     assert expected["tested"] > 0

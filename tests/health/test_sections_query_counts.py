@@ -14,26 +14,33 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
-from health.models import HealthTest, LinkageStep
+from health.models import HealthTest, LinkageStep, Prevention, Vaccination
 
 pytestmark = pytest.mark.django_db
 
 
 def grow(person: Client, worker: User, tests: int) -> None:
-    """`tests` more reactive tests of `person`, each with a confirmatory test and linked to care."""
+    """`tests` more reactive tests of `person`, each with a confirmatory test and linked to care,
+    and as many PrEP steps and vaccine doses."""
     on = timezone.localdate() - timedelta(days=30)
-    for _index in range(tests):
+    for index in range(tests):
         test = HealthTest.objects.create(client=person, team=person.home_team, kind="hiv", method="rapid",
                                          result="reactive", tested_on=on, created_by=worker)  # fmt: skip
         for step in ("confirmed", "linked"):
             LinkageStep.objects.create(test=test, team=person.home_team, step=step, done_on=on, created_by=worker)
+        kind = ("prep", "pep")[index % 2]
+        Prevention.objects.create(client=person, team=person.home_team, kind=kind, status="offered", noted_on=on,
+                                  created_by=worker)  # fmt: skip
+        Vaccination.objects.create(client=person, team=person.home_team, vaccine="hep_b", dose=1 + index % 3,
+                                   given_on=on - timedelta(days=index), created_by=worker)  # fmt: skip
 
 
 # name: (path, pinned count)
 PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # session, user, memberships (3); the person and their sections (a person with no
-    # contacts), the health section among them: its tests and their steps (2)
-    "person page": (lambda p: reverse("clients:detail", args=[p.code]), 17),
+    # contacts), the health section among them: its tests and their steps (2), where PrEP
+    # and PEP stand (1), the latest vaccinations (1)
+    "person page": (lambda p: reverse("clients:detail", args=[p.code]), 19),
     # Log a contact for the person: + their open cascades with their steps (2)
     "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 10),
 }
@@ -51,6 +58,6 @@ def test_query_count_is_pinned_and_constant(
             response = worker_client.get(path(person))
         assert response.status_code == 200
         counts.append(len(queries))
-        shown.append(response.content.decode().count("Linked to care"))
+        shown.append(response.content.decode().count("Linked to care") + response.content.decode().count("dose "))
     assert counts == [pinned, pinned]
     assert shown[1] > shown[0]  # the page did show more tests

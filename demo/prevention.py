@@ -1,0 +1,68 @@
+"""Demo PrEP and PEP, and vaccinations (issue 16), made at people's real contacts by the worker
+who logged them: PrEP offered to some people, and for some of them referred, started and
+continuing (one stopped, in their own words); a hepatitis B course of three doses for some,
+hepatitis A, tetanus and the flu vaccine for others. Called by load_demo for a team whose
+people have no vaccinations yet, so running it again adds nothing.
+"""
+
+import random
+from typing import Any
+from uuid import UUID
+
+from django.utils import timezone
+
+from accounts.models import Team, User
+from encounters.models import Encounter
+from health.models import Prevention, Vaccination
+
+# PrEP over a person's contacts: each list is the steps, one per later contact.
+PREP_PATHS = [
+    ["offered"],
+    ["offered", "referred"],
+    ["offered", "referred", "started", "continuing"],
+    ["offered", "started", "continuing", "stopped"],
+]
+STOPPED_WORDS = ["I have one partner now", "The pills upset my stomach", ""]
+# (vaccine, share of people, doses in the course)
+COURSES = [("hep_b", 0.35, 3), ("hep_a", 0.2, 2), ("tetanus", 0.15, 1), ("flu", 0.3, 1), ("covid", 0.1, 1)]
+
+
+def load_prevention(team: Team, workers: list[User]) -> None:
+    if not workers or Vaccination.objects.filter(team=team).exists():
+        return
+    rng = random.Random(f"{team.name} prevention")
+    contacts: dict[UUID, list[Encounter]] = {}
+    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
+        if encounter.client_id is not None:
+            contacts.setdefault(encounter.client_id, []).append(encounter)
+    prevention: list[Prevention] = []
+    vaccinations: list[Vaccination] = []
+    for client_id, seen in sorted(contacts.items(), key=lambda item: str(item[0])):
+        if rng.random() < 0.3:
+            path = rng.choice(PREP_PATHS)
+            for status, at in zip(path, seen[-len(path) :], strict=False):
+                words = rng.choice(STOPPED_WORDS) if status == "stopped" else ""
+                prevention.append(_row(Prevention, team, client_id, at, kind="prep", status=status, words=words))
+        for vaccine, share, doses in COURSES:
+            if rng.random() < share:
+                given = rng.randint(1, doses)
+                for dose, at in zip(range(1, given + 1), seen, strict=False):
+                    vaccinations.append(_row(Vaccination, team, client_id, at, vaccine=vaccine, dose=dose))
+    Prevention.objects.bulk_create(prevention)
+    Vaccination.objects.bulk_create(vaccinations)
+
+
+def _row[Row: (Prevention, Vaccination)](
+    model: type[Row], team: Team, client_id: UUID, at: Encounter, **values: Any
+) -> Row:
+    on = timezone.localdate(at.happened_at)
+    dated = {"noted_on": on} if model is Prevention else {"given_on": on}
+    return model(
+        client_id=client_id,
+        team=team,
+        encounter=at,
+        created_at=at.happened_at,
+        created_by_id=at.worker_id,
+        **dated,
+        **values,
+    )
