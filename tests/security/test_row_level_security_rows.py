@@ -160,9 +160,9 @@ def contact_with_everything(person: Client | None, team: Team) -> dict[str, Any]
     """A contact (anonymous when `person` is None) with a service given and supplies for
     others; for a person also a referral with an update, an overdose response and a goal."""
     encounter = EncounterFactory.create(client=person, team=team, site=None, head_count=1 if person else 2)
-    service = ServiceProvided.objects.create(
-        encounter=encounter, service_type=ServiceType.objects.order_by("order").first(), quantity=1
-    )
+    service_type = ServiceType.objects.order_by("order").first()
+    assert service_type is not None
+    service = ServiceProvided.objects.create(encounter=encounter, service_type=service_type, quantity=1)
     ForOthers.objects.create(encounter=encounter, team=team, happened_at=encounter.happened_at, people=2)
     made = {"encounters_encounter": encounter.pk, "encounters_serviceprovided": service.pk}
     made["encounters_overdoseresponse"] = OverdoseResponseFactory.create(client=person, team=team).pk
