@@ -220,12 +220,16 @@ def _person_gone(*, actor: User, item_id: str, code: str) -> ItemAnswer | None:
             .only("id", "home_team_id", "merged_into_id", "erased_at")
             .first()
         )
+        # The worker's own contacts with them went with them to their new team (row-level
+        # security follows the person), so whether the worker knew them is read here too.
+        moved = found is not None and found.home_team_id not in actor.team_ids
+        knew = moved and Encounter.objects.filter(worker=actor, client=found).exists()
     if found is None:
         return None
     in_team = found.home_team_id in actor.team_ids
     if in_team and found.merged_into_id is None and found.erased_at is None:
         return None
-    if not in_team and not Encounter.objects.filter(worker=actor, client=found).exists():
+    if not in_team and not knew:
         return None
     if found.erased_at is not None:
         message = _(

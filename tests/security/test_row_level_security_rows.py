@@ -1,18 +1,22 @@
-"""Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005,
-outcomes 0006, health 0004): aliases, consents, flags, dismissed duplicates, merges, goals'
-steps and reviews, check-ins, their answers and drafts, health tests and their linkage steps,
-drug-checking results and incidents (tests/health/test_row_level_security.py).
-Each follows its person's CURRENT home team, as `in_scope` does in Python.
+"""Row-level security on the rows about a person (core/scope.py; clients 0008, goals 0005
+and 0006, outcomes 0006, encounters 0010, dashboards 0010, health 0004): aliases, consents,
+flags, dismissed duplicates, merges, goals with their steps and reviews, check-ins, their
+answers and drafts, contacts with the services given and supplies for others, referrals and
+their updates, overdose responses, the wellbeing rollup's rows per person and month, health
+tests and their linkage steps, drug-checking results and incidents
+(tests/health/test_row_level_security.py).
+Each follows its person's CURRENT home team, as `in_scope` does in Python; a contact, an
+overdose response, a drug-checking result or an incident with no person follows its team.
 
-Not yet under a policy (docs/security.md): contacts, services given, referrals and their
-updates, overdose responses, goals and the wellbeing rollup's rows per person, which the
-organisation view reads across teams.
+The organisation view and the exports read them across teams through definer functions
+(core/definer.py, tests/security/test_definer_functions.py), never with a widened scope.
 """
 
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,9 +24,21 @@ from accounts.models import Membership, Team, User
 from clients.models import Alias, Client, SafetyFlag
 from clients.services.transfer import transfer_client
 from core.scope import team_scope
+from dashboards import rollups
+from encounters.models import (
+    Encounter,
+    ForOthers,
+    OverdoseResponse,
+    Referral,
+    ReferralUpdate,
+    ServiceProvided,
+    ServiceType,
+)
 from goals.models import Goal, Step
 from outcomes.models import Answer, CheckIn, Instrument
-from tests.factories import ClientFactory, MembershipFactory, TeamFactory
+from tests.encounters.referral_factories import OverdoseResponseFactory, ReferralFactory
+from tests.factories import ClientFactory, EncounterFactory, MembershipFactory, TeamFactory
+from tests.goals.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +56,15 @@ PROTECTED = {
     "outcomes_checkin",
     "outcomes_answer",
     "outcomes_checkindraft",
+    "encounters_encounter",
+    "encounters_serviceprovided",
+    "encounters_forothers",
+    "encounters_forothersitem",
+    "encounters_referral",
+    "encounters_referralupdate",
+    "encounters_overdoseresponse",
+    "goals_goal",
+    "reports_checkin_month",
     "health_healthtest",
     "health_linkagestep",
     "health_drugcheck",
@@ -47,15 +72,17 @@ PROTECTED = {
     "health_prevention",
     "health_vaccination",
 }
-# Tables with a person's id and no policy yet, each with why (docs/security.md): the
-# organisation view reads them across teams and must first read them through definer
-# functions or views.
-NOT_YET = {
-    "encounters_encounter": "the organisation view counts contacts across teams (dashboards/hierarchy.py)",
-    "encounters_referral": "the organisation view counts referrals across teams",
-    "encounters_overdoseresponse": "the organisation view counts overdose responses across teams",
-    "goals_goal": "the organisation view counts goals set and achieved across teams",
-    "reports_checkin_month": "the organisation view reads the wellbeing rollup across teams (dashboards/hierarchy.py)",
+# Tables that hold a person's id (or a row of a protected table's) and truly cannot have the
+# policy, each with why (docs/security.md). Neither has a name, a note or any other text.
+NAMED = {
+    "audit_auditevent": (
+        "the audit trail: append-only, ids only; `verify_audit_chain` (run as the application's role) must "
+        "read every event of every lane, and sign-in events belong to no team"
+    ),
+    "reports_pending_change": (
+        "the rollups' queue of changed ids, written by the capture triggers in whatever scope the change was "
+        "made and emptied by the refresh; ids and months only"
+    ),
 }
 
 
@@ -66,24 +93,36 @@ def ids(table: str, where: str = "", params: list[Any] | None = None) -> set[Any
 
 
 def test_every_table_with_a_persons_id_has_the_policy_or_is_named_here() -> None:
+    """Read from the catalogue, not listed by hand: every table with a foreign key to a person,
+    or to a table with the policy (a contact's services, a referral's updates, ...), followed
+    to the end; and every table with a `client_id` column, foreign key or not."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_policies p ON p.tablename = c.relname"
             " WHERE p.policyname = 'team_scope' AND c.relrowsecurity AND c.relkind = 'r'"
         )
         protected = {row[0] for row in cursor.fetchall()}
-        # Every table with a foreign key to a person, from the catalogue, not listed by hand.
         cursor.execute(
             """
-            SELECT DISTINCT rel.relname FROM pg_constraint con
-              JOIN pg_class rel ON rel.oid = con.conrelid
-              JOIN pg_class ref ON ref.oid = con.confrelid
-             WHERE con.contype = 'f' AND ref.relname = 'clients_client' AND rel.relname <> 'clients_client'
+            WITH RECURSIVE linked(name) AS (
+              SELECT 'clients_client'::text
+              UNION
+              SELECT rel.relname::text COLLATE "default" FROM pg_constraint con
+                JOIN pg_class rel ON rel.oid = con.conrelid
+                JOIN pg_class ref ON ref.oid = con.confrelid
+                JOIN linked ON linked.name = ref.relname
+               WHERE con.contype = 'f'
+            )
+            SELECT name FROM linked WHERE name <> 'clients_client'
+            UNION
+            SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE a.attname = 'client_id' AND c.relkind = 'r' AND n.nspname = current_schema() AND NOT a.attisdropped
             """
         )
         pointing = {row[0] for row in cursor.fetchall()}
     assert protected == PROTECTED
-    assert pointing - protected == set(NOT_YET)
+    assert pointing - protected == set(NAMED)
 
 
 def check_in(person: Client) -> CheckIn:
@@ -117,6 +156,61 @@ def test_a_raw_select_of_another_teams_rows_returns_nothing(person: Client, othe
         assert CheckIn.objects.filter(pk=ours.pk).exists()
 
 
+def contact_with_everything(person: Client | None, team: Team) -> dict[str, Any]:
+    """A contact (anonymous when `person` is None) with a service given and supplies for
+    others; for a person also a referral with an update, an overdose response and a goal."""
+    encounter = EncounterFactory.create(client=person, team=team, site=None, head_count=1 if person else 2)
+    service_type = ServiceType.objects.order_by("order").first()
+    assert service_type is not None
+    service = ServiceProvided.objects.create(encounter=encounter, service_type=service_type, quantity=1)
+    ForOthers.objects.create(encounter=encounter, team=team, happened_at=encounter.happened_at, people=2)
+    made = {"encounters_encounter": encounter.pk, "encounters_serviceprovided": service.pk}
+    made["encounters_overdoseresponse"] = OverdoseResponseFactory.create(client=person, team=team).pk
+    if person is not None:
+        referral = ReferralFactory.create(client=person)
+        made["encounters_referral"] = referral.pk
+        made["encounters_referralupdate"] = ReferralUpdate.objects.filter(referral=referral).values_list(
+            "pk", flat=True
+        )[0]
+        made["goals_goal"] = GoalFactory.create(client=person).pk
+    return made
+
+
+def test_a_raw_select_of_another_teams_contacts_and_their_rows_returns_nothing(
+    person: Client, other_team: Team
+) -> None:
+    """Every table the second step put under a policy, as raw SQL with no scope in it."""
+    stranger = ClientFactory.create(home_team=other_team)
+    theirs = contact_with_everything(stranger, other_team)
+    their_anonymous = contact_with_everything(None, other_team)
+    ours = contact_with_everything(person, person.home_team)
+    our_anonymous = contact_with_everything(None, person.home_team)
+    when = timezone.now()
+    for who, total in ((person, 60), (stranger, 40)):
+        CheckIn.objects.create(
+            client=who, team=who.home_team, instrument=Instrument.objects.get(slug="who5", is_current=True),
+            taken_at=when, total=total,
+        )  # fmt: skip
+    rollups.refresh()
+    with team_scope([person.home_team_id]):
+        for table, pk in [*theirs.items(), *their_anonymous.items()]:
+            assert ids(table, "WHERE id = %s", [pk]) == set(), table
+        for table, pk in [*ours.items(), *our_anonymous.items()]:
+            assert ids(table, "WHERE id = %s", [pk]) == {pk}, table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT encounter_id FROM encounters_forothers")
+            assert {row[0] for row in cursor.fetchall()} == {
+                ours["encounters_encounter"],
+                our_anonymous["encounters_encounter"],
+            }
+            cursor.execute("SELECT client_id FROM reports_checkin_month")
+            assert {row[0] for row in cursor.fetchall()} == {person.pk}
+        # Through the ORM with no scope in the query at all: the same.
+        assert not Encounter.objects.filter(pk=theirs["encounters_encounter"]).exists()
+        assert not Goal.objects.filter(client=stranger).exists()
+        assert Encounter.objects.filter(pk=ours["encounters_encounter"]).exists()
+
+
 def test_a_persons_check_ins_move_with_them(supervisor: User, person: Client, other_team: Team) -> None:
     made = check_in(person)
     old = [person.home_team_id]
@@ -128,7 +222,8 @@ def test_a_persons_check_ins_move_with_them(supervisor: User, person: Client, ot
 
 
 # The policies are the same rule as visible_to on random data: people in teams, check-ins,
-# aliases, goals with steps; then people transferred.
+# aliases, goals with steps, contacts (with a person or anonymous) with services, supplies
+# for others, referrals with updates, overdose responses and goals; then people transferred.
 TEAMS = 3
 
 
@@ -139,6 +234,8 @@ def programmes(draw: st.DrawFn) -> dict[str, Any]:
         "people": draw(st.lists(st.integers(0, TEAMS - 1), max_size=5)),
         "check_ins": draw(st.lists(st.integers(0, 4), max_size=5)),
         "goals": draw(st.lists(st.integers(0, 4), max_size=3)),
+        # Contacts with everything: a person (0..4), or None for an anonymous one of a team.
+        "contacts": draw(st.lists(st.one_of(st.integers(0, 4), st.tuples(st.integers(0, TEAMS - 1))), max_size=4)),
         "moves": draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, TEAMS - 1)), max_size=3)),
     }
 
@@ -153,6 +250,16 @@ def visible(user: User) -> dict[str, set[Any]]:
         ),
         "clients_alias": set(Alias.objects.filter(client__in=people).values_list("pk", flat=True)),
         "goals_step": set(Step.objects.filter(goal__in=Goal.objects.visible_to(user)).values_list("pk", flat=True)),
+        "goals_goal": set(Goal.objects.visible_to(user).values_list("pk", flat=True)),
+        "encounters_encounter": set(Encounter.objects.visible_to(user).values_list("pk", flat=True)),
+        "encounters_serviceprovided": set(
+            ServiceProvided.objects.filter(encounter__in=Encounter.objects.visible_to(user)).values_list(
+                "pk", flat=True
+            )
+        ),
+        "encounters_overdoseresponse": set(OverdoseResponse.objects.visible_to(user).values_list("pk", flat=True)),
+        "encounters_referral": set(Referral.objects.visible_to(user).values_list("pk", flat=True)),
+        "encounters_referralupdate": set(ReferralUpdate.objects.visible_to(user).values_list("pk", flat=True)),
     }
 
 
@@ -179,6 +286,12 @@ def test_the_policies_are_the_same_rule_as_visible_to(programme: dict[str, Any],
                 person = people[who % len(people)]
                 goal = Goal.objects.create(client=person, team=person.home_team, words="work")
                 Step.objects.create(goal=goal, text="ask")
+        for who in programme["contacts"]:
+            if isinstance(who, tuple):
+                contact_with_everything(None, teams[who[0]])
+            elif people:
+                person = people[who % len(people)]
+                contact_with_everything(person, person.home_team)
         for which, to in programme["moves"]:
             moved = Client.objects.get(pk=people[which % len(people)].pk) if people else None
             if moved is not None and moved.home_team_id != teams[to].pk:
