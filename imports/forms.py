@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from encounters.models import ServiceType
 
 from .models import ImportJob
+from .people import PEOPLE_FIELDS
 from .planning import FIELDS
 from .services import MAX_FILE_BYTES
 
@@ -20,6 +21,16 @@ FIELD_NAMES = {
     "person": _("Person's code or old code"),
     "people": _("Number of people (anonymous contacts)"),
     "note": _("Note"),
+    "referral": _("Referred to (a referral made at the contact)"),
+    "referral_status": _("Referral status"),
+    "follow_up_on": _("Referral follow-up date"),
+}
+PEOPLE_FIELD_NAMES = {
+    "old_code": _("Old code (kept as an alias)"),
+    "name": _("Name the person goes by"),
+    "aliases": _("Other names, separated by commas"),
+    "year_of_birth": _("Year of birth"),
+    "gender": _("Gender"),
 }
 
 
@@ -49,8 +60,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-def field_choices(services: list[ServiceType]) -> list[tuple[str, str]]:
+def field_choices(services: list[ServiceType], kind: str = ImportJob.Kind.CONTACTS) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = [(IGNORE, str(_("Leave this column out")))]
+    if kind == ImportJob.Kind.PEOPLE:
+        return choices + [(name, str(PEOPLE_FIELD_NAMES[name])) for name in PEOPLE_FIELDS]
     choices += [(name, str(FIELD_NAMES[name])) for name in FIELDS]
     choices += [
         (f"service:{service.slug}", str(_("Given: %(service)s") % {"service": service.name})) for service in services
@@ -82,10 +95,23 @@ class CheckForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, columns: list[str], chosen: dict[int, str], services: list[ServiceType], **kwargs: Any
+        self,
+        *args: Any,
+        columns: list[str],
+        chosen: dict[int, str],
+        services: list[ServiceType],
+        kind: str = ImportJob.Kind.CONTACTS,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = field_choices(services)
+        choices = field_choices(services, kind)
+        if kind == ImportJob.Kind.PEOPLE:
+            self.fields["repeats"].label = _("People who look like someone recorded already")
+            self.fields["repeats"].choices = [  # type: ignore[attr-defined]
+                ("", _("Choose")),
+                ("keep", _("record them, to compare in Possible duplicates")),
+                ("skip", _("leave them out")),
+            ]
         self.columns = columns
         for index, column in enumerate(columns):
             self.fields[f"column_{index}"] = forms.ChoiceField(

@@ -9,6 +9,7 @@ batch at a time), noting the rows done after each batch for the page's progress 
 it ends, the file is emptied from the database: the counts stay.
 """
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +25,8 @@ from core.errors import DomainError, Invalid, NotFound
 from core.scope import team_scope
 
 from .models import ImportJob
-from .services import check_startable, import_contacts, plan_import, rows_to_store
+from .people import PeoplePlan
+from .services import check_plan, import_contacts, import_people, plan_import
 
 
 @transaction.atomic
@@ -36,12 +38,11 @@ def start_import(*, actor: User, job: ImportJob) -> ImportJob:
     if job.status != ImportJob.Status.CHECKING:
         raise Invalid(_("This import has started already."))
     plan = plan_import(job)
-    check_startable(plan=plan, repeats=job.repeats)
-    rows = rows_to_store(plan, job.repeats)
+    rows = check_plan(plan, job.repeats)
     if not rows:
         raise Invalid(_("No row of the file can be imported; see the problems listed."))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
-        status=ImportJob.Status.QUEUED, rows_total=len(rows), bad_rows=len(plan.bad_rows)
+        status=ImportJob.Status.QUEUED, rows_total=rows, bad_rows=len(plan.bad_rows)
     )
     if not claimed:
         raise Invalid(_("This import has started already."))
@@ -49,7 +50,7 @@ def start_import(*, actor: User, job: ImportJob) -> ImportJob:
         action=AuditEvent.Action.IMPORT_STARTED,
         actor=actor,
         target=job,
-        details={"kind": job.kind, "team": str(job.team_id), "rows": len(rows), "bad_rows": len(plan.bad_rows)},
+        details={"kind": job.kind, "team": str(job.team_id), "rows": rows, "bad_rows": len(plan.bad_rows)},
     )
     result = run_import.enqueue(str(job.pk))
     ImportJob.objects.filter(pk=job.pk).update(task_id=result.id)
@@ -74,10 +75,8 @@ def run(import_id: UUID) -> dict[str, Any]:
     try:
         with team_scope([job.team_id]):  # the team's people and sites, whom the rows name
             plan = plan_import(job)
-        done.update(rows_total=len(rows_to_store(plan, job.repeats)), bad_rows=len(plan.bad_rows))
-        result = import_contacts(
-            actor=job.created_by, plan=plan, repeats=job.repeats, progress=lambda rows: _progress(done, rows)
-        )
+        done.update(rows_total=check_plan(plan, job.repeats), bad_rows=len(plan.bad_rows))
+        counts = _store(job, plan, lambda rows: _progress(done, rows))
     except DomainError as error:
         _stop(done, str(error.message))
         return {"failed": str(error.message)}
@@ -87,17 +86,30 @@ def run(import_id: UUID) -> dict[str, Any]:
             _("The import stopped on an error. The rows stored so far stay stored: start it again to store the rest."),
         )
         raise
-    done.update(
-        status=ImportJob.Status.DONE,
-        rows_done=result.created + result.already,
-        created=result.created,
-        already=result.already,
-        skipped_repeats=result.skipped_repeats,
-        bad_rows=result.bad_rows,
-        finished_at=timezone.now(),
-        content=b"",
-    )
-    return {"created": result.created, "already": result.already, "bad_rows": result.bad_rows}
+    done.update(status=ImportJob.Status.DONE, finished_at=timezone.now(), content=b"", **counts)
+    return {name: counts[name] for name in ("created", "already", "bad_rows")}
+
+
+def _store(job: ImportJob, plan: Any, progress: Callable[[int], None]) -> dict[str, int]:
+    """Store the plan by its kind; the job's counts."""
+    if isinstance(plan, PeoplePlan):
+        people = import_people(actor=job.created_by, plan=plan, lookalikes=job.repeats, progress=progress)
+        return {
+            "rows_done": people.created,
+            "created": people.created,
+            "already": people.already,
+            "skipped_repeats": people.left_out,
+            "to_review": people.to_review,
+            "bad_rows": people.bad_rows,
+        }
+    result = import_contacts(actor=job.created_by, plan=plan, repeats=job.repeats, progress=progress)
+    return {
+        "rows_done": result.created + result.already,
+        "created": result.created,
+        "already": result.already,
+        "skipped_repeats": result.skipped_repeats,
+        "bad_rows": result.bad_rows,
+    }
 
 
 def _stop(job: Any, message: str) -> None:

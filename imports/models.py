@@ -21,6 +21,8 @@ class ImportJob(models.Model):
 
     class Kind(models.TextChoices):
         CONTACTS = "contacts", _("Contacts")
+        PEOPLE = "people", _("People")
+        REFERRALS = "referrals", _("Referrals (at contacts)")
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Being checked")
@@ -46,7 +48,10 @@ class ImportJob(models.Model):
     # Header words -> field ("date", "service:<slug>", "ignore"): the user's choices.
     mapping = models.JSONField(default=dict, blank=True)
     date_order = models.CharField(max_length=3, blank=True)  # "dmy", "mdy" or "" (not asked)
-    repeats = models.CharField(max_length=4, blank=True)  # "keep", "skip" or "" (none, or not answered)
+    # Contacts: identical rows are separate contacts ("keep") or one ("skip"). People: those
+    # who look like someone recorded already are recorded ("keep") or left out ("skip").
+    # "": none, or not answered yet.
+    repeats = models.CharField(max_length=4, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -54,6 +59,8 @@ class ImportJob(models.Model):
     already = models.PositiveIntegerField(default=0)
     bad_rows = models.PositiveIntegerField(default=0)
     skipped_repeats = models.PositiveIntegerField(default=0)
+    # People recorded who look like someone the team had already: in Possible duplicates.
+    to_review = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

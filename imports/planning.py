@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from clients.models import Alias, Client, normalise_code, normalise_name
-from encounters.models import MAX_HEAD_COUNT, MAX_QUANTITY, ServiceType, Site
+from encounters.models import MAX_HEAD_COUNT, MAX_QUANTITY, Referral, ServiceType, Site
 
 from .reading import FORMULA
 
 # Contact ids of imported rows: uuid5 in this namespace of the row's identity.
 NAMESPACE = uuid.UUID("6b1f3f8e-5c1a-4a55-9a51-3d7d2b0c9e11")
 
-FIELDS = ["date", "site", "kind", "person", "people", "note"]
+FIELDS = ["date", "site", "kind", "person", "people", "note", "referral", "referral_status", "follow_up_on"]
 HEADERS = {
     "date": ["date", "fecha", "day", "dia", "contact date", "fecha del contacto", "when", "cuando"],
     "site": ["site", "sitio", "place", "lugar", "location", "ubicacion", "punto"],
@@ -37,6 +37,59 @@ HEADERS = {
     "person": ["person", "persona", "code", "codigo", "old code", "codigo anterior", "client", "id"],
     "people": ["people", "personas", "head count", "number of people", "numero de personas", "count", "n"],
     "note": ["note", "nota", "notes", "notas", "comments", "comentarios", "observaciones"],
+    "referral": ["referral", "referred to", "referral to", "derivacion", "derivado a", "derivada a"],
+    "referral_status": ["referral status", "estado de la derivacion", "estado derivacion"],
+    "follow_up_on": ["follow up", "follow-up", "follow up on", "follow-up date", "seguimiento", "fecha de seguimiento"],
+}
+# A referral's service and status, in English or Spanish words (Referral.To, Referral.Status).
+REFERRAL_TO = {
+    "treatment": "treatment",
+    "tratamiento": "treatment",
+    "oat": "treatment",
+    "tao": "treatment",
+    "opioid agonist therapy": "treatment",
+    "metadona": "treatment",
+    "methadone": "treatment",
+    "housing": "housing",
+    "vivienda": "housing",
+    "alojamiento": "housing",
+    "mental health": "mental_health",
+    "salud mental": "mental_health",
+    "primary care": "primary_care",
+    "atencion primaria": "primary_care",
+    "medico de cabecera": "primary_care",
+    "gp": "primary_care",
+    "hiv": "hiv_hepatitis",
+    "vih": "hiv_hepatitis",
+    "hepatitis": "hiv_hepatitis",
+    "hepatitis c": "hiv_hepatitis",
+    "hiv or hepatitis c care": "hiv_hepatitis",
+    "legal aid": "legal_aid",
+    "legal": "legal_aid",
+    "asesoria legal": "legal_aid",
+    "asesoria juridica": "legal_aid",
+    "benefits": "benefits",
+    "prestaciones": "benefits",
+    "ayudas": "benefits",
+    "other": "other",
+    "otro": "other",
+    "otra": "other",
+}
+REFERRAL_STATUS = {
+    "suggested": "suggested",
+    "sugerida": "suggested",
+    "made": "made",
+    "hecha": "made",
+    "realizada": "made",
+    "attended": "attended",
+    "asistio": "attended",
+    "acudio": "attended",
+    "not attended": "not_attended",
+    "no asistio": "not_attended",
+    "no acudio": "not_attended",
+    "declined": "declined",
+    "rechazada": "declined",
+    "no quiso": "declined",
 }
 KINDS = {
     "street": "street", "calle": "street", "outreach": "street", "drop in": "drop_in", "drop-in": "drop_in",
@@ -68,9 +121,11 @@ class PlannedRow:
     services: dict[ServiceType, int]
     identity: str = ""
     occurrence: int = 1
+    # A referral made at the contact: (service, status, follow-up date), or None.
+    referral: tuple[str, str, date | None] | None = None
 
     def canonical(self) -> dict[str, Any]:
-        return {
+        canonical: dict[str, Any] = {
             "on": self.on.isoformat(),
             "site": str(self.site.pk) if self.site else None,
             "kind": self.kind,
@@ -79,6 +134,14 @@ class PlannedRow:
             "note": self.note,
             "services": {s.slug: n for s, n in sorted(self.services.items(), key=lambda item: item[0].slug)},
         }
+        if self.referral is not None:  # only then: a row without one keeps the identity it always had
+            to, status, follow_up_on = self.referral
+            canonical["referral"] = [to, status, follow_up_on.isoformat() if follow_up_on else None]
+        return canonical
+
+    @property
+    def referral_label(self) -> str:
+        return str(Referral.To(self.referral[0]).label) if self.referral else ""
 
     @property
     def contact_id(self) -> uuid.UUID:
@@ -98,6 +161,7 @@ class Plan:
     date_order_needed: bool = False
     good: list[PlannedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    referrals: bool = False  # a file of referrals: each row needs a person and a referral
 
     @property
     def repeats(self) -> list[list[int]]:
@@ -242,8 +306,11 @@ def plan_contacts(
     rows: Iterable[list[str]],
     mapping: Mapping[str, str] | None = None,
     date_order: str = "",
+    referrals: bool = False,
 ) -> Plan:
-    plan = Plan(team=team)
+    """The file's contacts as they would be stored, with every problem in words. `referrals`:
+    a file of referrals, where every row is a contact with a person at which a referral was made."""
+    plan = Plan(team=team, referrals=referrals)
     all_rows = [(number, row) for number, row in enumerate(rows, start=1)]
     content = [(n, r) for n, r in all_rows if any(cell.strip() for cell in r)]
     plan.rows_read = len(all_rows)
@@ -268,6 +335,15 @@ def plan_contacts(
     plan.problems += problems
     plan.columns = [_column_name(i, header, above) for i in range(max(len(header), 1))]
     plan.headings = [_heading(i, header, above) for i in range(len(header))]
+    if referrals and "referral" not in chosen.values():
+        plan.problems.append(
+            Problem(
+                0,
+                "",
+                _("No column says where each person was referred."),
+                _("Name a column Referred to (or Derivado a), or choose one for the referral."),
+            )
+        )
     if "date" not in chosen.values():
         return plan
     date_col = next(i for i, name in chosen.items() if name == "date")
@@ -399,11 +475,58 @@ def _plan_row(plan: Plan, lookup: _Lookup, number: int, row: list[str]) -> Plann
             )
     if person is not None:
         people = 1
+    referral = _referral(plan, values, person, problem)
     if problems:
         plan.problems += problems
         return None
     assert on is not None  # noqa: S101 (a row without problems has its date)
-    return PlannedRow(number, on, site, kind, person, people, values.get("note", "")[:1000], services)
+    return PlannedRow(
+        number, on, site, kind, person, people, values.get("note", "")[:1000], services, referral=referral
+    )
+
+
+def _referral(
+    plan: Plan, values: dict[str, str], person: Client | None, problem: Callable[[int, str, str], None]
+) -> tuple[str, str, date | None] | None:
+    """The row's referral (service, status, follow-up date), or None; problems told to `problem`."""
+    given = values.get("referral", "")
+    if not given:
+        if plan.referrals and "referral" in plan.mapping.values():
+            problem(_index(plan, "referral"), _("The referral is missing."), _("Write where the person was referred."))
+        return None
+    to = REFERRAL_TO.get(normalise_name(given).replace("-", " "))
+    if to is None:
+        problem(
+            _index(plan, "referral"),
+            _("Unknown referral: %(text)s.") % {"text": given[:30]},
+            _("Write treatment, housing, mental health, primary care, HIV, legal aid, benefits or other."),
+        )
+    if person is None and not values.get("person"):
+        problem(
+            _index(plan, "referral"),
+            _("A referral needs the person's code."),
+            _("Write the person's code or old code in this row."),
+        )
+    status = "made"
+    if values.get("referral_status"):
+        found = REFERRAL_STATUS.get(normalise_name(values["referral_status"]).replace("-", " "))
+        if found is None:
+            problem(
+                _index(plan, "referral_status"),
+                _("Unknown referral status: %(text)s.") % {"text": values["referral_status"][:30]},
+                _("Write suggested, made, attended, not attended or declined."),
+            )
+        status = found or status
+    follow_up_on = None
+    if values.get("follow_up_on"):
+        follow_up_on = parse_date(values["follow_up_on"], plan.date_order or "dmy")
+        if follow_up_on is None:
+            problem(
+                _index(plan, "follow_up_on"),
+                _("This is not a date: %(text)s.") % {"text": values["follow_up_on"][:30]},
+                _("Write it as 2025-04-03 or 3/4/2025."),
+            )
+    return (to, status, follow_up_on) if to is not None else None
 
 
 def _carried(line: list[str]) -> list[str]:

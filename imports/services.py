@@ -16,11 +16,15 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
+from clients.services.identity import add_alias
+from clients.services.registration import register_client
 from core.errors import Invalid, NotFound
 from core.scope import team_scope
 from encounters.services.contacts import NewContact, log_encounters
+from encounters.services.referrals import NewReferral
 
 from .models import ImportJob
+from .people import PeoplePlan, PlannedPerson, plan_people
 from .planning import Plan, PlannedRow, plan_contacts
 from .reading import file_type, read_bytes
 
@@ -46,7 +50,14 @@ def _contact(plan: Plan, row: PlannedRow, zone: tzinfo) -> NewContact:
         kind=row.kind,
         services=row.services,
         note=row.note,
+        parts={"referral": _referral(row)} if row.referral is not None else None,
     )
+
+
+def _referral(row: PlannedRow) -> NewReferral:
+    assert row.referral is not None  # noqa: S101 (only called with one)
+    to, status, follow_up_on = row.referral
+    return NewReferral(to=to, status=status, follow_up_on=follow_up_on)
 
 
 def check_startable(*, plan: Plan, repeats: str) -> None:
@@ -99,6 +110,87 @@ def import_contacts(
     return result
 
 
+# People (imports/people.py): registered as the registration page registers them, their old
+# code and aliases kept as aliases.
+
+PEOPLE_BATCH = 200
+
+
+@dataclass(frozen=True)
+class PeopleImported:
+    created: int
+    already: int
+    left_out: int  # looked like someone recorded already, and the user chose to leave them out
+    to_review: int  # looked like someone recorded already, recorded: in Possible duplicates
+    bad_rows: int
+
+
+def check_people_startable(*, plan: PeoplePlan, lookalikes: str) -> None:
+    if any(problem.row == 0 for problem in plan.problems):
+        raise Invalid(_("The file has problems that concern every row; see the dry run."))
+    if plan.lookalikes and lookalikes not in {"keep", "skip"}:
+        raise Invalid(
+            _(
+                "Some people look like someone recorded already: say whether to record them anyway "
+                "(keep; they are listed in Possible duplicates) or to leave them out (skip)."
+            )
+        )
+
+
+def people_to_record(plan: PeoplePlan, lookalikes: str) -> list[PlannedPerson]:
+    return [person for person in plan.new if lookalikes != "skip" or not person.lookalikes]
+
+
+def import_people(
+    *, actor: User, plan: PeoplePlan, lookalikes: str = "", progress: Callable[[int], None] | None = None
+) -> PeopleImported:
+    """Record the plan's new people in `plan.team`, each as the registration page does
+    (`register_client`: a code of Alongside's own, the agreement to a record, audited), their
+    old code and aliases added as aliases (`add_alias`, audited). People found recorded
+    already (by old code) are counted, not touched. In batches of PEOPLE_BATCH, each one
+    transaction in the team's scope."""
+    check_people_startable(plan=plan, lookalikes=lookalikes)
+    people = people_to_record(plan, lookalikes)
+    done = 0
+    for start in range(0, len(people), PEOPLE_BATCH):
+        with team_scope([plan.team.pk]):
+            for planned in people[start : start + PEOPLE_BATCH]:
+                person = register_client(
+                    actor=actor,
+                    home_team=plan.team,
+                    preferred_name=planned.name,
+                    year_of_birth=planned.year_of_birth,
+                    gender=planned.gender,
+                )
+                for name in [planned.old_code, *planned.aliases]:
+                    add_alias(actor=actor, client=person, name=name)
+        done += len(people[start : start + PEOPLE_BATCH])
+        if progress is not None:
+            progress(done)
+    to_review = sum(1 for person in people if person.lookalikes)
+    result = PeopleImported(
+        created=len(people),
+        already=len(plan.good) - len(plan.new),
+        left_out=len(plan.new) - len(people),
+        to_review=to_review,
+        bad_rows=len(plan.bad_rows),
+    )
+    record(
+        action=AuditEvent.Action.RECORDS_IMPORTED,
+        actor=actor,
+        target=plan.team,
+        details={
+            "kind": "people",
+            "created": result.created,
+            "already": result.already,
+            "left_out": result.left_out,
+            "to_review": to_review,
+            "bad_rows": result.bad_rows,
+        },
+    )
+    return result
+
+
 # The import page (imports/views.py): a file kept while it is checked, then a background job.
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -132,11 +224,26 @@ def upload_import(*, actor: User, team: Team, kind: str, name: str, data: bytes)
     )
 
 
-def plan_import(job: ImportJob) -> Plan:
+def plan_import(job: ImportJob) -> Plan | PeoplePlan:
     """The job's file read and checked against the team's catalogue, people and sites, with
     its mapping and date order: what the page shows and the job stores. Writes nothing."""
     rows = read_bytes(bytes(job.content), job.file_type)
-    return plan_contacts(team=job.team, rows=rows, mapping=job.mapping or None, date_order=job.date_order)
+    if job.kind == ImportJob.Kind.PEOPLE:
+        return plan_people(team=job.team, rows=rows, mapping=job.mapping or None)
+    referrals = job.kind == ImportJob.Kind.REFERRALS
+    return plan_contacts(
+        team=job.team, rows=rows, mapping=job.mapping or None, date_order=job.date_order, referrals=referrals
+    )
+
+
+def check_plan(plan: Plan | PeoplePlan, choice: str) -> int:
+    """Refuse (Invalid) a plan that cannot start as `check_startable` says, for its kind;
+    returns how many rows it would store."""
+    if isinstance(plan, PeoplePlan):
+        check_people_startable(plan=plan, lookalikes=choice)
+        return len(people_to_record(plan, choice))
+    check_startable(plan=plan, repeats=choice)
+    return len(rows_to_store(plan, choice))
 
 
 @transaction.atomic

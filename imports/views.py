@@ -24,6 +24,7 @@ from .access import get_import_for_user
 from .forms import CheckForm, UploadForm
 from .jobs import start_import
 from .models import ImportJob
+from .people import PeoplePlan
 from .services import choose_import_mapping, plan_import, upload_import
 
 MY_IMPORTS = 20
@@ -79,6 +80,7 @@ def import_detail(request: AuthenticatedHttpRequest, import_id: UUID) -> HttpRes
         columns=plan.columns if plan.headings else [],
         chosen=plan.mapping,
         services=services,
+        kind=job.kind,
         initial={"date_order": job.date_order or plan.date_order, "repeats": job.repeats},
     )
     if request.method == "POST" and form.is_valid():
@@ -95,6 +97,11 @@ def import_detail(request: AuthenticatedHttpRequest, import_id: UUID) -> HttpRes
         "plan": plan,
         "form": form,
         "preview": plan.good[:PREVIEW_ROWS],
+        # Contacts: identical rows; people: who look like someone recorded already.
+        "repeats": plan.repeats,
+        "lookalikes": plan.lookalikes if isinstance(plan, PeoplePlan) else [],
+        "new_people": len(plan.new) if isinstance(plan, PeoplePlan) else 0,
+        "recorded_already": len(plan.good) - len(plan.new) if isinstance(plan, PeoplePlan) else 0,
         "file_problems": [problem for problem in plan.problems if problem.row == 0],
         "row_problems": [problem for problem in plan.problems if problem.row],
     }

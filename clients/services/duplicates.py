@@ -8,6 +8,7 @@ comes first. Merged records never come back, nor do pairs a supervisor dismissed
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
 from django.db import connection, transaction
@@ -191,3 +192,75 @@ def dismiss_duplicate(*, actor: User, first: Client, second: Client) -> Duplicat
             details={"clients": [str(low.pk), str(high.pk)]},
         )
     return dismissal
+
+
+# People about to be imported (imports/people.py) against a team's records, all in one
+# statement: for each name, the team's current people whose names are similar (the trigram
+# index through `%>`, as `likely_duplicates`), with the same year and gender rules and score.
+MANY_SQL = """
+WITH wanted(place, name, year_of_birth, gender) AS (
+    SELECT * FROM unnest(%(places)s::int[], %(names)s::text[], %(years)s::int[], %(genders)s::text[])
+)
+SELECT w.place, found.id, found.score
+FROM wanted AS w
+CROSS JOIN LATERAL (
+    SELECT p.id,
+           %(name_weight)s * greatest(strict_word_similarity(w.name, p.search_names),
+                                      similarity(p.search_names, w.name))
+           + CASE WHEN w.year_of_birth IS NULL OR p.year_of_birth IS NULL THEN 0
+                  ELSE %(year_weight)s * (%(gap)s + 1 - abs(w.year_of_birth - p.year_of_birth)) / (%(gap)s + 1.0)
+             END
+           + CASE WHEN p.gender = w.gender AND w.gender <> ALL(%(unknown)s) THEN %(gender_weight)s ELSE 0 END
+           AS score
+    FROM clients_client AS p
+    WHERE p.home_team_id = %(team)s AND p.merged_into_id IS NULL AND p.erased_at IS NULL
+      AND p.search_names %%> w.name
+      AND (w.year_of_birth IS NULL OR p.year_of_birth IS NULL OR abs(w.year_of_birth - p.year_of_birth) <= %(gap)s)
+      AND (w.gender = ANY(%(unknown)s) OR p.gender = ANY(%(unknown)s) OR p.gender = w.gender)
+    ORDER BY score DESC, p.code
+    LIMIT %(each)s
+) AS found
+ORDER BY w.place, found.score DESC
+"""
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Someone about to be recorded (an imported row): what the duplicate check compares."""
+
+    name: str
+    year_of_birth: int | None = None
+    gender: str = ""
+
+
+def likely_duplicates_of_many(
+    *, team_id: object, newcomers: list[Newcomer], each: int = 3
+) -> dict[int, list[tuple[Client, float]]]:
+    """For each newcomer (by its place in the list), the team's people who may be them, best
+    first (at most `each`): two queries however many newcomers. Nothing for one without a name.
+    The caller's scope applies (row-level security): call it for a team the actor is in."""
+    named = [(place, normalise_name(person.name), person) for place, person in enumerate(newcomers)]
+    named = [(place, text, person) for place, text, person in named if text]
+    if not named:
+        return {}
+    params: dict[str, Any] = {
+        "places": [place for place, _text, _person in named],
+        "names": [text for _place, text, _person in named],
+        "years": [person.year_of_birth for _place, _text, person in named],
+        "genders": [person.gender for _place, _text, person in named],
+        "team": str(team_id),
+        "name_weight": NAME_WEIGHT,
+        "year_weight": YEAR_WEIGHT,
+        "gender_weight": GENDER_WEIGHT,
+        "gap": MAX_YEAR_GAP,
+        "unknown": list(UNKNOWN_GENDERS),
+        "each": each,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(MANY_SQL, params)
+        rows = cursor.fetchall()
+    people = Client.objects.in_bulk({row[1] for row in rows})
+    found: dict[int, list[tuple[Client, float]]] = {}
+    for place, pk, score in rows:
+        found.setdefault(place, []).append((people[pk], round(score, 2)))
+    return found

@@ -76,3 +76,23 @@ def test_the_progress_costs_the_same_whatever_the_file(
         count, _context = queries(supervisor_client, reverse("imports:import_detail", args=[job.pk]))
         counts.append(count)
     assert counts == [4, 4]
+
+
+def test_the_check_of_a_list_of_people_costs_the_same_for_2_rows_or_20(
+    supervisor_client: HttpClient, supervisor: User, team: Team
+) -> None:
+    """Session, user, memberships (3); the job (1); the team's people and their aliases (2);
+    the likely duplicates of every newcomer (1) and who they are (1); the form's services (1)."""
+    for name in ("Johnny", "Maria"):
+        ClientFactory.create(home_team=team, preferred_name=name, search_names=name.lower())
+    counts = []
+    for rows in (2, 20):
+        lines = ["Code,Name,Year of birth"] + [f"P-{rows}-{n},{['Jhonny', 'Mariah'][n % 2]},1985" for n in range(rows)]
+        content = ("\n".join(lines) + "\n").encode()
+        job = ImportJob.objects.create(
+            team=team, created_by=supervisor, kind="people", file_type="csv", file_size=len(content), content=content
+        )
+        count, context = queries(supervisor_client, reverse("imports:import_detail", args=[job.pk]))
+        assert len(context["lookalikes"]) == rows
+        counts.append(count)
+    assert counts == [9, 9]
