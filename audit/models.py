@@ -89,6 +89,7 @@ class AuditEvent(models.Model):
         API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
         API_FIGURES_READ = "api_figures_read", _("Read the organisation's figures through the API")
         RECORDS_IMPORTED = "records_imported", _("Imported records from a spreadsheet")
+        IMPORT_STARTED = "import_started", _("Started an import from a spreadsheet")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("exports.urls")),
+    path("imports/", include("imports.urls")),
     path("outcomes/", include("outcomes.urls")),
     path("health/", include("health.urls")),
     path("offline/", include("offline.urls")),

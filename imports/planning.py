@@ -93,6 +93,7 @@ class Plan:
     blank_rows: int = 0
     mapping: dict[int, str] = field(default_factory=dict)  # column index -> field or "service:<slug>"
     columns: list[str] = field(default_factory=list)  # "C (Syringes)"
+    headings: list[str] = field(default_factory=list)  # each column's header words, as a mapping names them
     date_order: str = ""  # "dmy", "mdy", or "" when the file has only ISO dates
     date_order_needed: bool = False
     good: list[PlannedRow] = field(default_factory=list)
@@ -266,6 +267,7 @@ def plan_contacts(
     plan.mapping = chosen
     plan.problems += problems
     plan.columns = [_column_name(i, header, above) for i in range(max(len(header), 1))]
+    plan.headings = [_heading(i, header, above) for i in range(len(header))]
     if "date" not in chosen.values():
         return plan
     date_col = next(i for i, name in chosen.items() if name == "date")
@@ -417,6 +419,11 @@ def _column_name(index: int, header: list[str], above: list[str] | None) -> str:
     """ "C (Servicios Jeringas)": the letter and the header as the file shows it."""
     words = [above[index] if above and index < len(above) else "", header[index] if index < len(header) else ""]
     return f"{column_letter(index)} ({' '.join(word for word in words if word)})"
+
+
+def _heading(index: int, header: list[str], above: list[str] | None) -> str:
+    words = [above[index] if above and index < len(above) else "", header[index] if index < len(header) else ""]
+    return " ".join(word for word in words if word).strip()
 
 
 def _index(plan: Plan, name: str) -> int:

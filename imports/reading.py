@@ -16,11 +16,28 @@ from pathlib import Path
 FORMULA = "\x00formula"  # a cell that held a formula (never a value a person typed)
 
 
+XLSX = "xlsx"
+CSV = "csv"
+
+
+def file_type(name: str) -> str:
+    """ "xlsx" for a workbook (by its name), else "csv"."""
+    return XLSX if Path(name).suffix.lower() in {".xlsx", ".xlsm"} else CSV
+
+
 def read_rows(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if file_type(path.name) == XLSX:
         yield from _xlsx_rows(path)
     else:
         yield from _csv_rows(path.read_bytes())
+
+
+def read_bytes(data: bytes, kind: str) -> Iterator[list[str]]:
+    """The rows of a file kept in the database (an import page's upload), as read_rows."""
+    if kind == XLSX:
+        yield from _xlsx_rows(io.BytesIO(data))
+    else:
+        yield from _csv_rows(data)
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
@@ -37,7 +54,7 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         yield [cell.strip() for cell in row]
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+def _xlsx_rows(path: Path | io.BytesIO) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=False)

@@ -9,17 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
-from core.errors import Invalid
+from core.errors import Invalid, NotFound
 from core.scope import team_scope
 from encounters.services.contacts import NewContact, log_encounters
 
-from .planning import Plan, PlannedRow
+from .models import ImportJob
+from .planning import Plan, PlannedRow, plan_contacts
+from .reading import file_type, read_bytes
 
 BATCH = 1000
 
@@ -94,3 +97,56 @@ def import_contacts(
         details={"kind": "contacts", "created": created, "already": already, "bad_rows": result.bad_rows},
     )
     return result
+
+
+# The import page (imports/views.py): a file kept while it is checked, then a background job.
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def upload_import(*, actor: User, team: Team, kind: str, name: str, data: bytes) -> ImportJob:
+    """Keep an uploaded file for its check, with the mapping the team used last time for a
+    file of this kind (what each column's words meant then). Only for a team the actor
+    supervises (NotFound otherwise). The file's name is not kept (it can name a person)."""
+    if team.pk not in actor.supervised_team_ids():
+        raise NotFound
+    if not data.strip():
+        raise Invalid(_("The file is empty."))
+    if len(data) > MAX_FILE_BYTES:
+        raise Invalid(_("The file is larger than 20 MB. Split it, or use the import command."))
+    last = (
+        ImportJob.objects.filter(team=team, kind=kind)
+        .exclude(mapping={})
+        .order_by("-created_at")
+        .values_list("mapping", flat=True)
+        .first()
+    )
+    return ImportJob.objects.create(
+        team=team,
+        created_by=actor,
+        kind=kind,
+        file_type=file_type(name),
+        file_size=len(data),
+        content=data,
+        mapping=last or {},
+    )
+
+
+def plan_import(job: ImportJob) -> Plan:
+    """The job's file read and checked against the team's catalogue, people and sites, with
+    its mapping and date order: what the page shows and the job stores. Writes nothing."""
+    rows = read_bytes(bytes(job.content), job.file_type)
+    return plan_contacts(team=job.team, rows=rows, mapping=job.mapping or None, date_order=job.date_order)
+
+
+@transaction.atomic
+def choose_import_mapping(
+    *, actor: User, job: ImportJob, mapping: dict[str, str], date_order: str, repeats: str
+) -> ImportJob:
+    """Keep the user's choices for the file (each column's field, the date order, what
+    identical rows are) while it is being checked."""
+    if job.created_by_id != actor.pk or job.status != ImportJob.Status.CHECKING:
+        raise NotFound
+    job.mapping, job.date_order, job.repeats = mapping, date_order, repeats
+    job.save(update_fields=["mapping", "date_order", "repeats"])
+    return job

@@ -22,6 +22,7 @@ from demo.check_ins import load_check_ins
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
 from demo.health import load_health, load_reports
+from demo.imports import load_imports
 from demo.living import load_living_programme
 from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
@@ -118,6 +119,10 @@ class Command(BaseCommand):
                 # Stock, and a volunteer's supplies for others and reported reversals (demo/supplies.py).
                 load_supplies(team, [user for user in staff if team.pk in user.team_ids], sites)
             load_api_tokens()
+            # A supervisor's spreadsheet imported, and one waiting to be checked (demo/imports.py).
+            north = teams["North team"]
+            van = Site.objects.get(team=north, name="Van stop, Park Lane")
+            load_imports(north, User.objects.get(username="supervisor"), van)
             load_offline_devices(next(user for user in staff if user.username == "worker"))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
