@@ -206,10 +206,14 @@ def log_encounters(*, actor: User, contacts: Sequence[NewContact]) -> list[Conta
                 new.append(i)
         try:
             created = _insert(actor=actor, sent=[sent[i] for i in new])
-        except IntegrityError:
+        except IntegrityError as error:
             # An id of the batch raced another request (the same contact sent twice at once):
-            # the first one won. Look again; an id still not stored is another error.
+            # the first one won. Look again. An id taken but still not seen is a contact out
+            # of the actor's scope (row-level security hides another team's rows from the
+            # look): NotFound, as for another worker's. Anything else is another error.
             if not _stored(sent=[sent[i] for i in new]):
+                if _id_taken(error):
+                    raise NotFound from None
                 raise
             continue
         break
@@ -347,6 +351,13 @@ def _stored(*, sent: Sequence[_Sent]) -> dict[uuid.UUID, Encounter]:
         for item in sent
         if item.contact.encounter_id in found
     }
+
+
+def _id_taken(error: IntegrityError) -> bool:
+    """Whether `error` is a contact's id already stored (its primary key refused the row)."""
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) == f"{Encounter._meta.db_table}_pkey"
 
 
 def _same_or_conflict(stored: Encounter, item: _Sent) -> Encounter:

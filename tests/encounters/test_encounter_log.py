@@ -86,6 +86,24 @@ def test_someone_elses_contact_id_is_not_found(
     assert Encounter.objects.count() == 1
 
 
+def test_another_teams_contact_id_is_not_found_and_changes_nothing(
+    client: HttpClient, outsider: User, person: Client, site: Site, worker_client: HttpClient, other_team: Team
+) -> None:
+    """An adversary in another team who learns a contact's id (from a shared phone, a log)
+    and sends their own contact with it: the row is out of their scope (row-level security
+    hides it from the lookup too), so the answer is the one 404, never a server error, and
+    the stored contact is untouched."""
+    data = contact(person.code, site, note="Asked about housing")
+    worker_client.post(URL, data)
+    stranger = ClientFactory.create(home_team=other_team)
+    theirs = SiteFactory.create(team=other_team)
+    client.force_login(outsider)
+    response = client.post(URL, {**contact(stranger.code, theirs), "id": data["id"]})
+    assert response.status_code == 404
+    stored = Encounter.objects.get()
+    assert (stored.client_id, stored.note) == (person.pk, "Asked about housing")
+
+
 def test_a_person_of_another_team_cannot_be_chosen(worker_client: HttpClient, other_team: Team, site: Site) -> None:
     stranger = ClientFactory.create(home_team=other_team)
     response = worker_client.post(URL, contact(stranger.code, site))
