@@ -1,7 +1,9 @@
 """Log a contact's health part, drawn inside the page's per-person part.
 
-`{% health_at_contact %}` draws, for the person chosen (`chosen` in the page's context), the
-tests that can be given, the next step of each open cascade, PrEP and PEP, and vaccinations. On a submission drawn for
+`{% health_at_contact as health %}` gives, for the person chosen (`chosen` in the page's
+context), the forms of the tests that can be given, the next step of each open cascade, PrEP
+and PEP, and vaccinations (drawn by health/_log_contact_health.html), and `has_content`:
+whether anything of them is typed or due, so the page's closed card that holds them opens. On a submission drawn for
 the same person it is bound to what was sent, so a refused contact shows what was typed
 and what to fix. One query (the person's reactive tests with their steps) when a person is
 chosen, none otherwise.
@@ -18,12 +20,12 @@ from ..prevention_forms import PreventionForm, VaccinationsForm
 register = template.Library()
 
 
-@register.inclusion_tag("health/_log_contact_health.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def health_at_contact(context: template.Context) -> dict[str, Any]:
     chosen = context.get("chosen")
     request = context.get("request")
     if chosen is None or request is None:
-        return {"chosen": None}
+        return {"chosen": None, "has_content": False}
     posted = request.POST if request.method == "POST" else {}
     submitted = posted if posted.get(PANEL_PERSON) == chosen.code else None
     tests = TestsForm(submitted)
@@ -41,6 +43,7 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
         "vaccinations": vaccinations,
         "panel_person": PANEL_PERSON,
         "checked": checked,
+        "has_content": bool(steps.open_tests) or any(form.has_content for form in (tests, prevention, vaccinations)),
     }
 
 

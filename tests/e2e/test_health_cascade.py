@@ -42,6 +42,7 @@ def test_a_reactive_test_and_its_linkage_over_three_contacts(
 
     # First contact: an HIV rapid test, reactive, with a follow-up in a week.
     log_contact_from_the_persons_page(page, check_page, live_server.url, person)
+    page.get_by_text("Referral, overdose, health").tap()
     page.get_by_text("Tests (HIV, hepatitis, syphilis)").tap()
     hiv = page.get_by_role("group", name="HIV", exact=True)
     hiv.get_by_label("Result", exact=True).select_option(label="Reactive")

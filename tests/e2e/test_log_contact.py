@@ -184,6 +184,7 @@ def test_a_referral_made_at_one_contact_is_marked_attended_at_the_next(
     check_page()
 
     choose(page, "Noor")
+    page.get_by_text("Referral, overdose, health").tap()
     page.get_by_text("Make a referral").tap()
     page.get_by_label("Referred to").select_option(label="Housing")
     page.get_by_label("Where (partner organisation)").fill("Casa Abierta")
@@ -221,6 +222,7 @@ def test_an_overdose_response_at_a_contact(
 
     choose(page, "Ari")
     one_more(page, NALOXONE).tap()
+    page.get_by_text("Referral, overdose, health").tap()
     page.get_by_text("Overdose response").tap()
     page.get_by_label("Naloxone doses given").fill("2")
     page.get_by_label("Not called: the person's wishes").check()
