@@ -31,6 +31,7 @@ from accounts.models import Membership, Team, User  # noqa: E402
 from accounts.sessions import SessionStore, stamp  # noqa: E402
 from accounts.two_factor import requires_two_factor  # noqa: E402
 from clients.models import Client  # noqa: E402
+from core.scope import EVERY_TEAM, team_scope  # noqa: E402
 from encounters.models import Site  # noqa: E402
 
 from .measure import SEARCHES  # noqa: E402
@@ -55,14 +56,17 @@ def main() -> None:
     bench_teams = list(Team.objects.filter(name__startswith="Bench team").order_by("name"))
     if not bench_teams:
         raise SystemExit("no seeded teams: run the seed first (bench/loadtest.py does)")
-    people = {
-        team.pk: list(
-            Client.objects.filter(home_team=team, status="active", merged_into__isnull=True)
-            .order_by("code")
-            .values_list("code", flat=True)[:PEOPLE_PER_TEAM]
-        )
-        for team in bench_teams
-    }
+    with team_scope(EVERY_TEAM):  # read as the app role: people are under row-level security
+        people = {
+            team.pk: list(
+                Client.objects.filter(home_team=team, status="active", merged_into__isnull=True)
+                .order_by("code")
+                .values_list("code", flat=True)[:PEOPLE_PER_TEAM]
+            )
+            for team in bench_teams
+        }
+    if not all(people.values()):
+        raise SystemExit("a bench team has no people to visit: the plan would send nothing")
     sites = {
         team.pk: str(Site.objects.filter(team=team).order_by("name").values_list("pk", flat=True)[0])
         for team in bench_teams
