@@ -17,6 +17,7 @@ outside the form's fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
@@ -67,21 +68,27 @@ def form_key(form: forms.BaseForm) -> Any:
     )
 
 
+def _kept_or_drawn(key: Callable[[], Any], draw: Callable[[], str]) -> SafeString:
+    """The HTML kept under `key()`, or `draw()` kept there; drawn every time when the key
+    can't be made (Unkeyable)."""
+    try:
+        made = key()
+    except Unkeyable:
+        return mark_safe(draw())  # noqa: S308 (crispy's own HTML)
+    html = _kept.get(made)
+    if html is None:
+        html = mark_safe(draw())  # noqa: S308
+        if len(_kept) >= MAX_KEPT:
+            _kept.clear()
+        _kept[made] = html
+    return html
+
+
 @register.filter
 def crispy_kept(form: forms.BaseForm) -> SafeString:
     if not isinstance(form, forms.BaseForm) or form.is_bound or getattr(form, "helper", None) is not None:
         return mark_safe(as_crispy_form(form))  # noqa: S308 (crispy's own HTML)
-    try:
-        key = form_key(form)
-    except Unkeyable:
-        return mark_safe(as_crispy_form(form))  # noqa: S308
-    html = _kept.get(key)
-    if html is None:
-        html = mark_safe(as_crispy_form(form))  # noqa: S308
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        _kept[key] = html
-    return html
+    return _kept_or_drawn(lambda: form_key(form), lambda: as_crispy_form(form))
 
 
 @register.filter
@@ -89,8 +96,8 @@ def crispy_field_kept(field: forms.BoundField) -> SafeString:
     form = getattr(field, "form", None)
     if form is None or form.is_bound or getattr(form, "helper", None) is not None:
         return mark_safe(as_crispy_field(field))  # noqa: S308
-    try:
-        key = (
+    return _kept_or_drawn(
+        lambda: (
             "field",
             type(form),
             getattr(form, "required_css_class", None),
@@ -100,13 +107,6 @@ def crispy_field_kept(field: forms.BoundField) -> SafeString:
             get_language(),
             timezone.get_current_timezone_name(),
             _field_key(field),
-        )
-    except Unkeyable:
-        return mark_safe(as_crispy_field(field))  # noqa: S308
-    html = _kept.get(key)
-    if html is None:
-        html = mark_safe(as_crispy_field(field))  # noqa: S308
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        _kept[key] = html
-    return html
+        ),
+        lambda: as_crispy_field(field),
+    )
