@@ -30,10 +30,10 @@ from core.errors import Invalid
 from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, OverdoseForm, ReferralForm
 from encounters.forms.supplies import ForOthersForm, ReversalForm, supplies_of
 from goals.forms import REVIEW_AT_CONTACT
+from goals.models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX
 from health.forms import PANEL_PERSON as HEALTH_PERSON
 from health.forms import TestsForm
 from health.prevention_forms import PreventionForm, VaccinationsForm
-from goals.models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX
 from outcomes.forms import PANEL_PERSON, check_in_forms
 
 from . import seal, services

@@ -210,9 +210,7 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
         label="Started"
     )
     health.get_by_text("Vaccinations", exact=True).tap()
-    health.locator("fieldset.vaccination", has_text="Hepatitis B").get_by_label("Dose").select_option(
-        label="Dose 2"
-    )
+    health.locator("fieldset.vaccination", has_text="Hepatitis B").get_by_label("Dose").select_option(label="Dose 2")
     expect(hiv.get_by_label("Result", exact=True).locator("option:checked")).to_have_text("Non-reactive")
     check_page()
     save(page)
@@ -242,7 +240,8 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     encounter = Encounter.objects.get()
     assert encounter.client_id == robin.pk
     test = HealthTest.objects.get()
-    assert (test.client_id, test.encounter_id, test.kind, test.result) == (robin.pk, encounter.pk, "hiv", "non_reactive")
+    assert (test.client_id, test.encounter_id) == (robin.pk, encounter.pk)
+    assert (test.kind, test.result) == ("hiv", "non_reactive")
     prep = Prevention.objects.get()
     assert (prep.client_id, prep.encounter_id, prep.kind, prep.status) == (robin.pk, encounter.pk, "prep", "started")
     dose = Vaccination.objects.get()
