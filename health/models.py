@@ -20,9 +20,9 @@ from accounts.models import Team, User
 from clients.models import Client, in_scope
 from encounters.models import Encounter
 
-from .prevention import Prevention, Vaccination
+from .prevention import Prevention, TeamVaccine, Vaccination
 
-__all__ = ["Alert", "DrugCheck", "HealthTest", "Incident", "LinkageStep", "Prevention", "Vaccination"]
+__all__ = ["Alert", "DrugCheck", "HealthTest", "Incident", "LinkageStep", "Prevention", "TeamVaccine", "Vaccination"]
 
 
 class HealthTestQuerySet(models.QuerySet["HealthTest"]):

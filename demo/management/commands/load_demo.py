@@ -26,7 +26,7 @@ from demo.imports import load_imports
 from demo.living import load_living_programme
 from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
-from demo.prevention import load_prevention
+from demo.prevention import load_prevention, load_team_vaccines
 from demo.referrals import load_referrals
 from demo.supplies import load_supplies
 from demo.totp import NEEDS_CODE, demo_key_hex
@@ -112,6 +112,7 @@ class Command(BaseCommand):
                 load_check_ins(team, workers)
                 load_health(team, workers)
                 load_prevention(team, workers)
+                load_team_vaccines(team, workers)
                 load_reports(team, workers, TEAMS[name][0][1])
                 load_living_programme(team, workers, sites)
                 # Regulars the anonymised exports can show (demo/export_cohort.py).
