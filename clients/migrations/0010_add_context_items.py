@@ -23,7 +23,7 @@ DISABLE = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0008_row_level_security_person_rows'),
+        ('clients', '0009_contacts_elsewhere'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
