@@ -6,9 +6,10 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-# Row-level security as on every row about a person (clients 0008, docs/security.md): seen,
-# changed and added only when their person is visible (the people's own policy decides).
-RULE = "EXISTS (SELECT 1 FROM clients_client AS c WHERE c.id = clients_contextitem.client_id)"
+# Row-level security as on every row about a person (clients 0008; docs/security.md): seen,
+# changed and added only when their person is visible (the people's own policy decides), the
+# person looked up row by row (OFFSET 0, as encounters 0011 made every policy).
+RULE = "EXISTS (SELECT 1 FROM clients_client AS c WHERE c.id = clients_contextitem.client_id OFFSET 0)"
 ENABLE = (
     "ALTER TABLE clients_contextitem ENABLE ROW LEVEL SECURITY;\n"
     f"CREATE POLICY team_scope ON clients_contextitem USING (alongside_every_team() OR {RULE})"
