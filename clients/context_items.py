@@ -8,7 +8,7 @@ scans them), and a person may ask for an item to be removed at any time
 (clients/services/context_items.py). There is no field for legal matters on purpose: that is
 for the person to raise, not for the record to hold.
 
-Rows follow their person: row-level security as every row about a person (clients 0010),
+Rows follow their person: row-level security as every row about a person (clients 0011),
 moved by a merge, deleted on erasure.
 """
 

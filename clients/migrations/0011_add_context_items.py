@@ -24,7 +24,7 @@ DISABLE = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0009_contacts_elsewhere'),
+        ('clients', '0010_row_level_security_lookups_per_row'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
