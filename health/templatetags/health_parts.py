@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 
+from ..education_forms import rows_for, topics_offered
 from ..forms import PANEL_PERSON, StepsForm, TestsForm, open_tests_of
 from ..models import Alert
 from ..prevention_forms import PreventionForm, VaccinationsForm
@@ -45,6 +46,19 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
         "checked": checked,
         "has_content": bool(steps.open_tests) or any(form.has_content for form in (tests, prevention, vaccinations)),
     }
+
+
+@register.simple_tag(takes_context=True)
+def education_at_contact(context: template.Context) -> dict[str, Any]:
+    """Log a contact's safer-use topics (health/_log_contact_education.html): the user's teams'
+    topics in use (one query), ticked as submitted, and whether any is ticked (the card opens)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"rows": [], "has_content": False}
+    team_ids = request.user.team_ids
+    submitted = request.POST if request.method == "POST" else None
+    rows = rows_for(topics_offered(team_ids), submitted, several_teams=len(team_ids) > 1)
+    return {"rows": rows, "has_content": any(row.talked or row.practised for row in rows)}
 
 
 @register.filter
