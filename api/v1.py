@@ -390,14 +390,15 @@ def contacts(
     user = team_member(request)
     since, until = period(since, until)
     scope = cursor_scope(request, "contacts", since, until)
-    rows = own_if_limited(Encounter.objects.visible_to(user), user).filter(
+    rows = own_if_limited(Encounter.objects.all(), user).filter(
         happened_at__gte=aware(since), happened_at__lt=aware(until, end=True)
     )
     position = read_cursor(after, salt=CURSOR_SALT, scope=scope)
     if position is not None:
         rows = rows.older_than(position.at, position.pk)
     found = list(
-        rows.select_related("client")
+        rows.newest_visible_to(user, PAGE_SIZE + 1)
+        .select_related("client")
         .only("id", "happened_at", "team_id", "client__code", "head_count", "site_id", "kind")
         .prefetch_related(with_services())
         .order_by("-happened_at", "-id")[: PAGE_SIZE + 1]

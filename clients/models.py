@@ -337,6 +337,15 @@ class Client(models.Model):
     # Goes up with every saved change of the details above (identity, merge, erasure), so a
     # second person saving an older version gets the conflict page (core/versioning.py).
     version = models.PositiveIntegerField(_("version"), db_default=1, default=1)
+    # Some of the person's contacts count for a team that is not their home team now: they
+    # were transferred, or a record of another team was merged into theirs. Set by the
+    # transfer and the merge (never unset: a person marked without need costs one lookup).
+    # Lists of a team's contacts walk the team's own contacts by index and add only these
+    # people's (EncounterQuerySet.newest_visible_to), instead of joining every contact of
+    # the period to its person.
+    contacts_elsewhere = models.BooleanField(
+        _("has contacts counted for another team"), db_default=False, default=False, editable=False
+    )
 
     objects = ClientQuerySet.as_manager()
 
@@ -359,6 +368,10 @@ class Client(models.Model):
                 "id",
                 name="client_team_not_seen_idx",
                 condition=Q(status="active", merged_into__isnull=True),
+            ),
+            # The few people of a team with contacts counted for other teams (see contacts_elsewhere).
+            models.Index(
+                fields=["home_team"], name="client_contacts_elsewhere_idx", condition=Q(contacts_elsewhere=True)
             ),
             # Fuzzy search by name and alias: `search_names %> query` (trigram word similarity).
             GinIndex(fields=["search_names"], opclasses=["gin_trgm_ops"], name="client_search_names_trgm"),

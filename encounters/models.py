@@ -116,6 +116,33 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
         """
         return self.filter(in_scope(user, team="team"))
 
+    def newest_visible_to(self, user: User, size: int) -> "EncounterQuerySet":
+        """The newest `size` of these contacts that `visible_to(user)` sees (ties by id), as
+        a filter on their ids; the caller orders and draws them.
+
+        visible_to's OR over the person's team and the logging team leaves PostgreSQL one
+        plan for a period: join every contact of the period to its person, then sort them all
+        (a team's month is 550 contacts at a tenth of the benchmark, 5,500 at full scale). The
+        same rows are two kinds: contacts a team of the user logged (anonymous, or of a person
+        still with one of the user's teams), walked newest first on encounter_team_when_idx
+        and stopped after `size`, one branch per team; and contacts other teams logged for
+        people who are with the user's teams now, found only among the few people marked
+        `contacts_elsewhere` (transferred or merged in). Each branch is ordered and cut to
+        `size`; the ids of the newest `size` of their union are read at once (one query).
+        """
+        teams = list(user.team_ids) if user.is_authenticated else []
+        if not teams:
+            return self.none()
+        order = ("-happened_at", "-id")
+        ours = Q(client__isnull=True) | Q(client__home_team_id__in=teams)
+        branches = [self.filter(ours, team_id=team) for team in teams]
+        branches.append(
+            self.filter(client__home_team_id__in=teams, client__contacts_elsewhere=True).exclude(team_id__in=teams)
+        )
+        picked = [branch.order_by(*order).values_list("id", "happened_at")[:size] for branch in branches]
+        newest = picked[0].union(*picked[1:], all=True).order_by(*order)[:size]
+        return self.model.objects.filter(pk__in=[pk for pk, _at in newest])
+
     def of_person(self, client: Client, user: User) -> "EncounterQuerySet":
         """A person's contacts as `visible_to(user)` sees them, with the scope decided once
         on the person (their current home team), so the query is a plain, ordered walk of

@@ -31,6 +31,9 @@ from encounters.forms import ANONYMOUS, Catalogue, EncounterForm, OverdoseForm, 
 from encounters.forms.supplies import ForOthersForm, ReversalForm, supplies_of
 from goals.forms import REVIEW_AT_CONTACT
 from goals.models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX
+from health.forms import PANEL_PERSON as HEALTH_PERSON
+from health.forms import TestsForm
+from health.prevention_forms import PreventionForm, VaccinationsForm
 from outcomes.forms import PANEL_PERSON, check_in_forms
 
 from . import seal, services
@@ -66,7 +69,8 @@ def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     Drawn with no person in it: the team's services, quick buttons and sites, supplies for
     others and a reported reversal, and for a worker the panels of a registered person (a
     referral, an overdose response, a wellbeing check-in with the questionnaires offered,
-    and the frame of a goal's review card). The people to choose from, and each one's goals,
+    the frame of a goal's review card, and the tests, PrEP and PEP, and vaccinations given).
+    The people to choose from, and each one's goals,
     come from the phone's encrypted cache, filled in by offline.js. A distribution volunteer
     (accounts/roles.py) gets what it may record only: supplies, supplies for others and
     reported reversals.
@@ -95,6 +99,12 @@ def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             "review_prefix": REVIEW_AT_CONTACT,
             "closeness_scale": range(CLOSENESS_MIN, CLOSENESS_MAX + 1),
             "note_max": NOTE_MAX,
+            # Health's parts, unbound: a linkage step needs the person's open cascades, which
+            # the phone does not keep, so it is noted online (docs/offline.md).
+            "health_person_field": HEALTH_PERSON,
+            "health_tests": TestsForm(),
+            "health_prevention": PreventionForm(),
+            "health_vaccinations": VaccinationsForm(),
         }
     return render(request, "offline/offline_log.html", context)
 

@@ -248,9 +248,14 @@ def merge_clients(
     alias_pk = _alias_for_name_not_kept(survivor, not_kept, actor)
     seen = [at for at in (survivor.last_seen_at, merged.last_seen_at) if at is not None]
     survivor.last_seen_at = max(seen, default=None)
+    # B's contacts, now A's, still count for the team that logged them.
+    survivor.contacts_elsewhere = (
+        survivor.contacts_elsewhere or merged.contacts_elsewhere or merged.home_team_id != survivor.home_team_id
+    )
     survivor.version = F("version") + 1  # an edit of A's details loaded before the merge conflicts
     survivor.save(
-        update_fields=[name for names in FIELD_GROUPS.values() for name in names] + ["last_seen_at", "version"]
+        update_fields=[name for names in FIELD_GROUPS.values() for name in names]
+        + ["last_seen_at", "contacts_elsewhere", "version"]
     )
     Client.objects.filter(pk=merged.pk).update(merged_into=survivor)
     refresh_search_names(survivor)
@@ -319,7 +324,10 @@ def undo_merge(*, actor: User, merge: Merge) -> Client:
         for key, pks in keys.items():
             model._base_manager.filter(pk__in=pks, **{key: survivor}).update(**{key: merged})
     # The merge changed nothing on B but `merged_into`; a later transfer moved B with A.
-    Client.objects.filter(pk=merged.pk).update(merged_into=None)
+    # B takes back its rows; those A had from elsewhere may be among them.
+    Client.objects.filter(pk=merged.pk).update(
+        merged_into=None, contacts_elsewhere=merged.contacts_elsewhere or survivor.contacts_elsewhere
+    )
     restored = _restored_survivor_columns(snapshot, survivor)
     Client.objects.filter(pk=survivor.pk).update(**restored, version=F("version") + 1)
     survivor, merged = (Client.objects.get(pk=pk) for pk in (survivor.pk, merged.pk))

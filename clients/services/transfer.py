@@ -52,8 +52,10 @@ def transfer_client(*, actor: User, client: Client, to_team: Team) -> Client:
     # The person's rows now belong to a team the actor may not be in: row-level security
     # (core/scope.py) lets this transaction write them for that team, and only this one.
     with widened_scope([to_team.pk]):
-        Client.objects.filter(pk__in=ids).update(home_team=to_team)
+        # Their contacts so far stay counted for the teams that logged them.
+        Client.objects.filter(pk__in=ids).update(home_team=to_team, contacts_elsewhere=True)
         client.home_team = to_team
+        client.contacts_elsewhere = True
         for step in _steps.values():
             step(ids, to_team)
     record(

@@ -567,7 +567,7 @@
     var chosen = form.querySelector("input[name='who']:checked");
     if (chosen) { chosen.dispatchEvent(new Event("change", { bubbles: true })); }
     form.querySelectorAll("details").forEach(function (details) {
-      if (details.querySelector("[name^='referral-'], [name^='overdose-'], [name^='checkin-']") &&
+      if (details.querySelector("[name^='referral-'], [name^='overdose-'], [name^='checkin-'], [name^='health-']") &&
           Array.prototype.some.call(details.querySelectorAll("input, select, textarea"), function (input) {
             return (input.type !== "radio" && input.value) || (input.type === "radio" && input.checked && input.value !== "made");
           })) { details.open = true; }
@@ -659,14 +659,26 @@
       await put("views", await sealToServer(state.publicKey, { user: state.user, code: code, at: new Date().toISOString(), id: newId() }));
     }
   }
-  // The check-in and goals panels, for the person chosen: answers given for someone else are
-  // cleared (the server refuses a check-in drawn for another person), and the goals panel is
-  // drawn from the person's goals in the cache (none kept for a distribution volunteer).
+  // The check-in, health and goals panels, for the person chosen: answers given for someone
+  // else are cleared (the server refuses a check-in or a test drawn for another person), and
+  // the goals panel is drawn from the person's goals in the cache (none kept for a
+  // distribution volunteer).
   function drawPersonPanels(person, code) {
     var checkinFor = $("offline-checkin-for");
     if (checkinFor && checkinFor.value !== code) {
       $("offline-checkin").querySelectorAll("input[type='radio']").forEach(function (input) { input.checked = false; });
       checkinFor.value = code;
+    }
+    var healthFor = $("offline-health-for");
+    if (healthFor && healthFor.value !== code) {
+      $("offline-health").querySelectorAll("select, input:not([type='hidden'])").forEach(function (input) {
+        if (input.tagName === "SELECT") {
+          Array.prototype.forEach.call(input.options, function (option) { option.selected = option.defaultSelected; });
+        } else {
+          input.value = input.defaultValue;
+        }
+      });
+      healthFor.value = code;
     }
     var cards = $("offline-goal-cards");
     if (!cards || cards.dataset.person === code) { return; }

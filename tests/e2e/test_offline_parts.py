@@ -4,8 +4,9 @@ contact (issue 15); a distribution volunteer's offline use, limited to what it m
 record (issue 17)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
@@ -171,3 +172,85 @@ def test_a_volunteer_offline_keeps_codes_aliases_and_flags_and_queues_supplies_f
     assert ReportedReversal.objects.get().outcome == "survived"
     assert StockLevel.objects.get(service_type=kit).on_hand == 30 - 2 - 2
     assert not Review.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_the_contact(
+    page: Page,
+    context: BrowserContext,
+    check_page: PageChecks,
+    live_server: LiveServer,
+    worker: User,
+    robin: Client,
+    site: Site,
+) -> None:
+    """At 360 px, offline: a result typed for Sam is cleared when Robin is chosen instead; for
+    Robin an HIV result, PrEP started and a second hepatitis B dose, queued with the contact.
+    When the signal returns the first answer is cut off; sent again, everything is there once."""
+    from health.models import HealthTest, Prevention, Vaccination
+
+    page.set_viewport_size({"width": 360, "height": 780})
+    ClientFactory.create(home_team=robin.home_team, preferred_name="Sam", last_seen_at=timezone.now())
+    base = live_server.url
+    turn_on(page, check_page, base, worker)
+    context.set_offline(True)
+    open_offline_log(page, check_page, base)
+    unlock(page)
+
+    page.locator("label.picker-option", has_text="Sam").tap()
+    health = page.locator("#offline-health")
+    health.get_by_text("Tests (HIV, hepatitis, syphilis)").tap()
+    hiv = health.locator("fieldset.health-test", has_text="HIV")
+    hiv.get_by_label("Result", exact=True).select_option(label="Reactive")
+    page.locator("label.picker-option", has_text="Robin").tap()
+    expect(hiv.get_by_label("Result", exact=True)).to_have_value("")  # never saved for the wrong person
+
+    hiv.get_by_label("Result", exact=True).select_option(label="Non-reactive")
+    health.get_by_text("PrEP and PEP", exact=True).tap()
+    health.locator("fieldset.prevention", has_text="PrEP").get_by_label("Where it stands").select_option(
+        label="Started"
+    )
+    health.get_by_text("Vaccinations", exact=True).tap()
+    health.locator("fieldset.vaccination", has_text="Hepatitis B").get_by_label("Dose").select_option(label="Dose 2")
+    expect(hiv.get_by_label("Result", exact=True).locator("option:checked")).to_have_text("Non-reactive")
+    check_page()
+    save(page)
+    waiting_banner(page, 1)
+    outbox = [line for line in idb_dump(page).splitlines() if line.startswith("outbox:")]
+    assert len(outbox) == 1 and "health-hiv-result" not in outbox[0] and "non_reactive" not in outbox[0]
+    assert not HealthTest.objects.exists()
+
+    cut: list[str] = []
+
+    def cut_off(route: Route) -> None:
+        if not cut:
+            cut.append(route.request.url)
+            route.fetch()  # the server stores it...
+            route.abort("connectionreset")  # ...and the answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/sync/", cut_off)
+    go_online(page, context)
+    expect(page.locator("#offline-state")).to_contain_text("1 contact waiting")
+    assert cut and Encounter.objects.count() == 1
+    page.get_by_role("button", name="Send now").tap()
+    expect(page.locator("#offline-state")).to_contain_text("Nothing waiting to be sent.")
+    check_page()
+
+    encounter = Encounter.objects.get()
+    assert encounter.client_id == robin.pk
+    test = HealthTest.objects.get()
+    assert (test.client_id, test.encounter_id) == (robin.pk, encounter.pk)
+    assert (test.kind, test.result) == ("hiv", "non_reactive")
+    prep = Prevention.objects.get()
+    assert (prep.client_id, prep.encounter_id, prep.kind, prep.status) == (robin.pk, encounter.pk, "prep", "started")
+    dose = Vaccination.objects.get()
+    assert (dose.client_id, dose.encounter_id, dose.vaccine, dose.dose) == (robin.pk, encounter.pk, "hep_b", 2)
+
+    # The person's page reads what arrived.
+    page.goto(base + reverse("clients:detail", args=[robin.code]))
+    check_page()
+    section = page.locator("section", has=page.locator("#health-heading"))
+    expect(section).to_contain_text("Non-reactive")
+    expect(section).to_contain_text("Started")
+    expect(section).to_contain_text("dose 2")

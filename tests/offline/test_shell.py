@@ -79,6 +79,21 @@ def test_a_workers_offline_page_draws_the_check_in_and_the_frame_of_a_goal_revie
     assert "Make a referral" in page and "Supplies for others (secondary distribution)" in page
 
 
+def test_a_workers_offline_page_draws_the_tests_prep_and_pep_and_vaccinations_for_the_person_chosen(
+    worker_client: HttpClient,
+) -> None:
+    """Health's parts of a contact, unbound and named for no one: offline.js fills in
+    `health_for` with the person chosen. No linkage step: it needs the person's open cascades."""
+    page = worker_client.get(URL).content.decode()
+
+    assert 'name="health_for"' in page and 'id="offline-health-for"' in page
+    for name in ("health-hiv-result", "health-hcv_rna-method", "health-prep-status", "health-pep-words",
+                 "health-vaccine-hep_b-dose", "health-vaccine-tetanus-where"):  # fmt: skip
+        assert f'name="{name}"' in page, name
+    assert "Tests (HIV, hepatitis, syphilis)" in page and "PrEP and PEP" in page and "Vaccinations" in page
+    assert "health-step-" not in page
+
+
 def test_a_volunteers_offline_page_draws_only_what_it_may_record(volunteer_client: HttpClient) -> None:
     """Supplies, supplies for others and a reported reversal; no check-in, goals, referral
     or overdose response (accounts/roles.py)."""
@@ -86,7 +101,7 @@ def test_a_volunteers_offline_page_draws_only_what_it_may_record(volunteer_clien
 
     assert "Supplies for others (secondary distribution)" in page and 'name="reversal-reported"' in page
     assert 'name="others-people"' in page
-    for staff_only in ('name="checkin', "goal_review", "referral-to", "overdose-outcome", "Wellbeing check-in"):
+    for staff_only in ('name="checkin', "goal_review", "referral-to", "overdose-outcome", "Wellbeing check-in", "health"):
         assert staff_only not in page
 
 

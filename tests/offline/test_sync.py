@@ -361,3 +361,53 @@ def test_a_volunteer_cannot_sync_through_another_users_device(
     response = sync(client, device, [queued(volunteer, fields(person.code, site))])
     assert response.status_code == 404
     assert not Encounter.objects.exists()
+
+
+def test_a_test_result_prep_and_a_vaccine_dose_queued_offline_arrive_once_with_the_contact(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    """The offline page's health fields (health_for names the person chosen), as the phone seals
+    them: stored with the contact, and nothing twice when the outbox is sent again."""
+    from health.models import HealthTest, Prevention, Vaccination
+
+    item = fields(
+        person.code,
+        site,
+        health_for=person.code,
+        **{
+            "health-hiv-result": "non_reactive",
+            "health-hiv-method": "rapid",
+            "health-hiv-follow_up_on": "",
+            "health-prep-status": "started",
+            "health-prep-words": "",
+            "health-vaccine-hep_b-dose": "2",
+            "health-vaccine-hep_b-where": "by_team",
+        },
+    )
+
+    first = sync(worker_client, device, [queued(worker, item)])
+    again = sync(worker_client, device, [queued(worker, item)])
+
+    assert answers(first) == [(item["id"], "applied")]
+    assert answers(again) == [(item["id"], "duplicate")]
+    encounter = Encounter.objects.get()
+    test = HealthTest.objects.get()
+    assert (test.client_id, test.encounter_id) == (person.pk, encounter.pk)
+    assert (test.kind, test.result) == ("hiv", "non_reactive")
+    prep = Prevention.objects.get()
+    assert (prep.client_id, prep.encounter_id, prep.kind, prep.status) == (person.pk, encounter.pk, "prep", "started")
+    dose = Vaccination.objects.get()
+    assert (dose.client_id, dose.encounter_id, dose.vaccine, dose.dose) == (person.pk, encounter.pk, "hep_b", 2)
+
+
+def test_health_fields_named_for_someone_else_are_rejected_and_store_nothing(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    other = ClientFactory.create(home_team=person.home_team)
+    item = fields(person.code, site, health_for=other.code, **{"health-vaccine-hep_a-dose": "1"})
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "rejected"
+    assert "someone else" in answer["message"]
+    assert not Encounter.objects.exists()
