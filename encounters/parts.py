@@ -37,8 +37,9 @@ offline outbox, so a part added later needs no new sync code. Each part:
   replaces what the contact has of it with `data` (None: nothing), inside the correction's
   transaction, under the contact's row lock; the correction's one audit event names the part.
   `correction_form` reads it from the correction page's submission (`form`'s signature, the
-  contact's person) and `correction_template` draws it there (with `part`, the contact's
-  stored canonical value, and `encounter`).
+  contact's person) and `correction_template` draws it there (with `encounter` and the
+  request in its context). `describe(canonical or None)` says a canonical
+  value in words, for the conflict page of two corrections at once.
 - `summary` (optional): how the part shows on a contact's page and in a person's timeline:
   an annotation of the contact query (a subquery, so those pages keep their query count,
   `EncounterQuerySet.for_timeline`) and the words for its value (encounters/summaries.py).
@@ -123,6 +124,7 @@ class ContactPart:
     correct: CorrectPart | None = None
     correction_form: ReadPart | None = None
     correction_template: str = ""
+    describe: Callable[[Any], str] | None = None
     summary: PartSummary | None = None
 
 

@@ -74,6 +74,7 @@ class HealthConfig(AppConfig):
                 correct=education.correct_education_part,
                 correction_form=correction_at_contact,
                 correction_template="health/_correct_education.html",
+                describe=education.describe_education,
                 summary=PartSummary(
                     label=_("Education and skills"),
                     annotation=education.covered_annotation,

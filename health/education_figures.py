@@ -14,6 +14,7 @@ The organisation view does not show topics (see docs/health.md).
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
@@ -47,7 +48,12 @@ def team_topics(
     counts (two queries), in the teams' order."""
     database = router.db_for_read(Topic) or DEFAULT_DB_ALIAS
     with connections[database].cursor() as cursor:
-        params = {"teams": [str(team) for team in team_ids], "starts": starts, "ends": ends, "worker": worker_id}
+        params: dict[str, Any] = {
+            "teams": [str(team) for team in team_ids],
+            "starts": starts,
+            "ends": ends,
+            "worker": worker_id,
+        }
         cursor.execute(TEAM_TOPICS_SQL, params)
         found = {topic: (contacts, people, practised) for topic, contacts, people, practised in cursor.fetchall()}
     topics = Topic.objects.using(database).filter(team_id__in=team_ids).select_related("team")

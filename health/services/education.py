@@ -199,3 +199,15 @@ def covered_words(value: list[dict[str, Any]] | None) -> str:
         label = topic_label(item["name"], item["key"])
         said.append(_("%(topic)s (practised)") % {"topic": label} if item["practised"] else label)
     return ", ".join(said)
+
+
+def describe_education(canonical: list[dict[str, Any]] | None) -> str:
+    """A canonical value in words (a correction's conflict page): one query for the names."""
+    rows = canonical or []
+    topics = Topic.objects.in_bulk([UUID(row["topic"]) for row in rows])
+    value = [
+        {"name": topic.name, "key": topic.key, "order": topic.order, "practised": row["practised"]}
+        for row in rows
+        if (topic := topics.get(UUID(row["topic"]))) is not None
+    ]
+    return covered_words(value)

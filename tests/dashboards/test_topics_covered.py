@@ -3,7 +3,8 @@ people per topic over the period, equal to a count written directly in SQL here,
 as the dashboard's rule (dashboards/pages.py `show_all`, the team's own figures) makes of it."""
 
 import re
-from datetime import timedelta
+import uuid
+from datetime import datetime, time, timedelta
 from html import unescape
 
 import pytest
@@ -56,7 +57,7 @@ def covered(worker: User, supervisor: User, outsider: User, team: Team, other_te
     log_contact(worker, ana, happened_at=now - timedelta(days=400), parts=ticked(team, "safer_sex"))
     log_encounter(
         actor=worker,
-        encounter_id=__import__("uuid").uuid4(),
+        encounter_id=uuid.uuid4(),
         team=team,
         client=None,
         head_count=4,
@@ -77,8 +78,8 @@ def test_the_figure_equals_a_direct_count_and_the_page_prints_it_as_the_rule_mak
     covered: None, supervisor_client: HttpClient, team: Team
 ) -> None:
     month = timezone.localdate().replace(day=1)
-    starts = timezone.make_aware(timezone.datetime.combine(month, timezone.datetime.min.time()))
-    ends = timezone.make_aware(timezone.datetime.combine(add_months(month, 1), timezone.datetime.min.time()))
+    starts = timezone.make_aware(datetime.combine(month, time.min))
+    ends = timezone.make_aware(datetime.combine(add_months(month, 1), time.min))
     figures = {row.label: (row.contacts, row.people, row.practised) for row in team_topics([team.pk], starts, ends)}
     with connection.cursor() as cursor:
         cursor.execute(DIRECT, {"starts": starts, "ends": ends, "team": team.pk})

@@ -20,13 +20,14 @@ from encounters.models import Encounter, Site
 from health.education import Topic, TopicCovered
 from health.services.education import TopicAtContact, add_topic
 from tests.contacts import log_contact
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
 TOPICS = reverse("health:topic_list")
 LOG = reverse("encounters:log")
 # Encounters' pages that show the part (the module counts health's topics, so it sits here).
-CONTACT, TIMELINE = "encounters:detail", "encounters:timeline"
+CONTACT, TIMELINE, EDIT = "encounters:detail", "encounters:timeline", "encounters:edit"
 
 
 def grow(supervisor: User, team: Team, upto: int) -> None:
@@ -112,3 +113,24 @@ def test_the_contact_and_the_timeline_cost_the_same_with_2_or_20_topics(
         )
     assert counts[0] == counts[1]
     assert Encounter.objects.count() == 2
+
+
+def test_correcting_the_topics_costs_the_same_with_2_or_20_topics(
+    worker_client: HttpClient, supervisor: User, worker: User, team: Team, person: Client
+) -> None:
+    """The correction page: 10 (tests/encounters/test_query_counts_corrections.py's 8, + the
+    contact's topics and the team's). Saving a change of every topic: 14 in all, the topics'
+    own being the stored ones (changed?), the topics checked, the delete and the insert."""
+    counts = []
+    for upto in (8, 20):
+        grow(supervisor, team, upto)
+        topics = list(Topic.objects.filter(team=team))
+        logged = log_contact(worker, person, parts={"education": tuple(TopicAtContact(t.pk) for t in topics)})
+        url = reverse(EDIT, args=[logged.encounter.pk])
+        drawn = count(worker_client.get, url)
+        data = form_data(worker_client.get(url)) | {"education_drawn": "1"}
+        data |= {f"education-{t.pk}-practised": "1" for t in topics}
+        saved = count(worker_client.post, url, data, status=302)
+        counts.append((drawn, saved))
+    assert counts[0] == counts[1] == (10, 14)
+    assert TopicCovered.objects.filter(practised=True).count() == 8 + 20

@@ -23,6 +23,7 @@ from health.education import DEFAULT_TOPICS, Topic, TopicCovered
 from health.services.education import TopicAtContact, add_topic, ensure_topics, rename_topic, set_topic_active
 from tests.contacts import log_contact
 from tests.factories import TeamFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,46 @@ def test_a_refused_contact_keeps_its_ticks_and_opens_the_card(
     assert response.status_code == 200 and not Encounter.objects.exists()
     assert re.search(rf'id="education-{naloxone.pk}"[^>]*checked', text)
     assert re.search(r'<details class="card mt-3 extra education"\s+open', text)
+
+
+def test_a_correction_changes_the_topics_and_names_them_in_its_one_event(
+    worker_client: HttpClient, worker: User, person: Client
+) -> None:
+    naloxone, smoking = topic(person.home_team, "naloxone"), topic(person.home_team, "safer_smoking")
+    logged = log_contact(worker, person, parts={"education": (TopicAtContact(naloxone.pk),)})
+    url = reverse("encounters:edit", args=[logged.encounter.pk])
+    page = worker_client.get(url)
+    assert re.search(rf'id="education-{naloxone.pk}"[^>]*checked', page.content.decode())
+    data = form_data(page) | {"education_drawn": "1", f"education-{smoking.pk}-practised": "1"}
+    response = worker_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert list(TopicCovered.objects.values_list("topic", "practised")) == [(smoking.pk, True)]
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ENCOUNTER_CHANGED).get()
+    assert event.details == {"fields": ["education"]}
+    # Sent again: nothing changed, nothing written.
+    worker_client.post(
+        url, form_data(worker_client.get(url)) | {"education_drawn": "1", f"education-{smoking.pk}-practised": "1"}
+    )
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ENCOUNTER_CHANGED).count() == 1
+    # All unticked: none left.
+    worker_client.post(url, form_data(worker_client.get(url)) | {"education_drawn": "1"})
+    assert not TopicCovered.objects.exists()
+
+
+def test_two_corrections_of_the_topics_at_once_show_both_versions(
+    client: HttpClient, worker: User, supervisor: User, person: Client
+) -> None:
+    naloxone, smoking = topic(person.home_team, "naloxone"), topic(person.home_team, "safer_smoking")
+    logged = log_contact(worker, person, parts={"education": (TopicAtContact(naloxone.pk),)})
+    url = reverse("encounters:edit", args=[logged.encounter.pk])
+    client.force_login(worker)
+    mine = form_data(client.get(url))
+    client.force_login(supervisor)
+    theirs = form_data(client.get(url)) | {"education_drawn": "1", f"education-{naloxone.pk}-practised": "1"}
+    assert client.post(url, theirs).status_code == 302
+    client.force_login(worker)
+    response = client.post(url, mine | {"education_drawn": "1", f"education-{smoking.pk}": "1"})
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "Safer smoking" in text and "Naloxone use (practised)" in text
+    assert list(TopicCovered.objects.values_list("topic", "practised")) == [(naloxone.pk, True)]
