@@ -5,8 +5,10 @@ group of an export is too small and the files come out empty, which shows nothin
 an export holds. Real programmes have regulars: here 48 per team, in four groups of 12
 (women and men born in 1986 and in 1976), seen at the team's hub every month of the last
 year, with a WHO-5 check-in each quarter (totals that vary), a goal, a referral and, for
-each group in its own quarter, an overdose response with varied outcomes. Every dataset
-then has groups of at least 11 people with at least two values of its sensitive column.
+each group in its own quarter, an overdose response with varied outcomes and an HIV and a
+hepatitis C antibody test (a few reactive, followed up at later contacts; one result not
+shared). Every dataset then has groups of at least 11 people with at least two values of its
+sensitive column.
 
 Kept apart from load_demo's own data (a separate module and site), and idempotent: a team
 whose hub has contacts already gets nothing more.
@@ -22,6 +24,7 @@ from accounts.models import Team, User
 from clients.models import Client, new_code
 from encounters.models import Encounter, OverdoseResponse, Referral, ServiceProvided, ServiceType, Site
 from goals.models import Goal
+from health.models import HealthTest, LinkageStep
 from outcomes.models import Answer, CheckIn, Instrument
 
 GROUPS = [("woman", 1986), ("man", 1986), ("woman", 1976), ("man", 1976)]
@@ -92,6 +95,45 @@ def load_export_cohort(team: Team, area: str, workers: list[User]) -> None:
     ServiceProvided.objects.bulk_create(given)
     CheckIn.objects.bulk_create(check_ins)
     Answer.objects.bulk_create(answers)
+    _load_tests(people, contacts)
     for person in people:
         person.last_seen_at = max(c.happened_at for c in contacts if c.client is person)
     Client.objects.bulk_update(people, ["last_seen_at"])
+
+
+# Results of a group's twelve tests, by place in the group: (HIV, hepatitis C antibody).
+HIV_REACTIVE, HCV_REACTIVE, NOT_SHARED = {0, 5}, {1, 2, 3}, {7}
+
+
+def _load_tests(people: list[Client], contacts: list[Encounter]) -> None:
+    """Each group's people tested for HIV and hepatitis C at the contact of its quarter (as
+    its goals); a reactive result followed up at the next two contacts."""
+    tests: list[HealthTest] = []
+    steps: list[LinkageStep] = []
+    for n, person in enumerate(people):
+        months_ago = 3 * (n // PER_GROUP) + 2
+        # The person's contacts are in `contacts` from one month ago to twelve: the next ones come before.
+        at = contacts[n * MONTHS + months_ago - 1]
+        after = [contacts[n * MONTHS + later - 1] for later in (months_ago - 1, months_ago - 2) if later >= 1]
+        place = n % PER_GROUP
+        for kind, reactive in (("hiv", HIV_REACTIVE), ("hcv_antibody", HCV_REACTIVE)):
+            result = "reactive" if place in reactive else "not_shared" if place in NOT_SHARED else "non_reactive"
+            test = HealthTest(client=person, team_id=at.team_id, encounter=at, kind=kind, method="rapid",
+                              result=result, tested_on=timezone.localdate(at.happened_at),
+                              created_at=at.happened_at, created_by_id=at.worker_id)  # fmt: skip
+            tests.append(test)
+            if result == "reactive":
+                steps += [
+                    LinkageStep(
+                        test=test,
+                        team_id=at.team_id,
+                        encounter=later,
+                        step=step,
+                        done_on=timezone.localdate(later.happened_at),
+                        created_at=later.happened_at,
+                        created_by_id=later.worker_id,
+                    )  # fmt: skip
+                    for step, later in zip(("confirmed", "linked"), after, strict=False)
+                ]
+    HealthTest.objects.bulk_create(tests)
+    LinkageStep.objects.bulk_create(steps)

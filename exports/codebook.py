@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from exports.models import Export
-from privacy.rules import PROTECTION_INTERVAL
+from privacy.rules import L_DIVERSITY, PROTECTION_INTERVAL
 
 from .aggregate import SMALL_MARK, WITHHELD_MARK
 from .datasets import AGGREGATE, ROW_LEVEL
@@ -44,6 +44,13 @@ def rules(*, k: int, period: str) -> list[str]:
             "response's outcome and a check-in's total take at least 2 values in every group."
         )
         % {"k": k, "generalised": generalised},
+        _(
+            "Tests: only the calendar quarters the period covers whole, dates as quarters and every area "
+            "together, whatever is chosen above. Each team's tests of one age band, gender, quarter and test "
+            "are a group judged on its own: kept only when at least %(k)s people and at least %(l)s different "
+            "results are in it; where the groups left out would all share one result, one more group is left out."
+        )
+        % {"k": k, "l": L_DIVERSITY},
         _(
             "Aggregate report: the organisation view's figures, by month and by each calendar quarter and "
             "year the months cover whole. Counts are rounded (each within %(interval)s of the true value, "

@@ -21,7 +21,7 @@ from psycopg2.sql import Literal as Value
 
 from encounters.models import ServiceType
 
-from .privacy import column, text_sql
+from .privacy import ALL_AREAS, Level, column, ladder, text_sql
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,24 @@ class Dataset:
     select: Callable[[str], Composable]
     # A column whose value is about what happened to the person (l-diversity applies).
     sensitive: str | None = None
+    # Output columns that are part of every group, as age band, gender, area and period are.
+    quasi: tuple[str, ...] = ()
+    # A column of the SELECT that is part of every group but never output (exports/privacy.py).
+    partition: str | None = None
+    # A boolean column of the SELECT every row of a kept group must have (exports/privacy.py).
+    released: str | None = None
+    # Its own ladder, whatever the export's period (exports/privacy.py: `ladder`); None: the usual one.
+    levels: tuple[Level, ...] | None = None
 
     def output(self) -> list[str]:
         return [column.name for column in self.columns()[len(COMMON) :]]
+
+    def ladder(self, period: str) -> list[Level]:
+        return list(self.levels) if self.levels else ladder(period)
+
+    def period(self, period: str) -> str:
+        """The period its rows are shown in: its own ladder's first, or the export's."""
+        return self.levels[0].period if self.levels else period
 
 
 def service_column(pk: UUID) -> str:
@@ -206,6 +221,42 @@ SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band
 """).format(gender=text_sql("r.gender"), area=text_sql("r.area"), rows=rows_of("alongside_export_overdose_responses"))
 
 
+def tests_columns() -> list[Column]:
+    return [
+        *COMMON,
+        Column("test", _("What was tested: hiv, hcv_antibody, hcv_rna (viral load), hbv (hepatitis B), syphilis")),
+        Column("method", _("How: rapid (by the team) or referral")),
+        Column(
+            "result", _("Result: reactive, non_reactive, invalid, or not_shared (the person chose not to share it)")
+        ),
+        Column("confirmed", _("A confirmatory test, or a later step, recorded by the end of the period (yes/no)")),
+        Column("linked_to_care", _("Linked to care, or a later step, recorded by the end of the period (yes/no)")),
+        Column("treatment_started", _("Treatment started, or cured, recorded by the end of the period (yes/no)")),
+        Column("cured", _("Cured recorded by the end of the period (yes/no; hepatitis C only)")),
+    ]
+
+
+def tests_select(period: str) -> Composable:
+    # No area: every row is "(all areas)" (TESTS_LADDER); `team` groups each team's rows on
+    # their own and `released` says whether the group may be released at all (exports 0004:
+    # decided over every team, the same for every export); neither is written (docs/privacy.md,
+    # "Test results").
+    return SQL("""
+SELECT r.person_key AS person_id, 1 AS heads, r.at AS at, r.age_band AS age_band, {gender} AS gender,
+       {area} AS area, r.team_key AS team, r.kind AS test, r.method AS method, r.result AS result,
+       r.confirmed AS confirmed, r.linked AS linked_to_care, r.treatment AS treatment_started, r.cured AS cured,
+       r.released AS released
+  FROM {rows}
+""").format(gender=text_sql("r.gender"), area=text_sql(Value(ALL_AREAS)), rows=rows_of("alongside_export_tests"))
+
+
+# Tests: one step only, whatever the export's period: calendar quarters, every area together.
+# A ladder with more steps keeps a group at the first step that holds k people, and which step
+# that is depends on k: two exports at different k could then be subtracted to isolate the
+# rows one of them kept back (docs/privacy.md, "Test results").
+TESTS_LADDER = (Level("as chosen", "quarter", True),)
+
+
 ROW_LEVEL: dict[str, Dataset] = {
     dataset.key: dataset
     for dataset in [
@@ -250,6 +301,22 @@ ROW_LEVEL: dict[str, Dataset] = {
             overdose_columns,
             overdose_select,
             sensitive="outcome",
+        ),
+        Dataset(
+            "tests",
+            _("Tests and linkage to care"),
+            _(
+                "One row per test (HIV, hepatitis C, hepatitis B, syphilis) in the calendar quarters the period "
+                "covers whole: how, its result, and for a reactive result the steps of linkage to care reached."
+            ),
+            "tests",
+            tests_columns,
+            tests_select,
+            sensitive="result",
+            quasi=("test",),
+            partition="team",
+            released="released",
+            levels=TESTS_LADDER,
         ),
     ]
 }

@@ -35,7 +35,7 @@ from exports.models import Export
 from . import aggregate, storage
 from .codebook import codebook, codebook_json, readme
 from .datasets import AGGREGATE, ROW_LEVEL, Dataset
-from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, k_anonymous_select, ladder
+from .privacy import CREATE_PRIVACY_TABLE, PRIVACY_TABLE, k_anonymous_select
 from .writers import Progress, rows_to_csv_bytes, write_csv, write_xlsx
 
 logger = logging.getLogger(__name__)
@@ -53,11 +53,15 @@ def statement(
     """The COPY statement of one dataset and its parameters (also what bench/ times with psql);
     with summary="only", the SELECT of its privacy summary instead (exports/privacy.py)."""
     select = k_anonymous_select(
-        base=dataset.select(export.period),
+        base=dataset.select(dataset.period(export.period)),
         output=dataset.output(),
-        period=export.period,
+        period=dataset.period(export.period),
         k=export.k,
         sensitive=dataset.sensitive,
+        quasi=dataset.quasi,
+        partition=dataset.partition,
+        released=dataset.released,
+        levels=dataset.ladder(export.period),
         summary=summary,
     )
     params = {
@@ -103,9 +107,9 @@ class _ProgressNotes:
             self._connection.close()
 
 
-def _privacy_summary(export: Export, found: dict[int, tuple[int, int | None]]) -> dict[str, Any]:
+def _privacy_summary(export: Export, dataset: Dataset, found: dict[int, tuple[int, int | None]]) -> dict[str, Any]:
     """The codebook's privacy summary from the rows and smallest group kept at each level."""
-    levels = ladder(export.period)
+    levels = dataset.ladder(export.period)
     kept = [found.get(index, (0, None)) for index in range(len(levels))]
     smallest = [s for rows, s in kept if rows and s is not None]
     summary = {
@@ -161,7 +165,7 @@ def _write_dataset(archive: zipfile.ZipFile, export: Export, dataset: Dataset, p
                 summarised = SQL("SELECT level, rows, smallest FROM {table} ORDER BY level")
                 cursor.execute(summarised.format(table=PRIVACY_TABLE))
                 found = {level: (rows, smallest) for level, rows, smallest in cursor.fetchall()}
-    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, found)}
+    entry: dict[str, Any] = {"file": name, "rows": rows, "privacy": _privacy_summary(export, dataset, found)}
     if sheets is not None:
         entry["sheets"] = sheets
     return entry

@@ -94,6 +94,10 @@ def k_anonymous_select(
     period: str,
     k: int,
     sensitive: str | None = None,
+    quasi: tuple[str, ...] = (),
+    partition: str | None = None,
+    released: str | None = None,
+    levels: list[Level] | None = None,
     summary: Literal["table", "none", "only"] = "table",
 ) -> Composable:
     """Wrap a dataset's SELECT so every quasi-identifier combination holds at least k people
@@ -118,6 +122,13 @@ def k_anonymous_select(
       from `d` into the session's temporary table `export_privacy` (`PRIVACY_TABLE`).
     Parameters: zone (and the dataset's).
 
+    A dataset may add quasi-identifiers of its own (`quasi`, output columns that are part of
+    every group: a test's kind), a `partition` (a column of `base` that is part of every group
+    but never output: the tests dataset's team pseudonym, so each team's groups stand alone)
+    a boolean column `released` that every row of a kept group must have (decided before, over
+    more than the export: the tests dataset's, exports migration 0004), and its own ladder
+    (`levels`; by default `ladder(period)`).
+
     A hot standby writes nothing, not even a temporary table, so an export read from the
     replica (core/replica.py) asks for the rows with `summary="none"` and for the summary
     alone (level, rows, smallest) with `summary="only"`, both in one REPEATABLE READ snapshot.
@@ -127,8 +138,10 @@ def k_anonymous_select(
     """
     if k < K_MIN:
         raise ValueError(f"k must be at least {K_MIN}")
-    levels = ladder(period)
+    levels = levels or ladder(period)
     first = levels[0].period
+    # Columns of every group besides age band, gender, area and period, in `keys` and `base_rows` alike.
+    grouped = [*quasi, *([partition] if partition else [])]
     all_areas = Value(ALL_AREAS)
 
     def c(n: int) -> Identifier:
@@ -144,11 +157,13 @@ def k_anonymous_select(
         """A group at `level` as one text value: one-column joins the planner estimates well
         (four-column joins of CTEs were estimated at 1 row and planned as nested loops)."""
         area = all_areas if level.all_areas else Identifier(row, "area")
-        return SQL("concat_ws(E'\\x1f', {age}, {gender}, {area}, {period})").format(
+        extra = SQL("").join(SQL(", {column}").format(column=Identifier(row, name)) for name in grouped)
+        return SQL("concat_ws(E'\\x1f', {age}, {gender}, {area}, {period}{extra})").format(
             age=Identifier(row, "age_band"),
             gender=Identifier(row, "gender"),
             area=area,
             period=period_sql or Identifier(row, f"p_{level.period}"),
+            extra=extra,
         )
 
     people = SQL("count(DISTINCT q.person_id)")
@@ -159,6 +174,8 @@ def k_anonymous_select(
         )
     else:
         ok = SQL("({people} >= {k})").format(people=people, k=Value(k))
+    if released:
+        ok = SQL("({ok} AND bool_and(q.released))").format(ok=ok)
     sensitive_column = Identifier("b", sensitive) if sensitive else SQL("NULL::text")
     key_columns = SQL(", ").join(
         SQL("{key} AS {name}").format(key=key(level, "b0"), name=keyed(n)) for n, level in enumerate(levels)
@@ -169,9 +186,12 @@ def k_anonymous_select(
         SQL("base_rows AS MATERIALIZED ({base})").format(base=base),
         SQL(
             "keys AS (SELECT b0.*, {key_columns} FROM (SELECT b.person_id, {sensitive} AS sensitive, "
-            "b.age_band, b.gender, b.area, {month} AS p_month, {quarter} AS p_quarter FROM base_rows AS b) AS b0)"
+            "b.age_band, b.gender, b.area{grouped}, {released} AS released, {month} AS p_month, "
+            "{quarter} AS p_quarter FROM base_rows AS b) AS b0)"
         ).format(
             key_columns=key_columns,
+            released=Identifier("b", released) if released else SQL("true"),
+            grouped=SQL("").join(SQL(", {column}").format(column=Identifier("b", name)) for name in grouped),
             sensitive=sensitive_column,
             month=month_sql("b.at"),
             quarter=quarter_sql("b.at"),

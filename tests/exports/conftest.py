@@ -23,6 +23,7 @@ from encounters.models import Encounter, OverdoseResponse, Referral, ReferralUpd
 from exports import storage
 from exports.models import Export
 from goals.models import Goal, Review, Step
+from health.models import HealthTest, LinkageStep
 from outcomes.models import Answer, CheckIn, Instrument
 
 GENDERS = ["woman", "man", "non_binary", "not_said"]
@@ -115,6 +116,15 @@ def programme(team: Team, other_team: Team, worker: User, outsider: User) -> Pro
                 naloxone_doses=2, emergency_services="called", outcome="responsive", debrief=debrief, created_by=by,
             )  # fmt: skip
             found.secrets.add(debrief)
+        # An HIV test each in January: reactive for every fifth person (followed by a confirmatory
+        # test in February), not shared for every seventh; each team's age band and gender holds 10.
+        result = "reactive" if n % 5 == 0 else "not_shared" if n % 7 == 0 else "non_reactive"
+        test = HealthTest.objects.create(
+            client=person, team=home, kind="hiv", method="rapid" if n % 3 else "referral", result=result,
+            tested_on=date(2026, 1, 1 + n % 27), created_by=by,
+        )  # fmt: skip
+        if result == "reactive":
+            LinkageStep.objects.create(test=test, team=home, step="confirmed", done_on=date(2026, 2, 10), created_by=by)
         found.secrets |= {f"Goalwords{n}v", f"Goalwhy{n}v", f"Gaslevel{n}v", f"Steptext{n}v", f"Reviewnote{n}v"}
         found.secrets.add(f"Partnerorg{n}v")
     for m, month in enumerate(MONTHS):

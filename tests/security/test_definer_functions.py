@@ -47,6 +47,9 @@ EXPORT_ROWS = {
     "alongside_export_goals": "the goals dataset",
     "alongside_export_referrals": "the referrals dataset",
     "alongside_export_overdose_responses": "the overdose responses dataset",
+    # Also a team pseudonym (text, from the same salt), never written to a file: the ladder
+    # groups each team's tests on their own (exports 0004, docs/privacy.md "Test results").
+    "alongside_export_tests": "the tests dataset (results and linkage to care)",
 }
 SCOPED = {
     "alongside_people_matching": "the search's candidates by trigram index, in the caller's scope (clients 0007)",
