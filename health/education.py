@@ -1,7 +1,7 @@
 """Safer-use education and skills: each team's catalogue of topics, and what was covered at a contact.
 
 A team's topics are the team's own words. Every team starts with the seven below (seeded by
-health 0006 for the teams that existed then, and by `ensure_topics` for a team made later,
+health 0007 for the teams that existed then, and by `ensure_topics` for a team made later,
 the first time its topics are read), which its supervisors rename, retire or add to on
 their own page (health/views/topics.py). A topic is never deleted: a retired one is no
 longer offered on Log a contact, and past contacts keep showing it.
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from encounters.models import Encounter
 
-# (key, built-in English name): the topics every team starts with, in this order. health 0006
+# (key, built-in English name): the topics every team starts with, in this order. health 0007
 # keeps its own copy (a migration is history); a test compares the two.
 DEFAULT_TOPICS = [
     ("naloxone", gettext_noop("Naloxone use")),

@@ -15,7 +15,7 @@ TEST_PASSWORD = "a-long-test-password-123"
 
 
 class TeamFactory(factory.django.DjangoModelFactory[Team]):
-    """A team with its built-in safer-use topics, as health 0006 gives every team there is (a
+    """A team with its built-in safer-use topics, as health 0007 gives every team there is (a
     team made later gets them at the first read of its topics: tests/health/test_topics.py);
     `topics=False` for one without."""
 

@@ -1,7 +1,7 @@
 """Safer-use education: a team's topics (kept by its supervisors) and the part `education` of a contact.
 
 The catalogue. `ensure_topics` seeds a team's built-in topics the first time its topics are
-read (a team made after health 0006), idempotently: the unique (team, key) makes a second,
+read (a team made after health 0007), idempotently: the unique (team, key) makes a second,
 simultaneous seeding add nothing. `add_topic`, `rename_topic` and `set_topic_active` are
 the supervisors' changes, each audited (EDUCATION_TOPICS_CHANGED, with ids only: a team's
 words are not personal data, but the trail keeps to ids everywhere). Nothing deletes a

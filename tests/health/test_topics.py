@@ -37,7 +37,7 @@ def topic(team: Team, key: str) -> Topic:
 
 
 def test_the_migration_seeds_the_same_topics_the_code_names() -> None:
-    migration = importlib.import_module("health.migrations.0006_education_topics")
+    migration = importlib.import_module("health.migrations.0007_education_topics")
     assert migration.DEFAULT_TOPICS == DEFAULT_TOPICS
 
 

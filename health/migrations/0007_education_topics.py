@@ -18,10 +18,11 @@ DEFAULT_TOPICS = [
     ("safer_sex", "Safer sex"),
 ]
 
-# Row-level security as on the services given at a contact (encounters 0010, docs/security.md):
-# a topic covered is seen, changed and added only when its contact is visible. The catalogue of
-# topics holds no person (a team's words) and has no policy, as sites have none.
-RULE = "EXISTS (SELECT 1 FROM encounters_encounter AS e WHERE e.id = health_topiccovered.encounter_id)"
+# Row-level security as on the services given at a contact (encounters 0010 and 0011,
+# docs/security.md): a topic covered is seen, changed and added only when its contact is
+# visible, looked up row by row (OFFSET 0). The catalogue of topics holds no person (a team's
+# words) and has no policy, as sites have none.
+RULE = "EXISTS (SELECT 1 FROM encounters_encounter AS e WHERE e.id = health_topiccovered.encounter_id OFFSET 0)"
 ENABLE = (
     "ALTER TABLE health_topiccovered ENABLE ROW LEVEL SECURITY;\n"
     f"CREATE POLICY team_scope ON health_topiccovered USING (alongside_every_team() OR {RULE})"
@@ -50,8 +51,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_add_volunteer_role'),
-        ('encounters', '0010_row_level_security'),
-        ('health', '0005_prevention_vaccinations'),
+        ('encounters', '0011_row_level_security_lookups_per_row'),
+        ('health', '0006_row_level_security_lookups_per_row'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
