@@ -280,7 +280,7 @@ def change_rows(changes: dict[str, Change]) -> list[dict[str, Any]]:
 
 
 def person_check_ins(client: Client, user: User) -> dict[str, Any]:
-    check_ins = list(CheckIn.objects.visible_to(user).filter(client=client).for_history())
+    check_ins = CheckIn.objects.visible_to(user).filter(client=client).history()
     columns = _columns(check_ins)
     charts = [chart for chart in (_who5_chart(check_ins), _ratings_chart(check_ins)) if chart is not None]
     return {

@@ -61,7 +61,7 @@ def _totals(check_ins: list[CheckIn]) -> list[Totals]:
 
 
 def summary_wellbeing(client: Client, user: User) -> dict[str, Any]:
-    check_ins = list(CheckIn.objects.visible_to(user).filter(client=client).for_history())
+    check_ins = CheckIn.objects.visible_to(user).filter(client=client).history()
     return {
         "totals": _totals(check_ins),
         "ratings": _item_changes(check_ins, SELF_RATINGS),

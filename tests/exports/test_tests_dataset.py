@@ -94,11 +94,21 @@ def test_a_group_with_one_result_is_left_out_and_at_higher_k_everything_is(
     run_worker()
     rows, codebook = rows_of(export, export_root)
     assert [row for row in rows if row["gender"] == "woman"] == []
-    # What is left out never shares one result: one more group (the smallest, here of 10) goes too.
+    # What is left out never shares one result: one more group of that team (the smallest) goes too.
     assert codebook["datasets"]["tests"]["privacy"]["rows_suppressed"] == 20
     assert len(rows) == 20
     rows, codebook = rows_of(at_eleven, export_root)
     assert rows == [] and codebook["datasets"]["tests"]["privacy"]["rows_suppressed"] == 40
+
+    # Decided for each team: the group left out with the women is their own team's other group,
+    # so the other team's file keeps everything and the first team's keeps nothing.
+    first_team = new_export(data_admin, programme.teams[:1], ["tests"], k=5)
+    other_team = new_export(data_admin, programme.teams[1:], ["tests"], k=5)
+    run_worker()
+    rows, codebook = rows_of(first_team, export_root)
+    assert rows == [] and codebook["datasets"]["tests"]["privacy"]["rows_suppressed"] == 20
+    rows, codebook = rows_of(other_team, export_root)
+    assert len(rows) == 20 and codebook["datasets"]["tests"]["privacy"]["rows_suppressed"] == 0
 
 
 def test_the_codebook_explains_every_column_in_spanish_too(

@@ -41,8 +41,9 @@ def panel(person: Client) -> str:
 PAGES: dict[str, tuple[str, Callable[[Client], str], dict[str, str], dict[str, str] | None, int]] = {
     # name: (method, path, headers, data, pinned). Every page: session, user, memberships (3).
     # Person page: tests/core/test_query_counts.py's 16 (no contacts' services here: 15), plus
-    # the check-ins' answers (one prefetch); health's PrEP/PEP and vaccinations (2).
-    "person page": ("get", lambda p: reverse("clients:detail", args=[p.code]), {}, None, 19),
+    # the check-ins' instrument items and answers (two prefetches: the answers share the items,
+    # CheckInQuerySet.history); health's PrEP/PEP and vaccinations (2).
+    "person page": ("get", lambda p: reverse("clients:detail", args=[p.code]), {}, None, 20),
     # Person, offered instruments and their items.
     "check-in page": ("get", lambda p: reverse("outcomes:check_in", args=[p.code, "who5"]), {}, None, 6),
     # Person, the drafts kept for this contact, offered instruments and their items.

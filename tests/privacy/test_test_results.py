@@ -222,3 +222,35 @@ def test_the_organisation_views_cascade_never_tells_what_the_file_left_out(
             learned.append((kind, could_be_left_out, cells[reactive_at].text))
     assert read, "the view's cascade was read"
     assert learned == [], f"every test left out of the file was reactive: {learned}"
+
+
+def test_the_tests_file_joins_the_other_files_on_nothing_but_whole_groups(
+    tested: Programme, data_admin: User, export_root: Path
+) -> None:
+    """With every other file of the same export (contacts, check-ins, goals, referrals,
+    overdose responses): no column links a test to a person or to another file's row, so a
+    join can only pair whole groups; and the join by age band, gender and quarter leaves
+    every group of tests as diverse as it was."""
+    from exports.datasets import ROW_LEVEL
+
+    from .test_record_level import LINKS, traces
+
+    [files] = finished([start_export(data_admin, tested.teams, list(ROW_LEVEL), k=K_MIN, period="quarter")],
+                       export_root)  # fmt: skip
+    tests = files.csv("tests")
+    assert len(tests) >= 100, "the file has rows to attack"
+    header = set(tests[0])
+    assert not header & set(LINKS)
+    assert len(traces(files, [dataset.file_stem for dataset in ROW_LEVEL.values()])) == 0  # no one to trace
+    joined = []
+    for dataset in ROW_LEVEL.values():
+        if dataset.key == "tests" or not (rows := files.csv(dataset.file_stem)):
+            continue
+        assert header & set(rows[0]) == {"period", "age_band", "gender", "area"}, dataset.key
+        seen = {(row["age_band"], row["gender"], row["period"]) for row in rows}
+        joined += [
+            {**row, "with": dataset.key} for row in tests if (row["age_band"], row["gender"], row["period"]) in seen
+        ]
+    assert joined, "the files share groups to join on"
+    frame = pd.DataFrame(joined)
+    assert anonymity.l_diversity(frame, [*GROUP, "with"], ["result"]) >= L_DIVERSITY
