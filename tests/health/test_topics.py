@@ -261,3 +261,28 @@ def test_two_corrections_of_the_topics_at_once_show_both_versions(
     assert response.status_code == 409
     assert "Safer smoking" in text and "Naloxone use (practised)" in text
     assert list(TopicCovered.objects.values_list("topic", "practised")) == [(naloxone.pk, True)]
+
+
+def test_a_volunteer_ticks_topics_on_log_a_contact_and_they_are_saved(
+    volunteer_client: HttpClient, volunteer: User, person: Client, site: Site
+) -> None:
+    naloxone = topic(person.home_team, "naloxone")
+    page = volunteer_client.get(LOG).content.decode()
+    assert f'name="education-{naloxone.pk}-practised"' in page
+    response = volunteer_client.post(
+        LOG,
+        {
+            "id": str(uuid.uuid4()),
+            "who": person.code,
+            "head_count": "1",
+            "happened_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "site": str(site.pk),
+            "kind": "street",
+            f"education-{naloxone.pk}-practised": "1",
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert list(TopicCovered.objects.values_list("topic", "practised", "created_by")) == [
+        (naloxone.pk, True, volunteer.pk)
+    ]
