@@ -20,9 +20,20 @@ from accounts.models import Team, User
 from clients.models import Client, in_scope
 from encounters.models import Encounter
 
+from .education import Topic, TopicCovered
 from .prevention import Prevention, Vaccination
 
-__all__ = ["Alert", "DrugCheck", "HealthTest", "Incident", "LinkageStep", "Prevention", "Vaccination"]
+__all__ = [
+    "Alert",
+    "DrugCheck",
+    "HealthTest",
+    "Incident",
+    "LinkageStep",
+    "Prevention",
+    "Topic",
+    "TopicCovered",
+    "Vaccination",
+]
 
 
 class HealthTestQuerySet(models.QuerySet["HealthTest"]):

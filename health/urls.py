@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, person, reports
+from .views import alerts, person, reports, topics
 
 app_name = "health"
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
     path("alerts/<uuid:alert_id>/end/", alerts.alert_end, name="alert_end"),
     path("drug-checking/", reports.drug_checks, name="drug_checks"),
     path("incidents/", reports.incidents, name="incidents"),
+    path("topics/", topics.topic_list, name="topic_list"),
+    path("topics/teams/<uuid:team_id>/new/", topics.topic_new, name="topic_new"),
+    path("topics/<uuid:topic_id>/", topics.topic_edit, name="topic_edit"),
+    path("topics/<uuid:topic_id>/active/", topics.topic_active, name="topic_active"),
 ]

@@ -6,7 +6,8 @@ Every request: session, user, memberships (3). Then Log a contact's own:
   second query for TeamService);
 - a fresh form: the worker's last site (1); the form's site list (1);
 - the picker: recent people with their safety flags, the chosen person first (1);
-- a registered person chosen: their open referrals (1).
+- a registered person chosen: their open referrals (1);
+- the team's safer-use topics (1: health/education_forms.py topics_offered), on every full page.
 A submission also looks up the chosen person (clean_who), the team (the fixed team field)
 and the site, and whether the id is stored already (a retry), once, inside log_encounter.
 """
@@ -76,12 +77,12 @@ def follow_up(person: Client, site: Site) -> dict[str, str]:
 
 # name: (request, expected status, pinned count)
 REQUESTS: dict[str, tuple[Request, int, int]] = {
-    "fresh form": (lambda http, p, s: http.get(URL), 200, 7),
+    "fresh form": (lambda http, p, s: http.get(URL), 200, 8),
     # Opened from the person's page: they are first in the picker query; + open referrals,
     # + their open cascades of linkage to care (health).
-    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 9),
+    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 10),
     # No-JS redraw with the person chosen: no last-site query (what was typed is kept).
-    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 8),
+    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 9),
     # htmx: only the per-person part: the person (1), their open referrals (1) and their open
     # cascades (1); not even the service types.
     "htmx part for a person": (
@@ -90,9 +91,9 @@ REQUESTS: dict[str, tuple[Request, int, int]] = {
         6,
     ),
     # Refused (a date in the future): service types, person (clean_who), team, site, then the
-    # page drawn again: picker, open referrals, open cascades, site list. No id lookup: the
-    # form is invalid.
-    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 11),
+    # page drawn again: picker, open referrals, open cascades, site list, topics. No id lookup:
+    # the form is invalid.
+    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 12),
 }
 
 

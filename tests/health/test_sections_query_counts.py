@@ -41,8 +41,9 @@ PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # contacts), the health section among them: its tests and their steps (2), where PrEP
     # and PEP stand (1), the latest vaccinations (1)
     "person page": (lambda p: reverse("clients:detail", args=[p.code]), 19),
-    # Log a contact for the person: + their open cascades with their steps (2)
-    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 10),
+    # Log a contact for the person: + their open cascades with their steps (2), + the team's
+    # safer-use topics (1)
+    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 11),
 }
 
 
