@@ -8,7 +8,8 @@ Roles live on `Membership(user, team, role)`:
 - **volunteer** (`Distribution volunteer`): a limited role for volunteers and people who
   carry supplies and naloxone to others. Named by what it does, never by lived experience.
   It may log contacts (registered and anonymous) with supplies, supplies for others
-  (secondary distribution) and reported reversals; register a person with a code and an
+  (secondary distribution), reported reversals and the safer-use topics talked about and
+  skills practised (showing how to use the naloxone they hand out is their work); register a person with a code and an
   alias only; see the codes, aliases and safety flags of the team's people and the contacts
   it logged itself. It may not read notes written by others, record check-ins or goal
   reviews, see wellbeing or goals, consent, referrals or staff overdose records, export,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from health.education_figures import TopicCount
 from health.figures import STAGES, CascadeRow
 
 from .pages import (
@@ -34,6 +35,25 @@ def cascade_table(rows: list[CascadeRow], *, caption: str) -> Table:
         caption,
         [_("Test"), *(str(label) for _stage, label in STAGES)],
         [Row(row.label, [show_all(row.counts[stage]) for stage, _label in STAGES]) for row in rows],
+        folded=False,
+    )
+
+
+def topics_table(rows: list[TopicCount], *, caption: str) -> Table:
+    """Safer-use topics covered: a row per topic, its contacts, people and contacts where it was
+    practised (health/education_figures.py), each through the page's rule."""
+    rule: Rule = show_all
+    return Table(
+        "topics",
+        caption,
+        [_("Topic"), _("Contacts"), _("People"), _("Practised")],
+        [
+            Row(
+                f"{row.label} · {row.team}" if row.team else row.label,
+                [rule(row.contacts, people=row.people), rule(row.people, people=row.people), rule(row.practised)],
+            )
+            for row in rows
+        ],
         folded=False,
     )
 

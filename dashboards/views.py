@@ -20,6 +20,7 @@ from accounts.models import Membership, Team
 from accounts.types import AuthenticatedHttpRequest
 from core.dates import add_months
 from core.replica import replica_reads
+from health.education_figures import team_topics
 from health.figures import team_cascade
 from privacy.models import Release, record_release
 
@@ -71,8 +72,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     figures = figures_for(scope, source=RollupSource(), team_names=teams)
     cascade = team_cascade(list(scope.team_ids), scope.first, add_months(scope.last, 1))
     caption = _("Tests done in the period, and how many of the reactive ones have reached each step since.")
+    topics = team_topics(list(scope.team_ids), scope.starts, scope.ends, scope.worker_id)
+    topics_caption = _(
+        "Safer-use topics talked about or practised in the period: contacts, people (registered), and contacts "
+        "where it was practised."
+    )
     context = layout.context(figures, organisation=False) | {
         "cascade": layout.cascade_table(cascade, caption=caption),
+        "topics": layout.topics_table(topics, caption=topics_caption),
         "form": form,
         "teams": [teams[team] for team in scope.team_ids],
         "worker": form.workers.get(scope.worker_id or 0, ""),

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from clients.models import Client, in_scope
 
+from .summaries import summaries, summary_annotations
+
 MAX_QUANTITY = 999
 MAX_HEAD_COUNT = 200
 
@@ -153,10 +155,12 @@ class EncounterQuerySet(models.QuerySet["Encounter"]):
 
     def for_timeline(self) -> "EncounterQuerySet":
         """Newest first (the id breaks ties, for keyset pages), with what a timeline row
-        shows, in a fixed number of queries."""
+        shows, in a fixed number of queries: the parts that show on a contact come as
+        annotations in the same query (encounters/parts.py `summary`)."""
         return (
             self.select_related("site", "worker")
             .prefetch_related(models.Prefetch("services", ServiceProvided.objects.select_related("service_type")))
+            .annotate(**summary_annotations())
             .order_by("-happened_at", "-id")
         )
 
@@ -280,6 +284,11 @@ class Encounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def part_summaries(self) -> list[tuple[str, str]]:
+        """(label, words) of each part of the contact that shows on its page and timeline."""
+        return summaries(self)
 
     @property
     def is_anonymous(self) -> bool:

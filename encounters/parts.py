@@ -32,6 +32,17 @@ offline outbox, so a part added later needs no new sync code. Each part:
   well. Other parts need a registered person.
 - `volunteers` (default False): a distribution volunteer may record it (accounts/roles.py);
   log_encounter refuses any other part from them.
+- `correct` (optional): the part can be corrected with the contact
+  (encounters/services/corrections.py): `correct(actor=..., encounter=..., data=...)`
+  replaces what the contact has of it with `data` (None: nothing), inside the correction's
+  transaction, under the contact's row lock; the correction's one audit event names the part.
+  `correction_form` reads it from the correction page's submission (`form`'s signature, the
+  contact's person) and `correction_template` draws it there (with `encounter` and the
+  request in its context). `describe(canonical or None)` says a canonical
+  value in words, for the conflict page of two corrections at once.
+- `summary` (optional): how the part shows on a contact's page and in a person's timeline:
+  an annotation of the contact query (a subquery, so those pages keep their query count,
+  `EncounterQuerySet.for_timeline`) and the words for its value (encounters/summaries.py).
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -41,6 +52,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.utils.translation import gettext as _
 
 from core.errors import Invalid
+
+from .summaries import PartSummary, register_summary
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -90,7 +103,12 @@ ORDER = [
     "linkage_steps",
     "prevention",
     "vaccinations",
+    "education",
 ]
+
+
+class CorrectPart(Protocol):
+    def __call__(self, *, actor: "User", encounter: "Encounter", data: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,11 @@ class ContactPart:
     anonymous: bool = False
     save_many: SaveParts | None = None
     volunteers: bool = False
+    correct: CorrectPart | None = None
+    correction_form: ReadPart | None = None
+    correction_template: str = ""
+    describe: Callable[[Any], str] | None = None
+    summary: PartSummary | None = None
 
 
 _parts: dict[str, ContactPart] = {}
@@ -113,6 +136,8 @@ def register_contact_part(part: ContactPart) -> None:
     if part.key not in ORDER:
         raise ValueError(f"Contact part {part.key!r}: give it its place in encounters.parts.ORDER")
     _parts[part.key] = part
+    if part.summary is not None:
+        register_summary(part.key, ORDER.index(part.key), part.summary)
 
 
 def contact_parts() -> list[ContactPart]:
@@ -122,6 +147,10 @@ def contact_parts() -> list[ContactPart]:
 
 def contact_part(key: str) -> ContactPart | None:
     return _parts.get(key)
+
+
+def correctable_parts() -> list[ContactPart]:
+    return [part for part in contact_parts() if part.correct is not None]
 
 
 def person_of(encounter: "Encounter") -> "Client":

@@ -20,9 +20,21 @@ from accounts.models import Team, User
 from clients.models import Client, in_scope
 from encounters.models import Encounter
 
+from .education import Topic, TopicCovered
 from .prevention import Prevention, TeamVaccine, Vaccination
 
-__all__ = ["Alert", "DrugCheck", "HealthTest", "Incident", "LinkageStep", "Prevention", "TeamVaccine", "Vaccination"]
+__all__ = [
+    "Alert",
+    "DrugCheck",
+    "HealthTest",
+    "Incident",
+    "LinkageStep",
+    "Prevention",
+    "TeamVaccine",
+    "Topic",
+    "TopicCovered",
+    "Vaccination",
+]
 
 
 class HealthTestQuerySet(models.QuerySet["HealthTest"]):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import alerts, person, reports, vaccines
+from .views import alerts, person, reports, topics, vaccines
 
 app_name = "health"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("vaccines/teams/<uuid:team_id>/new/", vaccines.team_vaccine_new, name="team_vaccine_new"),
     path("vaccines/<uuid:team_vaccine_id>/", vaccines.team_vaccine_edit, name="team_vaccine_edit"),
     path("vaccines/<uuid:team_vaccine_id>/active/", vaccines.team_vaccine_active, name="team_vaccine_active"),
+    path("topics/", topics.topic_list, name="topic_list"),
+    path("topics/teams/<uuid:team_id>/new/", topics.topic_new, name="topic_new"),
+    path("topics/<uuid:topic_id>/", topics.topic_edit, name="topic_edit"),
+    path("topics/<uuid:topic_id>/active/", topics.topic_active, name="topic_active"),
 ]

@@ -9,15 +9,26 @@ from accounts.models import ApiToken, Membership, Team, User
 from accounts.tokens import PREFIX_LENGTH, hash_secret, new_secret
 from clients.models import Client, new_code, normalise_name
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
+from health.services.education import ensure_topics
 
 TEST_PASSWORD = "a-long-test-password-123"
 
 
 class TeamFactory(factory.django.DjangoModelFactory[Team]):
+    """A team with its built-in safer-use topics, as health 0007 gives every team there is (a
+    team made later gets them at the first read of its topics: tests/health/test_topics.py);
+    `topics=False` for one without."""
+
     class Meta:
         model = Team
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def topics(team: Team, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+        if create and extracted is not False:
+            ensure_topics([team.pk])
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):

@@ -10,7 +10,9 @@ contact's team is the person's current home team, or for an anonymous contact th
 logged it (as EncounterQuerySet.visible_to).
 
 What may be corrected: when, site, kind, services and quantities, note, and for anonymous
-contacts head count, rough age band and gender. Not who the contact was with: moving a
+contacts head count, rough age band and gender; and the parts registered as correctable
+(encounters/parts.py `correct`: the safer-use topics covered), replaced under the same row lock
+and named in the same audit event. Not who the contact was with: moving a
 contact to another person changes two people's records (their timelines, "last seen", the
 referrals made at the contact belong to the person) and may cross teams, and a correction of
 an anonymous contact into a named one would put a name on what was recorded without one.
@@ -31,20 +33,24 @@ and through the same statement as a new contact (`supplies.take_off_stock`), so 
 received - given + adjusted, exactly, with corrections running at the same time as contacts.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
+from core.errors import Invalid
 from core.versioning import EditConflict, save_if_current
 from encounters.models import Encounter, EncounterQuerySet, ServiceProvided, ServiceType, Site
+from encounters.parts import ContactPart, CorrectPart, contact_part
 from encounters.services.supplies import month_of, take_off_stock
 
 CORRECTION_WINDOW = timedelta(days=7)
@@ -117,15 +123,37 @@ def may_correct(user: User, encounter: Encounter, *, now: datetime | None = None
     return encounter.worker_id == user.pk and saved_ago <= CORRECTION_WINDOW
 
 
+def changed_parts(encounter: Encounter, parts: Mapping[str, Any] | None) -> list[str]:
+    """The keys of the correctable parts (encounters/parts.py `correct`) whose data differs from
+    what the contact has now (a part not sent is left as it is)."""
+    changed = []
+    for key, data in (parts or {}).items():
+        part = contact_part(key)
+        if part is None or part.correct is None:
+            raise Invalid(_("This part of a contact cannot be corrected."))
+        if ((part.canonical(data) if data else None) or None) != part.stored(encounter):
+            changed.append(key)
+    return changed
+
+
 @transaction.atomic
-def correct_encounter(*, actor: User, encounter: Encounter, version: int, values: ContactValues) -> list[str]:
+def correct_encounter(
+    *,
+    actor: User,
+    encounter: Encounter,
+    version: int,
+    values: ContactValues,
+    parts: Mapping[str, Any] | None = None,
+) -> list[str]:
     """Save a correction made on `version`; returns the names of the fields changed.
 
     Nothing changed: nothing written (no new version, no audit event). Someone saved after
     `version`: EditConflict. Otherwise the new version is written, the person's "last seen"
-    follows a changed time, and one ENCOUNTER_CHANGED event names the fields (never values).
+    follows a changed time, each part changed is replaced by its own `correct` (encounters/
+    parts.py), and one ENCOUNTER_CHANGED event names the fields and parts (never values).
     """
-    changed = changed_fields(ContactValues.of(encounter), values)
+    changed_here = changed_parts(encounter, parts)
+    changed = changed_fields(ContactValues.of(encounter), values) + changed_here
     if not changed:
         return []
     anonymous = encounter.client_id is None
@@ -148,6 +176,9 @@ def correct_encounter(*, actor: User, encounter: Encounter, version: int, values
         _replace_services(encounter, values.services)
     if "happened_at" in changed and encounter.client_id is not None:
         _follow_last_seen(encounter.client_id, old=encounter.happened_at, new=values.happened_at)
+    for key in changed_here:
+        correct = cast(CorrectPart, cast(ContactPart, contact_part(key)).correct)
+        correct(actor=actor, encounter=encounter, data=(parts or {})[key])
     record(
         action=AuditEvent.Action.ENCOUNTER_CHANGED,
         actor=actor,

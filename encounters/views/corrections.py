@@ -22,15 +22,18 @@ from accounts.types import AuthenticatedHttpRequest
 from audit.models import AuditEvent
 from audit.services import record
 from clients.models import Client
-from core.versioning import EditConflict, conflict_rows
+from core.errors import Invalid
+from core.versioning import ConflictRow, EditConflict, conflict_rows
 from core.wording import suggest_wording
 from encounters.access import get_encounter_for_correction
 from encounters.forms.corrections import CorrectionForm
 from encounters.models import Encounter, ServiceType
+from encounters.parts import contact_part, correctable_parts
 from encounters.services.corrections import (
     CORRECTION_WINDOW,
     ContactValues,
     changed_fields,
+    changed_parts,
     correct_encounter,
     may_correct,
 )
@@ -53,16 +56,21 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
     service_types = correctable_service_types(encounter)
     if request.method == "POST":
         form = CorrectionForm(request.POST, encounter=encounter, service_types=service_types)
-        if form.is_valid():
+        parts = correction_parts_of(request, encounter, form)
+        if form.is_valid() and parts is not None:
             try:
                 changed = correct_encounter(
                     actor=request.user,
                     encounter=encounter,
                     version=form.cleaned_data["version"],
                     values=form.values(),
+                    parts=parts,
                 )
             except EditConflict:
                 return conflict(request, encounter_id, form)
+            except Invalid as refusal:
+                form.add_error(None, refusal.message)
+                return render(request, "encounters/encounter_edit.html", edit_context(encounter, form))
             # Nothing to change on a newer version: a repeated submission of a saved correction.
             saved = changed or form.cleaned_data["version"] != encounter.version
             messages.success(request, _("Correction saved.") if saved else _("Nothing was changed."))
@@ -79,7 +87,32 @@ def encounter_edit(request: AuthenticatedHttpRequest, encounter_id: UUID) -> Htt
             target=encounter,
             client_id=encounter.client_id,
         )
-    return render(request, "encounters/encounter_edit.html", {"encounter": encounter, "form": form})
+    return render(request, "encounters/encounter_edit.html", edit_context(encounter, form))
+
+
+def edit_context(encounter: Encounter, form: CorrectionForm) -> dict[str, Any]:
+    """The correction form, and the templates of the parts corrected with it (encounters/parts.py)."""
+    templates = [part.correction_template for part in correctable_parts() if part.correction_template]
+    return {"encounter": encounter, "form": form, "part_templates": templates}
+
+
+def correction_parts_of(request: AuthenticatedHttpRequest, encounter: Encounter, form: CorrectionForm) -> Any:
+    """The correctable parts the page sent, as data; None (with the problems on the form) when
+    one of them is not valid."""
+    found, valid = {}, True
+    for part in correctable_parts():
+        if part.correction_form is None:
+            continue
+        read = part.correction_form(request.POST, encounter.client, request.user)
+        if read is None:
+            continue
+        if not read.is_valid():
+            valid = False
+            for problem in read.problems():
+                form.add_error(None, problem)
+            continue
+        found[part.key] = read.data()
+    return found if valid else None
 
 
 def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: CorrectionForm) -> HttpResponse:
@@ -92,15 +125,31 @@ def conflict(request: AuthenticatedHttpRequest, encounter_id: UUID, typed: Corre
     form = CorrectionForm(data, encounter=current, service_types=service_types)
     form.is_valid()  # it was valid a moment ago: this only prepares the values shown
     theirs, saved = typed.values(), ContactValues.of(current)
-    differs = set(changed_fields(saved, theirs))
+    typed_parts = correction_parts_of(request, current, form) or {}
+    parts_differ = changed_parts(current, typed_parts)
+    differs = set(changed_fields(saved, theirs)) | set(parts_differ)
     if not differs:  # the newer save is this same correction (a double tap racing itself)
         messages.success(request, _("Correction saved."))
         return redirect("encounters:detail", encounter_id=current.pk)
     labels = LABELS if current.is_anonymous else [row for row in LABELS if row[0] not in ANONYMOUS_ONLY]
     rows = conflict_rows(labels, yours=theirs, saved=saved, differs=differs, shown=shown)
+    rows += part_rows(current, typed_parts, parts_differ)
     record(action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=current, client_id=current.client_id)
-    context = {"encounter": current, "form": form, "rows": rows}
+    context = edit_context(current, form) | {"rows": rows}
     return render(request, "encounters/encounter_conflict.html", context, status=409)
+
+
+def part_rows(encounter: Encounter, typed: dict[str, Any], differs: list[str]) -> list[ConflictRow]:
+    """A conflict row per correctable part the person typed, in words (its `describe`)."""
+    rows = []
+    for key, data in typed.items():
+        part = contact_part(key)
+        if part is None or part.describe is None or part.summary is None:
+            continue
+        yours = part.describe(part.canonical(data) if data else None)
+        saved = part.describe(part.stored(encounter))
+        rows.append(ConflictRow(key, str(part.summary.label), yours, saved, key in differs))
+    return rows
 
 
 LABELS = [

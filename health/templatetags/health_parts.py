@@ -9,10 +9,14 @@ and what to fix. Two queries (the person's reactive tests with their steps, and 
 own vaccines) when a person is chosen, none otherwise.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.db.models import Q
 
+from ..education import Topic, TopicCovered
+from ..education_forms import DRAWN, PRACTISED, PREFIX, rows_for, topics_offered
 from ..forms import PANEL_PERSON, StepsForm, TestsForm, open_tests_of
 from ..models import Alert
 from ..prevention_forms import PreventionForm, VaccinationsForm, team_vaccines_for
@@ -45,6 +49,40 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
         "checked": checked,
         "has_content": bool(steps.open_tests) or any(form.has_content for form in (tests, prevention, vaccinations)),
     }
+
+
+@register.simple_tag(takes_context=True)
+def education_at_contact(context: template.Context) -> dict[str, Any]:
+    """Log a contact's safer-use topics (health/_log_contact_education.html): the user's teams'
+    topics in use (one query), ticked as submitted, and whether any is ticked (the card opens)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"rows": [], "has_content": False}
+    team_ids = request.user.team_ids
+    submitted = request.POST if request.method == "POST" else None
+    rows = rows_for(topics_offered(team_ids), submitted, several_teams=len(team_ids) > 1)
+    return {"rows": rows, "has_content": any(row.talked or row.practised for row in rows)}
+
+
+@register.simple_tag(takes_context=True)
+def education_for_correction(context: template.Context) -> dict[str, Any]:
+    """The correction page's safer-use topics (health/_correct_education.html): the contact's
+    team's topics in use and any retired one the contact has, ticked as saved (or as sent, on a
+    correction sent back to fix), two queries."""
+    encounter, request = context["encounter"], context["request"]
+    covered = dict(TopicCovered.objects.filter(encounter=encounter).values_list("topic_id", "practised"))
+    topics = Topic.objects.filter(Q(team_id=encounter.team_id, is_active=True) | Q(pk__in=list(covered)))
+    topics = topics.select_related("team")
+    if request.method == "POST" and DRAWN in request.POST:
+        submitted: Mapping[str, Any] = request.POST
+    else:
+        submitted = {}
+        for topic_id, practised in covered.items():
+            submitted[f"{PREFIX}{topic_id}"] = "1"
+            if practised:
+                submitted[f"{PREFIX}{topic_id}{PRACTISED}"] = "1"
+    rows = rows_for(list(topics), submitted, several_teams=False)
+    return {"rows": rows, "has_content": bool(covered), "drawn": DRAWN}
 
 
 @register.filter

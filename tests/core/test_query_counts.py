@@ -46,9 +46,10 @@ PAGES: dict[str, tuple[str, Callable[[Client, Encounter], str], dict[str, str] |
     "person page": ("get", lambda p, e: reverse("clients:detail", args=[p.code]), None, 19),
     # Log a contact: 7 since the team's quick buttons came in a subquery of the service types
     # and an empty ?person= stopped costing a lookup (tests/encounters/test_query_counts_log.py
-    # pins the rest: a person chosen, their open referrals, a save with everything).
-    "log a contact": ("get", lambda p, e: reverse("encounters:log"), None, 7),
-    "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "Robin"}, 7),
+    # pins the rest: a person chosen, their open referrals, a save with everything); 8 with the
+    # team's safer-use topics (health/education_forms.py topics_offered).
+    "log a contact": ("get", lambda p, e: reverse("encounters:log"), None, 8),
+    "log a contact, find": ("post", lambda p, e: reverse("encounters:log"), {"find": "1", "q": "Robin"}, 8),
     # ... its overdose response comes with the contact (a join); referrals made or updated there: 1.
     "contact page": ("get", lambda p, e: reverse("encounters:detail", args=[e.pk]), None, 7),
 }

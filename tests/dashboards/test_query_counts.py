@@ -18,6 +18,7 @@ from core.dates import add_months
 from dashboards import rollups
 from dashboards.forms import worker_token
 from encounters.models import ServiceProvided, ServiceType
+from health.education import Topic, TopicCovered
 from tests.encounters.referral_factories import OverdoseResponseFactory, ReferralFactory
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory, TeamFactory
 from tests.goals.factories import GoalFactory
@@ -29,8 +30,9 @@ pytestmark = pytest.mark.django_db
 # teams, staff, rollups (contacts, services and their types, scores, change), goals (3),
 # overdose responses, reported reversals, supplies for others, the three "right now" counts,
 # caseload names, when refreshed, goal attainment over the period (dashboards/attainment.py),
-# the cascade of tests and linkage to care (health/figures.py).
-DASHBOARD = 23
+# the cascade of tests and linkage to care (health/figures.py), safer-use topics covered and
+# the teams' topics (health/education_figures.py: 2).
+DASHBOARD = 25
 # teams, rollups (5), goals (3) and the people behind them (2), overdose responses,
 # "right now" (3), when refreshed; health's cascade and incidents (alongside_health_events);
 # the year's goal attainment (alongside_org_attainment).
@@ -60,6 +62,8 @@ def grow(supervisor: User, teams: int, people: int) -> None:
             GoalFactory.create(client=person, created_at=when)
             ReferralFactory.create(client=person, follow_up_on=timezone.localdate() - timedelta(days=1))
             OverdoseResponseFactory.create(client=person, happened_at=when)
+            for topic in Topic.objects.filter(team=team)[:2]:
+                TopicCovered.objects.create(encounter=contact, topic=topic, practised=True, created_by=worker)
     rollups.refresh()
 
 

@@ -44,9 +44,9 @@ def count(client: HttpClient, method: str, path: str, data: dict[str, str] | Non
 @pytest.mark.parametrize("rows", [2, 20])
 def test_the_correction_form(worker_client: HttpClient, encounter: Encounter, rows: int) -> None:
     """The contact, its services, the service types, the ENCOUNTER_VIEWED insert, the sites
-    drawn in the form."""
+    drawn in the form; the safer-use topics the contact has and the team's (health: 2)."""
     give(encounter, rows)
-    assert count(worker_client, "get", reverse("encounters:edit", args=[encounter.pk])) == (200, 8)
+    assert count(worker_client, "get", reverse("encounters:edit", args=[encounter.pk])) == (200, 10)
 
 
 @pytest.mark.parametrize("rows", [2, 20])
@@ -65,7 +65,7 @@ def test_saving_a_correction(worker_client: HttpClient, encounter: Encounter, ro
 def test_the_conflict_page(client: HttpClient, encounter: Encounter, worker: User, supervisor: User, rows: int) -> None:
     """As saving up to the UPDATE (which matches nothing: the savepoint is rolled back and
     released), then the contact again with its services and types, the site check, the
-    ENCOUNTER_VIEWED insert, the sites drawn in the form."""
+    ENCOUNTER_VIEWED insert, the sites drawn in the form, the safer-use topics (2)."""
     give(encounter, rows)
     url = reverse("encounters:edit", args=[encounter.pk])
     client.force_login(worker)
@@ -74,4 +74,4 @@ def test_the_conflict_page(client: HttpClient, encounter: Encounter, worker: Use
     client.post(url, {**form_values(client.get(url)), "note": "First"})
     client.force_login(worker)
     status, queries = count(client, "post", url, {**mine, "note": "Second"})
-    assert (status, queries) == (409, 17)
+    assert (status, queries) == (409, 19)

@@ -6,7 +6,8 @@ Every request: session, user, memberships (3). Then Log a contact's own:
   second query for TeamService);
 - a fresh form: the worker's last site (1); the form's site list (1);
 - the picker: recent people with their safety flags, the chosen person first (1);
-- a registered person chosen: their open referrals (1).
+- a registered person chosen: their open referrals (1);
+- the team's safer-use topics (1: health/education_forms.py topics_offered), on every full page.
 A submission also looks up the chosen person (clean_who), the team (the fixed team field)
 and the site, and whether the id is stored already (a retry), once, inside log_encounter.
 """
@@ -80,12 +81,12 @@ def follow_up(person: Client, site: Site) -> dict[str, str]:
 
 # name: (request, expected status, pinned count)
 REQUESTS: dict[str, tuple[Request, int, int]] = {
-    "fresh form": (lambda http, p, s: http.get(URL), 200, 7),
+    "fresh form": (lambda http, p, s: http.get(URL), 200, 8),
     # Opened from the person's page: they are first in the picker query; + open referrals,
     # + their open cascades of linkage to care and their team's own vaccines (health).
-    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 10),
+    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 11),
     # No-JS redraw with the person chosen: no last-site query (what was typed is kept).
-    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 9),
+    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 10),
     # htmx: only the per-person part: the person (1), their open referrals (1), their open
     # cascades (1) and their team's own vaccines (1); not even the service types.
     "htmx part for a person": (
@@ -95,8 +96,8 @@ REQUESTS: dict[str, tuple[Request, int, int]] = {
     ),
     # Refused (a date in the future): service types, person (clean_who), team, site, then the
     # page drawn again: picker, open referrals, open cascades, the team's own vaccines, site
-    # list. No id lookup: the form is invalid.
-    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 12),
+    # list, topics. No id lookup: the form is invalid.
+    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 13),
 }
 
 

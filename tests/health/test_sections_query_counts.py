@@ -47,8 +47,8 @@ PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # and PEP stand (1), the latest vaccinations with the team's vaccines named (1)
     "person page": (lambda p: reverse("clients:detail", args=[p.code]), 19),
     # Log a contact for the person: + their open cascades with their steps (2), + their
-    # team's own vaccines (1)
-    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 11),
+    # team's own vaccines (1), + the team's safer-use topics (1)
+    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 12),
 }
 
 

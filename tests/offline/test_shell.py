@@ -59,8 +59,9 @@ def test_the_offline_page_costs_the_same_queries_with_2_or_20_rows(
 
 
 # Session, user, memberships (3); service types with the team's quick buttons (1); the sites (1);
-# the questionnaires offered with their questions (2); the worker's teams' own vaccines in use (1).
-EXPECTED_QUERIES = 8
+# the questionnaires offered with their questions (2); the team's safer-use topics (1); the
+# worker's teams' own vaccines in use (1).
+EXPECTED_QUERIES = 9
 
 
 def test_a_workers_offline_page_draws_the_check_in_and_the_frame_of_a_goal_review(
@@ -109,7 +110,15 @@ def test_a_volunteers_offline_page_draws_only_what_it_may_record(volunteer_clien
 
     assert "Supplies for others (secondary distribution)" in page and 'name="reversal-reported"' in page
     assert 'name="others-people"' in page
-    for staff_only in ("checkin", "goal_review", "referral-to", "overdose-outcome", "Wellbeing check-in", "health"):
+    staff_only_parts = (
+        'name="checkin',
+        "goal_review",
+        "referral-to",
+        "overdose-outcome",
+        "Wellbeing check-in",
+        "health",
+    )
+    for staff_only in staff_only_parts:
         assert staff_only not in page
 
 

@@ -49,6 +49,7 @@ PROTECTED = {
     "clients_consent",
     "clients_safetyflag",
     "clients_usewish",
+    "clients_contextitem",
     "clients_duplicatedismissal",
     "clients_merge",
     "goals_step",
@@ -71,6 +72,7 @@ PROTECTED = {
     "health_incident",
     "health_prevention",
     "health_vaccination",
+    "health_topiccovered",
 }
 # Tables that hold a person's id (or a row of a protected table's) and truly cannot have the
 # policy, each with why (docs/security.md). Neither has a name, a note or any other text.

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ('accounts', '0004_add_volunteer_role'),
         ('clients', '0010_row_level_security_lookups_per_row'),
         ('encounters', '0011_row_level_security_lookups_per_row'),
-        ('health', '0006_row_level_security_lookups_per_row'),
+        ('health', '0007_education_topics'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
