@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import FunctionType
 from typing import Any
 from uuid import UUID
 
@@ -48,6 +49,8 @@ def frozen(value: Any) -> Any:
         return ("text", str(value))
     if isinstance(value, Choices):  # a model's choice (Consent.Method.VERBAL): drawn as its value
         return frozen(value.value)
+    if isinstance(value, FunctionType):  # a checkbox's check_test: the same function draws the same
+        return ("function", value)
     if kind in PLAIN:
         return (kind.__name__, value)
     if kind is dict:

@@ -66,6 +66,22 @@ def test_a_models_choice_as_the_initial_value_is_kept_and_drawn_as_its_value() -
     assert len(kept_forms._kept) == 2
 
 
+class Ticks(forms.Form):
+    alone = forms.BooleanField(required=False, label=_("Not using alone"))
+    naloxone = forms.BooleanField(required=False, initial=True, label="Naloxone")
+
+
+def test_checkboxes_are_kept_and_drawn_as_crispy_draws_them() -> None:
+    """A checkbox's widget holds a function (check_test): the same function draws the same."""
+    for _round in range(2):
+        assert crispy_kept(Ticks()) == as_crispy_form(Ticks())
+    assert len(kept_forms._kept) == 1
+    assert "checked" in crispy_kept(Ticks())
+    unticked = crispy_kept(Ticks(initial={"naloxone": False}))
+    assert unticked == as_crispy_form(Ticks(initial={"naloxone": False}))
+    assert "checked" not in unticked
+
+
 def test_each_language_is_kept_apart() -> None:
     with translation.override("en"):
         english = crispy_kept(Decision(kinds=KINDS))
