@@ -79,6 +79,8 @@ class AuditEvent(models.Model):
         ALERT_ENDED = "alert_ended", _("Ended a bad-batch alert")
         INCIDENT_RECORDED = "incident_recorded", _("Recorded a rights or safety incident")
         CONTEXT_RECORDED = "context_recorded", _("Recorded context the person chose to share")
+        CONTEXT_VIEWED = "context_viewed", _("Opened the context a person chose to share")
+        CONTEXT_REMOVED = "context_removed", _("Removed context a person asked to be removed")
         # Offline use (offline/): device ids and counts, never what the device holds.
         OFFLINE_TURNED_ON = "offline_turned_on", _("Turned on offline use on a device")
         OFFLINE_REVOKED = "offline_revoked", _("Revoked a device's offline use")

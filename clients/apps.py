@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Feature modules of clients/views/ that may contribute a section to the person's page by
 # defining `section = PersonSection(...)`.
-FEATURES = ["identity", "consent", "flags", "duplicates", "merge", "records", "use_wish"]
+FEATURES = ["identity", "consent", "flags", "duplicates", "merge", "records", "use_wish", "context_items"]
 
 
 class ClientsConfig(AppConfig):

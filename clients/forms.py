@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User
 from core.versioning import version_field
 
+from .context_items import CONTEXT_WORDS_MAX, SITUATIONS_OF, ContextItem
 from .models import (
     EARLIEST_BIRTH_YEAR,
     USE_WISH_MAX,
@@ -348,3 +349,41 @@ class UseWishForm(forms.Form):
         label=_("Written with the person, as they said it"),
         error_messages={"required": _("Only write this with the person, in their words.")},
     )
+
+
+def _situation_choices() -> list[tuple[Any, Any]]:
+    """The short list, grouped by what it is about (Income, Benefits, Housing support)."""
+    labels = dict(ContextItem.Situation.choices)
+    groups: list[tuple[Any, Any]] = [
+        (kind_label, [(value, labels[value]) for value in SITUATIONS_OF[kind]])
+        for kind, kind_label in ContextItem.Kind.choices
+    ]
+    return [("", _("Choose one")), *groups]
+
+
+class ContextItemForm(forms.Form):
+    """One thing the person chose to share about their situation: a choice from the short
+    list, their own words if they want them noted, and the day. Only with the person."""
+
+    situation = forms.ChoiceField(label=_("What they shared"), choices=_situation_choices)
+    words = forms.CharField(
+        label=_("In their words (optional)"),
+        max_length=CONTEXT_WORDS_MAX,
+        required=False,
+        help_text=_("Only if they want it noted, as they say it."),
+    )
+    noted_on = forms.DateField(
+        label=_("On"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    chose_to_share = forms.BooleanField(
+        label=_("They chose to share this and to have it noted"),
+        error_messages={"required": _("Only note what the person chooses to share.")},
+    )
+
+    def clean_noted_on(self) -> date:
+        value: date = self.cleaned_data["noted_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value

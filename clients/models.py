@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 
+from .context_items import ContextItem as ContextItem  # a model of this app, in its own module
+
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: nothing that is misheard or misread.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6

@@ -27,6 +27,7 @@ ORDER = [
     "referrals",
     "health",
     "outcomes",
+    "context",
     "records",
     "merge",
 ]

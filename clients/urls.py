@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from .views import consent, duplicates, flags, identity, merge, people, records, summary, use_wish
+from .views import consent, context_items, duplicates, flags, identity, merge, people, records, summary, use_wish
 
 app_name = "clients"
 urlpatterns: list[URLPattern] = [
@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern] = [
     *records.urlpatterns,
     *summary.urlpatterns,
     *use_wish.urlpatterns,
+    *context_items.urlpatterns,
 ]

@@ -2,7 +2,8 @@
 
 What goes: every name (preferred name, aliases, the search column), the description,
 pronouns, languages, gender in their own words, how the team may reach them and the
-details for it, safety flags, and the same values wherever a merge snapshot copied them.
+details for it, safety flags, the context they chose to share (income, benefits, housing
+support), and the same values wherever a merge snapshot copied them.
 Free text written about the person elsewhere (a contact's note, a goal in their own words,
 an overdose debrief) goes too: any of it can name them. Those rows are found generically,
 as the merge finds them: every model with a foreign key to Client, and every model with a
@@ -27,7 +28,17 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import record
-from clients.models import CODE_PATTERN, Alias, Client, ClientQuerySet, Merge, SafetyFlag, UseWish, normalise_name
+from clients.models import (
+    CODE_PATTERN,
+    Alias,
+    Client,
+    ClientQuerySet,
+    ContextItem,
+    Merge,
+    SafetyFlag,
+    UseWish,
+    normalise_name,
+)
 from core.context import SystemActor
 
 # Identifying fields of Client and the value each is reset to.
@@ -58,7 +69,7 @@ SHORTEST_WORD = 3
 # Free text in other rows: required fields (a goal's words) get this instead of "".
 ERASED_TEXT = "—"
 # Models handled above (deleted, reset or scrubbed), or without free text about the person.
-HANDLED = frozenset({Client, Alias, SafetyFlag, Merge, UseWish})
+HANDLED = frozenset({Client, Alias, SafetyFlag, Merge, UseWish, ContextItem})
 
 
 def merged_group(client: Client) -> list[Client]:
@@ -103,6 +114,7 @@ def erase_client(*, actor: User | SystemActor, client: Client) -> Client:
     Alias.objects.filter(client__in=ids).delete()
     SafetyFlag.objects.filter(client__in=ids).delete()
     UseWish.objects.filter(client__in=ids).delete()  # their words on drug use go entirely
+    ContextItem.objects.filter(client__in=ids).delete()  # so does the context they chose to share
     for model, lookup, blanks in free_text_about_a_person():
         model._base_manager.filter(**{lookup: ids}).update(**blanks)
     erased_at = timezone.now()

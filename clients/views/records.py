@@ -55,6 +55,9 @@ FOR_THE_PERSON: dict[str, StrOrPromise] = {
     AuditEvent.Action.CLIENT_ERASED: _("Erased the details that could identify you"),
     AuditEvent.Action.VIEWERS_PRINTED: _("Printed this list for you"),
     AuditEvent.Action.SUMMARY_MADE: _("Made a summary of your record for you"),
+    AuditEvent.Action.CONTEXT_VIEWED: _("Opened what you chose to share about your situation"),
+    AuditEvent.Action.CONTEXT_RECORDED: _("Noted something you chose to share about your situation"),
+    AuditEvent.Action.CONTEXT_REMOVED: _("Removed something you asked to be removed"),
 }
 
 

@@ -190,7 +190,8 @@ def test_the_query_count_is_the_same_for_2_and_20_goals_and_check_ins(
             summary_of(worker_client, person)
         counts.append(len(queries))
     assert Goal.objects.filter(client=person).count() == 20
-    # Session, user, memberships (3); the person; goals (1); check-ins and answers (2);
-    # consent kinds and decisions (2); the trail by actor and their memberships (2); the
-    # audit event inside the service's savepoint (3).
-    assert counts == [14, 14]
+    # Session, user, memberships (3); the person; goals (1); check-ins, their instruments'
+    # items and answers (3: CheckInQuerySet.history); consent kinds and decisions (2); the
+    # trail by actor and their memberships (2); the audit event inside the service's
+    # savepoint (3).
+    assert counts == [15, 15]

@@ -183,12 +183,11 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     robin: Client,
     site: Site,
 ) -> None:
-    """At 360 px, offline: a result typed for Sam is cleared when Robin is chosen instead; for
+    """On a phone (360 px), offline: a result typed for Sam is cleared when Robin is chosen instead; for
     Robin an HIV result, PrEP started and a second hepatitis B dose, queued with the contact.
     When the signal returns the first answer is cut off; sent again, everything is there once."""
     from health.models import HealthTest, Prevention, Vaccination
 
-    page.set_viewport_size({"width": 360, "height": 780})
     ClientFactory.create(home_team=robin.home_team, preferred_name="Sam", last_seen_at=timezone.now())
     base = live_server.url
     turn_on(page, check_page, base, worker)

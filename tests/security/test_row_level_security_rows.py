@@ -49,6 +49,7 @@ PROTECTED = {
     "clients_consent",
     "clients_safetyflag",
     "clients_usewish",
+    "clients_contextitem",
     "clients_duplicatedismissal",
     "clients_merge",
     "goals_step",

@@ -74,6 +74,10 @@ DIFFERS: dict[tuple[str, str], int] = {
     ("get", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_edit"): REFUSED,
     ("post", "clients:use_wish_delete"): REFUSED,
+    # The context a person chose to share (income, benefits, housing support): staff only.
+    ("get", "clients:context"): REFUSED,
+    ("post", "clients:context"): REFUSED,
+    ("post", "clients:context_remove"): REFUSED,
     # Health services (health/): a person's tests and linkage, bad-batch alerts (their Home shows
     # the alerts for their teams), drug checking and incidents are staff pages.
     ("get", "health:person_health"): REFUSED,

@@ -19,6 +19,7 @@ from accounts.tokens import PREFIX_LENGTH, hash_secret
 from clients.models import Client, new_code
 from core.scope import EVERY_TEAM, team_scope
 from demo.check_ins import load_check_ins
+from demo.context_items import load_context
 from demo.education import load_education
 from demo.export_cohort import load_export_cohort
 from demo.goals import load_goals
@@ -113,6 +114,7 @@ class Command(BaseCommand):
                 load_check_ins(team, workers)
                 load_health(team, workers)
                 load_prevention(team, workers)
+                load_context(team, workers)
                 supervisors = [user for user in workers if team.pk in user.supervised_team_ids()]
                 load_education(team, supervisors[0] if supervisors else None)
                 load_reports(team, workers, TEAMS[name][0][1])
