@@ -97,7 +97,7 @@ GAS_FUNCTION = "alongside_org_attainment"  # (level, start, team, people, keys, 
 ARGUMENTS = {
     EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
     HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
-    # Contacts that covered each built-in safer-use topic (health 0008).
+    # Contacts that covered each built-in safer-use topic (health 0009).
     EDUCATION_EVENTS_FUNCTION: ("zone", "starts", "ends"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),

@@ -148,7 +148,7 @@ def incidents_table(year: Year, period: Period) -> Table:
 
 def topics_table(year: Year, period: Period) -> Table:
     """Contacts that covered each built-in safer-use topic, every team together, each a
-    protected count (health 0008; a team's own topics are its words and are not added up)."""
+    protected count (health 0009; a team's own topics are its words and are not added up)."""
     rows = [Row(_(name), [Shown(year.get(topic_measure(key), None, period))]) for key, name in DEFAULT_TOPICS]
     caption = _("Contacts in the period where each built-in safer-use topic was talked about or practised.")
     return Table("topics", caption, [_("Topic"), _("Contacts")], rows, folded=False)

@@ -3,6 +3,10 @@ who logged them: PrEP offered to some people, and for some of them referred, sta
 continuing (one stopped, in their own words); a hepatitis B course of three doses for some,
 hepatitis A, tetanus and the flu vaccine for others. Called by load_demo for a team whose
 people have no vaccinations yet, so running it again adds nothing.
+
+The North team also has a vaccine of its own (`load_team_vaccines`): the combined hepatitis A
+and B vaccine, three doses, with a few people part of the way through the course; and a
+retired one nobody was given.
 """
 
 import random
@@ -13,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from encounters.models import Encounter
-from health.models import Prevention, Vaccination
+from health.models import Prevention, TeamVaccine, Vaccination
 
 # PrEP over a person's contacts: each list is the steps, one per later contact.
 PREP_PATHS = [
@@ -50,6 +54,37 @@ def load_prevention(team: Team, workers: list[User]) -> None:
                     vaccinations.append(_row(Vaccination, team, client_id, at, vaccine=vaccine, dose=dose))
     Prevention.objects.bulk_create(prevention)
     Vaccination.objects.bulk_create(vaccinations)
+
+
+# (team, name in the team's words, doses in a full course, note, in use)
+TEAM_VACCINES = [
+    ("North team", "Combined hepatitis A and B", 3, "Doses at 0, 1 and 6 months", True),
+    ("North team", "Typhoid (travel clinic pilot)", 1, "", False),
+]
+TEAM_VACCINE_PEOPLE = 6
+
+
+def load_team_vaccines(team: Team, workers: list[User]) -> None:
+    """The team's own vaccines, and doses of the first one for a few people at their contacts."""
+    mine = [row for row in TEAM_VACCINES if row[0] == team.name]
+    if not workers or not mine or TeamVaccine.objects.filter(team=team).exists():
+        return
+    made = [
+        TeamVaccine.objects.create(team=team, name=name, doses=doses, note=note, is_active=active)
+        for _team, name, doses, note, active in mine
+    ]
+    rng = random.Random(f"{team.name} team vaccines")
+    contacts: dict[UUID, list[Encounter]] = {}
+    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
+        if encounter.client_id is not None:
+            contacts.setdefault(encounter.client_id, []).append(encounter)
+    regulars = sorted((client_id for client_id, seen in contacts.items() if len(seen) >= 3), key=str)
+    doses: list[Vaccination] = []
+    for client_id in rng.sample(regulars, min(TEAM_VACCINE_PEOPLE, len(regulars))):
+        given = rng.randint(1, made[0].doses)
+        for dose, at in zip(range(1, given + 1), contacts[client_id], strict=False):
+            doses.append(_row(Vaccination, team, client_id, at, vaccine="other", team_vaccine=made[0], dose=dose))
+    Vaccination.objects.bulk_create(doses)
 
 
 def _row[Row: (Prevention, Vaccination)](

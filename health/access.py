@@ -8,6 +8,7 @@ from clients.models import Client
 from core.errors import NotFound
 
 from .education import Topic
+from .prevention import TeamVaccine
 
 
 def get_health_person_for_user(user: User, code: str) -> Client:
@@ -29,3 +30,20 @@ def get_topic_for_keeper(user: User, topic_id: UUID) -> Topic:
     if topic is None:
         raise NotFound
     return topic
+
+
+def get_team_for_vaccines(user: User, team_id: UUID) -> Team:
+    """A team whose own vaccines the user keeps: one they supervise (another team: NotFound)."""
+    team = Team.objects.filter(pk=team_id, pk__in=user.supervised_team_ids()).first()
+    if team is None:
+        raise NotFound
+    return team
+
+
+def get_team_vaccine_for_keeper(user: User, team_vaccine_id: UUID) -> TeamVaccine:
+    """A vaccine of a team the user supervises, with its team (another team's: NotFound)."""
+    found = TeamVaccine.objects.select_related("team").filter(pk=team_vaccine_id)
+    team_vaccine = found.of_teams(user.supervised_team_ids()).first()
+    if team_vaccine is None:
+        raise NotFound
+    return team_vaccine

@@ -11,7 +11,7 @@ It runs under the tables' row-level security, like every person-linked figure of
 dashboard: a contact whose person has moved to another team leaves it (docs/security.md).
 
 The organisation view counts the contacts that covered each built-in topic, per team and
-month, through the definer function `alongside_education_events` (health 0008), as one more
+month, through the definer function `alongside_education_events` (health 0009), as one more
 kind of the hierarchy's events (dashboards/hierarchy.py), protected like every other count.
 """
 

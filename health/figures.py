@@ -72,8 +72,18 @@ class CascadeRow:
     counts: dict[str, int | None]  # None: not a stage of this test (cured, but for hepatitis C)
 
 
+# The same furthest step, looked up for each of the teams' tests of the period (on the steps'
+# index by test), instead of grouping every team's steps of every year first.
+_REACHED_BY_TEST = """
+LEFT JOIN LATERAL (
+  SELECT max(CASE step WHEN 'confirmed' THEN 1 WHEN 'linked' THEN 2 WHEN 'treatment' THEN 3
+                       WHEN 'cured' THEN 4 END) AS reached
+    FROM health_linkagestep WHERE test_id = t.id
+) AS r ON true
+"""
+
 TEAM_SQL = f"""
-SELECT t.kind, stage.name, count(*) FROM health_healthtest AS t {_REACHED} {_STAGE_ROWS}
+SELECT t.kind, stage.name, count(*) FROM health_healthtest AS t {_REACHED_BY_TEST} {_STAGE_ROWS}
  WHERE stage.reached AND t.team_id = ANY(%(teams)s::uuid[]) AND t.tested_on >= %(first)s AND t.tested_on < %(after)s
  GROUP BY 1, 2
 """  # noqa: S608

@@ -21,7 +21,7 @@ from clients.models import Client, in_scope
 from encounters.models import Encounter
 
 from .education import Topic, TopicCovered
-from .prevention import Prevention, Vaccination
+from .prevention import Prevention, TeamVaccine, Vaccination
 
 __all__ = [
     "Alert",
@@ -30,6 +30,7 @@ __all__ = [
     "Incident",
     "LinkageStep",
     "Prevention",
+    "TeamVaccine",
     "Topic",
     "TopicCovered",
     "Vaccination",

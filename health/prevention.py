@@ -1,5 +1,13 @@
 """Prevention the person takes up: PrEP and PEP (offered, referred, started, continuing,
-stopped) and vaccinations (hepatitis A and B, tetanus, flu, COVID-19, each dose numbered).
+stopped) and vaccinations (hepatitis A and B, tetanus, flu, COVID-19, and the vaccines a team
+adds, each dose numbered).
+
+A team's own vaccines (`TeamVaccine`: a name in the team's words, the doses of a full course,
+an optional note) are kept by the team's supervisors on their own page (health/views/vaccines.py).
+They are never deleted, only retired: a dose given keeps pointing at its vaccine. A dose of one
+is a `Vaccination` with `vaccine = "other"` and `team_vaccine` set (a CHECK keeps the two
+together). A team's vaccine names never leave the team: anywhere they are counted across
+teams they count as "other vaccines".
 
 Recorded at a contact through its one save path (the parts `prevention` and `vaccinations`,
 health/apps.py) and shown on the person's page. Stopping PrEP is the person's decision: the
@@ -11,6 +19,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +78,46 @@ class Prevention(models.Model):
         return f"{self.kind} {self.status}"
 
 
+class TeamVaccineQuerySet(models.QuerySet["TeamVaccine"]):
+    def of_teams(self, team_ids: list[uuid.UUID]) -> "TeamVaccineQuerySet":
+        """A team catalogue without a person: scoped by the user's teams, never by row-level security."""
+        return self.filter(team_id__in=team_ids)
+
+    def active(self) -> "TeamVaccineQuerySet":
+        return self.filter(is_active=True)
+
+    def in_order(self) -> "TeamVaccineQuerySet":
+        return self.order_by(Lower("name"), "pk")
+
+
+class TeamVaccine(models.Model):
+    """A vaccine a team offers beyond the built-in ones, named in the team's words."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"))
+    name = models.CharField(_("name"), max_length=80)
+    doses = models.PositiveSmallIntegerField(_("doses in a full course"), default=1)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = TeamVaccineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("team vaccine")
+        verbose_name_plural = _("team vaccines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(doses__gte=1, doses__lte=MAX_DOSE), name="health_team_vaccine_doses_in_range"
+            ),
+            # One name per team, whatever its case; also the index of a team's list by name.
+            models.UniqueConstraint("team", Lower("name"), name="health_team_vaccine_name_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class VaccinationQuerySet(models.QuerySet["Vaccination"]):
     def visible_to(self, user: User) -> "VaccinationQuerySet":
         return self.filter(in_scope(user))
@@ -83,6 +132,8 @@ class Vaccination(models.Model):
         TETANUS = "tetanus", _("Tetanus")
         FLU = "flu", _("Flu")
         COVID = "covid", _("COVID-19")
+        # One of the team's own vaccines (team_vaccine says which).
+        OTHER = "other", _("Another vaccine")
 
     class Where(models.TextChoices):
         BY_TEAM = "by_team", _("Given by the team")
@@ -95,6 +146,14 @@ class Vaccination(models.Model):
         Encounter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("at contact")
     )
     vaccine = models.CharField(_("vaccine"), max_length=20, choices=Vaccine.choices)
+    team_vaccine = models.ForeignKey(
+        TeamVaccine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="doses_given",
+        verbose_name=_("the team's vaccine"),
+    )
     dose = models.PositiveSmallIntegerField(_("dose"))
     where = models.CharField(_("where"), max_length=20, choices=Where.choices, default=Where.BY_TEAM)
     given_on = models.DateField(_("given on"))
@@ -108,6 +167,12 @@ class Vaccination(models.Model):
         verbose_name_plural = _("vaccinations")
         constraints = [
             models.CheckConstraint(condition=models.Q(dose__gte=1, dose__lte=MAX_DOSE), name="health_dose_in_range"),
+            # A team's vaccine exactly when the vaccine is "other".
+            models.CheckConstraint(
+                condition=models.Q(vaccine="other", team_vaccine__isnull=False)
+                | (~models.Q(vaccine="other") & models.Q(team_vaccine__isnull=True)),
+                name="health_vaccination_other_has_team_vaccine",
+            ),
         ]
         indexes = [
             # A person's vaccinations, newest first (the person's page).
@@ -116,3 +181,11 @@ class Vaccination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vaccine} {self.dose}"
+
+    @property
+    def vaccine_name(self) -> str:
+        """The built-in vaccine's name in the reader's language, or the team's vaccine as typed
+        (select_related("team_vaccine") where a list shows it)."""
+        if self.team_vaccine_id is not None and self.team_vaccine is not None:
+            return self.team_vaccine.name
+        return str(self.get_vaccine_display())

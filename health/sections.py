@@ -24,12 +24,20 @@ def person_health(client: Client, user: User) -> dict[str, Any]:
         "more": len(tests) > SECTION_SIZE,
         "today": timezone.localdate(),
         "prevention": _prevention_now(client, user),
-        "vaccinations": list(
-            Vaccination.objects.visible_to(user)
-            .filter(client=client)
-            .order_by("-given_on", "-created_at")[:SECTION_SIZE]
-        ),
+        "vaccinations": latest_vaccinations(client, user, limit=SECTION_SIZE),
     }
+
+
+def latest_vaccinations(client: Client, user: User, *, limit: int | None = None) -> list[Vaccination]:
+    """The person's doses, newest first, each with its team's vaccine by name (one query): the
+    latest `limit` on the person's page, every one on the health record."""
+    doses = (
+        Vaccination.objects.visible_to(user)
+        .filter(client=client)
+        .select_related("team_vaccine")
+        .order_by("-given_on", "-created_at")
+    )
+    return list(doses[:limit] if limit is not None else doses)
 
 
 def _prevention_now(client: Client, user: User) -> list[Prevention]:

@@ -33,6 +33,7 @@ from goals.forms import REVIEW_AT_CONTACT
 from goals.models import CLOSENESS_MAX, CLOSENESS_MIN, NOTE_MAX
 from health.forms import PANEL_PERSON as HEALTH_PERSON
 from health.forms import TestsForm
+from health.prevention import TeamVaccine
 from health.prevention_forms import PreventionForm, VaccinationsForm
 from outcomes.forms import PANEL_PERSON, check_in_forms
 
@@ -104,7 +105,11 @@ def offline_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             "health_person_field": HEALTH_PERSON,
             "health_tests": TestsForm(),
             "health_prevention": PreventionForm(),
-            "health_vaccinations": VaccinationsForm(),
+            # The vaccines of the worker's teams in use beside the built-in ones (one query); the
+            # server checks at sync that one is the chosen person's team's.
+            "health_vaccinations": VaccinationsForm(
+                team_vaccines=list(TeamVaccine.objects.of_teams(request.user.team_ids).active().in_order())
+            ),
         }
     return render(request, "offline/offline_log.html", context)
 

@@ -5,8 +5,8 @@ context), the forms of the tests that can be given, the next step of each open c
 and PEP, and vaccinations (drawn by health/_log_contact_health.html), and `has_content`:
 whether anything of them is typed or due, so the page's closed card that holds them opens. On a submission drawn for
 the same person it is bound to what was sent, so a refused contact shows what was typed
-and what to fix. One query (the person's reactive tests with their steps) when a person is
-chosen, none otherwise.
+and what to fix. Two queries (the person's reactive tests with their steps, and their team's
+own vaccines) when a person is chosen, none otherwise.
 """
 
 from collections.abc import Mapping
@@ -19,7 +19,7 @@ from ..education import Topic, TopicCovered
 from ..education_forms import DRAWN, PRACTISED, PREFIX, rows_for, topics_offered
 from ..forms import PANEL_PERSON, StepsForm, TestsForm, open_tests_of
 from ..models import Alert
-from ..prevention_forms import PreventionForm, VaccinationsForm
+from ..prevention_forms import PreventionForm, VaccinationsForm, team_vaccines_for
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def health_at_contact(context: template.Context) -> dict[str, Any]:
     tests = TestsForm(submitted)
     steps = StepsForm(submitted, open_tests=open_tests_of(chosen))
     prevention = PreventionForm(submitted)
-    vaccinations = VaccinationsForm(submitted)
+    vaccinations = VaccinationsForm(submitted, team_vaccines=team_vaccines_for(chosen))
     # Mistakes show after "Save contact", not while the page is redrawn for a search.
     valid = [form.is_valid() for form in (tests, steps, prevention, vaccinations)]
     checked = submitted is not None and "save" in posted and not all(valid)

@@ -1,5 +1,6 @@
-"""A person's health record on a page of its own: every test and cascade, and tests or
-linkage steps noted there (done elsewhere, or noted after the contact)."""
+"""A person's health record on a page of its own: every test and cascade, every vaccine dose
+(a team's own vaccines by their name), and tests or linkage steps noted there (done
+elsewhere, or noted after the contact)."""
 
 from datetime import date
 from uuid import UUID
@@ -22,6 +23,7 @@ from core.errors import Invalid
 from ..access import get_health_person_for_user
 from ..forms import NotedOnForm, StepsForm, TestsForm, open_tests_of
 from ..models import HealthTest
+from ..sections import latest_vaccinations
 from ..services import record_linkage_step, record_test
 
 PAGE = "health/person_health.html"
@@ -81,5 +83,6 @@ def _page(
         "tests": tests,
         "steps": steps,
         "today": timezone.localdate(),
+        "vaccinations": latest_vaccinations(client, request.user),
     }
     return render(request, PAGE, context)

@@ -35,8 +35,7 @@ def count(http: HttpClient, path: str, data: dict[str, str]) -> tuple[int, str]:
         # Session, user and memberships (3), the matches (1), their aliases (1).
         (reverse("clients:list"), {"q": "la flaka"}, 5),
         (reverse("clients:list"), {"q": "jhonny"}, 4),  # nobody matches: no aliases to load
-        # Log a contact, find: as pinned in tests/core/test_query_counts.py (with the team's
-        # safer-use topics: health/education_forms.py topics_offered).
+        # Log a contact, find: as pinned in tests/core/test_query_counts.py.
         (reverse("encounters:log"), {"find": "1", "q": "la flaka"}, 8),
     ],
 )

@@ -1,5 +1,7 @@
 """Search: one box for code, name and alias; fuzzy, accent-blind, ranked, within scope."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
@@ -151,12 +153,16 @@ def test_every_branch_of_the_search_can_use_an_index(typed: str) -> None:
     The branches run in `alongside_people_matching` (clients 0007: under row-level security
     the trigram and LIKE conditions could not use an index from the application's role), as
     the tables' owner: its own SQL, read from the database, is planned here as the owner,
-    with the arguments the search sends."""
+    with the arguments the search sends (the statement it EXECUTEs, clients 0012)."""
     owner = owner_connection()
     try:
         with owner.cursor() as cursor:
             cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'alongside_people_matching'")
-            (body,) = cursor.fetchone()
+            (source,) = cursor.fetchone()
+            # The statement the function EXECUTEs with the arguments (clients 0012).
+            quoted = re.search(r"EXECUTE\s+'(.*?)'\s+USING", source, re.DOTALL)
+            assert quoted is not None, source
+            body = quoted.group(1).replace("''", "'")
             cursor.execute("SET enable_seqscan = off")
             cursor.execute("SET enable_indexscan = off")
             cursor.execute(f"PREPARE matching(text, text, text, text) AS {body}")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from clients.models import Client
 from encounters.models import Encounter, Referral, ServiceType, Site, TeamService
+from health.models import TeamVaccine
 from tests.factories import ClientFactory, EncounterFactory, ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,11 @@ URL = reverse("encounters:log")
 
 
 def grow(team: Team, worker: User, person: Client, rows: int) -> None:
-    """`rows` more people, service types (quick buttons), open referrals of `person`, contacts."""
+    """`rows` more people, service types (quick buttons), open referrals of `person`, contacts,
+    and vaccines of the team's own (offered in the person's health part)."""
     ClientFactory.create_batch(rows, home_team=team, last_seen_at=timezone.now())
+    start = TeamVaccine.objects.count()
+    TeamVaccine.objects.bulk_create(TeamVaccine(team=team, name=f"Own {start + n}", doses=2) for n in range(rows))
     for service_type in ServiceTypeFactory.create_batch(rows):
         TeamService.objects.create(team=team, service_type=service_type, order=service_type.order)
     for _ in range(rows):
@@ -79,21 +83,21 @@ def follow_up(person: Client, site: Site) -> dict[str, str]:
 REQUESTS: dict[str, tuple[Request, int, int]] = {
     "fresh form": (lambda http, p, s: http.get(URL), 200, 8),
     # Opened from the person's page: they are first in the picker query; + open referrals,
-    # + their open cascades of linkage to care (health).
-    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 10),
+    # + their open cascades of linkage to care and their team's own vaccines (health).
+    "fresh form for a person": (lambda http, p, s: http.get(URL, {"person": p.code}), 200, 11),
     # No-JS redraw with the person chosen: no last-site query (what was typed is kept).
-    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 9),
-    # htmx: only the per-person part: the person (1), their open referrals (1) and their open
-    # cascades (1); not even the service types.
+    "redraw for a person": (lambda http, p, s: http.post(URL, contact(p, s, find="1")), 200, 10),
+    # htmx: only the per-person part: the person (1), their open referrals (1), their open
+    # cascades (1) and their team's own vaccines (1); not even the service types.
     "htmx part for a person": (
         lambda http, p, s: http.post(URL, contact(p, s, find="1", part="extras"), headers={"HX-Request": "true"}),
         200,
-        6,
+        7,
     ),
     # Refused (a date in the future): service types, person (clean_who), team, site, then the
-    # page drawn again: picker, open referrals, open cascades, site list, topics. No id lookup:
-    # the form is invalid.
-    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 12),
+    # page drawn again: picker, open referrals, open cascades, the team's own vaccines, site
+    # list, topics. No id lookup: the form is invalid.
+    "refused": (lambda http, p, s: http.post(URL, contact(p, s, happened_at="2999-01-01T10:00")), 200, 13),
 }
 
 

@@ -13,15 +13,20 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
-from health.models import HealthTest, LinkageStep
+from health.models import HealthTest, LinkageStep, TeamVaccine, Vaccination
 
 pytestmark = pytest.mark.django_db
 
 
 def grow(person: Client, worker: User, tests: int) -> None:
-    """`tests` more reactive tests of `person`, each with a confirmatory test and linked to care."""
+    """`tests` more reactive tests of `person`, each with a confirmatory test and linked to care,
+    and as many vaccines of the team's own, each with a dose given (shown by name)."""
     on = timezone.localdate() - timedelta(days=30)
-    for _index in range(tests):
+    start = TeamVaccine.objects.count()
+    for index in range(tests):
+        own = TeamVaccine.objects.create(team=person.home_team, name=f"Own vaccine {start + index}", doses=2)
+        Vaccination.objects.create(client=person, team=person.home_team, vaccine="other", team_vaccine=own, dose=1,
+                                   given_on=on, created_by=worker)  # fmt: skip
         test = HealthTest.objects.create(client=person, team=person.home_team, kind="hiv", method="rapid",
                                          result="reactive", tested_on=on, created_by=worker)  # fmt: skip
         for step in ("confirmed", "linked"):
@@ -31,8 +36,9 @@ def grow(person: Client, worker: User, tests: int) -> None:
 # name: (path, pinned count)
 PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # session, user, memberships (3), the person, the CLIENT_VIEWED insert, open cascades with
-    # their steps (2), every test with its steps (2)
-    "health record": (lambda p: reverse("health:person_health", args=[p.code]), 9),
+    # their steps (2), every test with its steps (2), every vaccine dose with the team's
+    # vaccines named (1)
+    "health record": (lambda p: reverse("health:person_health", args=[p.code]), 10),
 }
 
 
@@ -48,6 +54,6 @@ def test_query_count_is_pinned_and_constant(
             response = worker_client.get(path(person))
         assert response.status_code == 200
         counts.append(len(queries))
-        shown.append(response.content.decode().count("Linked to care"))
+        shown.append(response.content.decode().count("Linked to care") + response.content.decode().count("Own vaccine"))
     assert counts == [pinned, pinned]
     assert shown[1] > shown[0]  # the page did show more tests

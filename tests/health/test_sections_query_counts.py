@@ -14,16 +14,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from clients.models import Client
-from health.models import HealthTest, LinkageStep, Prevention, Vaccination
+from health.models import HealthTest, LinkageStep, Prevention, TeamVaccine, Vaccination
 
 pytestmark = pytest.mark.django_db
 
 
 def grow(person: Client, worker: User, tests: int) -> None:
     """`tests` more reactive tests of `person`, each with a confirmatory test and linked to care,
-    and as many PrEP steps and vaccine doses."""
+    and as many PrEP steps and vaccine doses, and as many vaccines of the team's own, each with
+    a dose given (shown by its name)."""
     on = timezone.localdate() - timedelta(days=30)
+    start = TeamVaccine.objects.count()
     for index in range(tests):
+        own = TeamVaccine.objects.create(team=person.home_team, name=f"Own vaccine {start + index}", doses=3)
+        Vaccination.objects.create(client=person, team=person.home_team, vaccine="other", team_vaccine=own, dose=1,
+                                   given_on=on - timedelta(days=index), created_by=worker)  # fmt: skip
         test = HealthTest.objects.create(client=person, team=person.home_team, kind="hiv", method="rapid",
                                          result="reactive", tested_on=on, created_by=worker)  # fmt: skip
         for step in ("confirmed", "linked"):
@@ -39,11 +44,11 @@ def grow(person: Client, worker: User, tests: int) -> None:
 PAGES: dict[str, tuple[Callable[[Client], str], int]] = {
     # session, user, memberships (3); the person and their sections (a person with no
     # contacts), the health section among them: its tests and their steps (2), where PrEP
-    # and PEP stand (1), the latest vaccinations (1)
+    # and PEP stand (1), the latest vaccinations with the team's vaccines named (1)
     "person page": (lambda p: reverse("clients:detail", args=[p.code]), 19),
-    # Log a contact for the person: + their open cascades with their steps (2), + the team's
-    # safer-use topics (1)
-    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 11),
+    # Log a contact for the person: + their open cascades with their steps (2), + their
+    # team's own vaccines (1), + the team's safer-use topics (1)
+    "log a contact": (lambda p: reverse("encounters:log") + f"?person={p.code}", 12),
 }
 
 
@@ -59,6 +64,7 @@ def test_query_count_is_pinned_and_constant(
             response = worker_client.get(path(person))
         assert response.status_code == 200
         counts.append(len(queries))
-        shown.append(response.content.decode().count("Linked to care") + response.content.decode().count("dose "))
+        page = response.content.decode()
+        shown.append(page.count("Linked to care") + page.count("dose ") + page.count("Own vaccine"))
     assert counts == [pinned, pinned]
     assert shown[1] > shown[0]  # the page did show more tests

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from clients.models import Client
 from encounters.models import ServiceType, TeamService
+from health.models import TeamVaccine
 from tests.factories import ClientFactory, ServiceTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,7 @@ def test_the_offline_page_costs_the_same_queries_with_2_or_20_rows(
     worker_client: HttpClient, team: Team, rows: int
 ) -> None:
     ClientFactory.create_batch(rows, home_team=team)
+    TeamVaccine.objects.bulk_create(TeamVaccine(team=team, name=f"Own {n}", doses=2) for n in range(rows))
     for service_type in ServiceTypeFactory.create_batch(rows):
         TeamService.objects.create(team=team, service_type=service_type, order=service_type.order)
     worker_client.get(URL)
@@ -57,8 +59,9 @@ def test_the_offline_page_costs_the_same_queries_with_2_or_20_rows(
 
 
 # Session, user, memberships (3); service types with the team's quick buttons (1); the sites (1);
-# the questionnaires offered with their questions (2); the team's safer-use topics (1).
-EXPECTED_QUERIES = 8
+# the questionnaires offered with their questions (2); the team's safer-use topics (1); the
+# worker's teams' own vaccines in use (1).
+EXPECTED_QUERIES = 9
 
 
 def test_a_workers_offline_page_draws_the_check_in_and_the_frame_of_a_goal_review(
@@ -80,11 +83,17 @@ def test_a_workers_offline_page_draws_the_check_in_and_the_frame_of_a_goal_revie
 
 
 def test_a_workers_offline_page_draws_the_tests_prep_and_pep_and_vaccinations_for_the_person_chosen(
-    worker_client: HttpClient,
+    worker_client: HttpClient, team: Team, other_team: Team
 ) -> None:
     """Health's parts of a contact, unbound and named for no one: offline.js fills in
-    `health_for` with the person chosen. No linkage step: it needs the person's open cascades."""
+    `health_for` with the person chosen. No linkage step: it needs the person's open cascades.
+    The worker's team's own vaccines in use are there too; a retired one and another team's are not."""
+    own = TeamVaccine.objects.create(team=team, name="Meningitis ACWY", doses=2)
+    TeamVaccine.objects.create(team=team, name="Retired rabies", doses=1, is_active=False)
+    TeamVaccine.objects.create(team=other_team, name="Shingles", doses=2)
     page = worker_client.get(URL).content.decode()
+    assert f'name="health-vaccine-team-{own.pk}-dose"' in page and "Meningitis ACWY" in page
+    assert "Retired rabies" not in page and "Shingles" not in page
 
     assert 'name="health_for"' in page and 'id="offline-health-for"' in page
     for name in ("health-hiv-result", "health-hcv_rna-method", "health-prep-status", "health-pep-words",

@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Team, User
 from audit.models import AuditEvent
 from clients.models import Client
 from clients.services.merge import merge_clients
@@ -411,3 +411,52 @@ def test_health_fields_named_for_someone_else_are_rejected_and_store_nothing(
     assert answer["answer"] == "rejected"
     assert "someone else" in answer["message"]
     assert not Encounter.objects.exists()
+
+
+def test_a_dose_of_the_teams_own_vaccine_queued_offline_arrives_once_even_if_retired_meanwhile(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site
+) -> None:
+    """Queued while the vaccine was in use, sent after a supervisor retired it: the dose is kept
+    (the contact happened then), stored once; a retry is a duplicate."""
+    from health.models import TeamVaccine, Vaccination
+
+    own = TeamVaccine.objects.create(team=person.home_team, name="Meningitis ACWY", doses=2)
+    item = fields(
+        person.code,
+        site,
+        health_for=person.code,
+        **{f"health-vaccine-team-{own.pk}-dose": "2", f"health-vaccine-team-{own.pk}-where": "elsewhere"},
+    )
+    own.is_active = False
+    own.save()
+
+    first = sync(worker_client, device, [queued(worker, item)])
+    again = sync(worker_client, device, [queued(worker, item)])
+
+    assert answers(first) == [(item["id"], "applied")]
+    assert answers(again) == [(item["id"], "duplicate")]
+    dose = Vaccination.objects.get()
+    assert (dose.client_id, dose.encounter_id, dose.vaccine, dose.team_vaccine_id, dose.dose, dose.where) == (
+        person.pk,
+        Encounter.objects.get().pk,
+        "other",
+        own.pk,
+        2,
+        "elsewhere",
+    )
+
+
+def test_another_teams_vaccine_queued_offline_is_rejected_and_stores_nothing(
+    worker_client: HttpClient, worker: User, device: Device, person: Client, site: Site, other_team: Team
+) -> None:
+    """A worker of two teams can see both teams' vaccines offline; one that is not the chosen
+    person's team's is refused at sync, with the whole contact."""
+    from health.models import TeamVaccine, Vaccination
+
+    theirs = TeamVaccine.objects.create(team=other_team, name="Shingles", doses=2)
+    item = fields(person.code, site, health_for=person.code, **{f"health-vaccine-team-{theirs.pk}-dose": "1"})
+
+    answer = sync(worker_client, device, [queued(worker, item)]).json()["answers"][0]
+
+    assert answer["answer"] == "rejected"
+    assert not Encounter.objects.exists() and not Vaccination.objects.exists()

@@ -28,7 +28,7 @@ from demo.imports import load_imports
 from demo.living import load_living_programme
 from demo.logins import API_TOKENS, DEMO_PASSWORD
 from demo.offline import load_offline_devices
-from demo.prevention import load_prevention
+from demo.prevention import load_prevention, load_team_vaccines
 from demo.referrals import load_referrals
 from demo.supplies import load_supplies
 from demo.totp import NEEDS_CODE, demo_key_hex
@@ -114,6 +114,7 @@ class Command(BaseCommand):
                 load_check_ins(team, workers)
                 load_health(team, workers)
                 load_prevention(team, workers)
+                load_team_vaccines(team, workers)
                 load_context(team, workers)
                 supervisors = [user for user in workers if team.pk in user.supervised_team_ids()]
                 load_education(team, supervisors[0] if supervisors else None)

@@ -26,6 +26,6 @@ DROP = "DROP FUNCTION IF EXISTS alongside_education_events(text, timestamptz, ti
 
 
 class Migration(migrations.Migration):
-    dependencies = [("health", "0007_education_topics")]
+    dependencies = [("health", "0008_team_vaccines")]
 
     operations = [migrations.RunSQL(FUNCTION, DROP)]
