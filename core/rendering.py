@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import FunctionType
 from typing import Any
 from uuid import UUID
 
+from django.db.models.enums import Choices
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -45,6 +47,10 @@ def frozen(value: Any) -> Any:
         return ("safe", str(value))
     if isinstance(value, Promise):  # a lazy translation: its text in the active language
         return ("text", str(value))
+    if isinstance(value, Choices):  # a model's choice (Consent.Method.VERBAL): drawn as its value
+        return frozen(value.value)
+    if isinstance(value, FunctionType):  # a checkbox's check_test: the same function draws the same
+        return ("function", value)
     if kind in PLAIN:
         return (kind.__name__, value)
     if kind is dict:

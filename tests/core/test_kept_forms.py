@@ -5,6 +5,7 @@ import uuid
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import forms
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,40 @@ def test_other_choices_or_values_are_drawn_anew() -> None:
     valued = crispy_kept(Decision(kinds=KINDS, initial={"note": "hello"}))
     assert 'value="hello"' in valued
     assert 'value="hello"' not in first
+
+
+class Method(models.TextChoices):
+    VERBAL = "verbal", _("Verbal")
+    WRITTEN = "written", "Written"
+
+
+def test_a_models_choice_as_the_initial_value_is_kept_and_drawn_as_its_value() -> None:
+    """The person page's consent form starts at Consent.Method.VERBAL, an enum member: kept
+    as the plain value it draws, the same HTML, and a different one keeps its own."""
+    for _round in range(2):
+        kept = crispy_kept(Decision(kinds=KINDS, initial={"method": Method.VERBAL}))
+        assert kept == as_crispy_form(Decision(kinds=KINDS, initial={"method": Method.VERBAL}))
+    assert len(kept_forms._kept) == 1
+    written = crispy_kept(Decision(kinds=KINDS, initial={"method": Method.WRITTEN}))
+    assert written == as_crispy_form(Decision(kinds=KINDS, initial={"method": Method.WRITTEN}))
+    assert written != kept
+    assert len(kept_forms._kept) == 2
+
+
+class Ticks(forms.Form):
+    alone = forms.BooleanField(required=False, label=_("Not using alone"))
+    naloxone = forms.BooleanField(required=False, initial=True, label="Naloxone")
+
+
+def test_checkboxes_are_kept_and_drawn_as_crispy_draws_them() -> None:
+    """A checkbox's widget holds a function (check_test): the same function draws the same."""
+    for _round in range(2):
+        assert crispy_kept(Ticks()) == as_crispy_form(Ticks())
+    assert len(kept_forms._kept) == 1
+    assert "checked" in crispy_kept(Ticks())
+    unticked = crispy_kept(Ticks(initial={"naloxone": False}))
+    assert unticked == as_crispy_form(Ticks(initial={"naloxone": False}))
+    assert "checked" not in unticked
 
 
 def test_each_language_is_kept_apart() -> None:

@@ -184,10 +184,12 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     site: Site,
 ) -> None:
     """On a phone (360 px), offline: a result typed for Sam is cleared when Robin is chosen instead; for
-    Robin an HIV result, PrEP started and a second hepatitis B dose, queued with the contact.
-    When the signal returns the first answer is cut off; sent again, everything is there once."""
-    from health.models import HealthTest, Prevention, Vaccination
+    Robin an HIV result, PrEP started, a second hepatitis B dose and the first dose of a vaccine
+    of the team's own, queued with the contact. When the signal returns the first answer is cut
+    off; sent again, everything is there once, the team's vaccine by its name on the person's page."""
+    from health.models import HealthTest, Prevention, TeamVaccine, Vaccination
 
+    own = TeamVaccine.objects.create(team=robin.home_team, name="Meningitis ACWY", doses=2, note="Eight weeks apart")
     ClientFactory.create(home_team=robin.home_team, preferred_name="Sam", last_seen_at=timezone.now())
     base = live_server.url
     turn_on(page, check_page, base, worker)
@@ -210,6 +212,10 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     )
     health.get_by_text("Vaccinations", exact=True).tap()
     health.locator("fieldset.vaccination", has_text="Hepatitis B").get_by_label("Dose").select_option(label="Dose 2")
+    mening = health.locator("fieldset.vaccination", has_text="Meningitis ACWY")
+    expect(mening).to_contain_text("Eight weeks apart")
+    expect(mening.get_by_label("Dose").locator("option")).to_have_text(["Not given", "Dose 1", "Dose 2"])
+    mening.get_by_label("Dose").select_option(label="Dose 1")
     expect(hiv.get_by_label("Result", exact=True).locator("option:checked")).to_have_text("Non-reactive")
     check_page()
     save(page)
@@ -243,8 +249,8 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     assert (test.kind, test.result) == ("hiv", "non_reactive")
     prep = Prevention.objects.get()
     assert (prep.client_id, prep.encounter_id, prep.kind, prep.status) == (robin.pk, encounter.pk, "prep", "started")
-    dose = Vaccination.objects.get()
-    assert (dose.client_id, dose.encounter_id, dose.vaccine, dose.dose) == (robin.pk, encounter.pk, "hep_b", 2)
+    doses = set(Vaccination.objects.values_list("client", "encounter", "vaccine", "team_vaccine", "dose"))
+    assert doses == {(robin.pk, encounter.pk, "hep_b", None, 2), (robin.pk, encounter.pk, "other", own.pk, 1)}
 
     # The person's page reads what arrived.
     page.goto(base + reverse("clients:detail", args=[robin.code]))
@@ -253,3 +259,4 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     expect(section).to_contain_text("Non-reactive")
     expect(section).to_contain_text("Started")
     expect(section).to_contain_text("dose 2")
+    expect(section.locator("li", has_text="Meningitis ACWY")).to_contain_text("dose 1")
