@@ -35,6 +35,7 @@ from core.dates import add_months
 from core.definer import aggregate_rows
 from encounters.models import ServiceType
 from goals.stats import RHO
+from health.education_figures import EDUCATION_EVENTS_FUNCTION
 from health.figures import HEALTH_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine
@@ -96,6 +97,8 @@ GAS_FUNCTION = "alongside_org_attainment"  # (level, start, team, people, keys, 
 ARGUMENTS = {
     EVENTS_FUNCTION: ("zone", "first_day", "next_year", "starts", "ends"),
     HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
+    # Contacts that covered each built-in safer-use topic (health 0009).
+    EDUCATION_EVENTS_FUNCTION: ("zone", "starts", "ends"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),
     WHO5_FUNCTION: ("first_day", "next_year"),
@@ -167,6 +170,7 @@ def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) ->
     # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
     atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
     rows = _fetch(EVENTS_FUNCTION, params) + _fetch(HEALTH_EVENTS_FUNCTION, params)
+    rows += _fetch(EDUCATION_EVENTS_FUNCTION, params)
     for measure, team, month, count, keys in rows:
         atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from core import charts
 from core.charts import BLUE, BarSpec
+from health.education import DEFAULT_TOPICS
+from health.education_figures import topic_measure
 from health.figures import STAGES, incident_measure, measure, stages_of
 from health.models import HealthTest, Incident
 from privacy.figures import Protected, Status
@@ -144,6 +146,14 @@ def incidents_table(year: Year, period: Period) -> Table:
     return Table("incidents", caption, [_("What happened"), _("Incidents")], rows, folded=False)
 
 
+def topics_table(year: Year, period: Period) -> Table:
+    """Contacts that covered each built-in safer-use topic, every team together, each a
+    protected count (health 0009; a team's own topics are its words and are not added up)."""
+    rows = [Row(_(name), [Shown(year.get(topic_measure(key), None, period))]) for key, name in DEFAULT_TOPICS]
+    caption = _("Contacts in the period where each built-in safer-use topic was talked about or practised.")
+    return Table("topics", caption, [_("Topic"), _("Contacts")], rows, folded=False)
+
+
 def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str, Any]:
     contacts_caption = _("Contacts each month, and the syringes and naloxone kits given.")
     tables = {
@@ -202,6 +212,7 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
     )
     tables["cascade"] = cascade_table(year, period)
     tables["incidents"] = incidents_table(year, period)
+    tables["topics"] = topics_table(year, period)
     months = [m for m in months_of(period) if (MONTH, m) in year.periods]
     values = [year.get("contacts", None, (MONTH, m)).value for m in months]
     chart = charts.bar_chart(

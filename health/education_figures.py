@@ -9,7 +9,10 @@ documented few, tests/core/test_triggers.py), and the query walks only the teams
 of the period (encounter_team_when_idx), then each one's topics (health_topic_covered_once).
 It runs under the tables' row-level security, like every person-linked figure of the team's
 dashboard: a contact whose person has moved to another team leaves it (docs/security.md).
-The organisation view does not show topics (see docs/health.md).
+
+The organisation view counts the contacts that covered each built-in topic, per team and
+month, through the definer function `alongside_education_events` (health 0009), as one more
+kind of the hierarchy's events (dashboards/hierarchy.py), protected like every other count.
 """
 
 from dataclasses import dataclass
@@ -19,7 +22,17 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, router
 
-from .education import Topic
+from .education import DEFAULT_TOPICS, Topic
+
+EDUCATION_EVENTS_FUNCTION = "alongside_education_events"  # (measure, team, month, records, keys)
+
+
+def topic_measure(key: str) -> str:
+    """The organisation view's measure of a built-in topic: contacts that covered it."""
+    return f"topics:{key}"
+
+
+TOPIC_MEASURES = [topic_measure(key) for key, _name in DEFAULT_TOPICS]
 
 TEAM_TOPICS_SQL = """
 SELECT c.topic_id, count(DISTINCT e.id), count(DISTINCT e.client_id), count(DISTINCT e.id) FILTER (WHERE c.practised)

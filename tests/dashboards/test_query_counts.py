@@ -35,8 +35,9 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = 25
 # teams, rollups (5), goals (3) and the people behind them (2), overdose responses,
 # "right now" (3), when refreshed; health's cascade and incidents (alongside_health_events);
-# the year's goal attainment (alongside_org_attainment).
-ORGANISATION = 13
+# the year's goal attainment (alongside_org_attainment); safer-use topics covered
+# (alongside_education_events).
+ORGANISATION = 14
 
 
 def grow(supervisor: User, teams: int, people: int) -> None:

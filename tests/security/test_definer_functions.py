@@ -35,6 +35,7 @@ AGGREGATES = {
     "alongside_org_who5": "the organisation view's WHO-5 people, mean and reliable change per team and period",
     "alongside_org_attainment": "the organisation view's people whose goal attainment T-score rose, or not",
     "alongside_health_events": "the organisation view's testing cascade and incidents that may count (health/)",
+    "alongside_education_events": "the organisation view's contacts per built-in safer-use topic (health/)",
     "alongside_instrument_use": "whether any team's check-in used a questionnaire's version (outcomes/services.py)",
 }
 # The export job's rows (exports/datasets.py, exports migration 0003): one row per record of
