@@ -22,7 +22,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -118,6 +118,8 @@ class Year:
     # (bench/privacy_accuracy.py). Cached with the figures, in the server's cache only.
     truth: dict[str, dict[Key, int]] = field(default_factory=dict)
     withheld: int = 0
+    # The rollups' last refresh when these figures were read (the page's "Figures as of").
+    as_of: datetime | None = None
 
     def get(self, measure: str, team: Team, period: Period) -> Protected:
         """A figure; one with no records is 0 (a mean or share of nobody: nothing)."""
@@ -337,10 +339,28 @@ _RECENT: dict[str, Year] = {}
 _RECENT_LOCK = threading.Lock()
 
 
+# A year's figures are built again at most this often, however often the rollups are
+# refreshed. They are of complete months, which a day's new contacts do not change (only late
+# ones, corrections, transfers and merges do), and building and auditing a year is seconds of
+# CPU at a tenth of the benchmark's scale: rebuilt after every refresh (each minute while
+# contacts come in), in every server process, it took a core from the people logging them
+# (bench/README.md, "The cluster under load").
+REBUILT_EVERY = timedelta(hours=1)
+
+
+def _version(refreshed_at: datetime | None) -> str:
+    """The rollups' version, to the REBUILT_EVERY: one key per hour of refreshes."""
+    if refreshed_at is None:
+        return "never"
+    step = int(REBUILT_EVERY.total_seconds())
+    return str(int(refreshed_at.timestamp()) // step * step)
+
+
 def year_figures(year: int, *, teams: Iterable[UUID], before: date) -> Year:
-    """`build`, cached until the rollups are next refreshed (they change when the data does)."""
+    """`build`, cached until the rollups are next refreshed in a later hour (REBUILT_EVERY)."""
     team_ids = sorted(teams, key=str)
-    version = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    refreshed_at = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    version = _version(refreshed_at)
     described = f"{year}:{before}:{version}:{','.join(str(t) for t in team_ids)}"
     key = "privacy-hierarchy:" + hashlib.sha256(described.encode()).hexdigest()
     found = _RECENT.get(key) if cache.has_key(key) else None  # gone from the cache: gone here
@@ -348,6 +368,7 @@ def year_figures(year: int, *, teams: Iterable[UUID], before: date) -> Year:
         found = cache.get(key)
         if found is None:
             found = build(year, teams=team_ids, before=before)
+            found.as_of = refreshed_at
             cache.set(key, found, timeout=24 * 3600)
         with _RECENT_LOCK:
             _RECENT[key] = found

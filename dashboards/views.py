@@ -107,5 +107,8 @@ def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
         kind=Release.Kind.ORGANISATION_VIEW,
         parameters={"period": period_code(period), "teams": sorted(str(team) for team in teams)},
     )
-    context = organisation_context(year, period, teams) | {"form": form, **_freshness()}
+    freshness = _freshness()
+    if year.as_of is not None:  # read at most hourly (hierarchy.REBUILT_EVERY): as of then
+        freshness["refreshed_at"] = year.as_of
+    context = organisation_context(year, period, teams) | {"form": form, **freshness}
     return render(request, "dashboards/organisation.html", context)
