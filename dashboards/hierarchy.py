@@ -115,7 +115,7 @@ class Year:
     periods: list[Period]
     figures: dict[str, dict[Key, Protected]] = field(default_factory=dict)
     # The true values of the audited figures: never shown; for measuring the accuracy cost
-    # (bench/privacy_accuracy.py). Cached with the figures, in the server's cache only.
+    # (bench/privacy_accuracy.py). Cached with the figures, in the shared cache table only.
     truth: dict[str, dict[Key, int]] = field(default_factory=dict)
     withheld: int = 0
     # The rollups' last refresh when these figures were read (the page's "Figures as of").

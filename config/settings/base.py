@@ -160,6 +160,17 @@ ALONGSIDE_OWNER_DATABASE = environ.Env.db_url_config(_migrate_url) if _migrate_u
 ALONGSIDE_APP_ROLE = DATABASES["default"].get("USER", "")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# One cache for every app node and process, in PostgreSQL (its table: dashboards migration
+# 0011): the organisation view's year of protected figures, built and audited once an hour
+# for all of them (dashboards/hierarchy.py). Nothing else is cached through it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alongside_cache",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
 # Settings every connection carries (the trigram thresholds of fuzzy search): config/database.py.
 # Behind a pooler in transaction mode (DATABASE_TRANSACTION_POOLING=1: PgBouncer, as
 # `make cluster` runs it) a connection's startup options are not passed on, so the pooler
