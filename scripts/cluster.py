@@ -53,10 +53,13 @@ APP_NODES = ("app1", "app2")
 REPLICATION_USER = "alongside_replication"
 SLOT = "alongside_replica"
 PYTHON = sys.executable
-# Per app node on this 2-core machine: processes for the cores, threads to overlap the
-# waits on PostgreSQL (bench/README.md, "Load": how these were chosen).
-GUNICORN_WORKERS = int(os.environ.get("CLUSTER_WORKERS", "2"))
-GUNICORN_THREADS = int(os.environ.get("CLUSTER_THREADS", "4"))
+# Per app node on this 2-core machine: four processes of one thread each. Threads share a
+# process's interpreter lock, so a page being drawn held up the other threads' requests
+# behind it; separate processes let the operating system share the cores between them.
+# At 120 users on a quiet machine (bench/README.md, "The cluster under load"): p95 480 ms
+# with 2 processes x 4 threads, 330 ms with 3 x 2, 210 ms with 4 x 1, the same requests/s.
+GUNICORN_WORKERS = int(os.environ.get("CLUSTER_WORKERS", "4"))
+GUNICORN_THREADS = int(os.environ.get("CLUSTER_THREADS", "1"))
 # PgBouncer: client connections it accepts, and server connections per database and user.
 POOL_CLIENTS = 500
 POOL_SIZE = 20
