@@ -156,17 +156,7 @@ def test_three_contacts_logged_offline_survive_a_closed_tab_and_are_stored_once_
 
     # The signal returns, and the first sync's answer is cut off halfway: the server stored
     # the contacts, the phone never heard. The next sync answers "duplicate": still 3.
-    cut: list[str] = []
-
-    def cut_off(route: Route) -> None:
-        if not cut:
-            cut.append(route.request.url)
-            route.fetch()  # the server gets it and answers...
-            route.abort("connectionreset")  # ...and the answer never arrives
-        else:
-            route.continue_()
-
-    page.route("**/sync/", cut_off)
+    cut = cut_off_first_sync(page)
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#offline-state")).to_contain_text("3 contacts waiting")
@@ -193,6 +183,23 @@ def queue_one(page: Page, name: str) -> None:
     page.locator("label.picker-option", has_text=name).tap()
     page.get_by_role("button", name="One more: Sterile syringes").tap()
     save(page)
+
+
+def cut_off_first_sync(page: Page) -> list[str]:
+    """The first sync's answer is cut off halfway: the server stores what was sent, the phone
+    never hears. Later syncs go through. The list gets the cut request's address."""
+    cut: list[str] = []
+
+    def cut_off(route: Route) -> None:
+        if not cut:
+            cut.append(route.request.url)
+            route.fetch()  # the server stores it...
+            route.abort("connectionreset")  # ...and the answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/sync/", cut_off)
+    return cut
 
 
 def go_online(page: Page, context: BrowserContext) -> None:

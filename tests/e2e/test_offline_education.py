@@ -4,7 +4,7 @@ contact and its topics are there once (the part `education`, docs/offline.md).""
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
@@ -13,7 +13,16 @@ from health.education import TopicCovered
 from tests.factories import ClientFactory
 
 from .conftest import PageChecks
-from .test_offline import go_online, idb_dump, open_offline_log, save, turn_on, unlock, waiting_banner
+from .test_offline import (
+    cut_off_first_sync,
+    go_online,
+    idb_dump,
+    open_offline_log,
+    save,
+    turn_on,
+    unlock,
+    waiting_banner,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,17 +52,7 @@ def test_topics_logged_offline_arrive_once_with_the_contact(
     assert len(outbox) == 1 and "education-" not in outbox[0]  # sealed: no field names readable
     assert not TopicCovered.objects.exists()
 
-    cut: list[str] = []
-
-    def cut_off(route: Route) -> None:
-        if not cut:
-            cut.append(route.request.url)
-            route.fetch()  # the server stores it...
-            route.abort("connectionreset")  # ...and the answer never arrives
-        else:
-            route.continue_()
-
-    page.route("**/sync/", cut_off)
+    cut = cut_off_first_sync(page)
     go_online(page, context)
     expect(page.locator("#offline-state")).to_contain_text("1 contact waiting")
     assert cut and Encounter.objects.count() == 1

@@ -6,7 +6,7 @@ record (issue 17)."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import Team, User
@@ -20,7 +20,16 @@ from tests.factories import ClientFactory
 
 from .conftest import PageChecks
 from .test_check_in import answer
-from .test_offline import go_online, idb_dump, open_offline_log, save, turn_on, unlock, waiting_banner
+from .test_offline import (
+    cut_off_first_sync,
+    go_online,
+    idb_dump,
+    open_offline_log,
+    save,
+    turn_on,
+    unlock,
+    waiting_banner,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -224,17 +233,7 @@ def test_a_test_result_prep_and_a_vaccine_dose_logged_offline_arrive_once_with_t
     assert len(outbox) == 1 and "health-hiv-result" not in outbox[0] and "non_reactive" not in outbox[0]
     assert not HealthTest.objects.exists()
 
-    cut: list[str] = []
-
-    def cut_off(route: Route) -> None:
-        if not cut:
-            cut.append(route.request.url)
-            route.fetch()  # the server stores it...
-            route.abort("connectionreset")  # ...and the answer never arrives
-        else:
-            route.continue_()
-
-    page.route("**/sync/", cut_off)
+    cut = cut_off_first_sync(page)
     go_online(page, context)
     expect(page.locator("#offline-state")).to_contain_text("1 contact waiting")
     assert cut and Encounter.objects.count() == 1
