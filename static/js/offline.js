@@ -452,6 +452,7 @@
   }
   function lockPage() {
     dataKey = null;
+    if (idleTimer) { clearTimeout(idleTimer); idleTimer = null; }
     people = [];
     meta().then(function (state) {
       show($("offline-unlock"), Boolean(state && state.wrapped));
@@ -462,6 +463,7 @@
   }
   function touched() {
     if (idleTimer) { clearTimeout(idleTimer); }
+    if (!dataKey) { return; } // locked: nothing to lock again
     idleTimer = setTimeout(function () { lockPage(); message(say("locked"), "info"); }, IDLE_MS);
   }
   async function unlockSubmitted(event) {
@@ -496,14 +498,16 @@
     var cached = await get("people", "all");
     people = cached ? await openBox(cached) : [];
     message("", "info");
+    // The 15 minutes count from the unlock, and any use from now on starts them again: the
+    // watch is on before the form shows, not after the outbox is drawn (which may take a while).
+    ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
+    touched();
     show($("offline-unlock"), false);
     show($("offline-form"), true);
     freshContact();
     drawPicker();
     await takePending();
     await drawOutbox();
-    ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, touched, true); });
-    touched();
   }
   function freshContact() {
     var form = $("offline-form");
