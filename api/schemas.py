@@ -17,6 +17,8 @@ ReferredTo = Literal[
 ]
 NewReferralStatus = Literal["suggested", "made"]
 ReferralFilter = Literal["", "open", "suggested", "made", "attended", "not_attended", "declined"]
+BuiltInVaccine = Literal["hep_a", "hep_b", "tetanus", "flu", "covid"]
+VaccineWhere = Literal["by_team", "elsewhere"]
 Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]{1,50}$")]
 AnswerValue = Annotated[int, Field(ge=-1000, le=1000)]
 
@@ -78,6 +80,19 @@ class Site(Schema):
     is_active: bool
 
 
+class TopicOffered(Schema):
+    id: UUID
+    team: UUID
+    name: str = Field(description="In the caller's language while it is a built-in name; else as the team typed it")
+
+
+class VaccineOffered(Schema):
+    vaccine: str = Field(description="What to send: a built-in vaccine's key, or the id of a team's own vaccine")
+    team: UUID | None = Field(description="The team whose own vaccine this is; null for a built-in vaccine")
+    name: str
+    doses: int = Field(description="The highest dose number: a team's vaccine's full course")
+
+
 class ServiceGiven(Schema):
     service: Slug = Field(description="A service's slug from /services")
     quantity: int = Field(ge=1, le=999)
@@ -93,6 +108,19 @@ class ReferralIn(Schema):
 class CheckInIn(Schema):
     instrument: UUID
     answers: dict[UUID, AnswerValue | None] = Field(description="Question id to answer; null: prefers not to say")
+
+
+class TopicIn(Schema):
+    topic: UUID = Field(description="A topic's id from /topics: one of the contact's team's, in use")
+    practised: bool = Field(default=False, description="Practised (a skill shown and tried), not only talked about")
+
+
+class VaccinationIn(Schema):
+    vaccine: BuiltInVaccine | UUID = Field(
+        description="A built-in vaccine's key, or the id of one of the person's team's own vaccines (from /vaccines)"
+    )
+    dose: int = Field(ge=1, le=5, description="The dose's number in its course (a team's vaccine: up to its doses)")
+    where: VaccineWhere = "by_team"
 
 
 class ContactIn(Schema):
@@ -113,6 +141,12 @@ class ContactIn(Schema):
     note: str = Field(default="", max_length=1000)
     referral: ReferralIn | None = None
     check_ins: list[CheckInIn] = Field(default_factory=list, max_length=10)
+    topics: list[TopicIn] = Field(
+        default_factory=list, max_length=50, description="Safer-use topics talked about or practised, each once"
+    )
+    vaccinations: list[VaccinationIn] = Field(
+        default_factory=list, max_length=10, description="Registered people only: doses given, each vaccine once"
+    )
 
 
 class ContactSummary(Schema):
@@ -126,10 +160,27 @@ class ContactSummary(Schema):
     services: list[ServiceGiven]
 
 
+class TopicCovered(Schema):
+    topic: UUID
+    name: str
+    practised: bool
+
+
+class VaccinationGiven(Schema):
+    vaccine: str = Field(description="A built-in vaccine's key, or the id of the team's own vaccine")
+    name: str
+    dose: int
+    where: str
+
+
 class Contact(ContactSummary):
     age_band: str
     gender: str
     note: str
+    topics: list[TopicCovered]
+    vaccinations: list[VaccinationGiven] | None = Field(
+        description="Null for a distribution volunteer's token, which sees no health record"
+    )
 
 
 class ContactSaved(Contact):

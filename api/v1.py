@@ -33,6 +33,7 @@ from encounters.services.referrals import NewReferral
 from outcomes.models import Answer, CheckIn
 from outcomes.services import CheckInAtContact
 
+from . import parts as contact_parts
 from . import problems, schemas
 from .auth import RateLimited, TokenAuth, caller, full_member, team_member, token_of
 from .figures import router as figures_router
@@ -98,7 +99,8 @@ api = AlongsideApi(
     title="Alongside API",
     version="1",
     description=(
-        "Read a team's people, contacts, referrals, check-ins, services and sites, and log contacts, "
+        "Read a team's people, contacts, referrals, check-ins, services, sites, safer-use topics and vaccines, "
+        "and log contacts with their topics and vaccinations, "
         "with a personal access token (Authorization: Bearer ...) made on your API tokens page. "
         "A token sees what its user may see, and nothing more; anything outside is a 404. "
         "Errors are RFC 9457 problem details. Each token may make a limited number of calls a minute (429 after)."
@@ -341,6 +343,28 @@ def sites(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+@catalogue_router.get(
+    "/topics",
+    response={200: list[schemas.TopicOffered], **REFUSALS},
+    url_name="topics",
+    summary="The safer-use topics in use of the token's teams",
+)
+def topics(request: HttpRequest) -> list[dict[str, Any]]:
+    """Each team's own list (its words): a contact's `topics` name them by id."""
+    return contact_parts.topics_in_use(team_member(request))
+
+
+@catalogue_router.get(
+    "/vaccines",
+    response={200: list[schemas.VaccineOffered], **REFUSALS},
+    url_name="vaccines",
+    summary="The built-in vaccines, and the token's teams' own vaccines in use",
+)
+def vaccines(request: HttpRequest) -> list[dict[str, Any]]:
+    """Not for a distribution volunteer's token (403): vaccinations are recorded by staff."""
+    return contact_parts.vaccines_in_use(full_member(request))
+
+
 # -- Contacts -----------------------------------------------------------------------------
 
 contacts_router = Router(tags=["contacts"])
@@ -362,7 +386,14 @@ def contact_summary(contact: Encounter) -> dict[str, Any]:
 
 
 def contact_full(contact: Encounter) -> dict[str, Any]:
-    return {**contact_summary(contact), "age_band": contact.age_band, "gender": contact.gender, "note": contact.note}
+    """One contact, with its parts (read `contact_parts.with_parts`)."""
+    return {
+        **contact_summary(contact),
+        "age_band": contact.age_band,
+        "gender": contact.gender,
+        "note": contact.note,
+        **contact_parts.parts_stored(contact),
+    }
 
 
 def own_if_limited(contacts: EncounterQuerySet, user: User) -> EncounterQuerySet:
@@ -416,7 +447,7 @@ def contacts(
 def contact(request: HttpRequest, contact_id: UUID) -> dict[str, Any]:
     user = team_member(request)
     found = (
-        own_if_limited(Encounter.objects.visible_to(user), user)
+        contact_parts.with_parts(own_if_limited(Encounter.objects.visible_to(user), user), user)
         .select_related("client")
         .prefetch_related(with_services())
         .filter(pk=contact_id)
@@ -486,6 +517,7 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
         parts["check_ins"] = tuple(
             CheckInAtContact(instrument_id=item.instrument, answers=dict(item.answers)) for item in payload.check_ins
         )
+    parts |= contact_parts.parts_sent(payload, user=user, team=team, person=person)
     logged = log_encounter(
         actor=user,
         encounter_id=payload.id,
@@ -501,7 +533,12 @@ def contact_new(request: HttpRequest, payload: schemas.ContactIn) -> Status[dict
         note=payload.note,
         parts=parts,
     )
-    stored = Encounter.objects.select_related("client").prefetch_related(with_services()).get(pk=logged.encounter.pk)
+    stored = (
+        contact_parts.with_parts(Encounter.objects.all(), user)
+        .select_related("client")
+        .prefetch_related(with_services())
+        .get(pk=logged.encounter.pk)
+    )
     return Status(201 if logged.created else 200, {**contact_full(stored), "outcome": str(logged.outcome)})
 
 

@@ -58,6 +58,11 @@ ROWS = [
     api("api:me", lambda o: reverse("api:me"), EVERYONE),
     api("api:services", lambda o: reverse("api:services"), EVERYONE),
     api("api:sites", lambda o: reverse("api:sites"), TEAMS),
+    # Each team's own catalogues of safer-use topics and vaccines, with a token of either scope.
+    api("api:topics", lambda o: reverse("api:topics"), TEAMS),
+    api("api:topics", lambda o: reverse("api:topics"), TEAMS, token="write"),
+    api("api:vaccines", lambda o: reverse("api:vaccines"), TEAMS),
+    api("api:vaccines", lambda o: reverse("api:vaccines"), TEAMS, token="write"),
     api("api:people", lambda o: reverse("api:people"), TEAMS),
     api("api:person", lambda o: reverse("api:person", args=code(o)), SCOPED),
     api("api:person_check_ins", lambda o: reverse("api:person_check_ins", args=code(o)), SCOPED),

@@ -95,6 +95,7 @@ DIFFERS: dict[tuple[str, str], int] = {
     # (tests/api/test_volunteer.py).
     ("get", "api:person_check_ins"): REFUSED,
     ("get", "api:referrals"): REFUSED,
+    ("get", "api:vaccines"): REFUSED,  # vaccinations are recorded by staff (its topics: 200)
     ("get", "api:contact"): 404,
     ("post", "accounts:api_token_revoke"): 404,  # the matrix's token is the worker's
     # Offline use: the same pages as a worker's (what the device caches and what its outbox
