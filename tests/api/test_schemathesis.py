@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from accounts.models import User
 from clients.models import Alias, Client, SafetyFlag
 from encounters.models import Encounter, Referral
+from health.prevention import TeamVaccine
 from tests.factories import ClientFactory, EncounterFactory, ServiceTypeFactory, SiteFactory, make_token
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,14 @@ STATEFUL_EXAMPLES = 15
 
 @pytest.fixture
 def programme(person: Client, encounter: Encounter, worker: User, outsider: User, other_team: Any) -> dict[str, Any]:
-    """A team with a person, an alias, a safety flag, contacts and a referral; another team with its own."""
+    """A team with a person, an alias, a safety flag, contacts, a referral, its topics and a
+    vaccine of its own; another team with its own."""
     Alias.objects.create(client=person, name="Robbie")
     SafetyFlag.objects.create(client=person, text="Meet in pairs")
     ServiceTypeFactory.create(slug="syringes-st", name="Syringes")
     Referral.objects.create(client=person, team=person.home_team, to="housing", created_by=worker, encounter=encounter)
+    TeamVaccine.objects.create(team=person.home_team, name="Meningitis ACWY", doses=2)
+    TeamVaccine.objects.create(team=other_team, name="River's vaccine", doses=3)
     theirs = ClientFactory.create(home_team=other_team, preferred_name="Sam")
     EncounterFactory.create(client=theirs, team=other_team, worker=outsider, site=SiteFactory.create(team=other_team))
     return {"theirs": theirs}
@@ -137,7 +141,7 @@ def test_every_operation_keeps_its_schema_and_scope(role: str, api_schema: Any, 
     headers = PLAIN
     check = in_scope_check(user)
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 9
+    assert len(operations) >= 13
     for operation in operations:
 
         @settings(
