@@ -31,9 +31,7 @@ from .prevention import TeamVaccine, Vaccination
 VACCINATION_EVENTS_FUNCTION = "alongside_vaccination_events"  # (measure, team, month, records, keys)
 
 # The built-in vaccines, in the order the forms offer them ("other" is a team's own vaccine).
-BUILT_IN = [
-    (key, label) for key, label in Vaccination.Vaccine.choices if key != Vaccination.Vaccine.OTHER
-]
+BUILT_IN = [(key, label) for key, label in Vaccination.Vaccine.choices if key != Vaccination.Vaccine.OTHER]
 OTHER = Vaccination.Vaccine.OTHER.value
 
 
