@@ -5,7 +5,7 @@ few counts the indexes answer directly; neither shows a person served, so neithe
 an audit event (no one's record is opened).
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -28,16 +28,12 @@ from privacy.models import Release, record_release
 from . import layout
 from .figures import dashboard as figures_for
 from .forms import DashboardForm, OrganisationForm, period_code
-from .hierarchy import year_figures
+from .hierarchy import default_period, year_figures
+from .hierarchy import this_month as first_of_this_month
 from .models import RollupState
 from .organisation import context as organisation_context
 from .organisation import periods_offered
 from .sources import RollupSource
-
-
-def _this_month() -> date:
-    return timezone.localdate().replace(day=1)
-
 
 # The background refresh runs every minute (dashboards/tasks.py); figures older than this mean
 # it is not running.
@@ -68,7 +64,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     responses, caseloads and what needs doing now, for a period and optionally one worker."""
     team_ids = request.user.supervised_team_ids()
     teams: dict[UUID, str] = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
-    form = DashboardForm(request.GET or None, teams=teams, workers=_staff(team_ids), this_month=_this_month())
+    form = DashboardForm(request.GET or None, teams=teams, workers=_staff(team_ids), this_month=first_of_this_month())
     scope = form.scope()
     figures = figures_for(scope, source=RollupSource(), team_names=teams)
     cascade = team_cascade(list(scope.team_ids), scope.first, add_months(scope.last, 1))
@@ -105,10 +101,10 @@ def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounded, small ones show as "fewer than 11", and what would give one away is withheld.
     Every view is noted in the release register (its period, never its figures)."""
     teams: dict[UUID, str] = dict(Team.objects.values_list("pk", "name"))
-    this_month = _this_month()
+    this_month = first_of_this_month()
     first_year = this_month.year - 2
     form = OrganisationForm(request.GET or None, periods=periods_offered(this_month, first_year))
-    period = form.chosen() or ("month", add_months(this_month, -1))
+    period = form.chosen() or default_period(this_month)
     year = year_figures(period[1].year, teams=teams, before=this_month)
     record_release(
         actor_id=request.user.pk,

@@ -61,3 +61,31 @@ def test_the_page_says_when_the_figures_were_read(builds: list[int], client: Any
     second = client.get(reverse("dashboards:organisation"))
     assert second.context["refreshed_at"] == built_at
     assert len(builds) == 1
+
+
+def test_the_background_refresh_builds_the_default_year_so_the_page_builds_nothing(
+    builds: list[int], client: Any, data_admin: Any, team: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+    from django.urls import reverse
+    from django_tasks_db.management.commands import db_worker
+
+    from dashboards import tasks
+
+    # The worker closes connections between tasks; here that would end the test's transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    tasks.schedule(at=timezone.now())
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")  # the real worker
+    last_month = hierarchy.default_period(hierarchy.this_month())[1]
+    assert builds == [last_month.year]  # built once, by the worker
+
+    tasks.refresh_rollups.call()  # refreshed again within the hour: nothing to build
+    assert builds == [last_month.year]
+
+    client.force_login(data_admin)
+    page = client.get(reverse("dashboards:organisation"))
+    assert page.status_code == 200
+    assert builds == [last_month.year]  # the data admin waited for no build
+    hierarchy._RECENT.clear()  # another process: reads the shared cache, still no build
+    assert client.get(reverse("dashboards:organisation")).status_code == 200
+    assert builds == [last_month.year]
