@@ -85,11 +85,11 @@ class Names:
     def shown(self, version: Mapping[str, Any], name: str) -> str:
         if name.startswith("parts."):
             key = name.removeprefix("parts.")
-            value = version.get("parts", {}).get(key)
+            data = version.get("parts", {}).get(key)
             part = contact_part(key)
             if part is not None and part.describe is not None:
-                return part.describe(value)
-            return _described(value)
+                return part.describe(data)
+            return _described(data)
         value: Any = version.get(name)
         if name == "person":
             return self.people.get(value, _("someone outside your teams")) if value else _("Anonymous contact")
