@@ -58,6 +58,7 @@ class HealthConfig(AppConfig):
                 canonical=prevention.vaccinations_canonical,
                 stored=prevention.stored_vaccinations,
                 form=vaccinations_at_contact,
+                describe=prevention.describe_vaccinations,
             )
         )
         # Safer-use topics talked about and skills practised: at anonymous contacts too (a
