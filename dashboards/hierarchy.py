@@ -38,6 +38,7 @@ from encounters.models import ServiceType
 from goals.stats import RHO
 from health.education_figures import EDUCATION_EVENTS_FUNCTION
 from health.figures import HEALTH_EVENTS_FUNCTION
+from health.vaccination_figures import VACCINATION_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
 from privacy.cellkey import combine
 from privacy.figures import Protected, Status, protect_count, protect_mean, protect_quantity, protect_share
@@ -100,6 +101,8 @@ ARGUMENTS = {
     HEALTH_EVENTS_FUNCTION: ("first_day", "next_year"),
     # Contacts that covered each built-in safer-use topic (health 0009).
     EDUCATION_EVENTS_FUNCTION: ("zone", "starts", "ends"),
+    # Doses given of each built-in vaccine, a team's own ones together as "other" (health 0010).
+    VACCINATION_EVENTS_FUNCTION: ("first_day", "next_year"),
     QUANTITIES_FUNCTION: ("zone", "starts", "ends", "slugs"),
     PEOPLE_FUNCTION: ("zone", "starts", "ends"),
     WHO5_FUNCTION: ("first_day", "next_year"),
@@ -173,7 +176,7 @@ def _events(params: dict[str, Any], teams: list[UUID], periods: list[Period]) ->
     # Contacts and anonymous contacts always: people seen are tied to them (`_relations`).
     atoms: dict[str, dict[tuple[str, UUID, date], tuple[int, float]]] = {"contacts": {}, "anonymous_contacts": {}}
     rows = _fetch(EVENTS_FUNCTION, params) + _fetch(HEALTH_EVENTS_FUNCTION, params)
-    rows += _fetch(EDUCATION_EVENTS_FUNCTION, params)
+    rows += _fetch(EDUCATION_EVENTS_FUNCTION, params) + _fetch(VACCINATION_EVENTS_FUNCTION, params)
     for measure, team, month, count, keys in rows:
         atoms.setdefault(measure, {})[(measure, UUID(str(team)), month)] = (count, float(keys))
     cells: dict[str, list[Cell]] = {}

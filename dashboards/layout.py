@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from health.education_figures import TopicCount
 from health.figures import STAGES, CascadeRow
+from health.vaccination_figures import VaccineCount
 
 from .pages import (
     Row,
@@ -51,6 +52,25 @@ def topics_table(rows: list[TopicCount], *, caption: str) -> Table:
             Row(
                 f"{row.label} · {row.team}" if row.team else row.label,
                 [rule(row.contacts, people=row.people), rule(row.people, people=row.people), rule(row.practised)],
+            )
+            for row in rows
+        ],
+        folded=False,
+    )
+
+
+def vaccinations_table(rows: list[VaccineCount], *, caption: str) -> Table:
+    """Vaccinations: a row per vaccine (the built-in ones, then the team's own), its doses given
+    and people vaccinated (health/vaccination_figures.py), each through the page's rule."""
+    rule: Rule = show_all
+    return Table(
+        "vaccinations",
+        caption,
+        [_("Vaccine"), _("Doses given"), _("People vaccinated")],
+        [
+            Row(
+                f"{row.label} · {row.team}" if row.team else row.label,
+                [rule(row.doses, people=row.people), rule(row.people, people=row.people)],
             )
             for row in rows
         ],

@@ -15,6 +15,7 @@ from health.education import DEFAULT_TOPICS
 from health.education_figures import topic_measure
 from health.figures import STAGES, incident_measure, measure, stages_of
 from health.models import HealthTest, Incident
+from health.vaccination_figures import BUILT_IN, OTHER, vaccine_measure
 from privacy.figures import Protected, Status
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 
@@ -154,6 +155,18 @@ def topics_table(year: Year, period: Period) -> Table:
     return Table("topics", caption, [_("Topic"), _("Contacts")], rows, folded=False)
 
 
+def vaccinations_table(year: Year, period: Period) -> Table:
+    """Doses the teams gave of each built-in vaccine, every team together, each a protected
+    count (health 0010); a team's own vaccines together as "Other vaccines", never by name."""
+    rows = [Row(str(label), [Shown(year.get(vaccine_measure(key), None, period))]) for key, label in BUILT_IN]
+    rows.append(Row(_("Other vaccines"), [Shown(year.get(vaccine_measure(OTHER), None, period))]))
+    caption = _(
+        "Vaccine doses the teams gave in the period. Other vaccines: those a team added, all together. "
+        "Doses given elsewhere are not counted."
+    )
+    return Table("vaccinations", caption, [_("Vaccine"), _("Doses given")], rows, folded=False)
+
+
 def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str, Any]:
     contacts_caption = _("Contacts each month, and the syringes and naloxone kits given.")
     tables = {
@@ -213,6 +226,7 @@ def context(year: Year, period: Period, team_names: dict[UUID, str]) -> dict[str
     tables["cascade"] = cascade_table(year, period)
     tables["incidents"] = incidents_table(year, period)
     tables["topics"] = topics_table(year, period)
+    tables["vaccinations"] = vaccinations_table(year, period)
     months = [m for m in months_of(period) if (MONTH, m) in year.periods]
     values = [year.get("contacts", None, (MONTH, m)).value for m in months]
     chart = charts.bar_chart(

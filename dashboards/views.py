@@ -22,6 +22,7 @@ from core.dates import add_months
 from core.replica import replica_reads
 from health.education_figures import team_topics
 from health.figures import team_cascade
+from health.vaccination_figures import team_vaccinations
 from privacy.models import Release, record_release
 
 from . import layout
@@ -73,9 +74,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "Safer-use topics talked about or practised in the period: contacts, people (registered), and contacts "
         "where it was practised."
     )
+    chosen = {team: teams[team] for team in scope.team_ids}
+    vaccinations = team_vaccinations(chosen, scope.first, add_months(scope.last, 1), scope.worker_id)
+    vaccinations_caption = _(
+        "Vaccine doses the team gave in the period, and the people they were given to (doses given elsewhere "
+        "are not counted)."
+    )
     context = layout.context(figures, organisation=False) | {
         "cascade": layout.cascade_table(cascade, caption=caption),
         "topics": layout.topics_table(topics, caption=topics_caption),
+        "vaccinations": layout.vaccinations_table(vaccinations, caption=vaccinations_caption),
         "form": form,
         "teams": [teams[team] for team in scope.team_ids],
         "worker": form.workers.get(scope.worker_id or 0, ""),

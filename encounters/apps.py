@@ -34,6 +34,7 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="referral",
+                label=_("Referral made"),
                 save=referrals.save_referral_part,
                 canonical=referrals.referral_canonical,
                 stored=referrals.stored_referral,
@@ -42,6 +43,7 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="referral_updates",
+                label=_("Referrals followed up"),
                 save=referrals.save_referral_updates_part,
                 canonical=referrals.referral_updates_canonical,
                 stored=referrals.stored_referral_updates,
@@ -50,6 +52,7 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="overdose",
+                label=_("Overdose response"),
                 save=overdose.save_overdose_part,
                 canonical=overdose.overdose_canonical,
                 stored=overdose.stored_overdose,
@@ -60,6 +63,7 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="for_others",
+                label=_("Supplies for others"),
                 save=supplies.save_for_others_part,
                 canonical=supplies.for_others_canonical,
                 stored=supplies.stored_for_others,
@@ -71,6 +75,7 @@ class EncountersConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="reversal",
+                label=_("They used naloxone on someone (a reversal)"),
                 save=supplies.save_reversal_part,
                 canonical=supplies.reversal_canonical,
                 stored=supplies.stored_reversal,

@@ -26,6 +26,8 @@ offline outbox, so a part added later needs no new sync code. Each part:
   import), `items` being (contact, data or None) pairs, with the same checks, rows and audit
   events as `save` for each, in bulk (a fixed number of statements for the batch). Without
   it, `save` is called for each contact of the batch.
+- `label`: the part's name in words (a lazy translation), for the pages that list parts
+  (the conflict page of Log a contact).
 - `form` (optional) reads the part from Log a contact's submission (see `PartForm`).
 - `anonymous` (default False): the part may come with an anonymous contact too (supplies
   for others, a reported reversal); its `save` is then called for anonymous contacts as
@@ -117,6 +119,7 @@ class ContactPart:
     save: SavePart
     canonical: Callable[[Any], Any]
     stored: Callable[["Encounter"], Any]
+    label: Any  # the part's name in words (a lazy translation): the conflict page's row
     form: ReadPart | None = None
     anonymous: bool = False
     save_many: SaveParts | None = None

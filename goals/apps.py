@@ -21,6 +21,7 @@ class GoalsConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="goal_reviews",
+                label=_("Goal reviews"),
                 save=services.save_reviews_part,
                 save_many=services.save_reviews_parts,
                 canonical=services.reviews_canonical,

@@ -23,6 +23,7 @@ class HealthConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="health_tests",
+                label=_("Tests (HIV, hepatitis, syphilis)"),
                 save=services.save_tests_part,
                 canonical=services.tests_canonical,
                 stored=services.stored_tests,
@@ -32,6 +33,7 @@ class HealthConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="linkage_steps",
+                label=_("Linkage to care"),
                 save=services.save_steps_part,
                 canonical=services.steps_canonical,
                 stored=services.stored_steps,
@@ -41,6 +43,7 @@ class HealthConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="prevention",
+                label=_("PrEP and PEP"),
                 save=prevention.save_prevention_part,
                 canonical=prevention.prevention_canonical,
                 stored=prevention.stored_prevention,
@@ -50,10 +53,12 @@ class HealthConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="vaccinations",
+                label=_("Vaccinations"),
                 save=prevention.save_vaccinations_part,
                 canonical=prevention.vaccinations_canonical,
                 stored=prevention.stored_vaccinations,
                 form=vaccinations_at_contact,
+                describe=prevention.describe_vaccinations,
             )
         )
         # Safer-use topics talked about and skills practised: at anonymous contacts too (a
@@ -64,6 +69,7 @@ class HealthConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="education",
+                label=_("Education and skills"),
                 save=education.save_education_part,
                 save_many=education.save_education_many,
                 canonical=education.education_canonical,

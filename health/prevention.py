@@ -177,6 +177,8 @@ class Vaccination(models.Model):
         indexes = [
             # A person's vaccinations, newest first (the person's page).
             models.Index(fields=["client", "-given_on"], name="health_vaccination_client_idx"),
+            # A team's doses by day (the team dashboard's vaccinations; the organisation view's year).
+            models.Index(fields=["team", "given_on"], name="health_vaccination_team_on_idx"),
         ]
 
     def __str__(self) -> str:

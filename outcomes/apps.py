@@ -21,6 +21,7 @@ class OutcomesConfig(AppConfig):
         register_contact_part(
             ContactPart(
                 key="check_ins",
+                label=_("Wellbeing check-in"),
                 save=services.save_check_ins_part,
                 save_many=services.save_check_ins_parts,
                 canonical=services.check_ins_canonical,

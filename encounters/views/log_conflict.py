@@ -24,6 +24,7 @@ from audit.services import record
 from clients.models import Client
 from core.versioning import ConflictRow, conflict_rows
 from encounters.models import Encounter, ServiceType, Site
+from encounters.parts import contact_part
 from encounters.services.contacts import ContactVersions
 
 PAGE = "encounters/encounter_log_conflict.html"
@@ -38,19 +39,12 @@ FIELDS = [
     ("services", gettext_lazy("What was given or done")),
     ("note", gettext_lazy("Note")),
 ]
-PARTS = {
-    "referral": gettext_lazy("Referral made"),
-    "referral_updates": gettext_lazy("Referrals followed up"),
-    "overdose": gettext_lazy("Overdose response"),
-    "goal_reviews": gettext_lazy("Goal reviews"),
-    "check_ins": gettext_lazy("Wellbeing check-in"),
-}
 
 
 def conflict_page(request: AuthenticatedHttpRequest, versions: ContactVersions) -> HttpResponse:
     names = Names.for_versions(request, versions)
     part_keys = sorted(set(versions.stored.get("parts", {})) | set(versions.sent.get("parts", {})))
-    labels = [*FIELDS, *[(f"parts.{key}", PARTS.get(key, key)) for key in part_keys]]
+    labels = [*FIELDS, *[(f"parts.{key}", part_label(key)) for key in part_keys]]
     rows: list[ConflictRow] = conflict_rows(
         labels, yours=versions.sent, saved=versions.stored, differs=set(versions.differs()), shown=names.shown
     )
@@ -60,6 +54,12 @@ def conflict_page(request: AuthenticatedHttpRequest, versions: ContactVersions) 
         action=AuditEvent.Action.ENCOUNTER_VIEWED, actor=request.user, target=encounter, client_id=encounter.client_id
     )
     return render(request, PAGE, {"rows": rows, "encounter": encounter}, status=409)
+
+
+def part_label(key: str) -> Any:
+    """A part's name in words, as its app registered it (encounters/parts.py `label`)."""
+    part = contact_part(key)
+    return part.label if part is not None else key
 
 
 class Names:
@@ -84,7 +84,12 @@ class Names:
 
     def shown(self, version: Mapping[str, Any], name: str) -> str:
         if name.startswith("parts."):
-            return _described(version.get("parts", {}).get(name.removeprefix("parts.")))
+            key = name.removeprefix("parts.")
+            data = version.get("parts", {}).get(key)
+            part = contact_part(key)
+            if part is not None and part.describe is not None:
+                return part.describe(data)
+            return _described(data)
         value: Any = version.get(name)
         if name == "person":
             return self.people.get(value, _("someone outside your teams")) if value else _("Anonymous contact")

@@ -217,6 +217,21 @@ def vaccinations_canonical(data: tuple[VaccinationAtContact, ...]) -> list[dict[
     return sorted(rows, key=lambda row: (row["vaccine"], row.get("team_vaccine", "")))
 
 
+def describe_vaccinations(canonical: list[dict[str, Any]] | None) -> str:
+    """A canonical value in words, a line a dose (the conflict page of Log a contact, seen by the
+    contact's team only): a team's vaccines by their names, in one query."""
+    rows = canonical or []
+    own = TeamVaccine.objects.in_bulk([UUID(row["team_vaccine"]) for row in rows if row.get("team_vaccine")])
+    lines = []
+    for row in rows:
+        team_vaccine = own.get(UUID(row["team_vaccine"])) if row.get("team_vaccine") else None
+        name = team_vaccine.name if team_vaccine is not None else str(Vaccination.Vaccine(row["vaccine"]).label)
+        where = str(Vaccination.Where(row["where"]).label)
+        words = _("%(vaccine)s: dose %(dose)s · %(where)s")
+        lines.append(words % {"vaccine": name, "dose": row["dose"], "where": where})
+    return "\n".join(lines)
+
+
 def stored_vaccinations(encounter: Encounter) -> list[dict[str, Any]] | None:
     found = tuple(
         VaccinationAtContact(v.vaccine, v.dose, v.where, v.team_vaccine_id)

@@ -19,6 +19,7 @@ from dashboards import rollups
 from dashboards.forms import worker_token
 from encounters.models import ServiceProvided, ServiceType
 from health.education import Topic, TopicCovered
+from health.models import TeamVaccine, Vaccination
 from tests.encounters.referral_factories import OverdoseResponseFactory, ReferralFactory
 from tests.factories import ClientFactory, EncounterFactory, MembershipFactory, TeamFactory
 from tests.goals.factories import GoalFactory
@@ -31,20 +32,23 @@ pytestmark = pytest.mark.django_db
 # overdose responses, reported reversals, supplies for others, the three "right now" counts,
 # caseload names, when refreshed, goal attainment over the period (dashboards/attainment.py),
 # the cascade of tests and linkage to care (health/figures.py), safer-use topics covered and
-# the teams' topics (health/education_figures.py: 2).
-DASHBOARD = 25
+# the teams' topics (health/education_figures.py: 2), vaccinations and the teams' own vaccines
+# (health/vaccination_figures.py: 2).
+DASHBOARD = 27
 # teams, rollups (5), goals (3) and the people behind them (2), overdose responses,
 # "right now" (3), when refreshed; health's cascade and incidents (alongside_health_events);
 # the year's goal attainment (alongside_org_attainment); safer-use topics covered
-# (alongside_education_events); and, at a first look at the year, Django's database cache
-# shared by every process (7: whether the year is there, reading it, writing it).
-ORGANISATION = 21
+# (alongside_education_events); vaccine doses (alongside_vaccination_events); and, at a first
+# look at the year, Django's database cache shared by every process (7: whether the year is
+# there, reading it, writing it).
+ORGANISATION = 22
 
 
 def grow(supervisor: User, teams: int, people: int) -> None:
-    """`teams` teams the supervisor leads, each with a worker, `people` people who each have a
-    contact with services, two WHO-5 check-ins, self-ratings, a goal, a referral due and an
-    overdose response, spread over the last `people` months."""
+    """`teams` teams the supervisor leads, each with a worker and a vaccine of its own, `people`
+    people who each have a contact with services, two WHO-5 check-ins, self-ratings, a goal, a
+    referral due, an overdose response, a hepatitis B dose and a dose of the team's vaccine,
+    spread over the last `people` months."""
     who5, ratings = instrument("who5"), instrument("self_ratings")
     types = list(ServiceType.objects.all()[:3])
     now = timezone.now()
@@ -52,6 +56,7 @@ def grow(supervisor: User, teams: int, people: int) -> None:
         team = TeamFactory.create()
         MembershipFactory.create(team=team, user=supervisor, role=Membership.Role.SUPERVISOR)
         worker = MembershipFactory.create(team=team, role=Membership.Role.WORKER).user
+        own = TeamVaccine.objects.create(team=team, name=f"Vaccine of {team.name}", doses=2)
         for index in range(people):
             when = now - timedelta(days=30 * index)
             person = ClientFactory.create(home_team=team, last_seen_at=now - timedelta(days=60))
@@ -66,6 +71,17 @@ def grow(supervisor: User, teams: int, people: int) -> None:
             OverdoseResponseFactory.create(client=person, happened_at=when)
             for topic in Topic.objects.filter(team=team)[:2]:
                 TopicCovered.objects.create(encounter=contact, topic=topic, practised=True, created_by=worker)
+            for vaccine, team_vaccine in (("hep_b", None), ("other", own)):
+                Vaccination.objects.create(
+                    client=person,
+                    team=team,
+                    encounter=contact,
+                    vaccine=vaccine,
+                    team_vaccine=team_vaccine,
+                    dose=1,
+                    given_on=timezone.localdate(when),
+                    created_by=worker,
+                )
     rollups.refresh()
 
 
@@ -109,11 +125,13 @@ def test_the_organisation_view_query_count(client: HttpClient, data_admin: User,
     grow(supervisor, teams=1, people=20)
     twenty = count(client, reverse("dashboards:organisation"), period(20))
     assert (two, twenty) == (ORGANISATION, ORGANISATION)
+    assert "Vaccine of " not in client.get(reverse("dashboards:organisation")).content.decode()
 
 
 def test_grow_makes_what_the_pages_count(supervisor_client: HttpClient, supervisor: User) -> None:
     grow(supervisor, teams=1, people=3)
-    figures = supervisor_client.get(reverse("dashboards:dashboard"), period(3)).context["figures"]
+    response = supervisor_client.get(reverse("dashboards:dashboard"), period(3))
+    figures = response.context["figures"]
     assert [m.contacts for m in figures.contacts] == [1, 1, 1]
     assert [m.means[0] for m in figures.ratings] == [5.0, 5.0, 5.0]
     assert figures.change.improved == 3  # 40 -> 84, 40 days apart
@@ -121,3 +139,7 @@ def test_grow_makes_what_the_pages_count(supervisor_client: HttpClient, supervis
     assert [m.responses for m in figures.overdoses] == [1, 1, 1]
     assert (figures.now.followups_due, figures.now.not_seen) == (3, 3)
     assert len(figures.caseload) == 1
+    # Two teams (the supervisor's own has no doses): rows per team, the team's vaccine by its name.
+    shown = [(row.label, [str(cell) for cell in row.cells]) for row in response.context["vaccinations"].rows]
+    assert sorted(cells for label, cells in shown if label.startswith("Hepatitis B ·")) == [["0", "0"], ["3", "3"]]
+    assert [cells for label, cells in shown if label.startswith("Vaccine of ")] == [["3", "3"]]

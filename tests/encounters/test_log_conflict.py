@@ -66,3 +66,31 @@ def test_the_same_contact_sent_again_is_not_a_conflict(worker_client: HttpClient
     assert again.status_code == 200
     assert "This contact was already saved: nothing was stored twice." in again.content.decode()
     assert Encounter.objects.count() == 1
+
+
+def test_every_part_of_a_contact_is_named_in_words_in_both_languages() -> None:
+    """The conflict page names each part as its app registered it (encounters/parts.py `label`)."""
+    from django.utils import translation
+
+    from encounters.parts import contact_parts
+
+    for part in contact_parts():
+        english = str(part.label)
+        assert english and english != part.key, part.key
+        with translation.override("es"):
+            assert str(part.label) != english, f"{part.key}: no Spanish for {english!r}"
+
+
+def test_a_conflict_in_the_vaccinations_names_the_part_in_words(
+    worker_client: HttpClient, person: Client, site: Site
+) -> None:
+    first = contact(person.code, site, health_for=person.code, **{"health-vaccine-hep_b-dose": "1"})
+    assert worker_client.post(URL, first).status_code == 302
+    changed = {**first, "health-vaccine-hep_b-dose": "2"}
+
+    response = worker_client.post(URL, changed)
+
+    assert response.status_code == 409
+    page = text(response.content.decode())
+    assert " Vaccinations " in page
+    assert "vaccinations" not in page  # never the part's key

@@ -153,6 +153,23 @@ def test_a_dose_of_the_teams_vaccine_is_stored_with_it_from_the_form(
     assert event.details == {"vaccine": "other", "dose": 2, "team_vaccine": str(mening.pk)}
 
 
+def test_the_conflict_page_names_the_teams_vaccine_and_each_dose_in_words(
+    worker_client: HttpClient, person: Client, site: Site, mening: TeamVaccine
+) -> None:
+    first = contact_form(person, site, **{f"health-vaccine-team-{mening.pk}-dose": "1"})
+    assert worker_client.post(LOG, first).status_code == 302
+    again = {**first, f"health-vaccine-team-{mening.pk}-dose": "2", "health-vaccine-hep_b-dose": "1"}
+
+    response = worker_client.post(LOG, again)
+
+    assert response.status_code == 409
+    page = " ".join(response.content.decode().split())
+    assert "Meningitis ACWY: dose 1 · Given by the team" in page  # saved
+    assert "Meningitis ACWY: dose 2 · Given by the team" in page  # sent again, different
+    assert "Hepatitis B: dose 1 · Given by the team" in page
+    assert str(mening.pk) not in page  # never its id
+
+
 def test_a_dose_past_the_vaccines_course_is_refused(
     worker_client: HttpClient, worker: User, person: Client, site: Site, mening: TeamVaccine
 ) -> None:

@@ -36,6 +36,7 @@ AGGREGATES = {
     "alongside_org_attainment": "the organisation view's people whose goal attainment T-score rose, or not",
     "alongside_health_events": "the organisation view's testing cascade and incidents that may count (health/)",
     "alongside_education_events": "the organisation view's contacts per built-in safer-use topic (health/)",
+    "alongside_vaccination_events": "the organisation view's doses per built-in vaccine, teams' own as other (health/)",
     "alongside_instrument_use": "whether any team's check-in used a questionnaire's version (outcomes/services.py)",
 }
 # The export job's rows (exports/datasets.py, exports migration 0003): one row per record of
