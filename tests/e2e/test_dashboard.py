@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from clients.models import Client
 from dashboards import rollups
 from encounters.models import ServiceProvided, ServiceType, Site
+from health.models import TeamVaccine, Vaccination
 from tests.dashboards.helpers import check_in, instrument
 from tests.factories import ClientFactory, EncounterFactory
 
@@ -25,11 +26,13 @@ LAPTOP: ViewportSize = {"width": 1280, "height": 800}
 
 @pytest.fixture
 def figures(person: Client, worker: User, supervisor: User, site: Site) -> None:
-    """Three months of contacts and check-ins for the team, taken into the rollups."""
+    """Three months of contacts and check-ins for the team, taken into the rollups; a hepatitis
+    B dose at each contact, and one dose of the team's own vaccine."""
     who5, ratings = instrument("who5"), instrument("self_ratings")
     syringes = ServiceType.objects.get(slug="sterile-syringes")
     now = timezone.now()
     people = [person, *(ClientFactory.create(home_team=person.home_team) for _ in range(3))]
+    own = TeamVaccine.objects.create(team=person.home_team, name="Meningitis ACWY", doses=1)
     for index, someone in enumerate(people):
         for months_ago in range(3):
             when = now - timedelta(days=31 * months_ago + index)
@@ -38,7 +41,17 @@ def figures(person: Client, worker: User, supervisor: User, site: Site) -> None:
             ServiceProvided.objects.create(encounter=contact, service_type=syringes, quantity=10)
             check_in(someone, who5, [index + 1, 3, 3, 2, months_ago], at=when, by=worker)
             check_in(someone, ratings, [5 + index, None, 6], at=when, by=worker)
+            Vaccination.objects.create(client=someone, team=someone.home_team, encounter=contact,
+                                       vaccine="hep_b", dose=3 - months_ago, given_on=timezone.localdate(when),
+                                       created_by=worker)  # fmt: skip
+    Vaccination.objects.create(client=person, team=person.home_team, vaccine="other", team_vaccine=own, dose=1,
+                               given_on=timezone.localdate(), created_by=worker)  # fmt: skip
     rollups.refresh()
+
+
+def row_of(page: Page, section: Locator, label: str) -> Locator:
+    """The table row whose header reads `label`, exactly."""
+    return section.locator("tr", has=page.get_by_role("rowheader", name=label, exact=True))
 
 
 def no_sideways_scroll(page: Page) -> None:
@@ -57,6 +70,13 @@ def test_a_supervisor_reads_the_dashboard_on_a_phone_and_a_laptop(
     expect(page.get_by_role("img", name="WHO-5 wellbeing each month")).to_be_visible()
     expect(page.get_by_role("img", name="Change in wellbeing since the first check-in")).to_be_visible()
     expect(page.get_by_role("link", name="People not seen for 30 days")).to_be_visible()
+
+    # Vaccinations: doses the team gave and people vaccinated, the team's own vaccine by its name.
+    vaccinations = page.locator("section", has=page.get_by_role("heading", name="Vaccinations"))
+    vaccinations.scroll_into_view_if_needed()
+    expect(row_of(page, vaccinations, "Hepatitis B").locator("td")).to_have_text(["12", "4"])
+    expect(row_of(page, vaccinations, "Meningitis ACWY").locator("td")).to_have_text(["1", "1"])
+    expect(row_of(page, vaccinations, "Tetanus").locator("td")).to_have_text(["0", "0"])
 
     # The numbers behind a chart, on a phone: folded under the chart until asked for.
     wellbeing = page.locator("section", has=page.get_by_role("heading", name="Wellbeing (WHO-5)"))
@@ -107,6 +127,11 @@ def test_a_data_admin_reads_the_organisation_view(
     no_sideways_scroll(page)
     teams = page.locator("section", has=page.get_by_role("heading", name="Team by team"))
     expect(teams.get_by_role("row", name="North")).to_contain_text("fewer than 11")
+    # Doses per built-in vaccine, protected; the team's own vaccine only among "Other vaccines".
+    vaccinations = page.locator("section", has=page.get_by_role("heading", name="Vaccinations"))
+    expect(row_of(page, vaccinations, "Hepatitis B").locator("td")).to_contain_text(["fewer than 11"])
+    expect(row_of(page, vaccinations, "Other vaccines").locator("td")).to_have_count(1)
+    expect(page.get_by_text("Meningitis")).to_have_count(0)
     page.set_viewport_size(LAPTOP)
     page.reload()
     check_page()
