@@ -52,7 +52,7 @@ from clients.models import Client
 from core.bulk import insert_rows
 from core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from encounters.models import Encounter, ServiceProvided, ServiceType, Site
-from encounters.parts import contact_part, contact_parts
+from encounters.parts import ContactPart, contact_part, contact_parts
 from encounters.services.supplies import record_stock_given_by_contacts
 
 DIGEST_SALT = "alongside.encounters.submission"
@@ -309,16 +309,24 @@ def _check_parts(*, actor: User, given: Mapping[str, Any], anonymous: bool) -> N
     unknown = sorted(key for key in given if contact_part(key) is None)
     if unknown:
         raise Invalid(_("This contact has a part Alongside does not know: %(parts)s.") % {"parts": ", ".join(unknown)})
-    known = [part for key in given if (part := contact_part(key)) is not None]
-    if anonymous and any(not part.anonymous for part in known):
-        raise Invalid(_("A referral, an overdose response, a goal review or a check-in needs a registered person."))
-    if is_limited(actor) and any(not part.volunteers for part in known):
+    known = [part for part in contact_parts() if part.key in given]
+    needing = [part for part in known if not part.anonymous]
+    if anonymous and needing:
+        raise Invalid(_("These need a registered person: %(parts)s.") % {"parts": _named(needing)})
+    staff_only = [part for part in known if not part.volunteers]
+    if is_limited(actor) and staff_only:
         raise PermissionDenied(
             _(
-                "A distribution volunteer records supplies, supplies for others and reported reversals: "
-                "referrals, overdose responses, goal reviews and check-ins are recorded by staff."
+                "A distribution volunteer records supplies, supplies for others, reported reversals and "
+                "safer-use topics; these are recorded by staff: %(parts)s."
             )
+            % {"parts": _named(staff_only)}
         )
+
+
+def _named(parts: Sequence[ContactPart]) -> str:
+    """The parts refused, by the names their apps give them (an API caller or a sync sees which)."""
+    return ", ".join(str(part.label) for part in parts)
 
 
 def logged_by(*, encounter_id: uuid.UUID, actor: User) -> Encounter | None:

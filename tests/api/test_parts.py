@@ -287,7 +287,7 @@ def test_vaccinations_need_a_registered_person_but_topics_do_not(
 ) -> None:
     call = api_as(worker, "write")
     refused = call("post", reverse("api:contacts"), contact_body(None, vaccinations=[{"vaccine": "flu", "dose": 1}]))
-    assert "needs a registered person" in refusal(refused)
+    assert refusal(refused) == "These need a registered person: Vaccinations."
     assert nothing_stored()
 
     body = contact_body(None, head_count=3, topics=[{"topic": str(topic(team, "naloxone").pk), "practised": True}])
@@ -341,6 +341,7 @@ def test_a_volunteer_records_topics_but_not_vaccinations(
     assert saved.status_code == 201
     assert refused.status_code == 403
     assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["detail"].endswith("recorded by staff: Vaccinations.")
     assert list(Encounter.objects.values_list("pk", flat=True)) == [uuid.UUID(with_topics["id"])]
     assert TopicCovered.objects.count() == 1
     assert not Vaccination.objects.exists()
@@ -444,3 +445,16 @@ def test_the_api_sends_the_save_paths_own_values() -> None:
             VaccinationAtContact("other", 2, "elsewhere", vaccine_id),
         ),
     }
+
+
+def test_a_refusal_names_the_parts_in_the_callers_language(client: HttpClient, worker: User, team: Team) -> None:
+    headers = {"Authorization": f"Bearer {make_token(worker, 'write')}", "Accept-Language": "es"}
+    body = contact_body(None, vaccinations=[{"vaccine": "flu", "dose": 1}])
+    with override("es"):
+        expected = gettext("These need a registered person: %(parts)s.") % {"parts": gettext("Vaccinations")}
+    assert "Vaccinations" not in expected
+
+    response = client.post(reverse("api:contacts"), body, content_type="application/json", headers=headers)
+
+    assert refusal(response) == expected
+    assert nothing_stored()
