@@ -198,6 +198,12 @@ def test_linked_sequences_keep_their_schema_and_scope(
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            # The same sequences in every run. Which links a sequence may follow depends on the
+            # answers, and the database keeps what earlier sequences stored, so Hypothesis,
+            # replaying a prefix while drawing with a random seed, now and then found a rule's
+            # precondition or bundle different from the first time and stopped with
+            # FlakyStrategyDefinition (once in several runs, with no check failing).
+            derandomize=True,
         ),
     )
 
