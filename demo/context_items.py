@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from clients.context_items import kind_of
 from clients.models import ContextItem
+from demo.contacts import people_and_contacts
 from encounters.models import Encounter
 
 # (situation, the person's words or "" when they chose only the list)
@@ -42,12 +43,8 @@ def load_context(team: Team, workers: list[User]) -> None:
     if not workers or ContextItem.objects.filter(client__home_team=team).exists():
         return
     rng = random.Random(f"{team.name} context")
-    contacts: dict[UUID, list[Encounter]] = {}
-    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
-        if encounter.client_id is not None and encounter.worker_id is not None:
-            contacts.setdefault(encounter.client_id, []).append(encounter)
     items: list[ContextItem] = []
-    for client_id, seen in sorted(contacts.items(), key=lambda item: str(item[0])):
+    for client_id, seen in people_and_contacts(team):
         if rng.random() >= 0.25:
             continue
         for situation, words in rng.sample(SHARED, rng.randint(1, 2)):

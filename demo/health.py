@@ -12,12 +12,12 @@ team that has people but no tests yet, so running it again adds nothing.
 
 import random
 from datetime import timedelta
-from uuid import UUID
 
 from django.utils import timezone
 
 from accounts.models import Team, User
 from clients.models import Client
+from demo.contacts import people_and_contacts
 from encounters.models import Encounter
 from health.models import Alert, DrugCheck, HealthTest, Incident, LinkageStep
 
@@ -32,13 +32,9 @@ def load_health(team: Team, workers: list[User]) -> None:
     if not workers or HealthTest.objects.filter(team=team).exists():
         return
     rng = random.Random(f"{team.name} health")
-    contacts: dict[UUID, list[Encounter]] = {}
-    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
-        if encounter.client_id is not None:
-            contacts.setdefault(encounter.client_id, []).append(encounter)
     tests: list[HealthTest] = []
     steps: list[LinkageStep] = []
-    for client_id, seen in sorted(contacts.items(), key=lambda item: str(item[0])):
+    for client_id, seen in people_and_contacts(team):
         if len(seen) < 2:
             continue
         for kind, offered, reactive in OFFERED:

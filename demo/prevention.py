@@ -1,7 +1,8 @@
 """Demo PrEP and PEP, and vaccinations (issue 16), made at people's real contacts by the worker
 who logged them: PrEP offered to some people, and for some of them referred, started and
 continuing (one stopped, in their own words); a hepatitis B course of three doses for some,
-hepatitis A, tetanus and the flu vaccine for others. Called by load_demo for a team whose
+hepatitis A, tetanus and the flu vaccine for others, each course begun at one of the person's
+contacts over the year and carried on at the next ones. Called by load_demo for a team whose
 people have no vaccinations yet, so running it again adds nothing.
 
 The North team also has a vaccine of its own (`load_team_vaccines`): the combined hepatitis A
@@ -16,6 +17,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from accounts.models import Team, User
+from demo.contacts import people_and_contacts
 from encounters.models import Encounter
 from health.models import Prevention, TeamVaccine, Vaccination
 
@@ -35,13 +37,9 @@ def load_prevention(team: Team, workers: list[User]) -> None:
     if not workers or Vaccination.objects.filter(team=team).exists():
         return
     rng = random.Random(f"{team.name} prevention")
-    contacts: dict[UUID, list[Encounter]] = {}
-    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
-        if encounter.client_id is not None:
-            contacts.setdefault(encounter.client_id, []).append(encounter)
     prevention: list[Prevention] = []
     vaccinations: list[Vaccination] = []
-    for client_id, seen in sorted(contacts.items(), key=lambda item: str(item[0])):
+    for client_id, seen in people_and_contacts(team):
         if rng.random() < 0.3:
             path = rng.choice(PREP_PATHS)
             for status, at in zip(path, seen[-len(path) :], strict=False):
@@ -49,8 +47,10 @@ def load_prevention(team: Team, workers: list[User]) -> None:
                 prevention.append(_row(Prevention, team, client_id, at, kind="prep", status=status, words=words))
         for vaccine, share, doses in COURSES:
             if rng.random() < share:
+                # The course starts at one of the person's contacts, the next doses at later ones.
+                start = rng.randrange(len(seen))
                 given = rng.randint(1, doses)
-                for dose, at in zip(range(1, given + 1), seen, strict=False):
+                for dose, at in zip(range(1, given + 1), seen[start:], strict=False):
                     vaccinations.append(_row(Vaccination, team, client_id, at, vaccine=vaccine, dose=dose))
     Prevention.objects.bulk_create(prevention)
     Vaccination.objects.bulk_create(vaccinations)
@@ -74,11 +74,9 @@ def load_team_vaccines(team: Team, workers: list[User]) -> None:
         for _team, name, doses, note, active in mine
     ]
     rng = random.Random(f"{team.name} team vaccines")
-    contacts: dict[UUID, list[Encounter]] = {}
-    for encounter in Encounter.objects.filter(team=team, client__isnull=False).order_by("happened_at"):
-        if encounter.client_id is not None:
-            contacts.setdefault(encounter.client_id, []).append(encounter)
-    regulars = sorted((client_id for client_id, seen in contacts.items() if len(seen) >= 3), key=str)
+    people = people_and_contacts(team)
+    contacts = dict(people)
+    regulars = [client_id for client_id, seen in people if len(seen) >= 3]
     doses: list[Vaccination] = []
     for client_id in rng.sample(regulars, min(TEAM_VACCINE_PEOPLE, len(regulars))):
         given = rng.randint(1, made[0].doses)
