@@ -11,12 +11,15 @@ codebook and README), no API answer and no page names a team's own vaccine or it
 The programme (tests/privacy/conftest.py) gets, on top: naloxone use covered at about one
 contact in six and safer sex at about one in twenty (a few contacts per team and month, more
 over a quarter or every team), hepatitis B doses and each team's own vaccine given a few times
-a month (North's and River's named and noted in the team's words), and doses noted as given
-elsewhere (never counted)."""
+a month (North's and River's named and noted in the team's words), doses noted as given
+elsewhere (never counted), and a trap: River gives 12 tetanus doses in January, none in
+February and 2 in March, so that January and the quarter published together would pin March
+down (the audit withholds one of them)."""
 
 import html
 import io
 import itertools
+import math
 import random
 import uuid
 import zipfile
@@ -46,7 +49,7 @@ from .outputs import Cell, ExportFiles, every_period_the_view_allows, finished, 
 pytestmark = pytest.mark.django_db
 
 TOPICS = {"naloxone": 0.17, "safer_sex": 0.05}  # built-in topic: share of contacts that covered it
-VACCINES = ["hep_b", OTHER]
+VACCINES = ["hep_b", "tetanus", OTHER]
 MEASURES = [topic_measure(key) for key in TOPICS] + [vaccine_measure(key) for key in VACCINES]
 # The aggregate report's column of each measure, and the organisation view's row.
 COLUMNS = {topic_measure(key): f"topic_{key}" for key in TOPICS} | {
@@ -54,6 +57,7 @@ COLUMNS = {topic_measure(key): f"topic_{key}" for key in TOPICS} | {
 }
 VIEW_ROWS = {("topics", "Naloxone use"): topic_measure("naloxone"), ("topics", "Safer sex"): topic_measure("safer_sex"),
              ("vaccinations", "Hepatitis B"): vaccine_measure("hep_b"),
+             ("vaccinations", "Tetanus"): vaccine_measure("tetanus"),
              ("vaccinations", "Other vaccines"): vaccine_measure(OTHER)}  # fmt: skip
 OWN_VACCINES = {"North": ("Zoster pilot at the harbour", "Batch kept in the blue fridge"),
                 "River": ("River's travel vaccine", "Ask Dana before giving it")}  # fmt: skip
@@ -113,6 +117,10 @@ def health_programme(programme: Programme) -> Programme:
             elif roll > 0.95:
                 doses.append(Vaccination(client=person, team_id=team, vaccine="hep_b", dose=1, where="elsewhere",
                                          given_on=month.replace(day=3), created_by=programme.workers[team]))  # fmt: skip
+    river = programme.teams[1]
+    for n, month in enumerate([MONTHS[0]] * 12 + [MONTHS[2]] * 2):
+        doses.append(Vaccination(client=programme.people[1 + 3 * n], team=river, vaccine="tetanus", dose=1,
+                                 given_on=month.replace(day=1 + n), created_by=programme.workers[river.pk]))  # fmt: skip
     # Fixed ids: the cell keys (dashboards 0008) come from them, so the audit decides the same every run.
     ids = (uuid.UUID(int=SEED + n) for n in itertools.count())
     for dose in doses:
@@ -215,8 +223,11 @@ def test_no_topic_or_vaccine_count_under_11_comes_out_of_every_output_combined(
         facts += facts_from_aggregate(files, teams)
     sources = Counter((fact.measure, fact.source.split()[0]) for fact in facts)
     assert all(sources[(measure, source)] for measure in MEASURES for source in ("view", "api", "export")), sources
-    # Something is protected: counts the outputs do not print as numbers.
+    # Something is protected: counts the outputs do not print as numbers, and the trap's figure
+    # the audit withholds.
     assert any(fact.low == 1 and fact.high == 10 for fact in facts if fact.source.startswith("export"))
+    tetanus = [fact for fact in facts if fact.measure == vaccine_measure("tetanus")]
+    assert any(math.isinf(fact.high) for fact in tetanus), "the audit withheld the trap's January or quarter"
 
     subtracted = differencing(facts, health_programme)
     kinds = Counter((r.measure, r.how.split()[0], r.how.split(" minus ")[1].split()[0]) for r in subtracted)
