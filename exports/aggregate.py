@@ -88,7 +88,11 @@ def columns() -> list[Column]:
         for key, name in DEFAULT_TOPICS
     ]  # fmt: skip
     found += [
-        Column(f"vaccine_{key}", vaccine_measure(key), _("Doses of “%(vaccine)s” the teams gave (not those noted as given elsewhere)") % {"vaccine": label})
+        Column(
+            f"vaccine_{key}",
+            vaccine_measure(key),
+            _("Doses of “%(vaccine)s” the teams gave (not those noted as given elsewhere)") % {"vaccine": label},
+        )
         for key, label in BUILT_IN
     ]
     found.append(
