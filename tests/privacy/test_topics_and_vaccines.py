@@ -245,7 +245,7 @@ def facts_from_aggregate(files: ExportFiles, teams: list[str]) -> list[Fact]:
             continue
         for measure, column in COLUMNS.items():
             text = row[column]  # every one of them is there
-            cell = Cell(text, "rounded" if text.strip().isdigit() else "")
+            cell = Cell(text, "rounded" if text.strip().isdigit() and text.strip() != "0" else "")  # zeros stay zero
             fact = _fact(
                 measure,
                 [(t, m) for t in row_teams for m in months],
