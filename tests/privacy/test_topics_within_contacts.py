@@ -5,11 +5,12 @@ value and what the contacts' figures say of their greatest can meet.
 
 The trap: a team ("Bay") has 5 contacts in January, all of them covering naloxone use; 23 in
 February, 20 of them covering it; none in March (anonymous contacts, one person each, so no
-people count says anything more). Its record ids are chosen so that the published figures say, for naloxone use, "January is 2
-to 10" (February rounded down by 2 to 18, the quarter down by 1 to 24) and, for contacts,
-"January is 1 to 5" (February rounded up to 25, the quarter down to 26). Each measure alone
-leaves January 5 values or more; together, January is 2 to 5, for both.
-The attacker reads the aggregate export and the API's figures, and solves both measures at
+people count says anything more). Its record ids are chosen so that the published figures
+say, for naloxone use, "January is 2 to 10" (February rounded down by 2 to 18, the quarter
+down by 1 to 24) and, for contacts, "January is 1 to 5" (February rounded up to 25, the
+quarter down to 26). Each measure alone leaves January 5 values or more; together, January
+is 2 to 5, for both (on the code before the audit had "topic at most contacts"). The
+attacker reads the aggregate export and the API's figures, and solves both measures at
 once with "topic at most contacts" for every team and month."""
 
 import hashlib
