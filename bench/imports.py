@@ -119,7 +119,19 @@ def measure_people() -> dict[str, Any]:
     started = time.perf_counter()
     planned = plan(batch_file, team)
     planned_s = time.perf_counter() - started
-    result = import_people(actor=user, plan=planned, lookalikes="keep")
+    if os.environ.get("BENCH_STATEMENTS"):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            result = import_people(actor=user, plan=planned, lookalikes="keep")
+        spent: dict[str, float] = {}
+        for query in captured.captured_queries:
+            spent[query["sql"][:60]] = spent.get(query["sql"][:60], 0.0) + float(query["time"])
+        for text, seconds in sorted(spent.items(), key=lambda item: -item[1])[:15]:
+            print(f"{seconds:8.3f} s  {text}", file=sys.stderr)
+    else:
+        result = import_people(actor=user, plan=planned, lookalikes="keep")
     batch_s = time.perf_counter() - started
     if result.created != PEOPLE_ROWS or result.bad_rows:
         raise SystemExit(f"the import recorded {result.created} of {PEOPLE_ROWS} people ({result.bad_rows} bad rows)")
