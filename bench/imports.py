@@ -14,7 +14,17 @@ database of their own made by Django's migrations (`alongside_bench_import`) on 
 bench/run.py uses, with the rollups' capture triggers on as in production. The import's
 second run of the same file is timed too (everything found stored already).
 
-    python -m bench.imports      # writes import_rows_per_s and the baseline into bench/results.json
+People, in the same way: a list of BENCH_IMPORT_PEOPLE (5,000) people (an old code, a
+name, two other names, a year of birth, a gender) read, planned (imports/people.py) and
+recorded by `imports.services.import_people`, which gives each batch to
+`register_clients` (the people, their consents, aliases, search names and every audit event
+in a fixed number of statements). The baseline: BENCH_IMPORT_PEOPLE_BASELINE (500) people of
+the same shape recorded one by one, as the import did before (`register_client`, then
+`add_alias` per old code and other name: batches of one), in transactions of PEOPLE_BATCH,
+into a team of its own so that both plan against an empty team.
+
+    python -m bench.imports           # contacts and people: import_rows_per_s, import_people_rows_per_s, ...
+    python -m bench.imports --people  # people only (the contacts' figures are left as they are)
 """
 
 from __future__ import annotations
@@ -39,6 +49,10 @@ ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 BASELINE_ROWS = int(os.environ.get("BENCH_IMPORT_BASELINE_ROWS", "3000"))
 PEOPLE = 2000
 TARGET_ROWS_PER_S = 2000.0
+PEOPLE_ROWS = int(os.environ.get("BENCH_IMPORT_PEOPLE", "5000"))
+PEOPLE_BASELINE_ROWS = int(os.environ.get("BENCH_IMPORT_PEOPLE_BASELINE", "500"))
+NAMES = ["Rosalind", "Tomasz", "María José", "Dolores", "Kwame", "Ingrid", "Yusuf", "Aiyana", "Chen", "Nadia"]
+GENDERS = ["mujer", "hombre", "no binario", ""]
 
 
 def write_file(path: Path, codes: list[str], rows: int, *, first_year: int) -> None:
@@ -56,6 +70,107 @@ def write_file(path: Path, codes: list[str], rows: int, *, first_year: int) -> N
                 [f"{day}/{month}/{year}", "Plaza" if n % 2 else "Estación", person, "" if person else 1 + n % 4,
                  1 + n % 20, n % 7, ""]
             )  # fmt: skip
+
+
+def write_people(path: Path, rows: int, *, prefix: str) -> None:
+    """A list of `rows` people with old codes `prefix`-n."""
+    with path.open("w", newline="") as out:
+        sheet = csv.writer(out)
+        sheet.writerow(["Código", "Nombre", "Apodos", "Año de nacimiento", "Género"])
+        for n in range(rows):
+            sheet.writerow(
+                [f"{prefix}-{n}", f"{NAMES[n % len(NAMES)]} {n}", f"Calle {n}, {prefix.lower()}{n}",
+                 1950 + n % 55, GENDERS[n % len(GENDERS)]]
+            )  # fmt: skip
+
+
+def measure_people() -> dict[str, Any]:
+    """People: the list in batches, the same list again, and the baseline one by one."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    from django.db import transaction
+
+    from accounts.models import Membership, Team, User
+    from clients.models import Client
+    from clients.services.identity import add_alias
+    from clients.services.registration import register_client
+    from core.scope import EVERY_TEAM, team_scope
+    from imports.people import plan_people
+    from imports.reading import read_rows
+    from imports.services import PEOPLE_BATCH, import_people
+
+    with team_scope(EVERY_TEAM):
+        team, _made = Team.objects.get_or_create(name="Bench people")
+        other, _made = Team.objects.get_or_create(name="Bench people, one by one")
+        user, _made = User.objects.get_or_create(username="bench-import-people")
+        for each in (team, other):
+            Membership.objects.get_or_create(user=user, team=each, role=Membership.Role.SUPERVISOR)
+    folder = Path(tempfile.mkdtemp(prefix="alongside-bench-people-"))
+    batch_file, single_file = folder / "people.csv", folder / "baseline.csv"
+    write_people(batch_file, PEOPLE_ROWS, prefix="P")
+    write_people(single_file, PEOPLE_BASELINE_ROWS, prefix="Q")
+
+    def plan(path: Path, into: Any) -> Any:
+        with team_scope([into.pk]):
+            return plan_people(team=into, rows=read_rows(path))
+
+    started = time.perf_counter()
+    planned = plan(batch_file, team)
+    planned_s = time.perf_counter() - started
+    if os.environ.get("BENCH_STATEMENTS"):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            result = import_people(actor=user, plan=planned, lookalikes="keep")
+        spent: dict[str, float] = {}
+        for query in captured.captured_queries:
+            spent[query["sql"][:60]] = spent.get(query["sql"][:60], 0.0) + float(query["time"])
+        for text, seconds in sorted(spent.items(), key=lambda item: -item[1])[:15]:
+            print(f"{seconds:8.3f} s  {text}", file=sys.stderr)
+    else:
+        result = import_people(actor=user, plan=planned, lookalikes="keep")
+    batch_s = time.perf_counter() - started
+    if result.created != PEOPLE_ROWS or result.bad_rows:
+        raise SystemExit(f"the import recorded {result.created} of {PEOPLE_ROWS} people ({result.bad_rows} bad rows)")
+    started = time.perf_counter()
+    again = import_people(actor=user, plan=plan(batch_file, team), lookalikes="keep")
+    again_s = time.perf_counter() - started
+    if again.created or again.already != PEOPLE_ROWS:
+        raise SystemExit("the second import of the same list recorded someone")
+
+    started = time.perf_counter()
+    people = plan(single_file, other).new
+    for start in range(0, len(people), PEOPLE_BATCH):
+        with team_scope([other.pk]), transaction.atomic():
+            for planned_person in people[start : start + PEOPLE_BATCH]:
+                person = register_client(
+                    actor=user,
+                    home_team=other,
+                    preferred_name=planned_person.name,
+                    year_of_birth=planned_person.year_of_birth,
+                    gender=planned_person.gender,
+                )
+                for name in [planned_person.old_code, *planned_person.aliases]:
+                    add_alias(actor=user, client=person, name=name)
+    single_s = time.perf_counter() - started
+    with team_scope(EVERY_TEAM):
+        stored = Client.objects.filter(home_team__in=[team, other]).count()
+    if stored != PEOPLE_ROWS + PEOPLE_BASELINE_ROWS:
+        raise SystemExit(f"{stored} people recorded, not {PEOPLE_ROWS + PEOPLE_BASELINE_ROWS}")
+    return {
+        "import_people_rows": PEOPLE_ROWS,
+        "import_people_rows_per_s": round(PEOPLE_ROWS / batch_s, 1),
+        "import_people_plan_s": round(planned_s, 1),
+        "import_people_s": round(batch_s, 1),
+        "import_people_again_rows_per_s": round(PEOPLE_ROWS / again_s, 1),
+        "import_people_rows_per_s_one_by_one": round(PEOPLE_BASELINE_ROWS / single_s, 1),
+        "import_people_one_by_one_rows": PEOPLE_BASELINE_ROWS,
+        "import_people_batch_over_one_by_one": round((PEOPLE_ROWS / batch_s) / (PEOPLE_BASELINE_ROWS / single_s), 2),
+        "import_people_load_average": round(os.getloadavg()[0], 1),
+    }
 
 
 def measure() -> dict[str, Any]:
@@ -172,8 +287,9 @@ def measure() -> dict[str, Any]:
 
 
 def main() -> int:
+    people_only = "--people" in sys.argv
     if "--measure" in sys.argv:
-        print(json.dumps(measure()), flush=True)
+        print(json.dumps(measure_people() if people_only else {**measure(), **measure_people()}), flush=True)
         return 0
     url, started = database_url()
     try:
@@ -190,9 +306,11 @@ def main() -> int:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"], check=True, cwd=ROOT, env=env
         )
-        say(f"importing {ROWS:,} contacts in batches, and {BASELINE_ROWS:,} one by one")
+        if not people_only:
+            say(f"importing {ROWS:,} contacts in batches, and {BASELINE_ROWS:,} one by one")
+        say(f"importing {PEOPLE_ROWS:,} people in batches, and {PEOPLE_BASELINE_ROWS:,} one by one")
         done = subprocess.run(
-            [sys.executable, "-m", "bench.imports", "--measure"],
+            [sys.executable, "-m", "bench.imports", "--measure", *(["--people"] if people_only else [])],
             check=True,
             cwd=ROOT,
             env=env,
@@ -201,12 +319,20 @@ def main() -> int:
         )
         results = json.loads(done.stdout.strip().splitlines()[-1])
         say(
+            f"  people: {results['import_people_rows_per_s']:,.0f} rows/s in batches ({results['import_people_s']} s,"
+            f" planning {results['import_people_plan_s']} s); {results['import_people_rows_per_s_one_by_one']:,.0f}"
+            f" rows/s one by one (x{results['import_people_batch_over_one_by_one']}); the same list again:"
+            f" {results['import_people_again_rows_per_s']:,.0f} rows/s"
+        )
+        write_results(results)
+        if people_only:
+            return 0
+        say(
             f"  {results['import_rows_per_s']:,.0f} rows/s in batches ({results['import_s']} s, planning"
             f" {results['import_plan_s']} s); {results['import_rows_per_s_one_by_one']:,.0f} rows/s one by one"
             f" (x{results['import_batch_over_one_by_one']}); the same file again:"
             f" {results['import_again_rows_per_s']:,.0f} rows/s"
         )
-        write_results(results)
         if results["import_rows_per_s"] < TARGET_ROWS_PER_S:
             say(f"TARGET MISSED: import_rows_per_s {results['import_rows_per_s']} < {TARGET_ROWS_PER_S}")
             return 1

@@ -29,14 +29,15 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,19 @@ def replica_configured() -> bool:
 def reading_from() -> str | None:
     """The alias reads go to now ("replica" inside a replica_reads block that chose it)."""
     return _reading_from.get()
+
+
+def read_alias(model: type[Model]) -> str:
+    """The database a read of `model`'s rows goes to now (the replica inside `replica_reads`
+    when it chose it), for SQL written by hand and the ORM reads that go with it."""
+    return router.db_for_read(model) or DEFAULT_DB_ALIAS
+
+
+def read_rows(model: type[Model], sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a hand-written read of `model`'s tables, from where the router reads them."""
+    with connections[read_alias(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def replica_usable(*, written_at: str | None = None) -> bool:

@@ -27,13 +27,13 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team as TeamRecord
 from core.dates import add_months
 from core.definer import aggregate_rows
+from core.replica import read_alias
 from encounters.models import ServiceType
 from goals.stats import RHO
 from health.education_figures import EDUCATION_EVENTS_FUNCTION, TOPIC_MEASURES
@@ -165,7 +165,7 @@ def _fetch(function: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Call an aggregate function on the database the router reads from (the replica inside
     `replica_reads`)."""
     arguments = {name: params[name] for name in ARGUMENTS[function]}
-    return aggregate_rows(function, arguments, using=router.db_for_read(RollupState) or DEFAULT_DB_ALIAS)
+    return aggregate_rows(function, arguments, using=read_alias(RollupState))
 
 
 def _uuid(value: Any) -> UUID | None:

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from core.replica import read_alias, read_rows
 
 from .education import DEFAULT_TOPICS, Topic
 
@@ -59,16 +59,15 @@ def team_topics(
 ) -> list[TopicCount]:
     """Every topic of these teams in use, and any retired one covered in the period, with its
     counts (two queries), in the teams' order."""
-    database = router.db_for_read(Topic) or DEFAULT_DB_ALIAS
-    with connections[database].cursor() as cursor:
-        params: dict[str, Any] = {
-            "teams": [str(team) for team in team_ids],
-            "starts": starts,
-            "ends": ends,
-            "worker": worker_id,
-        }
-        cursor.execute(TEAM_TOPICS_SQL, params)
-        found = {topic: (contacts, people, practised) for topic, contacts, people, practised in cursor.fetchall()}
+    database = read_alias(Topic)
+    params: dict[str, Any] = {
+        "teams": [str(team) for team in team_ids],
+        "starts": starts,
+        "ends": ends,
+        "worker": worker_id,
+    }
+    rows = read_rows(Topic, TEAM_TOPICS_SQL, params)
+    found = {topic: (contacts, people, practised) for topic, contacts, people, practised in rows}
     topics = Topic.objects.using(database).filter(team_id__in=team_ids).select_related("team")
     several = len(team_ids) > 1
     return [

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils.translation import gettext_lazy as _
+
+from core.replica import read_rows
 
 from .models import HealthTest
 
@@ -92,9 +93,8 @@ SELECT t.kind, stage.name, count(*) FROM health_healthtest AS t {_REACHED_BY_TES
 def team_cascade(team_ids: list[UUID], first: date, after: date) -> list[CascadeRow]:
     """The cascade of tests these teams did from `first` up to (not including) `after`: one query."""
     # On the database the router reads from (the replica inside `replica_reads`).
-    with connections[router.db_for_read(HealthTest) or DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(TEAM_SQL, {"teams": [str(team) for team in team_ids], "first": first, "after": after})
-        found = {(kind, stage): count for kind, stage, count in cursor.fetchall()}
+    rows = read_rows(HealthTest, TEAM_SQL, {"teams": [str(team) for team in team_ids], "first": first, "after": after})
+    found = {(kind, stage): count for kind, stage, count in rows}
     return [
         CascadeRow(
             kind,

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from core.replica import read_alias, read_rows
 
 from .prevention import TeamVaccine, Vaccination
 
@@ -69,19 +69,17 @@ def team_vaccinations(
     retired one given in the period, each with its doses given and people vaccinated from
     `first` up to (not including) `after` (two queries)."""
     team_ids = list(teams)
-    database = router.db_for_read(Vaccination) or DEFAULT_DB_ALIAS
-    with connections[database].cursor() as cursor:
-        params: dict[str, Any] = {
-            "teams": [str(team) for team in team_ids],
-            "first": first,
-            "after": after,
-            "worker": worker_id,
-        }
-        cursor.execute(TEAM_VACCINATIONS_SQL, params)
-        found = {
-            (UUID(str(team)), team_vaccine or vaccine): (doses, people)
-            for team, vaccine, team_vaccine, doses, people in cursor.fetchall()
-        }
+    database = read_alias(Vaccination)
+    params: dict[str, Any] = {
+        "teams": [str(team) for team in team_ids],
+        "first": first,
+        "after": after,
+        "worker": worker_id,
+    }
+    found = {
+        (UUID(str(team)), team_vaccine or vaccine): (doses, people)
+        for team, vaccine, team_vaccine, doses, people in read_rows(Vaccination, TEAM_VACCINATIONS_SQL, params)
+    }
     own = TeamVaccine.objects.using(database).of_teams(team_ids).in_order()
     several = len(team_ids) > 1
     rows: list[VaccineCount] = []

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from audit.models import AuditEvent
 from audit.services import record
-from clients.services.identity import add_alias
-from clients.services.registration import register_client
+from clients.services.registration import NewPerson, register_clients
 from core.errors import Invalid, NotFound
 from core.scope import team_scope
 from encounters.services.contacts import NewContact, log_encounters
@@ -113,7 +112,7 @@ def import_contacts(
 # People (imports/people.py): registered as the registration page registers them, their old
 # code and aliases kept as aliases.
 
-PEOPLE_BATCH = 200
+PEOPLE_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -123,6 +122,16 @@ class PeopleImported:
     left_out: int  # looked like someone recorded already, and the user chose to leave them out
     to_review: int  # looked like someone recorded already, recorded: in Possible duplicates
     bad_rows: int
+
+
+def _new_person(plan: PeoplePlan, planned: PlannedPerson) -> NewPerson:
+    return NewPerson(
+        home_team=plan.team,
+        preferred_name=planned.name,
+        year_of_birth=planned.year_of_birth,
+        gender=planned.gender,
+        aliases=(planned.old_code, *planned.aliases),
+    )
 
 
 def check_people_startable(*, plan: PeoplePlan, lookalikes: str) -> None:
@@ -144,27 +153,20 @@ def people_to_record(plan: PeoplePlan, lookalikes: str) -> list[PlannedPerson]:
 def import_people(
     *, actor: User, plan: PeoplePlan, lookalikes: str = "", progress: Callable[[int], None] | None = None
 ) -> PeopleImported:
-    """Record the plan's new people in `plan.team`, each as the registration page does
-    (`register_client`: a code of Alongside's own, the agreement to a record, audited), their
-    old code and aliases added as aliases (`add_alias`, audited). People found recorded
-    already (by old code) are counted, not touched. In batches of PEOPLE_BATCH, each one
-    transaction in the team's scope."""
+    """Record the plan's new people in `plan.team`, each as the registration page does (a
+    code of Alongside's own, the agreement to a record, audited), their old code and aliases
+    added as aliases (audited), a batch at a time through `register_clients`, the one path
+    of a registration (the page's `register_client` is a batch of one): a fixed number of
+    statements per batch of PEOPLE_BATCH, each batch one transaction in the team's scope.
+    People found recorded already (by old code) are counted, not touched."""
     check_people_startable(plan=plan, lookalikes=lookalikes)
     people = people_to_record(plan, lookalikes)
     done = 0
     for start in range(0, len(people), PEOPLE_BATCH):
+        batch = people[start : start + PEOPLE_BATCH]
         with team_scope([plan.team.pk]):
-            for planned in people[start : start + PEOPLE_BATCH]:
-                person = register_client(
-                    actor=actor,
-                    home_team=plan.team,
-                    preferred_name=planned.name,
-                    year_of_birth=planned.year_of_birth,
-                    gender=planned.gender,
-                )
-                for name in [planned.old_code, *planned.aliases]:
-                    add_alias(actor=actor, client=person, name=name)
-        done += len(people[start : start + PEOPLE_BATCH])
+            register_clients(actor=actor, people=[_new_person(plan, planned) for planned in batch])
+        done += len(batch)
         if progress is not None:
             progress(done)
     to_review = sum(1 for person in people if person.lookalikes)

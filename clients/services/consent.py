@@ -1,5 +1,6 @@
 """Consent: recording a decision, and reading the current state from the history."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -10,13 +11,23 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
-from audit.services import record
+from audit.services import Event, record_many
 from clients.models import Client, Consent, ConsentKind
 from core.dates import add_months
 
 
 def renewal_due(kind: ConsentKind, on: date) -> date:
     return add_months(on, kind.valid_months)
+
+
+@dataclass(frozen=True)
+class NewConsent:
+    """One decision of `record_consents`."""
+
+    client: Client
+    kind: ConsentKind
+    decision: str
+    method: str
 
 
 @transaction.atomic
@@ -28,18 +39,37 @@ def record_consent(
     decision: str,
     method: str,
 ) -> Consent:
-    """Append a decision (history is never rewritten). Given consent gets a renewal date."""
+    """Append a decision (history is never rewritten). Given consent gets a renewal date.
+
+    A batch of one of `record_consents`."""
+    return record_consents(actor=actor, decisions=[NewConsent(client, kind, decision, method)])[0]
+
+
+@transaction.atomic(savepoint=False)  # inside the caller's transaction, or its own
+def record_consents(*, actor: User, decisions: Sequence[NewConsent]) -> list[Consent]:
+    """Append each decision as `record_consent` appends one, in two statements whatever their
+    number (the agreement to a record of each person an import registers): the decisions,
+    and one audit event each (`audit.services.record_many`)."""
+    if not decisions:
+        return []
     today = timezone.localdate()
-    consent = Consent.objects.create(
-        client=client,
-        kind=kind,
-        decision=decision,
-        method=method,
-        recorded_by=actor,
-        expires_on=renewal_due(kind, today) if decision == Consent.Decision.GIVEN else None,
+    consents = Consent.objects.bulk_create(
+        Consent(
+            client=item.client,
+            kind=item.kind,
+            decision=item.decision,
+            method=item.method,
+            recorded_by=actor,
+            expires_on=renewal_due(item.kind, today) if item.decision == Consent.Decision.GIVEN else None,
+        )
+        for item in decisions
     )
-    record(action=AuditEvent.Action.CONSENT_RECORDED, actor=actor, target=consent, client_id=client.pk)
-    return consent
+    record_many(
+        action=AuditEvent.Action.CONSENT_RECORDED,
+        actor=actor,
+        events=[Event(target=consent, client_id=consent.client_id) for consent in consents],
+    )
+    return consents
 
 
 SOON_DAYS = 30

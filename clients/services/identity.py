@@ -1,16 +1,17 @@
 """Changing what identifies a person: their details and the other names they use."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 
 from accounts.models import User
 from audit.models import AuditEvent
-from audit.services import record
+from audit.services import Event, record, record_many
 from clients.models import Alias, Client
 from core.versioning import EditConflict, save_if_current
 
-from .names import refresh_search_names
+from .names import refresh_search_names, refresh_search_names_of
 
 # What a team member may change on the edit page. All optional, all identifying.
 IDENTITY_FIELDS = (
@@ -64,16 +65,29 @@ def update_identity(*, actor: User, client: Client, version: int, changes: dict[
 
 @transaction.atomic
 def add_alias(*, actor: User, client: Client, name: str) -> Alias:
-    alias = Alias.objects.create(client=client, name=name, created_by=actor)
-    refresh_search_names(client)
-    record(
+    """Add another name the person is known by: a batch of one of `add_aliases`."""
+    return add_aliases(actor=actor, aliases=[(client, name)])[0]
+
+
+@transaction.atomic(savepoint=False)  # inside the caller's transaction, or its own
+def add_aliases(*, actor: User, aliases: Sequence[tuple[Client, str]]) -> list[Alias]:
+    """Add each (person, name) as an alias, in the order given, in a fixed number of
+    statements whatever their number (an import of people): the aliases, the people's
+    search names (`refresh_search_names_of`), and one audit event per alias, each the
+    event one alias added on the edit page writes (`audit.services.record_many`)."""
+    if not aliases:
+        return []
+    added = Alias.objects.bulk_create(Alias(client=client, name=name, created_by=actor) for client, name in aliases)
+    refresh_search_names_of([client for client, _name in aliases])
+    record_many(
         action=AuditEvent.Action.CLIENT_CHANGED,
         actor=actor,
-        target=alias,
-        client_id=client.pk,
-        details={"fields": ["aliases"], "change": "added"},
+        events=[
+            Event(target=alias, client_id=alias.client_id, details={"fields": ["aliases"], "change": "added"})
+            for alias in added
+        ],
     )
-    return alias
+    return added
 
 
 @transaction.atomic

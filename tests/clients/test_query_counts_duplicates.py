@@ -60,3 +60,26 @@ def test_registering_with_likely_duplicates_shown(worker_client: HttpClient, tea
     assert len(context["duplicates"]) == 5
     assert (with_two, with_twenty) == (9, 9)
     assert Client.objects.count() == 20
+
+
+def test_registering_a_person_costs_the_same_with_2_or_20_people_recorded(
+    worker_client: HttpClient, team: Team
+) -> None:
+    """Session, user, memberships (3), the form's teams and its check of the one chosen (2), the
+    model's check constraint (3, in a savepoint), the likely duplicates (1); then
+    `register_client`, a batch of one of `register_clients` (7: its savepoint (2), the person,
+    their event, the kind of consent, the consent, its event; no aliases). It was 22 before
+    registering was a batch of one: two more savepoints (around the INSERT, for a code
+    collision, and around the consent: 4) and the search names read back and updated after the
+    INSERT (2); the rows and events written are the same (tests/clients/test_register_clients.py)."""
+    counts = []
+    for people, name in ((2, "Robin"), (18, "Ingrid")):
+        johnnies(team, people)
+        data = {"agrees_to_record": "on", "preferred_name": name, "year_of_birth": "1990", "gender": "woman"}
+        with CaptureQueriesContext(connection) as captured:
+            response = worker_client.post(reverse("clients:register"), data)
+        assert response.status_code == 302
+        counts.append(len(captured))
+    assert counts == [16, 16]
+    registered = Client.objects.filter(preferred_name__in=["Robin", "Ingrid"])
+    assert sorted(registered.values_list("search_names", flat=True)) == ["ingrid", "robin"]
