@@ -2,12 +2,14 @@
 export's teams and the whole organisation, by month, and by every calendar quarter and year
 the export's months cover whole.
 
-Every figure is one the organisation view can show too, protected once for everything
-(privacy/): counts rounded within the protection interval, "<11" for 1 to 10, "withheld"
-where a figure would let a smaller number be worked out or where too few people received a
-quantity. The organisation's rows are always the whole organisation, whichever teams were
-chosen, so no total of a chosen set of teams can be set against another. Means and shares
-come from the protected counts.
+Every figure is a cell of that hierarchy, the same protected value the organisation view and
+the API's figures show for it, protected once for everything (privacy/; the organisation view
+shows topics and vaccine doses for the organisation only, this report and the API per team
+too: the audit has always treated every team's cell as published): counts rounded within the
+protection interval, "<11" for 1 to 10, "withheld" where a figure would let a smaller number
+be worked out or where too few people received a quantity. The organisation's rows are always
+the whole organisation, whichever teams were chosen, so no total of a chosen set of teams can
+be set against another. Means and shares come from the protected counts.
 """
 
 from collections.abc import Iterator, Sequence
