@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import Team, User
 from audit.chain import verify
 from audit.models import AuditEvent
-from clients.models import Alias, Client, Consent
+from clients.models import Alias, Client, Consent, ConsentKind
 from imports import services
 from imports.people import PeoplePlan, plan_people
 from imports.services import import_people
@@ -101,6 +101,8 @@ def test_every_event_of_a_committed_import_is_a_link_of_an_unbroken_chain(
     transactional_db: None, monkeypatch: pytest.MonkeyPatch, supervisor: User, team: Team
 ) -> None:
     """Each batch commits on its own (no test transaction around it), one with a code drawn again."""
+    # A transactional test may find the kinds of consent emptied by an earlier one (TRUNCATE).
+    ConsentKind.objects.get_or_create(slug=ConsentKind.RECORD_KEEPING, defaults={"name": "Keeping a record"})
     monkeypatch.setattr(services, "PEOPLE_BATCH", 4)
     taken = Client.objects.create(home_team=team, code="KKK-KKK").code
     draws = iter([taken, *(f"{letter * 3}-{letter * 3}" for letter in "MNPRSTVW")])
