@@ -7,6 +7,10 @@ when too few people received them, and whatever the audit withholds so that a sm
 cannot be worked out. Never a raw count: the API returns exactly the cached protected
 figures the page shows, so nothing the two give together says more than either. Each call
 is noted in the release register (its period, never its figures) and audited.
+
+Beside the organisation view's team columns: contacts per built-in safer-use topic and doses
+per built-in vaccine, a team's own vaccines together as "other" (never by name), for every
+team and the organisation, as the aggregate export gives them.
 """
 
 from typing import Any
@@ -25,6 +29,8 @@ from core.dates import add_months
 from dashboards.forms import parse_period, period_code
 from dashboards.hierarchy import year_figures
 from dashboards.organisation import TEAM_COLUMNS, periods_offered
+from health.education_figures import TOPIC_MEASURES
+from health.vaccination_figures import VACCINE_MEASURES
 from privacy.figures import Protected
 from privacy.models import Release, record_release
 from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
@@ -32,7 +38,10 @@ from privacy.rules import PROTECTION_INTERVAL, THRESHOLD
 from . import problems
 from .auth import data_admin
 
-MEASURES = [measure for measure, _decimals in TEAM_COLUMNS]
+# The organisation view's team columns, then its safer-use topics and vaccinations: for every
+# team too, as the aggregate export gives them (the hierarchy protects and audits every team's
+# figure and the organisation's together: docs/privacy.md).
+MEASURES = [measure for measure, _decimals in TEAM_COLUMNS] + TOPIC_MEASURES + VACCINE_MEASURES
 YEARS_OFFERED = 3
 
 
@@ -57,7 +66,12 @@ class Protection(Schema):
 
 class Figures(Schema):
     period: str = Field(description="YYYY (a year), YYYY-Qn (a quarter) or YYYY-MM (a month)")
-    measures: list[str]
+    measures: list[str] = Field(
+        description="The figures of each team, in order: the organisation view's team columns, then "
+        "topics:<key> (contacts where a built-in safer-use topic was talked about or practised) and "
+        "vaccines:<key> (doses of a built-in vaccine the team gave; vaccines:other, the vaccines teams "
+        "added themselves, all together and never by name)"
+    )
     protection: Protection
     withheld: int = Field(description="Figures the audit withheld this year so that none can be worked out")
     teams: list[TeamFigures]

@@ -36,7 +36,7 @@ from core.definer import aggregate_rows
 from core.replica import read_alias
 from encounters.models import ServiceType
 from goals.stats import RHO
-from health.education_figures import EDUCATION_EVENTS_FUNCTION
+from health.education_figures import EDUCATION_EVENTS_FUNCTION, TOPIC_MEASURES
 from health.figures import HEALTH_EVENTS_FUNCTION
 from health.vaccination_figures import VACCINATION_EVENTS_FUNCTION
 from privacy.audit import Cell, Relation, withhold_until_safe
@@ -262,7 +262,10 @@ def _relations(cells: dict[str, list[Cell]], teams: list[UUID], periods: list[Pe
       with one team: the organisation's figure is its teams' added up, and each person of a
       period is someone of one of its months (so at most the months added up);
     - people seen at most the contacts with a registered person (contacts minus anonymous);
-      reliably improved, unchanged and worse together at most the people with a WHO-5 total.
+      reliably improved, unchanged and worse together at most the people with a WHO-5 total;
+    - a team's contacts that covered a built-in topic in a month at most its contacts then (a
+      topic is covered at a contact): without it, what a topic's figures say of its least
+      value and the contacts' of their greatest could meet (tests/privacy/test_topics_within_contacts.py).
     """
     at = {measure: {cell.key: cell for cell in cells[measure]} for measure in cells}
     relations: list[Relation] = []
@@ -294,6 +297,9 @@ def _relations(cells: dict[str, list[Cell]], teams: list[UUID], periods: list[Pe
             relations.append(Relation([seen, anonymous], [at["contacts"][key]]))
             relations.append(Relation([at[name][key] for name in CHANGE], [at["who5_people"][key]]))
             relations.append(Relation([at["gas_rose"][key], at["gas_not_rose"][key]], [at["gas_people"][key]]))
+    months = [period for period in periods if period[0] == MONTH]
+    for topic in (measure for measure in TOPIC_MEASURES if measure in at):
+        relations += [Relation([at[topic][(team, m)]], [at["contacts"][(team, m)]]) for team in teams for m in months]
     return relations
 
 
@@ -320,7 +326,8 @@ def build(year: int, *, teams: Iterable[UUID], before: date) -> Year:
     audited = _events(params, team_ids, periods) | _quantities(params, team_ids, periods) | people
     relations = _relations(audited, team_ids, periods)
     # Figures tied by relations are audited together (one linear program), the others alone.
-    together = [["contacts", "anonymous_contacts", "people_seen"], ["who5_people", *CHANGE], [*ATTAINMENT]]
+    topics = [measure for measure in TOPIC_MEASURES if measure in audited]
+    together = [["contacts", "anonymous_contacts", "people_seen", *topics], ["who5_people", *CHANGE], [*ATTAINMENT]]
     groups = together + [[measure] for measure in audited if not any(measure in group for group in together)]
     for group in groups:
         cells = [cell for measure in group for cell in audited[measure]]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from exports.models import Export
 from privacy.rules import L_DIVERSITY, PROTECTION_INTERVAL
 
-from .aggregate import SMALL_MARK, WITHHELD_MARK
-from .datasets import AGGREGATE, ROW_LEVEL
+from .aggregate import SMALL_MARK, WITHHELD_MARK, meanings
+from .datasets import AGGREGATE, AGGREGATE_DESCRIPTION, ROW_LEVEL
 from .privacy import ALL_AREAS, K_MIN, NOT_RECORDED
 from .summary import plain_words
 
@@ -70,7 +70,13 @@ def codebook(export: Export, *, team_names: list[str], summary: dict[str, Any]) 
     for key in export.datasets:
         entry = summary.get(key, {})
         if key == AGGREGATE:
-            datasets[key] = {"file": entry.get("file"), "privacy": entry.get("privacy", {})}
+            datasets[key] = {
+                "file": entry.get("file"),
+                "description": str(AGGREGATE_DESCRIPTION),
+                "rows": entry.get("rows", 0),
+                "columns": meanings(),
+                "privacy": entry.get("privacy", {}),
+            }
             continue
         dataset = ROW_LEVEL[key]
         datasets[key] = {

@@ -322,6 +322,11 @@ ROW_LEVEL: dict[str, Dataset] = {
 }
 
 AGGREGATE = "aggregate"
+AGGREGATE_DESCRIPTION = _(
+    "The organisation view's protected figures, one row per team chosen and one for the whole organisation "
+    "in each month and in each calendar quarter and year the months cover whole. Safer-use topics and vaccine "
+    "doses are the built-in ones; a team's own vaccines are counted together as other vaccines, never by name."
+)
 
 
 def choices() -> Sequence[tuple[str, Any]]:

@@ -16,6 +16,7 @@ from tests.dashboards.conftest import Programme, programme  # noqa: F401 (the da
 pytestmark = pytest.mark.django_db
 
 Api = Callable[..., Any]
+PINNED = 8  # queries of a call for figures already built (test_figures_cost_the_same_queries...)
 
 
 def test_small_counts_come_as_words_not_numbers(
@@ -87,3 +88,29 @@ def test_a_period_still_running_is_refused(api_as: Callable[[User, str], Api], d
     response = api_as(data_admin, "read")("get", reverse("api:figures"), period=f"{this_month:%Y-%m}")
     assert response.status_code == 400
     assert not Release.objects.exists()
+
+
+def test_figures_cost_the_same_queries_for_2_and_20_teams(api_as: Callable[[User, str], Api], data_admin: User) -> None:
+    """Pinned, once the year's figures are built (the organisation view's cache): the token, the
+    rate limit, the caller's memberships, the teams, the rollups' version, the cache's key, the
+    release register and the audit trail. The topics and vaccines come with the same cached
+    figures, at no query more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TeamFactory
+
+    call = api_as(data_admin, "read")
+
+    def counted() -> int:
+        call("get", reverse("api:figures"), period="2026-Q1")  # builds the year (not counted)
+        with CaptureQueriesContext(connection) as queries:
+            body = call("get", reverse("api:figures"), period="2026-Q1").json()
+        assert "vaccines:other" in body["measures"] and "topics:naloxone" in body["measures"]
+        return len(queries)
+
+    TeamFactory.create_batch(2)
+    few = counted()
+    TeamFactory.create_batch(18)
+    many = counted()
+    assert (few, many) == (PINNED, PINNED)
