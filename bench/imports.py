@@ -119,7 +119,15 @@ def measure_people() -> dict[str, Any]:
     started = time.perf_counter()
     planned = plan(batch_file, team)
     planned_s = time.perf_counter() - started
-    if os.environ.get("BENCH_STATEMENTS"):
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(import_people, actor=user, plan=planned, lookalikes="keep")
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(40)
+    elif os.environ.get("BENCH_STATEMENTS"):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 

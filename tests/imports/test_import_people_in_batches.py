@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Team, User
+from audit.chain import verify
 from audit.models import AuditEvent
-from clients.models import Alias, Client, Consent
+from clients.models import Alias, Client, Consent, ConsentKind
 from imports import services
 from imports.people import PeoplePlan, plan_people
 from imports.services import import_people
@@ -94,3 +95,23 @@ def test_the_same_list_imported_twice_records_nothing_new(supervisor: User, team
     assert AuditEvent.objects.exclude(action=AuditEvent.Action.RECORDS_IMPORTED).count() == events == 12 * 5
     imported = AuditEvent.objects.filter(action=AuditEvent.Action.RECORDS_IMPORTED).order_by("pk")
     assert [(e.details["created"], e.details["already"]) for e in imported] == [(12, 0), (0, 12)]
+
+
+def test_every_event_of_a_committed_import_is_a_link_of_an_unbroken_chain(
+    transactional_db: None, monkeypatch: pytest.MonkeyPatch, supervisor: User, team: Team
+) -> None:
+    """Each batch commits on its own (no test transaction around it), one with a code drawn again."""
+    # A transactional test may find the kinds of consent emptied by an earlier one (TRUNCATE).
+    ConsentKind.objects.get_or_create(slug=ConsentKind.RECORD_KEEPING, defaults={"name": "Keeping a record"})
+    monkeypatch.setattr(services, "PEOPLE_BATCH", 4)
+    taken = Client.objects.create(home_team=team, code="KKK-KKK").code
+    draws = iter([taken, *(f"{letter * 3}-{letter * 3}" for letter in "MNPRSTVW")])
+    monkeypatch.setattr("clients.services.registration.new_code", lambda: next(draws))
+    result = import_people(actor=supervisor, plan=plan(team, a_list(7)), lookalikes="keep")
+    assert result.created == 7
+    codes = sorted(Client.objects.exclude(code=taken).values_list("code", flat=True))
+    assert codes == ["MMM-MMM", "NNN-NNN", "PPP-PPP", "RRR-RRR", "SSS-SSS", "TTT-TTT", "VVV-VVV"]
+    events = AuditEvent.objects.exclude(action=AuditEvent.Action.RECORDS_IMPORTED)
+    assert events.count() == 7 * 5 and not events.filter(chain_seq__isnull=True).exists()
+    verdict = verify(connection)
+    assert verdict.broken is None and verdict.links == AuditEvent.objects.count()
