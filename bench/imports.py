@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,33 @@ def write_people(path: Path, rows: int, *, prefix: str) -> None:
             )  # fmt: skip
 
 
+def observed[T](run: Callable[[], T]) -> T:
+    """The timed import, profiled with BENCH_PROFILE=1 or its statements summed by their
+    start with BENCH_STATEMENTS=1 (to stderr: what the time went on)."""
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(run)
+        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(40)
+        return result
+    if os.environ.get("BENCH_STATEMENTS"):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            result = run()
+        spent: dict[str, float] = {}
+        for query in captured.captured_queries:
+            spent[query["sql"][:60]] = spent.get(query["sql"][:60], 0.0) + float(query["time"])
+        for text, seconds in sorted(spent.items(), key=lambda item: -item[1])[:15]:
+            print(f"{seconds:8.3f} s  {text}", file=sys.stderr)
+        return result
+    return run()
+
+
 def measure_people() -> dict[str, Any]:
     """People: the list in batches, the same list again, and the baseline one by one."""
     import django
@@ -119,27 +147,7 @@ def measure_people() -> dict[str, Any]:
     started = time.perf_counter()
     planned = plan(batch_file, team)
     planned_s = time.perf_counter() - started
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        result = profiler.runcall(import_people, actor=user, plan=planned, lookalikes="keep")
-        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(40)
-    elif os.environ.get("BENCH_STATEMENTS"):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            result = import_people(actor=user, plan=planned, lookalikes="keep")
-        spent: dict[str, float] = {}
-        for query in captured.captured_queries:
-            spent[query["sql"][:60]] = spent.get(query["sql"][:60], 0.0) + float(query["time"])
-        for text, seconds in sorted(spent.items(), key=lambda item: -item[1])[:15]:
-            print(f"{seconds:8.3f} s  {text}", file=sys.stderr)
-    else:
-        result = import_people(actor=user, plan=planned, lookalikes="keep")
+    result = observed(lambda: import_people(actor=user, plan=planned, lookalikes="keep"))
     batch_s = time.perf_counter() - started
     if result.created != PEOPLE_ROWS or result.bad_rows:
         raise SystemExit(f"the import recorded {result.created} of {PEOPLE_ROWS} people ({result.bad_rows} bad rows)")
@@ -227,27 +235,7 @@ def measure() -> dict[str, Any]:
     started = time.perf_counter()
     planned = plan(batch_file)
     planned_s = time.perf_counter() - started
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        result = profiler.runcall(import_contacts, actor=user, plan=planned, repeats="keep")
-        order = os.environ.get("BENCH_PROFILE_SORT", "cumulative")
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats(order).print_stats(40)
-    elif os.environ.get("BENCH_STATEMENTS"):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            result = import_contacts(actor=user, plan=planned, repeats="keep")
-        spent: dict[str, float] = {}
-        for query in captured.captured_queries:
-            spent[query["sql"][:60]] = spent.get(query["sql"][:60], 0.0) + float(query["time"])
-        for text, seconds in sorted(spent.items(), key=lambda item: -item[1])[:15]:
-            print(f"{seconds:8.3f} s  {text}", file=sys.stderr)
-    else:
-        result = import_contacts(actor=user, plan=planned, repeats="keep")
+    result = observed(lambda: import_contacts(actor=user, plan=planned, repeats="keep"))
     batch_s = time.perf_counter() - started
     if result.created != ROWS or result.bad_rows:
         raise SystemExit(f"the import stored {result.created} of {ROWS} rows ({result.bad_rows} with problems)")
