@@ -53,7 +53,9 @@ def rules(*, k: int, period: str) -> list[str]:
         % {"k": k, "l": L_DIVERSITY},
         _(
             "Aggregate report: the organisation view's figures, by month and by each calendar quarter and "
-            "year the months cover whole. Counts are rounded (each within %(interval)s of the true value, "
+            "year the months cover whole, with each team's too (the view shows the safer-use topics and "
+            "vaccine doses for the whole organisation only; here they come per team as well, protected "
+            "the same way). Counts are rounded (each within %(interval)s of the true value, "
             "always the same for the same records); counts of 1 to 10 show as “%(small)s”; a figure is "
             "“%(withheld)s” where it would let a smaller number be worked out, or where fewer than 11 "
             "people, or one or two people, account for a quantity. Means and shares come from the "
