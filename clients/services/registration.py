@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 
 from accounts.models import Team, User
 from audit.models import AuditEvent
@@ -74,7 +74,7 @@ def register_clients(*, actor: User, people: Sequence[NewPerson]) -> list[Client
     batch, is drawn again (`_insert_with_free_codes`).
     """
     if not people:
-        return []
+        return []  # not even a savepoint
     with transaction.atomic():
         return _register(actor=actor, people=people)
 
@@ -130,7 +130,7 @@ def _insert_with_free_codes(clients: list[Client]) -> None:
         rows = [row_of(client) for client in waiting.values()]
         for pk in insert_new_rows(Client, rows, unique=["code"], returning="id"):
             client = waiting.pop(str(pk))
-            client._state.adding, client._state.db = False, "default"
+            client._state.adding, client._state.db = False, DEFAULT_DB_ALIAS
         if not waiting:
             return
     raise IntegrityError(f"no free code for a person after {CODE_ATTEMPTS} draws")
